@@ -1,0 +1,165 @@
+import { inferTypes } from './shape';
+import type {
+  AttrMap, AttrsOf, BinaryKind, CompareDirection, DType, Op, OpKind, Phase, Program, ProgramOutput,
+  TensorType, UnaryKind, Value, ValueId, ValueRole,
+} from './types';
+
+/**
+ * Builds a Program op by op with shape inference. Scopes nest (`layer_3` then `attn` gives
+ * `layer_3/attn`); every op records the current scope and phase.
+ */
+export class ProgramBuilder {
+  readonly values: Value[] = [];
+  readonly ops: Op[] = [];
+  readonly inputs: ValueId[] = [];
+  readonly outputs: ProgramOutput[] = [];
+  private scopes: string[] = [];
+  private scopeStr = '';
+  phase: Phase = 'forward';
+
+  constructor(readonly name: string) {}
+
+  type(v: ValueId): TensorType {
+    return this.values[v].type;
+  }
+  shape(v: ValueId): readonly number[] {
+    return this.values[v].type.shape;
+  }
+
+  /** A program input with a selector path such as `params/layer_0/attn/wq`. */
+  input(path: string, type: TensorType, role?: ValueRole): ValueId {
+    const id = this.values.length;
+    this.values.push({ id, type, def: -1, index: 0, name: path, role: role ?? roleOfPath(path) });
+    this.inputs.push(id);
+    return id;
+  }
+
+  output(v: ValueId, name: string): void {
+    this.outputs.push({ value: v, name });
+  }
+
+  /** Gives an intermediate a name that tactics can select. */
+  setName(v: ValueId, name: string): ValueId {
+    this.values[v].name = name;
+    return v;
+  }
+
+  setRole(v: ValueId, role: ValueRole): ValueId {
+    this.values[v].role = role;
+    return v;
+  }
+
+  get scope(): string {
+    return this.scopeStr;
+  }
+
+  /** Runs `f` inside a child name scope. */
+  scoped<T>(name: string, f: () => T): T {
+    this.scopes.push(name);
+    this.scopeStr = this.scopes.join('/');
+    try {
+      return f();
+    } finally {
+      this.scopes.pop();
+      this.scopeStr = this.scopes.join('/');
+    }
+  }
+
+  /** Runs `f` with a different phase (forward/backward/optimizer). */
+  inPhase<T>(phase: Phase, f: () => T): T {
+    const prev = this.phase;
+    this.phase = phase;
+    try {
+      return f();
+    } finally {
+      this.phase = prev;
+    }
+  }
+
+  /** Adds an op; result types are inferred unless given (collectives, lowering). */
+  emit<K extends OpKind>(kind: K, operands: readonly ValueId[], attrs: AttrsOf<K>, resultTypes?: readonly TensorType[]): ValueId[] {
+    const types = resultTypes ?? inferTypes(kind, operands.map((v) => this.values[v].type), attrs);
+    const id = this.ops.length;
+    const results = types.map((type, index) => {
+      const vid = this.values.length;
+      this.values.push({ id: vid, type, def: id, index });
+      return vid;
+    });
+    this.ops.push({ id, kind, operands: [...operands], results, attrs, scope: this.scopeStr, phase: this.phase } as unknown as Op);
+    return results;
+  }
+
+  emit1<K extends OpKind>(kind: K, operands: readonly ValueId[], attrs: AttrsOf<K>, resultType?: TensorType): ValueId {
+    return this.emit(kind, operands, attrs, resultType ? [resultType] : undefined)[0];
+  }
+
+  build(): Program {
+    return { name: this.name, values: this.values, ops: this.ops, inputs: this.inputs, outputs: this.outputs };
+  }
+
+  // ---- convenience constructors used by the model zoo and autodiff ----
+
+  unary(kind: Exclude<UnaryKind, 'convert'>, x: ValueId): ValueId {
+    return this.emit1(kind, [x], {} as AttrsOf<typeof kind>);
+  }
+  binary(kind: Exclude<BinaryKind, 'compare'>, a: ValueId, b: ValueId): ValueId {
+    return this.emit1(kind, [a, b], {} as AttrsOf<typeof kind>);
+  }
+  add(a: ValueId, b: ValueId): ValueId { return this.binary('add', a, b); }
+  sub(a: ValueId, b: ValueId): ValueId { return this.binary('subtract', a, b); }
+  mul(a: ValueId, b: ValueId): ValueId { return this.binary('multiply', a, b); }
+  div(a: ValueId, b: ValueId): ValueId { return this.binary('divide', a, b); }
+  max(a: ValueId, b: ValueId): ValueId { return this.binary('maximum', a, b); }
+  neg(x: ValueId): ValueId { return this.unary('negate', x); }
+  exp(x: ValueId): ValueId { return this.unary('exp', x); }
+  log(x: ValueId): ValueId { return this.unary('log', x); }
+  convert(x: ValueId, dtype: DType): ValueId {
+    return this.type(x).dtype === dtype ? x : this.emit1('convert', [x], { dtype });
+  }
+  compare(a: ValueId, b: ValueId, direction: CompareDirection): ValueId {
+    return this.emit1('compare', [a, b], { direction });
+  }
+  select(p: ValueId, a: ValueId, b: ValueId): ValueId {
+    return this.emit1('select', [p, a, b], {});
+  }
+  dot(a: ValueId, b: ValueId, dims: AttrMap['dot_general']): ValueId {
+    return this.emit1('dot_general', [a, b], dims);
+  }
+  broadcast(x: ValueId, shape: readonly number[], dims: readonly number[]): ValueId {
+    return this.emit1('broadcast_in_dim', [x], { shape, dims });
+  }
+  /** Broadcasts `x` to `shape` aligning its dims with the trailing dims (numpy rules). */
+  broadcastTo(x: ValueId, shape: readonly number[]): ValueId {
+    const r = this.shape(x).length;
+    if (r === shape.length && this.shape(x).every((d, i) => d === shape[i])) return x;
+    return this.broadcast(x, shape, Array.from({ length: r }, (_, i) => shape.length - r + i));
+  }
+  reduce(x: ValueId, reducer: 'sum' | 'max', dims: readonly number[]): ValueId {
+    return this.emit1('reduce', [x], { reducer, dims });
+  }
+  sum(x: ValueId, dims: readonly number[]): ValueId { return this.reduce(x, 'sum', dims); }
+  transpose(x: ValueId, perm: readonly number[]): ValueId {
+    return this.emit1('transpose', [x], { perm });
+  }
+  reshape(x: ValueId, shape: readonly number[]): ValueId {
+    return this.emit1('reshape', [x], { shape });
+  }
+  constant(value: number, shape: readonly number[] = [], dtype: DType = 'f32'): ValueId {
+    return this.emit1('constant', [], { shape, dtype, value });
+  }
+  /** A scalar constant broadcast to the shape and dtype of `like`. */
+  full(like: ValueId, value: number): ValueId {
+    const t = this.type(like);
+    return this.constant(value, t.shape, t.dtype);
+  }
+  iota(shape: readonly number[], dim: number, dtype: DType = 'i32'): ValueId {
+    return this.emit1('iota', [], { shape, dim, dtype });
+  }
+}
+
+export function roleOfPath(path: string): ValueRole {
+  if (path.startsWith('params/')) return 'param';
+  if (path.startsWith('opt_state/')) return 'optimizer';
+  if (path.startsWith('batch/')) return 'batch';
+  return 'other';
+}

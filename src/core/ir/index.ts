@@ -1,0 +1,4 @@
+export * from './types';
+export * from './shape';
+export * from './builder';
+export * from './program';

@@ -1,0 +1,73 @@
+import type { SourceRange } from '../errors';
+import type { Mesh } from '../mesh/mesh';
+import type { OpId, Program, ValueId } from '../ir/types';
+
+/**
+ * The sharding of one value over the mesh (Shardy-like): for each tensor dim, the mesh axes that
+ * tile it, major → minor (the order tactics introduced them); the axes over which the value is
+ * partial (each device holds a summand). Axes mentioned nowhere are replicated.
+ */
+export interface Sharding {
+  readonly dims: readonly (readonly string[])[];
+  readonly partial: readonly string[];
+}
+
+/** How one mesh axis acts on one value. */
+export type AxisState = { kind: 'tiled'; dim: number } | { kind: 'partial' } | { kind: 'replicated' };
+
+/**
+ * Factor types, as in Shardy's OpShardingRule:
+ * - pass: the factor appears in operands and results; no communication when all agree;
+ * - reduction: appears in operands only (dot contraction, reduce dims); sharding it makes the result partial;
+ * - need_replication: must be unsharded to compute (concatenate dim, dynamic_slice dims…);
+ * - permutation: sharding it needs data movement (slice/pad dims).
+ */
+export type FactorType = 'pass' | 'reduction' | 'need_replication' | 'permutation';
+
+/**
+ * The sharding rule of one op: its dims mapped to factors. A dim maps to a list of factor indices
+ * (one usually; several, major → minor, for a reshape's compound dim); [] for a size-1 dim that
+ * maps to nothing. `blocked[f]` marks a factor that propagation never carries across the op.
+ */
+export interface OpRule {
+  readonly factorSizes: readonly number[];
+  readonly factorTypes: readonly FactorType[];
+  readonly operands: readonly (readonly (readonly number[])[])[];
+  readonly results: readonly (readonly (readonly number[])[])[];
+  readonly blocked: readonly boolean[];
+  /**
+   * Whether a `partial` operand may flow through this op to its result unchanged, per operand
+   * (linear in that operand: transpose, reshape, sum-reduce, add of partials, scaling by a replicated value…).
+   */
+  readonly linearIn: readonly boolean[];
+}
+
+/** Where two incompatible shardings met; propagation stops there (PartIR's predictable rule). */
+export interface Conflict {
+  readonly value: ValueId;
+  readonly axis: string;
+  readonly op: OpId;
+  readonly existing: { state: AxisState; tactic: string };
+  readonly incoming: { state: AxisState; tactic: string };
+  readonly message: string;
+}
+
+export interface Stage {
+  readonly tactic: string;
+  readonly axis: string;
+  readonly range?: SourceRange;
+  readonly seeded: readonly { value: ValueId; state: AxisState }[];
+  /** Values that this tactic gave a (non-replicated) state on its axis, seeds included. */
+  readonly reached: number;
+  readonly conflicts: readonly Conflict[];
+  /** Every value's sharding after this tactic. */
+  readonly shardings: readonly Sharding[];
+}
+
+export interface PartitionResult {
+  readonly program: Program;
+  readonly mesh: Mesh;
+  /** Final sharding per value (index = ValueId). */
+  readonly shardings: readonly Sharding[];
+  readonly stages: readonly Stage[];
+}

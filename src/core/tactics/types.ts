@@ -1,0 +1,40 @@
+import type { SourceRange } from '../errors';
+import type { ValueId } from '../ir/types';
+
+/** A dim as written in a tactic: an integer (negative counts from the end), LARGEST or REPLICATED. */
+export type DimSpec = number | 'LARGEST' | 'REPLICATED';
+
+/** `NAME = ManualPartition(inputs={"glob": dim, ...}, axis="a")`, or a preset expanded to it. */
+export interface ManualTacticAst {
+  readonly kind: 'manual';
+  readonly name: string;
+  readonly axis: string;
+  readonly inputs: readonly { glob: string; dim: DimSpec; range: SourceRange }[];
+  readonly range: SourceRange;
+  /** The preset this came from (`Megatron(axis="model")`), if any. */
+  readonly preset?: string;
+}
+
+export interface AutomaticTacticAst {
+  readonly kind: 'automatic';
+  readonly name: string;
+  readonly axes: readonly string[];
+  readonly objective: 'time' | 'memory';
+  readonly memoryLimit?: number;
+  readonly budget?: number;
+  readonly seed?: number;
+  readonly range: SourceRange;
+}
+
+export type TacticAst = ManualTacticAst | AutomaticTacticAst;
+
+/**
+ * A manual tactic resolved against a program and a mesh: globs matched to values, dims made
+ * concrete and checked (in range, divisible by the axis size). This is what the partitioner takes.
+ */
+export interface ResolvedTactic {
+  readonly name: string;
+  readonly axis: string;
+  readonly seeds: readonly { value: ValueId; dim: number | 'replicated'; range: SourceRange }[];
+  readonly range: SourceRange;
+}
