@@ -201,6 +201,19 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       if (a.data === undefined && a.value === undefined) throw new ShapeError(kind, 'needs a value or data');
       return [{ shape: a.shape, dtype: a.dtype }];
     }
+    case 'attention':
+    case 'attention_grad': {
+      need(kind === 'attention' ? 3 : 4);
+      const [q, k, v] = ins;
+      const bad = q.shape.length !== 4 || k.shape.length !== 4 || v.shape.length !== 4
+        || k.shape.some((d, i) => d !== v.shape[i]) || q.shape[0] !== k.shape[0] || q.shape[3] !== k.shape[3]
+        || k.shape[2] === 0 || q.shape[2] % k.shape[2] !== 0 || q.dtype !== k.dtype || k.dtype !== v.dtype;
+      if (bad) throw new ShapeError(kind, `expects q[b,s,h,dh], k and v [b,t,kvh,dh] with kvh dividing h; got ${fmtType(q)}, ${fmtType(k)}, ${fmtType(v)}`);
+      if (kind === 'attention') return [q];
+      const dOut = ins[3];
+      if (!sameShape(dOut.shape, q.shape)) throw new ShapeError(kind, `dOut ${fmtType(dOut)} should match q ${fmtType(q)}`);
+      return [q, k, v];
+    }
     case 'custom':
       return [...(attrs as AttrMap['custom']).resultTypes];
     default:

@@ -67,6 +67,8 @@ export type OpKind =
   | 'convolution'
   | 'iota'
   | 'constant'
+  | 'attention'
+  | 'attention_grad'
   | 'custom'
   | CollectiveKind;
 
@@ -139,6 +141,14 @@ export interface AttrMap {
   iota: { shape: readonly number[]; dim: number; dtype: DType };
   /** A splat (`value`) or a dense row-major payload (`data`). */
   constant: { shape: readonly number[]; dtype: DType; value?: number; data?: readonly number[] };
+  /**
+   * Fused (flash) attention: softmax(q·kᵀ·scale [+ causal mask])·v without materialising the scores.
+   * q [b, s, h, dh], k and v [b, t, kvh, dh] with kvh dividing h (multi-query / grouped-query attention:
+   * query head j reads kv head floor(j / (h / kvh))). Result [b, s, h, dh].
+   */
+  attention: { causal: boolean; scale: number };
+  /** Backward of `attention`, recomputing the scores: operands (q, k, v, dOut) → (dq, dk, dv). */
+  attention_grad: { causal: boolean; scale: number };
   /** An op outside the IR (imported custom_call or an unknown op); propagation does not cross it. */
   custom: { name: string; resultTypes: readonly TensorType[]; flops?: number };
 
