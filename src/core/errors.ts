@@ -18,6 +18,8 @@ export interface Diagnostic {
   /** Where in the user's input: a config field path (`mesh.axes[1].size`) or a file/section name. */
   readonly where?: string;
   readonly range?: SourceRange;
+  /** 'error' when absent. A warning does not stop the pipeline (e.g. a missing `schedule`). */
+  readonly severity?: 'error' | 'warning';
 }
 
 export class UserError extends Error {

@@ -1,12 +1,27 @@
 /**
  * Config → Report: the one entry that the worker, the CLI and the tests call.
- * (Being wired up by the lead as the layers land; the signature is the contract.)
+ * Stages: build the program, resolve the tactics, partition (propagation per tactic), lower to the
+ * per-device program, simulate. Bad input is a UserError (config, model params, mesh) or a diagnostic
+ * (tactic text) in the report; nothing here evaluates user text.
  */
+import type { Diagnostic } from './errors';
+import { UserError } from './errors';
 import type { Config } from './io/config';
-import type { Program } from './ir/types';
-import type { PartitionResult } from './partition/types';
-import type { Report } from './report';
+import type { Program, ValueId } from './ir/types';
+import { resolveHardware } from './mesh/hardware';
+import type { Mesh } from './mesh/mesh';
+import { buildZooModel } from './models/zoo';
+import { summarize } from './models/summary';
+import { partition } from './partition/schedule';
+import { formatAxisState } from './partition/sharding';
+import type { PartitionResult, Sharding } from './partition/types';
+import type { AxisShardingJson, CollectiveJson, ConflictJson, Report, StageJson } from './report';
+import { simulate } from './sim/simulate';
+import { listCollectives } from './spmd/collectives';
+import { lower } from './spmd/lower';
 import type { SpmdProgram } from './spmd/types';
+import { resolveTactics } from './tactics/resolve';
+import type { TacticAst } from './tactics/types';
 
 export interface PipelineOptions {
   /** Called between stages with a label and a fraction in [0, 1]. */
@@ -19,9 +34,127 @@ export interface PipelineOptions {
 export interface PipelineResult {
   report: Report;
   program: Program;
-  partition?: PartitionResult;
-  spmd?: SpmdProgram;
+  mesh: Mesh;
+  asts: TacticAst[];
+  partition: PartitionResult;
+  spmd: SpmdProgram;
+}
+
+/** Builds the program a config names. */
+export function buildProgram(config: Config): Program {
+  if ('stablehlo' in config.model) throw new UserError('model', 'StableHLO import is not available yet', { where: 'model.stablehlo' });
+  return buildZooModel(config.model.zoo, config.model.params);
+}
+
+export function meshOf(config: Config): Mesh {
+  return { axes: config.mesh.axes.map((a) => ({ name: a.name, size: a.size })) };
 }
 
 /** Throws UserError for bad input (with a code, a message and where). */
-export declare function runPipeline(config: Config, opts?: PipelineOptions): PipelineResult;
+export function runPipeline(config: Config, opts: PipelineOptions = {}): PipelineResult {
+  const step = (label: string, fraction: number) => {
+    if (opts.isCancelled?.()) throw new UserError('cancelled', 'cancelled');
+    opts.onProgress?.(label, fraction);
+  };
+  step('build', 0);
+  const program = buildProgram(config);
+  const mesh = meshOf(config);
+  const hardware = resolveHardware(config.hardware, mesh);
+  step('tactics', 0.2);
+  const resolved = resolveTactics(config.tactics, program, mesh);
+  step('partition', 0.3);
+  const part = partition(program, mesh, resolved.tactics);
+  step('lower', 0.6);
+  const spmd = lower(part);
+  step('simulate', 0.8);
+  const sim = simulate(spmd, hardware, { overlap: config.options?.overlap ?? true });
+  const collectives: CollectiveJson[] = listCollectives(spmd).map((c) => ({
+    kind: c.kind,
+    axes: c.axes,
+    bytes: c.bytes,
+    op: c.op >= 0 ? opLabel(program, c.op) : (c.value ?? ''),
+    scope: c.scope,
+    phase: c.phase,
+    seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
+  }));
+  const report: Report = {
+    model: summarize(program),
+    stages: part.stages.map((s) => stageJson(program, s)),
+    shardings: shardingsJson(program, mesh, part.shardings),
+    collectives,
+    memory: sim.memory,
+    time: sim.time,
+    timeline: sim.timeline,
+    diagnostics: [...resolved.diagnostics, ...conflictDiagnostics(part, resolved.asts)],
+  };
+  step('done', 1);
+  return { report, program, mesh, asts: resolved.asts, partition: part, spmd };
+}
+
+/** `kind` at `scope` (and the value name when the op's result has one). */
+export function opLabel(p: Program, opId: number): string {
+  const op = p.ops[opId];
+  const name = p.values[op.results[0]]?.name;
+  return `${op.kind}${op.scope ? ` @ ${op.scope}` : ''}${name ? ` (${name})` : ''}`;
+}
+
+export function valueLabel(p: Program, v: ValueId): string {
+  return p.values[v].name ?? `%${v}`;
+}
+
+function stageJson(p: Program, s: PartitionResult['stages'][number]): StageJson {
+  return {
+    tactic: s.tactic,
+    axis: s.axis,
+    seeded: s.seeded.map((x) => ({ value: valueLabel(p, x.value), sharding: formatAxisState(x.state) })),
+    reached: s.reached,
+    conflicts: s.conflicts.map((c): ConflictJson => ({
+      value: valueLabel(p, c.value),
+      axis: c.axis,
+      existing: { sharding: formatAxisState(c.existing.state), tactic: c.existing.tactic },
+      incoming: { sharding: formatAxisState(c.incoming.state), tactic: c.incoming.tactic },
+      op: opLabel(p, c.op),
+      message: c.message,
+    })),
+  };
+}
+
+/** Above this many values only named ones (inputs, named intermediates, gradients) are listed. */
+const ALL_VALUES_LIMIT = 5000;
+
+function shardingsJson(p: Program, mesh: Mesh, shardings: readonly Sharding[]): Report['shardings'] {
+  const out: Report['shardings'] = {};
+  const all = p.values.length <= ALL_VALUES_LIMIT;
+  for (const v of p.values) {
+    if (!all && v.name === undefined) continue;
+    const s = shardings[v.id];
+    const perAxis: Record<string, AxisShardingJson> = {};
+    for (const a of mesh.axes) perAxis[a.name] = axisJson(s, a.name);
+    out[valueLabel(p, v.id)] = perAxis;
+  }
+  return out;
+}
+
+function axisJson(s: Sharding, axis: string): AxisShardingJson {
+  if (s.partial.includes(axis)) return 'partial';
+  const d = s.dims.findIndex((axes) => axes.includes(axis));
+  return d >= 0 ? { tiled: d } : 'replicated';
+}
+
+/** Conflicts become editor markers on the tactic that brought the incoming sharding. */
+function conflictDiagnostics(part: PartitionResult, asts: readonly TacticAst[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of part.stages) {
+    for (const c of s.conflicts) {
+      const ast = asts.find((a) => a.name === c.incoming.tactic);
+      out.push({
+        code: 'conflict',
+        severity: 'warning',
+        message: `${c.message} (${formatAxisState(c.existing.state)} from ${c.existing.tactic} vs ${formatAxisState(c.incoming.state)} from ${c.incoming.tactic})`,
+        range: s.range ?? ast?.range,
+      });
+    }
+  }
+  return out;
+}
+

@@ -40,12 +40,20 @@ export interface OpRule {
    * (linear in that operand: transpose, reshape, sum-reduce, add of partials, scaling by a replicated value…).
    */
   readonly linearIn: readonly boolean[];
+  /**
+   * Added for propagation: true when the op is linear in its `linearIn` operands *together* (add,
+   * subtract, concatenate, dynamic_update_slice, scatter): a partial result needs every one of them
+   * partial. Absent/false: linear in each separately (multiply, divide, dot_general, attention's v):
+   * exactly one operand may be partial, the others must be neither partial nor tiled on that axis.
+   */
+  readonly linearJointly?: boolean;
 }
 
 /** Where two incompatible shardings met; propagation stops there (PartIR's predictable rule). */
 export interface Conflict {
   readonly value: ValueId;
   readonly axis: string;
+  /** The op where the shardings met; -1 when a tactic's seed meets an earlier tactic's decision on the value itself. */
   readonly op: OpId;
   readonly existing: { state: AxisState; tactic: string };
   readonly incoming: { state: AxisState; tactic: string };
@@ -70,4 +78,9 @@ export interface PartitionResult {
   /** Final sharding per value (index = ValueId). */
   readonly shardings: readonly Sharding[];
   readonly stages: readonly Stage[];
+  /**
+   * Added: which tactic gave each value its state on each mesh axis — origins[axis][valueId] is an
+   * index into `stages` (and the tactic list), or -1 where no tactic touched the value on that axis.
+   */
+  readonly origins?: Readonly<Record<string, Int32Array>>;
 }

@@ -9,7 +9,16 @@ export interface ManualTacticAst {
   readonly kind: 'manual';
   readonly name: string;
   readonly axis: string;
-  readonly inputs: readonly { glob: string; dim: DimSpec; range: SourceRange }[];
+  readonly inputs: readonly {
+    glob: string;
+    dim: DimSpec;
+    /** The whole `"glob": dim` entry (the preset call for a preset). */
+    range: SourceRange;
+    /** The glob string literal, quotes included, when written by the user. */
+    globRange?: SourceRange;
+    /** The dim expression, when written by the user. */
+    dimRange?: SourceRange;
+  }[];
   readonly range: SourceRange;
   /** The preset this came from (`Megatron(axis="model")`), if any. */
   readonly preset?: string;
@@ -24,6 +33,8 @@ export interface AutomaticTacticAst {
   readonly budget?: number;
   readonly seed?: number;
   readonly range: SourceRange;
+  /** The `axes=[...]` strings' ranges, aligned with `axes`. */
+  readonly axisRanges?: readonly SourceRange[];
 }
 
 export type TacticAst = ManualTacticAst | AutomaticTacticAst;

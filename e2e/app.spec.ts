@@ -1,0 +1,159 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+
+/** Every page must stay on localhost and log no errors. */
+function watch(page: Page) {
+  const external: string[] = [];
+  const problems: string[] = [];
+  page.context().on('request', (r) => {
+    if (!/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(r.url())) external.push(r.url());
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`requestfailed: ${r.url()}`);
+  });
+  return {
+    check() {
+      expect(external, 'requests beyond localhost').toEqual([]);
+      expect(problems, 'console errors').toEqual([]);
+    },
+  };
+}
+
+async function shot(page: Page, name: string) {
+  const path = test.info().outputPath(name);
+  await page.screenshot({ path, fullPage: true });
+  mkdirSync('artifacts', { recursive: true });
+  copyFileSync(path, `artifacts/${name}`);
+}
+
+const num = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute('data-value'));
+
+async function waitUpToDate(page: Page) {
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+}
+
+// The default example: 4 layers, dModel 512, heads 8, dFF 2048, seq 512, vocab 8192, batch 16 (tied embeddings).
+function transformerParams(L: number, d: number, f: number, s: number, v: number, tied: boolean) {
+  const perLayer = 2 * d /* ln1 */ + 3 * d * d + 3 * d /* wq wk wv + biases */ + d * d + d /* wo bo */ + 2 * d /* ln2 */ +
+    d * f + f + f * d + d; /* mlp */
+  return v * d + s * d + L * perLayer + 2 * d + (tied ? 0 : d * v);
+}
+
+test('the default example loads and shows the model summary computed in the worker', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  expect(page.workers().some((wk) => wk.url().includes('worker'))).toBe(true);
+
+  const params = await num(page, 'model-parameters');
+  const ops = await num(page, 'model-ops');
+  const flops = await num(page, 'model-flops');
+  expect([transformerParams(4, 512, 2048, 512, 8192, true), transformerParams(4, 512, 2048, 512, 8192, false)]).toContain(params);
+  expect(ops).toBeGreaterThan(100);
+  // A training step costs about 6 FLOPs per parameter per token (plus attention); 16×512 tokens.
+  const sixNT = 6 * params * 16 * 512;
+  expect(flops).toBeGreaterThan(0.5 * sixNT);
+  expect(flops).toBeLessThan(4 * sixNT);
+  // Human-readable text next to the raw value.
+  await expect(page.getByTestId('model-parameters')).toHaveText(/M$/);
+  await expect(page.getByTestId('device-count')).toHaveAttribute('data-value', '8');
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('BatchParallel');
+  await shot(page, 'default.png');
+  w.check();
+});
+
+test('a syntax error in the tactics shows a marker and keeps the last results', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  const params = await num(page, 'model-parameters');
+
+  await page.evaluate(() => window.__partir!.setTactics('BP = BatchParallel(axis="batch"\nschedule = [BP]\n'));
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
+  await expect(page.getByTestId('error')).toBeVisible();
+  await expect(page.getByTestId('error-where')).toContainText(/line [12]/);
+  const markers = await page.evaluate(() => window.__partir!.state().markers);
+  expect(markers.length).toBeGreaterThan(0);
+  expect(markers[0].range?.line).toBeGreaterThanOrEqual(1);
+  // The last good result stays on screen, marked as such.
+  await expect(page.getByTestId('model-parameters')).toHaveAttribute('data-value', String(params));
+  await expect(page.getByTestId('stale-note')).toBeVisible();
+  await shot(page, 'syntax-error.png');
+
+  await page.evaluate(() => window.__partir!.setTactics('BP = BatchParallel(axis="batch")\nschedule = [BP]\n'));
+  await waitUpToDate(page);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(0);
+  w.check();
+});
+
+test('a shared link opens in a fresh page with the same config', async ({ page, browser }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  // Edit through the UI: a mesh axis size, the hardware preset and the tactic text.
+  await page.getByTestId('axis-size-0').fill('8');
+  await page.getByTestId('hardware-preset').selectOption('h100');
+  await page.evaluate(() => window.__partir!.setTactics('# shared\nBP = BatchParallel(axis="batch")\nschedule = [BP]\n'));
+  await expect(page.getByTestId('device-count')).toHaveAttribute('data-value', '16');
+  const doc = await page.evaluate(() => window.__partir!.state().doc);
+  expect(doc.mesh.axes[0].size).toBe(8);
+  expect(doc.hardware.preset).toBe('h100');
+  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#c1\./);
+
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  const length = Number(await page.getByTestId('share-length').getAttribute('data-value'));
+  expect(length).toBe(url.length);
+  expect(url).toContain('#c1.');
+
+  // A fresh context: no localStorage, so only the link can carry the document.
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const w2 = watch(other);
+  await other.goto(url);
+  await waitUpToDate(other);
+  expect(await other.evaluate(() => window.__partir!.state().doc)).toEqual(doc);
+  await expect(other.getByTestId('axis-size-0')).toHaveValue('8');
+  await expect(other.getByTestId('hardware-preset')).toHaveValue('h100');
+  await expect(other.locator('.monaco-editor .view-lines')).toContainText('# shared');
+  await shot(other, 'shared.png');
+  w2.check();
+  await fresh.close();
+  w.check();
+});
+
+test('a corrupt link shows a banner and falls back to the default example', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/#c1.this-is-not-a-valid-link');
+  await expect(page.getByTestId('banner')).toContainText(/Could not open the shared link/);
+  await waitUpToDate(page);
+  const doc = await page.evaluate(() => window.__partir!.state().doc);
+  expect(doc.model).toMatchObject({ zoo: 'transformer' });
+  await shot(page, 'bad-link.png');
+  w.check();
+});
+
+test('undo and redo restore document edits, from the buttons and the keyboard', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  await page.getByTestId('hardware-preset').selectOption('a100-80gb');
+  await expect(page.getByTestId('hardware-preset')).toHaveValue('a100-80gb');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('hardware-preset')).toHaveValue('tpu-v5p');
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('hardware-preset')).toHaveValue('a100-80gb');
+  await page.locator('.header h1').click();
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('hardware-preset')).toHaveValue('tpu-v5p');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('hardware-preset')).toHaveValue('a100-80gb');
+  w.check();
+});

@@ -1,0 +1,156 @@
+import { UserError } from '../core/errors';
+import type { Config } from '../core/io/config';
+import { decodeFragment, encodeConfig } from '../core/io/url';
+import { validateConfig } from '../core/io/validate';
+import { checkInterpretable, verifySpmd } from '../core/interp/verify';
+import { ZOO } from '../core/models/zoo';
+import { summarize } from '../core/models/summary';
+import { buildProgram, meshOf, runPipeline } from '../core/pipeline';
+import { partition } from '../core/partition/schedule';
+import { lower } from '../core/spmd/lower';
+import { resolveTactics } from '../core/tactics/resolve';
+import type { Report } from '../core/report';
+import { readConfigFile } from './io';
+import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
+
+export interface CommandOutput {
+  json: unknown;
+  text: string;
+  exitCode?: number;
+}
+
+interface Command {
+  args: string;
+  help: string;
+  run(args: string[]): CommandOutput | Promise<CommandOutput>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  models: {
+    args: '',
+    help: 'the model zoo with default params',
+    run: () => {
+      const json = ZOO.map((z) => ({ name: z.name, description: z.description, params: Object.fromEntries(z.params.map((p) => [p.name, p.default])) }));
+      const text = json.map((z) => `${z.name}: ${z.description}\n  ${Object.entries(z.params).map(([k, v]) => `${k}=${v}`).join(' ')}`).join('\n');
+      return { json, text };
+    },
+  },
+  describe: {
+    args: '<config.json>',
+    help: 'parameters, ops, FLOPs by phase, bytes by category (the Report\'s model part)',
+    run: ([file]) => {
+      const model = summarize(buildProgram(readConfigFile(file)));
+      const text = [
+        `parameters  ${fmtCount(model.parameters)} (${model.parameters})`,
+        `ops         ${model.ops}`,
+        `FLOPs       model ${fmtCount(model.flops.model)}  executed ${fmtCount(model.flops.executed)}`,
+        table(['phase', 'FLOPs'], Object.entries(model.flops.byPhase).map(([k, v]) => [k, fmtCount(v)])),
+        table(['category', 'bytes'], Object.entries(model.bytes).map(([k, v]) => [k, fmtBytes(v)])),
+      ].join('\n');
+      return { json: model, text };
+    },
+  },
+  partition: {
+    args: '<config.json>',
+    help: 'stages, conflicts, shardings, collectives',
+    run: ([file]) => {
+      const r = runPipeline(readConfigFile(file)).report;
+      const json = { stages: r.stages, shardings: r.shardings, collectives: r.collectives.map(({ seconds: _s, ...c }) => c), diagnostics: r.diagnostics };
+      return { json, text: [diagnosticsText(r), stagesText(r), collectivesText(r)].filter(Boolean).join('\n\n'), exitCode: hasErrors(r) ? 1 : 0 };
+    },
+  },
+  verify: {
+    args: '<config.json>',
+    help: 'runs the partitioned program on a simulated mesh and compares with the original',
+    run: ([file]) => {
+      const config = readConfigFile(file);
+      const program = buildProgram(config);
+      checkInterpretable(program);
+      const mesh = meshOf(config);
+      const resolved = resolveTactics(config.tactics, program, mesh);
+      const errors = resolved.diagnostics.filter((d) => d.severity !== 'warning');
+      if (errors.length) throw new UserError('tactics', `tactics: ${fmtDiag(errors[0])}`);
+      const res = verifySpmd(lower(partition(program, mesh, resolved.tactics)));
+      const json = { ok: res.ok, maxAbsError: res.maxAbsError, devices: res.devices };
+      const text = `${res.ok ? 'ok' : 'MISMATCH'}: max abs error ${res.maxAbsError.toExponential(2)} over ${res.devices} devices${res.worst ? ` (worst: ${res.worst})` : ''}`;
+      return { json, text, exitCode: res.ok ? 0 : 1 };
+    },
+  },
+  simulate: {
+    args: '<config.json>',
+    help: 'the full Report: model, stages, collectives, memory per device, time, timeline',
+    run: ([file]) => {
+      const r = runPipeline(readConfigFile(file)).report;
+      return { json: r, text: simulateText(r), exitCode: hasErrors(r) ? 1 : 0 };
+    },
+  },
+  url: {
+    args: 'encode <config.json> | decode <url-or-fragment>',
+    help: 'the share-URL codec the explorer uses',
+    run: ([sub, arg]) => {
+      if (sub === 'encode') {
+        const fragment = encodeConfig(readConfigFile(arg));
+        return { json: { fragment, length: fragment.length }, text: `#${fragment}` };
+      }
+      if (sub === 'decode') {
+        if (!arg) throw new UserError('usage', 'missing <url-or-fragment> argument');
+        const hash = arg.includes('#') ? arg.slice(arg.indexOf('#') + 1) : arg;
+        const res = decodeFragment(hash);
+        if (!res.ok) throw new UserError('url', res.error);
+        const config: Config = validateConfig(res.config);
+        return { json: config, text: JSON.stringify(config, null, 2) };
+      }
+      throw new UserError('usage', 'url needs "encode <config.json>" or "decode <url-or-fragment>"');
+    },
+  },
+};
+
+export function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([n, c]) => `  ${`${n} ${c.args}`.padEnd(52)} ${c.help}`);
+  return `usage: npm run -s cli -- <command> [args] [--json]\n\n${rows.join('\n')}\n`;
+}
+
+const hasErrors = (r: Report) => r.diagnostics.some((d) => d.severity !== 'warning');
+
+function fmtDiag(d: Report['diagnostics'][number]): string {
+  const at = d.range ? `${d.range.line}:${d.range.column}: ` : d.where ? `${d.where}: ` : '';
+  return `${at}${d.message}`;
+}
+
+function diagnosticsText(r: Report): string {
+  return r.diagnostics.map((d) => `${d.severity ?? 'error'}: tactics ${fmtDiag(d)}`).join('\n');
+}
+
+function stagesText(r: Report): string {
+  return table(['stage', 'tactic', 'axis', 'seeded', 'reached', 'conflicts'],
+    r.stages.map((s, i) => [i + 1, s.tactic, s.axis, s.seeded.length, s.reached, s.conflicts.length]));
+}
+
+function collectivesText(r: Report): string {
+  const groups = new Map<string, { count: number; bytes: number; seconds: number }>();
+  for (const c of r.collectives) {
+    const key = `${c.kind}|${c.axes.join(',')}|${c.phase}`;
+    const g = groups.get(key) ?? { count: 0, bytes: 0, seconds: 0 };
+    g.count++;
+    g.bytes += c.bytes;
+    g.seconds += c.seconds;
+    groups.set(key, g);
+  }
+  const rows = [...groups.entries()].map(([k, g]) => [...k.split('|'), g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]);
+  return rows.length ? table(['collective', 'axes', 'phase', 'count', 'bytes', 'time'], rows) : 'no collectives';
+}
+
+function simulateText(r: Report): string {
+  const m = r.memory.perDevice[0];
+  const lines = [
+    diagnosticsText(r),
+    `step time      ${fmtSeconds(r.time.step)}  (compute ${fmtSeconds(r.time.compute)}, communication ${fmtSeconds(r.time.communication)}, exposed ${fmtSeconds(r.time.exposedCommunication)})`,
+    `MFU            ${(r.time.mfu * 100).toFixed(1)}%`,
+    m ? `peak memory    ${fmtBytes(m.peak)} of ${fmtBytes(m.capacity)} per device${m.outOfMemory ? `  — OUT OF MEMORY: needs ${fmtBytes(m.peak)}, the device has ${fmtBytes(m.capacity)}` : ''}` : '',
+    m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, fmtBytes(v)])) : '',
+    table(['axis', 'communication'], Object.entries(r.time.perAxis).map(([k, v]) => [k, fmtSeconds(v)])),
+    stagesText(r),
+    collectivesText(r),
+  ];
+  return lines.filter(Boolean).join('\n\n');
+}

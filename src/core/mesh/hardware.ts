@@ -1,0 +1,321 @@
+/**
+ * Hardware presets and their resolution against a mesh: which physical link each mesh axis uses and at
+ * what bandwidth and latency. Figures and their sources: /work/shared/reference/costmodel.md §2 and §1.5
+ * (jax-ml/scaling-book `tpus.md`, `gpus.md`; Cloud TPU docs; NVIDIA datasheets; NCCL `tuning.cc`;
+ * calculon-ai/calculon `systems/a100_80g.json`).
+ */
+import { UserError } from '../errors';
+import type { HardwarePresetId, HardwareSpec, LinkKind } from '../io/config';
+import type { Mesh } from './mesh';
+
+/** The numeric figures of a chip. Every field can be overridden by name (`hardware.overrides.<field>`). */
+export interface HardwareFigures {
+  /** Dense bf16 matmul peak, FLOP/s per chip. */
+  peakFlopsBf16: number;
+  /** Peak for f32 matmuls as frameworks run them: TF32 tensor cores on GPUs, 3 bf16 passes on TPUs. */
+  peakFlopsFp32: number;
+  /** HBM capacity, bytes per chip. */
+  hbmBytes: number;
+  /** HBM bandwidth, bytes/s per chip. */
+  hbmBandwidth: number;
+  /** Per link, one direction, bytes/s (TPU ICI: one torus link; NVLink: a GPU's egress into its NVSwitch domain). */
+  iciBandwidth: number;
+  nvlinkBandwidth: number;
+  /** Per GPU (InfiniBand) / per chip (data-centre network), one direction, bytes/s. */
+  ibBandwidth: number;
+  dcnBandwidth: number;
+  /** Latency α of one algorithm step on the link, seconds. */
+  iciLatency: number;
+  nvlinkLatency: number;
+  ibLatency: number;
+  dcnLatency: number;
+  /** Fraction of the link bandwidth a collective achieves for large messages. */
+  iciEfficiency: number;
+  nvlinkEfficiency: number;
+  ibEfficiency: number;
+  dcnEfficiency: number;
+  /** Fraction of peak that the largest matmuls reach; smaller matmuls reach less (sim/cost.ts). */
+  matmulEfficiency: number;
+  /** Fraction of HBM bandwidth that memory-bound kernels reach. */
+  memoryEfficiency: number;
+  /** Fixed cost per launched (unfused) kernel, seconds. */
+  opOverhead: number;
+  /** Chips that share a fast domain: GPUs per NVLink/NVSwitch node; TPU chips per host. */
+  nodeSize: number;
+  /** TPU: an ICI axis has wraparound (a ring, not a line) when its size is a multiple of this. */
+  wraparoundMultiple: number;
+}
+
+export type HardwareFamily = 'tpu' | 'gpu';
+export type Topology = 'torus-2d' | 'torus-3d' | 'nvswitch';
+
+export interface HardwarePreset {
+  readonly id: HardwarePresetId;
+  readonly name: string;
+  readonly family: HardwareFamily;
+  readonly topology: Topology;
+  readonly figures: Readonly<HardwareFigures>;
+  /** Where the figures come from, by field (figures not listed are modelling assumptions, see comments). */
+  readonly sources: Readonly<Partial<Record<keyof HardwareFigures, string>>>;
+}
+
+const GB = 1e9;
+const GIB = 2 ** 30;
+const TF = 1e12;
+
+// Shared modelling assumptions (not vendor figures): calculon's fitted efficiencies for A100 (matrix 0.95 for
+// large GEMMs, HBM 0.90, InfiniBand 0.90); NVLink 0.8 from nccl-tests' ≈370 of 450 GB/s busbw on 8×H100
+// (scaling-book gpus.md); ICI 0.85 from scaling-book's 560 µs theory vs 680 µs measured all-gather on v5e.
+const TPU_COMMON = {
+  iciLatency: 1e-6, // ≈1 µs per hop (scaling-book sharding.md)
+  nvlinkBandwidth: 0, nvlinkLatency: 0, ibBandwidth: 0, ibLatency: 0,
+  dcnLatency: 2e-5, // assumption: tens of µs per DCN step
+  iciEfficiency: 0.85, nvlinkEfficiency: 1, ibEfficiency: 1, dcnEfficiency: 0.9,
+  matmulEfficiency: 0.95, memoryEfficiency: 0.9,
+  opOverhead: 0, // XLA fuses and launches whole programs; per-op launch cost is negligible
+};
+const GPU_COMMON = {
+  iciBandwidth: 0, iciLatency: 0,
+  nvlinkLatency: 3.4e-6, // NCCL tuning.cc: per-step NVLink latency, ring, Simple protocol
+  ibLatency: 1.4e-5, // NCCL tuning.cc: per-step NET latency, ring, Simple protocol
+  dcnBandwidth: 12.5 * GB, dcnLatency: 2e-5, // assumption: a 100 Gb/s Ethernet NIC per GPU
+  iciEfficiency: 1, nvlinkEfficiency: 0.8, ibEfficiency: 0.9, dcnEfficiency: 0.9,
+  matmulEfficiency: 0.95, memoryEfficiency: 0.9,
+  opOverhead: 2e-6, // a few µs per CUDA kernel launch (costmodel.md §6.1)
+  nodeSize: 8, // 8 GPUs per NVSwitch node (DGX/HGX)
+  wraparoundMultiple: 1,
+};
+
+const SB_TPUS = 'jax-ml/scaling-book tpus.md';
+const SB_GPUS = 'jax-ml/scaling-book gpus.md';
+
+export const HARDWARE_PRESETS: Readonly<Record<HardwarePresetId, HardwarePreset>> = {
+  'tpu-v3': {
+    id: 'tpu-v3', name: 'TPU v3', family: 'tpu', topology: 'torus-2d',
+    figures: {
+      ...TPU_COMMON, peakFlopsBf16: 123 * TF, peakFlopsFp32: 41 * TF, hbmBytes: 32 * GIB, hbmBandwidth: 900 * GB,
+      iciBandwidth: 1e11, dcnBandwidth: 25 * GB / 4, nodeSize: 4,
+      wraparoundMultiple: 32, // assumption: the 2D torus wraps on full pod rows (32×32 pod)
+    },
+    sources: {
+      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v3 (123 TFLOP/s per chip)', hbmBytes: 'Cloud TPU docs tpu/docs/v3 (32 GiB)',
+      hbmBandwidth: 'Cloud TPU docs tpu/docs/v3 (900 GB/s)', iciBandwidth: `${SB_TPUS} (1e11 B/s one-way per link)`,
+      peakFlopsFp32: 'derived: bf16 peak / 3 (f32 matmul as 3 bf16 passes, precision HIGH)',
+      dcnBandwidth: `${SB_TPUS} (DCN 2.5e10 B/s per host, 4 chips per host)`, iciLatency: 'scaling-book sharding.md (≈1 µs per hop)',
+    },
+  },
+  'tpu-v4': {
+    id: 'tpu-v4', name: 'TPU v4', family: 'tpu', topology: 'torus-3d',
+    figures: {
+      ...TPU_COMMON, peakFlopsBf16: 275 * TF, peakFlopsFp32: 275 * TF / 3, hbmBytes: 32 * GIB, hbmBandwidth: 1200 * GB,
+      iciBandwidth: 4.5e10, dcnBandwidth: 25 * GB / 4, nodeSize: 4,
+      wraparoundMultiple: 4, // optical switches wrap axes that span whole 4×4×4 cubes (scaling-book)
+    },
+    sources: {
+      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v4 (275 TFLOP/s)', hbmBytes: 'Cloud TPU docs tpu/docs/v4 (32 GiB)',
+      hbmBandwidth: 'Cloud TPU docs tpu/docs/v4 (1200 GB/s)', iciBandwidth: `${SB_TPUS} (4.5e10 B/s one-way per link, 6 links)`,
+      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host, 4 chips per host)`,
+      wraparoundMultiple: 'scaling-book tpus.md (wraparound on full 4×4×4 cubes)',
+    },
+  },
+  'tpu-v5e': {
+    id: 'tpu-v5e', name: 'TPU v5e', family: 'tpu', topology: 'torus-2d',
+    figures: {
+      ...TPU_COMMON, peakFlopsBf16: 197 * TF, peakFlopsFp32: 197 * TF / 3, hbmBytes: 16 * GB, hbmBandwidth: 819 * GB,
+      iciBandwidth: 4.5e10, dcnBandwidth: 25 * GB / 8, nodeSize: 8,
+      wraparoundMultiple: 16, // v5e wraps only axes of length 16 (scaling-book)
+    },
+    sources: {
+      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v5e (197 TFLOP/s bf16)', hbmBytes: 'Cloud TPU docs tpu/docs/v5e (16 GB)',
+      hbmBandwidth: 'Cloud TPU docs tpu/docs/v5e (819 GB/s)', iciBandwidth: `${SB_TPUS} (4.5e10 B/s one-way per link, 4 links)`,
+      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: 'Cloud TPU docs v5e (2×100 Gbps NIC per 8-chip host)',
+      wraparoundMultiple: 'scaling-book tpus.md (wraparound only on axes of length 16)',
+    },
+  },
+  'tpu-v5p': {
+    id: 'tpu-v5p', name: 'TPU v5p', family: 'tpu', topology: 'torus-3d',
+    figures: {
+      ...TPU_COMMON, peakFlopsBf16: 459 * TF, peakFlopsFp32: 459 * TF / 3, hbmBytes: 95 * GB, hbmBandwidth: 2765 * GB,
+      iciBandwidth: 9e10, dcnBandwidth: 25 * GB / 4, nodeSize: 4, wraparoundMultiple: 4,
+    },
+    sources: {
+      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v5p (459 TFLOP/s)', hbmBytes: 'Cloud TPU docs tpu/docs/v5p (95 GB)',
+      hbmBandwidth: 'Cloud TPU docs tpu/docs/v5p (2765 GB/s)', iciBandwidth: `${SB_TPUS} (9e10 B/s one-way per link, 6 links)`,
+      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host, 4 chips per host)`,
+      wraparoundMultiple: 'scaling-book tpus.md (wraparound on full 4×4×4 cubes)',
+    },
+  },
+  'tpu-v6e': {
+    id: 'tpu-v6e', name: 'TPU v6e (Trillium)', family: 'tpu', topology: 'torus-2d',
+    figures: {
+      ...TPU_COMMON, peakFlopsBf16: 918 * TF, peakFlopsFp32: 918 * TF / 3, hbmBytes: 32 * GB, hbmBandwidth: 1638 * GB,
+      iciBandwidth: 9e10, dcnBandwidth: 25 * GB / 8, nodeSize: 8, wraparoundMultiple: 16,
+    },
+    sources: {
+      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v6e (918 TFLOP/s bf16)', hbmBytes: 'Cloud TPU docs tpu/docs/v6e (32 GB)',
+      hbmBandwidth: 'Cloud TPU docs tpu/docs/v6e (1638 GB/s)', iciBandwidth: `${SB_TPUS} (9e10 B/s one-way per link, 4 links)`,
+      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host; 8 chips per host assumed)`,
+      wraparoundMultiple: 'scaling-book tpus.md (wraparound only on axes of length 16)',
+    },
+  },
+  'a100-40gb': {
+    id: 'a100-40gb', name: 'NVIDIA A100 40GB SXM', family: 'gpu', topology: 'nvswitch',
+    figures: {
+      ...GPU_COMMON, peakFlopsBf16: 312 * TF, peakFlopsFp32: 156 * TF, hbmBytes: 40 * GB, hbmBandwidth: 1555 * GB,
+      nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
+    },
+    sources: {
+      peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
+      hbmBytes: 'NVIDIA A100 datasheet (40 GB HBM2)', hbmBandwidth: 'NVIDIA A100 datasheet (1555 GB/s)',
+      nvlinkBandwidth: `${SB_GPUS} (NVLink3: 12 links × 25 GB/s = 300 GB/s per direction)`,
+      ibBandwidth: `${SB_GPUS} (DGX A100: 8×HDR 200 Gb/s, 25 GB/s per GPU)`, nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+      ibLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibEfficiency: 'calculon systems/a100_80g.json',
+    },
+  },
+  'a100-80gb': {
+    id: 'a100-80gb', name: 'NVIDIA A100 80GB SXM', family: 'gpu', topology: 'nvswitch',
+    figures: {
+      ...GPU_COMMON, peakFlopsBf16: 312 * TF, peakFlopsFp32: 156 * TF, hbmBytes: 80 * GB, hbmBandwidth: 2039 * GB,
+      nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
+    },
+    sources: {
+      peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
+      hbmBytes: 'NVIDIA A100 datasheet (80 GB HBM2e)', hbmBandwidth: 'NVIDIA A100 datasheet (2039 GB/s)',
+      nvlinkBandwidth: `${SB_GPUS} (300 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (25 GB/s per GPU)`,
+      nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+      matmulEfficiency: 'calculon systems/a100_80g.json', memoryEfficiency: 'calculon systems/a100_80g.json',
+    },
+  },
+  h100: {
+    id: 'h100', name: 'NVIDIA H100 SXM', family: 'gpu', topology: 'nvswitch',
+    figures: {
+      ...GPU_COMMON, peakFlopsBf16: 989 * TF, peakFlopsFp32: 494.7 * TF, hbmBytes: 80 * GB, hbmBandwidth: 3350 * GB,
+      nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
+    },
+    sources: {
+      peakFlopsBf16: `${SB_GPUS}; glennklockwood.com H100 (989 TFLOP/s dense bf16)`, peakFlopsFp32: 'NVIDIA H100 datasheet (494.7 TFLOP/s dense TF32)',
+      hbmBytes: 'NVIDIA H100 datasheet (80 GB HBM3)', hbmBandwidth: 'glennklockwood.com H100 (3.35 TB/s)',
+      nvlinkBandwidth: `${SB_GPUS} (NVLink4: 18 × 25 GB/s = 450 GB/s per direction)`,
+      ibBandwidth: `${SB_GPUS} (DGX H100: 8×NDR 400 Gb/s, 50 GB/s per GPU)`, nvlinkEfficiency: `${SB_GPUS} (≈370 of 450 GB/s measured)`,
+      nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+    },
+  },
+  h200: {
+    id: 'h200', name: 'NVIDIA H200 SXM', family: 'gpu', topology: 'nvswitch',
+    figures: {
+      ...GPU_COMMON, peakFlopsBf16: 989 * TF, peakFlopsFp32: 494.7 * TF, hbmBytes: 141 * GB, hbmBandwidth: 4800 * GB,
+      nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
+    },
+    sources: {
+      peakFlopsBf16: `${SB_GPUS} (same compute as H100)`, peakFlopsFp32: 'NVIDIA H200 page (as H100: 494.7 TFLOP/s dense TF32)',
+      hbmBytes: `${SB_GPUS} (141 GB HBM3e)`, hbmBandwidth: `${SB_GPUS} (4.8e12 B/s)`,
+      nvlinkBandwidth: `${SB_GPUS} (NVLink4, 450 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (50 GB/s per GPU)`,
+      nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+    },
+  },
+};
+
+/** How a device moves data along one mesh axis. */
+export type AxisTopology = 'ring' | 'line' | 'switch';
+
+export interface AxisLink {
+  readonly axis: string;
+  readonly size: number;
+  readonly kind: LinkKind;
+  readonly topology: AxisTopology;
+  /**
+   * Bytes/s a device can move along this axis in a ring algorithm, after efficiency: a torus ring uses both
+   * directions (2 × per-link), a line only one; a switched link is the per-device egress.
+   */
+  readonly bandwidth: number;
+  /** α: seconds per algorithm step. */
+  readonly latency: number;
+}
+
+export interface Hardware {
+  readonly preset: HardwarePresetId;
+  readonly name: string;
+  readonly family: HardwareFamily;
+  readonly topology: Topology;
+  /** The preset's figures with the overrides applied. */
+  readonly figures: Readonly<HardwareFigures>;
+  readonly mesh: Mesh;
+  /** One entry per mesh axis, in mesh order. */
+  readonly axes: readonly AxisLink[];
+}
+
+const FIELD_NAMES = Object.keys(HARDWARE_PRESETS['tpu-v5p'].figures) as (keyof HardwareFigures)[];
+const FRACTION_FIELDS: ReadonlySet<string> = new Set([
+  'iciEfficiency', 'nvlinkEfficiency', 'ibEfficiency', 'dcnEfficiency', 'matmulEfficiency', 'memoryEfficiency',
+]);
+const LINK_FIELDS: Record<LinkKind, { bw: keyof HardwareFigures; lat: keyof HardwareFigures; eff: keyof HardwareFigures }> = {
+  ici: { bw: 'iciBandwidth', lat: 'iciLatency', eff: 'iciEfficiency' },
+  nvlink: { bw: 'nvlinkBandwidth', lat: 'nvlinkLatency', eff: 'nvlinkEfficiency' },
+  ib: { bw: 'ibBandwidth', lat: 'ibLatency', eff: 'ibEfficiency' },
+  dcn: { bw: 'dcnBandwidth', lat: 'dcnLatency', eff: 'dcnEfficiency' },
+};
+
+export const hardwareFieldNames = (): readonly (keyof HardwareFigures)[] => FIELD_NAMES;
+
+export function applyOverrides(figures: Readonly<HardwareFigures>, overrides: Readonly<Record<string, number>> | undefined): HardwareFigures {
+  const out: HardwareFigures = { ...figures };
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    const where = `hardware.overrides.${name}`;
+    if (!(FIELD_NAMES as readonly string[]).includes(name))
+      throw new UserError('hardware', `${where}: unknown hardware figure "${name}"; known figures: ${FIELD_NAMES.join(', ')}`, { where });
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new UserError('hardware', `${where}: must be a positive number, got ${String(value)}`, { where });
+    if (FRACTION_FIELDS.has(name) && value > 1)
+      throw new UserError('hardware', `${where}: an efficiency is a fraction in (0, 1], got ${value}`, { where });
+    out[name as keyof HardwareFigures] = value;
+  }
+  return out;
+}
+
+/**
+ * The default link of a mesh axis. Devices are numbered row-major, so an axis's group spans
+ * `size × (product of the sizes of the axes after it)` consecutive devices: on GPUs it stays in one NVLink
+ * node when that span fits in `nodeSize`, else it crosses nodes over InfiniBand. TPU axes use ICI.
+ */
+function defaultLink(family: HardwareFamily, figures: HardwareFigures, mesh: Mesh, i: number): LinkKind {
+  if (family === 'tpu') return 'ici';
+  let span = 1;
+  for (let j = i; j < mesh.axes.length; j++) span *= mesh.axes[j].size;
+  return span <= figures.nodeSize ? 'nvlink' : 'ib';
+}
+
+export function resolveHardware(spec: HardwareSpec, mesh: Mesh): Hardware {
+  const preset = HARDWARE_PRESETS[spec.preset];
+  if (!preset)
+    throw new UserError('hardware', `hardware.preset: unknown hardware preset "${String(spec.preset)}"`, { where: 'hardware.preset' });
+  const figures = applyOverrides(preset.figures, spec.overrides);
+  for (const name of Object.keys(spec.links ?? {})) {
+    if (!mesh.axes.some((a) => a.name === name))
+      throw new UserError('hardware', `hardware.links.${name}: names no mesh axis (axes: ${mesh.axes.map((a) => a.name).join(', ')})`, { where: `hardware.links.${name}` });
+  }
+  const axes = mesh.axes.map((a, i): AxisLink => {
+    const kind = spec.links?.[a.name] ?? defaultLink(preset.family, figures, mesh, i);
+    const where = `hardware.links.${a.name}`;
+    if (preset.family === 'tpu' && kind === 'nvlink' || preset.family === 'gpu' && kind === 'ici')
+      throw new UserError('hardware', `${where}: a ${preset.name} has no ${kind} links`, { where });
+    if (kind === 'ib' && preset.family === 'tpu')
+      throw new UserError('hardware', `${where}: TPU slices connect over ICI or the data-centre network (dcn), not InfiniBand`, { where });
+    const f = LINK_FIELDS[kind];
+    const perLink = figures[f.bw] * figures[f.eff];
+    let topology: AxisTopology = 'switch';
+    let bandwidth = perLink;
+    if (kind === 'ici') {
+      // A torus axis with wraparound is a bidirectional ring; without it, a line (≈2× slower, scaling-book).
+      topology = a.size % figures.wraparoundMultiple === 0 ? 'ring' : 'line';
+      bandwidth = topology === 'ring' ? 2 * perLink : perLink;
+    }
+    return { axis: a.name, size: a.size, kind, topology, bandwidth, latency: figures[f.lat] };
+  });
+  return { preset: preset.id, name: preset.name, family: preset.family, topology: preset.topology, figures, mesh, axes };
+}
+
+export function axisLink(hw: Hardware, axis: string): AxisLink {
+  const l = hw.axes.find((a) => a.axis === axis);
+  if (!l) throw new UserError('mesh', `unknown mesh axis "${axis}" (mesh has ${hw.axes.map((a) => `"${a.axis}"`).join(', ')})`);
+  return l;
+}

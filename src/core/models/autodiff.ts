@@ -1,0 +1,237 @@
+/**
+ * Reverse-mode automatic differentiation over the IR: given a builder whose forward program computes a
+ * scalar loss, emit the backward program into the same builder (phase 'backward', each backward op in
+ * the scope of the forward op it differentiates). The per-op VJP rules live in a registry (vjp.ts);
+ * this module only walks the program, accumulates cotangents and decides what the backward pass reads:
+ * - remat segments: values of a segment are recomputed from its inputs (scope suffix `/remat`);
+ * - custom units (customVjp): a LayerNorm, GELU or softmax differentiated as a whole by a hand rule;
+ * - broadcasts, constants and iotas are re-emitted where the backward needs them, never kept.
+ */
+import { UserError } from '../errors';
+import type { ProgramBuilder } from '../ir/builder';
+import { isFloat } from '../ir/shape';
+import type { Op, OpId, OpKind, ValueId } from '../ir/types';
+import { VJP_RULES, NO_GRADIENT } from './vjp';
+
+/** Scope segment appended to the scope of a forward op recomputed in the backward pass (remat). */
+export const REMAT_SCOPE = 'remat';
+
+/** True for an op that recomputes a forward op in the backward pass; `model` FLOPs leave these out. */
+export function isRecomputed(op: Op): boolean {
+  return op.scope === REMAT_SCOPE || op.scope.endsWith('/' + REMAT_SCOPE);
+}
+
+const stopped = new WeakMap<ProgramBuilder, Set<ValueId>>();
+
+/**
+ * Marks `v` as a constant for differentiation (jax.lax.stop_gradient): no cotangent flows into it.
+ * Used where the math makes the gradient vanish anyway (the max subtracted in a softmax), so that the
+ * backward program carries no dead work.
+ */
+export function stopGradient(b: ProgramBuilder, v: ValueId): ValueId {
+  let set = stopped.get(b);
+  if (!set) stopped.set(b, (set = new Set()));
+  set.add(v);
+  return v;
+}
+
+/** Forward ops that cost nothing to re-emit in the backward pass (XLA fuses them into their consumers). */
+const CHEAP_TO_RECOMPUTE: ReadonlySet<OpKind> = new Set<OpKind>(['broadcast_in_dim', 'constant', 'iota']);
+
+/** A hand-written VJP of a unit of forward ops (jax.custom_vjp): cotangents of its inputs. */
+export type CustomVjpRule = (c: {
+  readonly b: ProgramBuilder;
+  /** Primal input k, as the backward pass sees it. */
+  readonly x: (k: number) => ValueId;
+  /** The unit's primal output. */
+  readonly y: () => ValueId;
+  /** Cotangent of the output. */
+  readonly g: ValueId;
+  readonly needs: readonly boolean[];
+}) => readonly (ValueId | undefined)[];
+
+interface CustomUnit {
+  readonly start: OpId;
+  readonly end: OpId;
+  readonly inputs: readonly ValueId[];
+  readonly output: ValueId;
+  readonly rule: CustomVjpRule;
+}
+
+const customUnits = new WeakMap<ProgramBuilder, CustomUnit[]>();
+
+/**
+ * Declares the ops emitted since `start` (a LayerNorm, a GELU, a softmax) as one unit computing `output`
+ * from `inputs`, differentiated by `rule` instead of op by op. The rule decides what the backward pass
+ * reads — typically only the unit's input or output — which is what keeps activation memory at the
+ * figures of Korthikanti et al. rather than one buffer per intermediate. Intermediates of the unit must
+ * not be used outside it. Returns `output`.
+ */
+export function customVjp(b: ProgramBuilder, start: OpId, inputs: readonly ValueId[], output: ValueId, rule: CustomVjpRule): ValueId {
+  const end = b.ops.length;
+  if (b.values[output].def !== end - 1) throw new Error('customVjp: the output must be the result of the last op of the unit');
+  for (const v of inputs) if (b.values[v].def >= start) throw new Error('customVjp: unit inputs must be defined before the unit');
+  let list = customUnits.get(b);
+  if (!list) customUnits.set(b, (list = []));
+  list.push({ start, end, inputs, output, rule });
+  return output;
+}
+
+/** An intermediate of a custom unit read outside it would silently get no cotangent: refuse it. */
+function checkUnitsSealed(b: ProgramBuilder, units: readonly CustomUnit[], unitOf: Int32Array, nOps: number): void {
+  if (units.length === 0) return;
+  for (let i = 0; i < nOps; i++) {
+    const op = b.ops[i];
+    for (const v of op.operands) {
+      const d = b.values[v].def;
+      if (d < 0) continue;
+      const k = unitOf[d];
+      if (k >= 0 && unitOf[i] !== k && v !== units[k].output)
+        throw new Error(`autodiff: value ${v} inside a custom-gradient unit (scope "${b.ops[d].scope}") is used outside it`);
+    }
+  }
+}
+
+/** A range of forward ops [start, end) whose values the backward pass recomputes instead of keeping. */
+export interface RematSegment {
+  readonly start: OpId;
+  readonly end: OpId;
+}
+
+export interface GradOptions {
+  /**
+   * Rematerialised segments (e.g. one per transformer block). A backward rule that reads a value defined
+   * inside a segment reads a recomputed copy instead, so of the segment only its inputs stay live.
+   */
+  readonly remat?: readonly RematSegment[];
+}
+
+/**
+ * Emits d loss / d wrt into `b` and returns one cotangent per `wrt` value (zeros where the loss does
+ * not depend on it). The gradient of an input named `params/<path>` is named `grads/<path>`; every
+ * returned gradient has role 'gradient'. Call at the top scope, after the forward pass.
+ */
+export function grad(b: ProgramBuilder, loss: ValueId, wrt: readonly ValueId[], opts: GradOptions = {}): ValueId[] {
+  if (b.scope !== '') throw new Error(`grad must be called at the top scope, not inside "${b.scope}"`);
+  const lossType = b.type(loss);
+  if (lossType.shape.length !== 0 || !isFloat(lossType.dtype))
+    throw new UserError('autodiff', `the loss must be a float scalar, got ${lossType.dtype}[${lossType.shape.join(',')}]`);
+  const nOps = b.ops.length;
+  const nVals = b.values.length;
+
+  // Forward sweep: which values depend on a `wrt` value through differentiable ops.
+  const stop = stopped.get(b);
+  const active = new Uint8Array(nVals);
+  for (const w of wrt) if (isFloat(b.type(w).dtype)) active[w] = 1;
+  for (let i = 0; i < nOps; i++) {
+    const op = b.ops[i];
+    if (NO_GRADIENT.has(op.kind)) continue;
+    let any = false;
+    for (const v of op.operands) if (active[v]) { any = true; break; }
+    if (!any) continue;
+    for (const r of op.results) if (isFloat(b.values[r].type.dtype) && !stop?.has(r)) active[r] = 1;
+  }
+
+  // Backward ops take the scope of the forward op (grad runs at the top scope, so a child scope of the
+  // top is absolute).
+  const withScope = <T>(scope: string, f: () => T): T => (scope === '' ? f() : b.scoped(scope, f));
+
+  const segOf = new Int32Array(nOps).fill(-1);
+  (opts.remat ?? []).forEach((s, k) => { for (let i = s.start; i < s.end && i < nOps; i++) segOf[i] = k; });
+  const units = customUnits.get(b) ?? [];
+  const unitOf = new Int32Array(nOps).fill(-1);
+  units.forEach((u, k) => { for (let i = u.start; i < u.end; i++) unitOf[i] = k; });
+  checkUnitsSealed(b, units, unitOf, nOps);
+
+  const recomputed = new Map<ValueId, ValueId>();
+  // Cheap clones (broadcasts, constants, iotas) made for the op being differentiated, so that a
+  // broadcast parameter or a splat constant is not kept alive at full size from forward to backward.
+  const cheap = new Map<ValueId, ValueId>();
+
+  const clone = (op: Op, seg: number, memo: Map<ValueId, ValueId>, v: ValueId): ValueId => {
+    const operands = op.operands.map((u) => primal(u, seg));
+    const types = op.results.map((r) => b.values[r].type);
+    const results = b.emit(op.kind, operands, op.attrs, types);
+    // Emitted wherever the rule that asked for it runs; the copy belongs to its forward op's scope.
+    const id = b.ops.length - 1;
+    b.ops[id] = { ...b.ops[id], scope: op.scope === '' ? REMAT_SCOPE : `${op.scope}/${REMAT_SCOPE}` } as Op;
+    op.results.forEach((r, i) => memo.set(r, results[i]));
+    return results[op.results.indexOf(v)];
+  };
+
+  // Primal value as an op of remat segment `seg` sees it in the backward pass: a value defined inside
+  // the same segment is recomputed, one that crosses a segment boundary (a block's input) was kept; a
+  // cheap forward value is re-emitted from its (smaller) operands.
+  const primal = (v: ValueId, seg: number): ValueId => {
+    const d = b.values[v].def;
+    if (d < 0 || d >= nOps) return v;
+    const op = b.ops[d];
+    if (seg >= 0 && segOf[d] === seg) return recomputed.get(v) ?? clone(op, seg, recomputed, v);
+    if (CHEAP_TO_RECOMPUTE.has(op.kind)) return cheap.get(v) ?? clone(op, seg, cheap, v);
+    return v;
+  };
+
+  const ct = new Int32Array(nVals).fill(-1);
+  const accumulate = (v: ValueId, g: ValueId): void => {
+    const want = b.values[v].type, got = b.values[g].type;
+    if (want.dtype !== got.dtype || want.shape.length !== got.shape.length || want.shape.some((d, i) => d !== got.shape[i]))
+      throw new Error(`autodiff: cotangent ${got.dtype}[${got.shape}] does not match value ${v} ${want.dtype}[${want.shape}]`);
+    ct[v] = ct[v] < 0 ? g : b.add(ct[v], g);
+  };
+
+  const differentiate = (op: Op, seg: number): void => {
+    const needs = op.operands.map((v) => active[v] === 1);
+    if (!needs.some(Boolean)) return;
+    const rule = VJP_RULES[op.kind];
+    if (!rule) throw new UserError('autodiff', `cannot differentiate a ${op.kind} op (in "${op.scope || 'top'}"): it has no gradient rule`);
+    const cts = rule({
+      b, op,
+      x: (k) => primal(op.operands[k], seg),
+      y: (k) => primal(op.results[k], seg),
+      g: op.results.map((r) => (ct[r] >= 0 ? ct[r] : undefined)),
+      needs,
+    });
+    op.operands.forEach((v, k) => {
+      const c = cts[k];
+      if (needs[k] && c !== undefined) accumulate(v, c);
+    });
+  };
+
+  const differentiateUnit = (u: CustomUnit, seg: number): void => {
+    const needs = u.inputs.map((v) => active[v] === 1);
+    if (!needs.some(Boolean)) return;
+    const cts = u.rule({ b, x: (k) => primal(u.inputs[k], seg), y: () => primal(u.output, seg), g: ct[u.output], needs });
+    u.inputs.forEach((v, k) => {
+      const c = cts[k];
+      if (needs[k] && c !== undefined) accumulate(v, c);
+    });
+  };
+
+  b.inPhase('backward', () => {
+    if (!active[loss]) return;
+    const lossDef = b.values[loss].def;
+    withScope(lossDef >= 0 ? b.ops[lossDef].scope : '', () => { ct[loss] = b.full(loss, 1); });
+    for (let i = lossDef; i >= 0; i--) {
+      const op = b.ops[i];
+      const k = unitOf[i];
+      // Inside a custom unit only the op defining its output acts, for the whole unit.
+      if (k >= 0 && op.results[0] !== units[k].output) continue;
+      let hasCt = false;
+      for (const r of op.results) if (ct[r] >= 0) { hasCt = true; break; }
+      if (!hasCt) continue;
+      if (cheap.size) cheap.clear();
+      withScope(op.scope, () => (k >= 0 ? differentiateUnit(units[k], segOf[i]) : differentiate(op, segOf[i])));
+    }
+  });
+
+  return b.inPhase('backward', () => wrt.map((w) => {
+    let g = ct[w] >= 0 ? ct[w] : b.full(w, 0);
+    const name = b.values[w].name;
+    const gradName = name?.startsWith('params/') ? `grads/${name.slice('params/'.length)}` : undefined;
+    // A cotangent can be shared (an add passes it to both operands): give each gradient its own value.
+    if (b.values[g].name !== undefined || b.values[g].role === 'gradient' || b.values[g].def < 0)
+      g = b.reshape(g, b.shape(g));
+    if (gradName) b.setName(g, gradName);
+    return b.setRole(g, 'gradient');
+  }));
+}

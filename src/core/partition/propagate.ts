@@ -1,0 +1,434 @@
+/**
+ * One generic propagation algorithm, blind to op kinds (Shardy's basic propagation in PartIR mode):
+ * for one mesh axis at a time, a worklist carries the axis across ops, in both directions, to a
+ * fixed point, using only the op's factor rule. There is no conflict resolution: where two
+ * incompatible shardings meet, propagation stops and the conflict is recorded with both origins.
+ *
+ * State is kept in flat typed arrays indexed by ValueId, one per mesh axis, so a 96-layer training
+ * step (tens of thousands of ops) partitions in well under a second.
+ */
+import type { OpId, Program, ValueId } from '../ir/types';
+import type { Mesh } from '../mesh/mesh';
+import { rulesOf } from './rules';
+import type { AxisState, Conflict, OpRule } from './types';
+
+/** Per-axis state codes of a value; a value ≥ 0 means tiled along that dim. */
+export const UNSET = -1;
+export const PARTIAL = -2;
+/** Pinned replicated by a tactic (`REPLICATED`): never tiled or made partial by propagation. */
+export const PINNED = -3;
+
+export function stateOfCode(code: number): AxisState {
+  if (code >= 0) return { kind: 'tiled', dim: code };
+  return code === PARTIAL ? { kind: 'partial' } : { kind: 'replicated' };
+}
+
+export class Propagator {
+  readonly rules: (OpRule | null)[];
+  /** Users of value v: userList[userStart[v] .. userStart[v+1]) (one flat array, not one per value). */
+  readonly userStart: Int32Array;
+  readonly userList: Int32Array;
+  /** Uses of each value, a program output counting as one. */
+  readonly useCount: Int32Array;
+  /** Constants and iota results with several uses: each use may slice them as it likes, so propagation leaves them alone. */
+  readonly free: Uint8Array;
+  readonly axisNames: string[];
+  readonly axisSizes: number[];
+  /** state[axis][value]: UNSET, PARTIAL, PINNED or the tiled dim. */
+  readonly state: Int32Array[];
+  /** origin[axis][value]: index of the tactic that gave the value its state on that axis, or -1. */
+  readonly origin: Int32Array[];
+  /**
+   * scatterDim[axis][value]: a dim a tactic asked a value that is already partial on the axis to be
+   * tiled along (ZeRO-2's gradients): the value stays partial, its users see it as tiled on that
+   * dim, and the lowering reduce-scatters it. -1 when not asked.
+   */
+  readonly scatterDim: Int32Array[];
+  /** Axes (indices) tiling each dim of a value, major → minor; undefined while the value is untiled. */
+  readonly dimAxes: (number[][] | undefined)[];
+  /** Axes over which each value is partial, in the order they were introduced. */
+  readonly partialAxes: (number[] | undefined)[];
+  /** Values whose sharding changed since the last `takeDirty()`. */
+  private dirty: ValueId[] = [];
+  private dirtyMark: Uint8Array;
+
+  // Per-tactic run state.
+  private axis = 0;
+  private tactic = 0;
+  private tacticNames: readonly string[] = [];
+  private conflicts: Conflict[] = [];
+  private conflictAtOp: Uint8Array;
+  private queue: Int32Array;
+  private queued: Uint8Array;
+  private qHead = 0;
+  private qLen = 0;
+  // Scratch for one op's updates (values and new state codes), reused to avoid allocation per op.
+  private updValue: number[] = [];
+  private updCode: number[] = [];
+
+  constructor(readonly program: Program, readonly mesh: Mesh) {
+    const nv = program.values.length, no = program.ops.length;
+    this.rules = rulesOf(program);
+    this.useCount = new Int32Array(nv);
+    for (const op of program.ops) for (const v of op.operands) this.useCount[v]++;
+    this.userStart = new Int32Array(nv + 1);
+    for (let v = 0; v < nv; v++) this.userStart[v + 1] = this.userStart[v] + this.useCount[v];
+    this.userList = new Int32Array(this.userStart[nv]);
+    const fill = this.userStart.slice(0, nv);
+    for (const op of program.ops) for (const v of op.operands) this.userList[fill[v]++] = op.id;
+    for (const o of program.outputs) this.useCount[o.value]++;
+    this.free = new Uint8Array(nv);
+    for (const op of program.ops) {
+      if (op.kind !== 'constant' && op.kind !== 'iota') continue;
+      for (const r of op.results) if (this.useCount[r] > 1) this.free[r] = 1;
+    }
+    this.axisNames = mesh.axes.map((a) => a.name);
+    this.axisSizes = mesh.axes.map((a) => a.size);
+    this.state = mesh.axes.map(() => new Int32Array(nv).fill(UNSET));
+    this.origin = mesh.axes.map(() => new Int32Array(nv).fill(-1));
+    this.scatterDim = mesh.axes.map(() => new Int32Array(nv).fill(-1));
+    this.dimAxes = new Array(nv).fill(undefined);
+    this.partialAxes = new Array(nv).fill(undefined);
+    this.dirtyMark = new Uint8Array(nv);
+    this.conflictAtOp = new Uint8Array(no);
+    this.queue = new Int32Array(no);
+    this.queued = new Uint8Array(no);
+  }
+
+  /** Starts a tactic: which axis it acts on, its index and the names of all tactics (for conflicts). */
+  begin(axis: number, tactic: number, tacticNames: readonly string[]): void {
+    this.axis = axis;
+    this.tactic = tactic;
+    this.tacticNames = tacticNames;
+    this.conflicts = [];
+    this.conflictAtOp.fill(0);
+  }
+
+  takeConflicts(): Conflict[] {
+    const c = this.conflicts;
+    this.conflicts = [];
+    return c;
+  }
+
+  takeDirty(): ValueId[] {
+    const d = this.dirty;
+    for (const v of d) this.dirtyMark[v] = 0;
+    this.dirty = [];
+    return d;
+  }
+
+  /** Product of the sizes of the axes already tiling dim `d` of `v`. */
+  tilesOf(v: ValueId, d: number): number {
+    const axes = this.dimAxes[v]?.[d];
+    let n = 1;
+    if (axes) for (const a of axes) n *= this.axisSizes[a];
+    return n;
+  }
+
+  /** Gives `v` a state on the current axis (the caller has checked that it is allowed) and queues its neighbours. */
+  assign(v: ValueId, code: number): void {
+    const ax = this.axis;
+    this.state[ax][v] = code;
+    this.origin[ax][v] = this.tactic;
+    if (code >= 0) {
+      let dims = this.dimAxes[v];
+      if (dims === undefined) {
+        dims = Array.from({ length: this.program.values[v].type.shape.length }, () => []);
+        this.dimAxes[v] = dims;
+      }
+      dims[code].push(ax);
+    } else if (code === PARTIAL) {
+      (this.partialAxes[v] ??= []).push(ax);
+    }
+    if (!this.dirtyMark[v]) {
+      this.dirtyMark[v] = 1;
+      this.dirty.push(v);
+    }
+    if (code === PINNED) return;
+    const def = this.program.values[v].def;
+    if (def >= 0) this.enqueue(def);
+    for (let i = this.userStart[v], end = this.userStart[v + 1]; i < end; i++) this.enqueue(this.userList[i]);
+  }
+
+  /** A tactic asks a partial value to be tiled along `d`: its users are told (see `scatterDim`). */
+  requestScatter(v: ValueId, d: number): void {
+    this.scatterDim[this.axis][v] = d;
+    for (let i = this.userStart[v], end = this.userStart[v + 1]; i < end; i++) this.enqueue(this.userList[i]);
+  }
+
+  /** Records a conflict met outside any op (a seed that disagrees with an earlier tactic); op is -1. */
+  recordSeedConflict(v: ValueId, existingCode: number, incomingCode: number): void {
+    const ax = this.axis;
+    this.pushConflict(v, -1, existingCode, this.origin[ax][v], incomingCode, this.tactic,
+      `axis "${this.axisNames[ax]}": ${this.valueLabel(v)} is already ${describe(existingCode)} (${this.tacticName(v)}); ` +
+      `${this.tacticNames[this.tactic]} asks for ${describe(incomingCode)}`);
+  }
+
+  private enqueue(op: OpId): void {
+    if (this.queued[op] || this.rules[op] === null) return;
+    this.queued[op] = 1;
+    const n = this.queue.length;
+    this.queue[(this.qHead + this.qLen) % n] = op;
+    this.qLen++;
+  }
+
+  /** Runs the worklist to a fixed point. */
+  run(): void {
+    const n = this.queue.length;
+    while (this.qLen > 0) {
+      const op = this.queue[this.qHead];
+      this.qHead = (this.qHead + 1) % n;
+      this.qLen--;
+      this.queued[op] = 0;
+      this.step(op);
+    }
+  }
+
+  private tensorValue(op: OpId, k: number): ValueId {
+    const o = this.program.ops[op];
+    return k < o.operands.length ? o.operands[k] : o.results[k - o.operands.length];
+  }
+
+  private tensorDims(rule: OpRule, nOperands: number, k: number): readonly (readonly number[])[] {
+    return k < nOperands ? rule.operands[k] : rule.results[k - nOperands];
+  }
+
+  /**
+   * The factor that the current axis shards on dim `d` of `v`, given that dim's factors: the dim's
+   * axes fill its factors major → minor, each factor to its full size before the next (a minor
+   * factor sharded before the major one is full would be a strided view). -1 if not representable.
+   */
+  private factorOfAxis(v: ValueId, d: number, factors: readonly number[], sizes: readonly number[]): number {
+    const axes = this.dimAxes[v]![d];
+    let k = 0;
+    let cap = factors.length > 0 ? sizes[factors[0]] : 1;
+    for (const a of axes) {
+      const sz = this.axisSizes[a];
+      if (sz !== 1) {
+        while (cap === 1 && k + 1 < factors.length) cap = sizes[factors[++k]];
+        if (cap % sz !== 0) return -1;
+        cap /= sz;
+      }
+      if (a === this.axis) return factors.length > 0 ? factors[k] : -1;
+    }
+    return -1;
+  }
+
+  /**
+   * The factor the current axis would shard if added minor-most to dim `d` of `v` (whose factors
+   * are `factors`), or -1 when it would not be a whole tile of one factor.
+   */
+  placeFactor(v: ValueId, d: number, factors: readonly number[], sizes: readonly number[]): number {
+    if (factors.length === 0) return -1;
+    let k = 0;
+    let cap = sizes[factors[0]];
+    const axes = this.dimAxes[v]?.[d];
+    if (axes) {
+      for (const a of axes) {
+        const sz = this.axisSizes[a];
+        if (sz === 1) continue;
+        while (cap === 1 && k + 1 < factors.length) cap = sizes[factors[++k]];
+        if (cap % sz !== 0) return -1;
+        cap /= sz;
+      }
+    }
+    const sz = this.axisSizes[this.axis];
+    if (sz === 1) return factors[k];
+    while (cap === 1 && k + 1 < factors.length) cap = sizes[factors[++k]];
+    return cap % sz === 0 ? factors[k] : -1;
+  }
+
+  /** The dim of tensor `dims` that factor `f` maps to, or -1. */
+  private static dimOf(dims: readonly (readonly number[])[], f: number): number {
+    for (let d = 0; d < dims.length; d++) if (dims[d].includes(f)) return d;
+    return -1;
+  }
+
+  /** One propagation step on one op for the current axis. */
+  private step(opId: OpId): void {
+    const rule = this.rules[opId]!;
+    const op = this.program.ops[opId];
+    const st = this.state[this.axis];
+    const nO = op.operands.length;
+    const nT = nO + op.results.length;
+
+    // 1. What the op's tensors already say about this axis.
+    let claim = -1, claimTensor = -1;
+    let partialOperands = 0;
+    for (let k = 0; k < nT; k++) {
+      const v = k < nO ? op.operands[k] : op.results[k - nO];
+      const s = st[v];
+      if (s >= 0) {
+        const dims = this.tensorDims(rule, nO, k);
+        const f = this.factorOfAxis(v, s, dims[s], rule.factorSizes);
+        if (f < 0) return; // not a whole factor here: the lowering reshards
+        if (claim < 0) {
+          claim = f;
+          claimTensor = k;
+        } else if (f !== claim) {
+          this.factorConflict(opId, rule, claimTensor, claim, k, f);
+          return;
+        }
+      } else if (s === PARTIAL && k < nO) {
+        const sd = this.scatterDim[this.axis][v];
+        if (sd >= 0) {
+          // Users of a value to be reduce-scattered see it tiled along `sd`.
+          const f = this.placeFactor(v, sd, rule.operands[k][sd], rule.factorSizes);
+          if (f >= 0 && claim < 0) {
+            claim = f;
+            claimTensor = k;
+          } else if (f >= 0 && f !== claim) {
+            this.factorConflict(opId, rule, claimTensor, claim, k, f);
+            return;
+          }
+        }
+        partialOperands++;
+      }
+    }
+    if (claim >= 0) {
+      // A tiling wins over a partial operand: the lowering reduces (or reduce-scatters) that operand
+      // into the layout the op needs, which is what ZeRO's gradient reduce-scatter is.
+      this.propagateFactor(opId, rule, claim, claimTensor);
+    } else if (partialOperands > 0) {
+      this.propagatePartial(opId, rule);
+    }
+  }
+
+  /** The axis shards factor `f` on some tensor of the op: carry it to every tensor of the op. */
+  private propagateFactor(opId: OpId, rule: OpRule, f: number, claimTensor: number): void {
+    if (rule.blocked[f] || rule.factorTypes[f] === 'need_replication' || rule.factorTypes[f] === 'permutation') return;
+    const op = this.program.ops[opId];
+    const st = this.state[this.axis];
+    const nO = op.operands.length;
+    const nT = nO + op.results.length;
+    let inOperands = false;
+    for (let k = 0; k < nO; k++) if (Propagator.dimOf(rule.operands[k], f) >= 0) inOperands = true;
+    const updV = this.updValue, updC = this.updCode;
+    let n = 0;
+    for (let k = 0; k < nT; k++) {
+      const v = k < nO ? op.operands[k] : op.results[k - nO];
+      const s = st[v];
+      const dims = this.tensorDims(rule, nO, k);
+      const d = Propagator.dimOf(dims, f);
+      let want: number;
+      if (d >= 0) want = d;
+      else if (k >= nO && inOperands) want = PARTIAL; // a factor summed away: the result holds a summand
+      else continue; // read whole (replicated on this axis)
+      if (s === want) continue;
+      if (s === PINNED) {
+        if (want === PARTIAL) continue; // the lowering reduces into the pinned replicated value
+        this.pinnedConflict(opId, v, want, claimTensor);
+        return;
+      }
+      if (s === PARTIAL && k < nO) continue; // reduced by the lowering into what the op needs
+      if (s !== UNSET) return; // a partial result cannot also be tiled on this axis
+      if (this.free[v]) continue;
+      if (want >= 0 && this.placeFactor(v, want, dims[want], rule.factorSizes) !== f) return;
+      // The same value twice in one op (x·xᵀ) must not be given two states.
+      let prev = -1;
+      for (let i = 0; i < n; i++) if (updV[i] === v) prev = i;
+      if (prev >= 0) {
+        if (updC[prev] !== want) return;
+        continue;
+      }
+      updV[n] = v;
+      updC[n] = want;
+      n++;
+    }
+    for (let i = 0; i < n; i++) this.assign(updV[i], updC[i]);
+  }
+
+  /**
+   * Some operands are partial and nothing is tiled: the partial value flows on only through an op
+   * linear in it, and only from a value with one use (DESIGN §3: it is reduced once, before its
+   * first non-linear use or fan-out).
+   */
+  private propagatePartial(opId: OpId, rule: OpRule): void {
+    const op = this.program.ops[opId];
+    const st = this.state[this.axis];
+    let partial = 0;
+    for (let k = 0; k < op.operands.length; k++) {
+      const v = op.operands[k];
+      const isPartial = st[v] === PARTIAL;
+      if (isPartial) {
+        if (!rule.linearIn[k] || this.useCount[v] !== 1) return;
+        partial++;
+      } else if (rule.linearJointly && rule.linearIn[k]) {
+        return; // a sum of partials needs every summand partial
+      }
+    }
+    if (!rule.linearJointly && partial !== 1) return;
+    for (const r of op.results) if (st[r] !== UNSET && st[r] !== PARTIAL) return;
+    for (const r of op.results) if (st[r] === UNSET) this.assign(r, PARTIAL);
+  }
+
+  private factorConflict(opId: OpId, rule: OpRule, ka: number, fa: number, kb: number, fb: number): void {
+    const ax = this.axis;
+    const st = this.state[ax];
+    const nO = this.program.ops[opId].operands.length;
+    // The older decision is the existing one; the conflict is reported on the newer tensor, with
+    // the state the older decision would give it at this op.
+    const aFirst = this.origin[ax][this.tensorValue(opId, ka)] <= this.origin[ax][this.tensorValue(opId, kb)];
+    const ke = aFirst ? ka : kb, fe = aFirst ? fa : fb, ki = aFirst ? kb : ka;
+    const ve = this.tensorValue(opId, ke), vi = this.tensorValue(opId, ki);
+    const de = Propagator.dimOf(this.tensorDims(rule, nO, ki), fe);
+    const feInOperands = rule.operands.some((dims) => Propagator.dimOf(dims, fe) >= 0);
+    const implied = de >= 0 ? de : ki >= nO && feInOperands ? PARTIAL : UNSET;
+    this.pushConflict(vi, opId, implied, this.origin[ax][ve], st[vi], this.origin[ax][vi],
+      `axis "${this.axisNames[ax]}": ${this.valueLabel(ve)} is ${describe(st[ve])} (${this.tacticName(ve)}) ` +
+      `and ${this.valueLabel(vi)} is ${describe(st[vi])} (${this.tacticName(vi)}); ` +
+      `at ${this.opLabel(opId)} they shard different dims of the computation`);
+  }
+
+  private pinnedConflict(opId: OpId, v: ValueId, want: number, claimTensor: number): void {
+    const ax = this.axis;
+    const src = this.tensorValue(opId, claimTensor);
+    this.pushConflict(v, opId, PINNED, this.origin[ax][v], want, this.origin[ax][src],
+      `axis "${this.axisNames[ax]}": ${this.valueLabel(v)} is pinned replicated (${this.tacticName(v)}) ` +
+      `but ${this.valueLabel(src)} is ${describe(this.state[ax][src])} (${this.tacticName(src)}), ` +
+      `which at ${this.opLabel(opId)} would make it ${describe(want)}`);
+  }
+
+  private tacticName(v: ValueId): string {
+    return this.tacticNames[this.origin[this.axis][v]] ?? '?';
+  }
+
+  private pushConflict(v: ValueId, opId: OpId, existing: number, existingOrigin: number, incoming: number, incomingOrigin: number, message: string): void {
+    // Report each meeting once per tactic, and only when this tactic takes part in it.
+    if (existingOrigin !== this.tactic && incomingOrigin !== this.tactic) return;
+    if (opId >= 0) {
+      if (this.conflictAtOp[opId]) return;
+      this.conflictAtOp[opId] = 1;
+    }
+    this.conflicts.push({
+      value: v,
+      axis: this.axisNames[this.axis],
+      op: opId,
+      existing: { state: stateOfCode(existing), tactic: this.tacticNames[existingOrigin] ?? '' },
+      incoming: { state: stateOfCode(incoming), tactic: this.tacticNames[incomingOrigin] ?? '' },
+      message,
+    });
+  }
+
+  private valueLabel(v: ValueId): string {
+    const val = this.program.values[v];
+    if (val.name !== undefined) return `"${val.name}"`;
+    if (val.def >= 0) {
+      const op = this.program.ops[val.def];
+      return `%${v} (${op.kind}${op.scope ? ` in ${op.scope}` : ''})`;
+    }
+    return `%${v}`;
+  }
+
+  private opLabel(opId: OpId): string {
+    const op = this.program.ops[opId];
+    return `${op.kind} #${opId}${op.scope ? ` in ${op.scope}` : ''}`;
+  }
+}
+
+function describe(code: number): string {
+  if (code >= 0) return `tiled on dim ${code}`;
+  if (code === PARTIAL) return 'partial';
+  if (code === PINNED) return 'pinned replicated';
+  return 'replicated';
+}

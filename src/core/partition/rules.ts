@@ -1,0 +1,359 @@
+/**
+ * The op sharding rule registry (Shardy's op_sharding_rule_registry): one small case per op kind,
+ * each mapping the op's dims to factors. Propagation and the SPMD lowering read only these rules,
+ * never op kinds. Cases are alphabetical; element-wise kinds share one.
+ */
+import type { Op, OpKind, Program, TensorType } from '../ir/types';
+import { BINARY_KINDS, UNARY_KINDS } from '../ir/types';
+import { isFloat } from '../ir/shape';
+import { NULL_DIM, RuleBuilder } from './ruleBuilder';
+import type { OpRule } from './types';
+
+export { formatRule, factorName, NULL_DIM, RuleBuilder } from './ruleBuilder';
+
+type RuleCase = (op: Op, ins: readonly TensorType[], outs: readonly TensorType[]) => OpRule | null;
+
+const ranks = (ts: readonly TensorType[]) => ts.map((t) => t.shape.length);
+const builderFor = (ins: readonly TensorType[], outs: readonly TensorType[]) => new RuleBuilder(ranks(ins), ranks(outs));
+const nulls = (n: number) => new Array<number>(n).fill(NULL_DIM);
+
+/** Element-wise and select: every dim is one pass-through factor; scalar operands map to []. */
+function pointwise(op: Op, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  const shape = outs[0].shape;
+  for (let d = 0; d < shape.length; d++) {
+    b.addFactor(ins.map((t) => (t.shape.length === 0 ? NULL_DIM : d)), [d], shape[d]);
+  }
+  switch (op.kind) {
+    case 'negate':
+      return b.build([true]);
+    case 'convert':
+      // Rounding to an integer is not linear; float ↔ float conversion is (up to rounding).
+      return b.build([isFloat(ins[0].dtype) && isFloat(outs[0].dtype)]);
+    case 'add':
+    case 'subtract':
+      return b.build([true, true], true);
+    case 'multiply':
+      return b.build([true, true]);
+    case 'divide':
+      return b.build([true, false]);
+    default:
+      return b.build(ins.map(() => false));
+  }
+}
+
+/** attention / attention_grad: q[b,s,h,dh], k,v[b,t,kvh,dh] (+ dOut[b,s,h,dh]). */
+function attentionRule(op: Op, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const grad = op.kind === 'attention_grad';
+  const [b, s, h, dh] = ins[0].shape;
+  const [, t, kvh] = ins[1].shape;
+  const rb = builderFor(ins, outs);
+  // Per tensor, whether it is q-shaped ([b,s,h,dh]) or kv-shaped ([b,t,kvh,dh]).
+  const qLike = grad ? [true, false, false, true] : [true, false, false];
+  const outQLike = grad ? [true, false, false] : [true];
+  const on = (sel: (isQ: boolean) => number) => qLike.map(sel);
+  const res = (sel: (isQ: boolean) => number) => outQLike.map(sel);
+  rb.addFactor(on(() => 0), res(() => 0), b);
+  rb.addFactor(on((q) => (q ? 1 : NULL_DIM)), res((q) => (q ? 1 : NULL_DIM)), s);
+  // Query head j reads kv head floor(j / (h/kvh)): the heads dim is [kvh, group] major → minor, so
+  // an axis dividing kvh shards k and v too, and a further axis shards only the query groups (for
+  // the gradient, dk/dv then sum over the group: they become partial).
+  rb.addFactor(on(() => 2), res(() => 2), kvh);
+  if (kvh !== h) rb.addFactor(on((q) => (q ? 2 : NULL_DIM)), res((q) => (q ? 2 : NULL_DIM)), h / kvh);
+  rb.addFactor(on((q) => (q ? NULL_DIM : 1)), res((q) => (q ? NULL_DIM : 1)), t, 'need_replication');
+  rb.addFactor(on(() => 3), res(() => 3), dh, 'need_replication');
+  // Linear in v (forward) and in dOut (backward) for fixed scores.
+  return rb.build(grad ? [false, false, false, true] : [false, false, true]);
+}
+
+/** broadcast_in_dim: new dims only in the result; an expanded size-1 dim gets separate factors. */
+function broadcastRule(op: Op & { kind: 'broadcast_in_dim' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  const { dims } = op.attrs;
+  const rshape = outs[0].shape;
+  for (let rd = 0; rd < rshape.length; rd++) {
+    const od = dims.indexOf(rd);
+    if (od < 0) {
+      b.addFactor([NULL_DIM], [rd], rshape[rd]);
+    } else if (ins[0].shape[od] === rshape[rd]) {
+      b.addFactor([od], [rd], rshape[rd]);
+    } else {
+      b.addFactor([od], [NULL_DIM], ins[0].shape[od]);
+      b.addFactor([NULL_DIM], [rd], rshape[rd]);
+    }
+  }
+  return b.build([true]);
+}
+
+/** concatenate: the concatenated dim must be replicated; the others pass through. */
+function concatenateRule(op: Op & { kind: 'concatenate' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  const shape = outs[0].shape;
+  for (let d = 0; d < shape.length; d++) {
+    b.addFactor(ins.map(() => d), [d], shape[d], d === op.attrs.dim ? 'need_replication' : 'pass');
+  }
+  return b.build(ins.map(() => true), true);
+}
+
+/**
+ * convolution: batch and output feature pass through; input feature is a reduction shared with the
+ * kernel's input feature; spatial dims need replication (no halo exchange). Grouped convolutions
+ * keep their feature/batch dims replicated, which is always correct.
+ */
+function convolutionRule(op: Op & { kind: 'convolution' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const a = op.attrs;
+  const b = builderFor(ins, outs);
+  const grouped = a.featureGroupCount !== 1 || a.batchGroupCount !== 1;
+  const lhs = ins[0].shape, rhs = ins[1].shape, out = outs[0].shape;
+  b.addFactor([a.inputBatch, NULL_DIM], [a.outputBatch], out[a.outputBatch], grouped ? 'need_replication' : 'pass');
+  b.addFactor([NULL_DIM, a.kernelOutputFeature], [a.outputFeature], out[a.outputFeature], grouped ? 'need_replication' : 'pass');
+  b.addFactor([a.inputFeature, a.kernelInputFeature], [NULL_DIM], rhs[a.kernelInputFeature], grouped ? 'need_replication' : 'reduction');
+  a.inputSpatial.forEach((d) => b.addFactor([d, NULL_DIM], [NULL_DIM], lhs[d], 'need_replication'));
+  a.kernelSpatial.forEach((d) => b.addFactor([NULL_DIM, d], [NULL_DIM], rhs[d], 'need_replication'));
+  a.outputSpatial.forEach((d) => b.addFactor([NULL_DIM, NULL_DIM], [d], out[d], 'need_replication'));
+  return b.build([true, true]);
+}
+
+/** dot_general: batch, lhs free, rhs free pass through; contracting dims are reductions (Shardy's order). */
+function dotGeneralRule(op: Op & { kind: 'dot_general' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const d = op.attrs;
+  const b = builderFor(ins, outs);
+  const lhs = ins[0].shape, rhs = ins[1].shape;
+  let rd = 0;
+  d.lhsBatch.forEach((ld, i) => b.addFactor([ld, d.rhsBatch[i]], [rd++], lhs[ld]));
+  for (let ld = 0; ld < lhs.length; ld++) {
+    if (!d.lhsBatch.includes(ld) && !d.lhsContract.includes(ld)) b.addFactor([ld, NULL_DIM], [rd++], lhs[ld]);
+  }
+  for (let r = 0; r < rhs.length; r++) {
+    if (!d.rhsBatch.includes(r) && !d.rhsContract.includes(r)) b.addFactor([NULL_DIM, r], [rd++], rhs[r]);
+  }
+  d.lhsContract.forEach((ld, i) => b.addFactor([ld, d.rhsContract[i]], [NULL_DIM], lhs[ld], 'reduction'));
+  return b.build([true, true]);
+}
+
+/** dynamic_slice: sliced dims need replication and never propagate; start indices are scalars. */
+function dynamicSliceRule(op: Op & { kind: 'dynamic_slice' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  const shape = ins[0].shape;
+  for (let d = 0; d < shape.length; d++) {
+    const sliced = op.attrs.sizes[d] !== shape[d];
+    b.addFactor([d, ...nulls(ins.length - 1)], [d], shape[d], sliced ? 'need_replication' : 'pass', sliced);
+  }
+  return b.build(ins.map((_, i) => i === 0));
+}
+
+/** dynamic_update_slice: dims the update covers fully pass through; the others need replication. */
+function dynamicUpdateSliceRule(_op: Op, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  const shape = ins[0].shape, upd = ins[1].shape;
+  const idx = nulls(ins.length - 2);
+  for (let d = 0; d < shape.length; d++) {
+    if (upd[d] === shape[d]) {
+      b.addFactor([d, d, ...idx], [d], shape[d]);
+    } else {
+      b.addFactor([d, NULL_DIM, ...idx], [d], shape[d], 'need_replication', true);
+      b.addFactor([NULL_DIM, d, ...idx], [NULL_DIM], upd[d], 'need_replication', true);
+    }
+  }
+  return b.build(ins.map((_, i) => i < 2), true);
+}
+
+/**
+ * gather (take along `axis`): operand dims other than `axis` and every indices dim pass through
+ * to the result; the gathered axis must be replicated.
+ */
+function gatherRule(op: Op & { kind: 'gather' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const { axis } = op.attrs;
+  const b = builderFor(ins, outs);
+  const o = ins[0].shape, idx = ins[1].shape;
+  for (let d = 0; d < axis; d++) b.addFactor([d, NULL_DIM], [d], o[d]);
+  for (let d = 0; d < idx.length; d++) b.addFactor([NULL_DIM, d], [axis + d], idx[d]);
+  for (let d = axis + 1; d < o.length; d++) b.addFactor([d, NULL_DIM], [d - 1 + idx.length], o[d]);
+  b.addFactor([axis, NULL_DIM], [NULL_DIM], o[axis], 'need_replication');
+  return b.build([true, false]);
+}
+
+/** reduce: kept dims pass through; summed dims are reductions (a max over a sharded dim is not a sum, so it needs replication). */
+function reduceRule(op: Op & { kind: 'reduce' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const { dims, reducer } = op.attrs;
+  const b = builderFor(ins, outs);
+  const shape = ins[0].shape;
+  let rd = 0;
+  for (let d = 0; d < shape.length; d++) {
+    if (dims.includes(d)) b.addFactor([d], [NULL_DIM], shape[d], reducer === 'sum' ? 'reduction' : 'need_replication');
+    else b.addFactor([d], [rd++], shape[d]);
+  }
+  return b.build([reducer === 'sum']);
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * reshape: Shardy's GCD factorization (shardy.md §2.3). Walk both shapes major → minor; while the
+ * running products agree, share a factor of gcd(remaining input, remaining output); when they do
+ * not, add side-only factors until the products meet again. Side-only factors need replication:
+ * a tile along one of them is not a tile of the other side.
+ */
+function reshapeRule(_op: Op, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule | null {
+  const a = ins[0].shape, r = outs[0].shape;
+  if (a.includes(0) || r.includes(0)) return null;
+  const b = builderFor(ins, outs);
+  let i = 0, j = 0;
+  let remA = a.length > 0 ? a[0] : 1, remR = r.length > 0 ? r[0] : 1;
+  let prodA = 1, prodR = 1;
+  const advance = () => {
+    while (i < a.length && remA === 1) {
+      i++;
+      if (i < a.length) {
+        remA = a[i];
+        if (remA === 1) b.addFactor([i], [NULL_DIM], 1);
+      }
+    }
+    while (j < r.length && remR === 1) {
+      j++;
+      if (j < r.length) {
+        remR = r[j];
+        if (remR === 1) b.addFactor([NULL_DIM], [j], 1);
+      }
+    }
+  };
+  // Leading size-1 dims get their own size-1 factors.
+  if (a.length > 0 && a[0] === 1) b.addFactor([0], [NULL_DIM], 1);
+  if (r.length > 0 && r[0] === 1) b.addFactor([NULL_DIM], [0], 1);
+  advance();
+  const inOnly = (size: number) => {
+    b.addFactor([i], [NULL_DIM], size, 'need_replication');
+    remA /= size;
+    prodA *= size;
+  };
+  const outOnly = (size: number) => {
+    b.addFactor([NULL_DIM], [j], size, 'need_replication');
+    remR /= size;
+    prodR *= size;
+  };
+  while (i < a.length || j < r.length) {
+    if (prodA === prodR) {
+      if (i >= a.length || j >= r.length) break; // only possible for malformed shapes
+      const g = gcd(remA, remR);
+      if (g > 1) {
+        b.addFactor([i], [j], g);
+        remA /= g;
+        remR /= g;
+        prodA *= g;
+        prodR *= g;
+      } else {
+        inOnly(remA);
+      }
+    } else if (prodA < prodR) {
+      // Behind: take only what is needed to reach a common multiple, so later dims can share again.
+      const need = prodR / gcd(prodA, prodR);
+      const t = gcd(remA, need);
+      inOnly(t > 1 ? t : remA);
+    } else {
+      const need = prodA / gcd(prodA, prodR);
+      const t = gcd(remR, need);
+      outOnly(t > 1 ? t : remR);
+    }
+    advance();
+  }
+  return b.build([true]);
+}
+
+/**
+ * scatter (scatter-add along `axis`): operand dims other than `axis` pass through to the updates and
+ * the result; the indices dims (shared with the updates) are reductions, so a result built from
+ * tiled updates is partial; the scattered axis must be replicated.
+ */
+function scatterRule(op: Op & { kind: 'scatter' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const { axis } = op.attrs;
+  const b = builderFor(ins, outs);
+  const o = ins[0].shape, idx = ins[1].shape;
+  for (let d = 0; d < o.length; d++) {
+    if (d === axis) b.addFactor([d, NULL_DIM, NULL_DIM], [d], o[d], 'need_replication');
+    else b.addFactor([d, NULL_DIM, d < axis ? d : d - 1 + idx.length], [d], o[d]);
+  }
+  for (let d = 0; d < idx.length; d++) b.addFactor([NULL_DIM, d, axis + d], [NULL_DIM], idx[d], 'reduction');
+  return b.build([true, false, true], true);
+}
+
+/** slice: dims that are actually sliced need replication and never propagate (no halo exchange). */
+function sliceRule(op: Op & { kind: 'slice' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  const shape = ins[0].shape;
+  const { start, limit, stride } = op.attrs;
+  for (let d = 0; d < shape.length; d++) {
+    const sliced = start[d] !== 0 || limit[d] !== shape[d] || stride[d] !== 1;
+    b.addFactor([d], [d], shape[d], sliced ? 'need_replication' : 'pass', sliced);
+  }
+  return b.build([true]);
+}
+
+/** transpose: a renaming; factors follow the result dims. */
+function transposeRule(op: Op & { kind: 'transpose' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
+  const b = builderFor(ins, outs);
+  op.attrs.perm.forEach((p, i) => b.addFactor([p], [i], outs[0].shape[i]));
+  return b.build([true]);
+}
+
+/** No rule: a propagation barrier (constants and iota are made where used; custom ops are opaque; collectives are lowering output). */
+const barrier: RuleCase = () => null;
+
+// The registry, alphabetical. `Op & { kind }` casts are safe: each entry is looked up by its own kind.
+const REGISTRY: Partial<Record<OpKind, RuleCase>> = {
+  attention: attentionRule,
+  attention_grad: attentionRule,
+  broadcast_in_dim: (op, i, o) => broadcastRule(op as Op & { kind: 'broadcast_in_dim' }, i, o),
+  concatenate: (op, i, o) => concatenateRule(op as Op & { kind: 'concatenate' }, i, o),
+  constant: barrier,
+  convolution: (op, i, o) => convolutionRule(op as Op & { kind: 'convolution' }, i, o),
+  custom: barrier,
+  dot_general: (op, i, o) => dotGeneralRule(op as Op & { kind: 'dot_general' }, i, o),
+  dynamic_slice: (op, i, o) => dynamicSliceRule(op as Op & { kind: 'dynamic_slice' }, i, o),
+  dynamic_update_slice: dynamicUpdateSliceRule,
+  gather: (op, i, o) => gatherRule(op as Op & { kind: 'gather' }, i, o),
+  iota: barrier,
+  reduce: (op, i, o) => reduceRule(op as Op & { kind: 'reduce' }, i, o),
+  reshape: reshapeRule,
+  scatter: (op, i, o) => scatterRule(op as Op & { kind: 'scatter' }, i, o),
+  select: pointwise,
+  slice: (op, i, o) => sliceRule(op as Op & { kind: 'slice' }, i, o),
+  transpose: (op, i, o) => transposeRule(op as Op & { kind: 'transpose' }, i, o),
+};
+for (const k of [...UNARY_KINDS, ...BINARY_KINDS]) REGISTRY[k] = pointwise;
+
+/**
+ * The sharding rule of `op` (its dims mapped to factors), or null for a propagation barrier:
+ * constant, iota, custom, the collectives, and any kind without a rule.
+ */
+export function ruleOf(op: Op, program: Program): OpRule | null {
+  const rule = REGISTRY[op.kind];
+  if (rule === undefined) return null;
+  const vals = program.values;
+  return rule(op, op.operands.map((v) => vals[v].type), op.results.map((v) => vals[v].type));
+}
+
+/**
+ * Rules of every op of `program` (index = OpId). Rules are immutable and depend only on the op's
+ * kind, attributes and operand/result types, so the many identical ops of a deep model (every
+ * layer repeats the same shapes) share one rule object.
+ */
+export function rulesOf(program: Program): (OpRule | null)[] {
+  const cache = new Map<string, OpRule | null>();
+  const vals = program.values;
+  const typeKey = (v: number) => {
+    const t = vals[v].type;
+    return `${t.dtype}${t.shape.join('x')}`;
+  };
+  return program.ops.map((op) => {
+    const rc = REGISTRY[op.kind];
+    if (rc === undefined || rc === barrier) return null;
+    const key = `${op.kind}|${op.operands.map(typeKey).join(',')}|${op.results.map(typeKey).join(',')}|${JSON.stringify(op.attrs)}`;
+    let rule = cache.get(key);
+    if (rule === undefined) {
+      rule = ruleOf(op, program);
+      cache.set(key, rule);
+    }
+    return rule;
+  });
+}
+

@@ -1,0 +1,226 @@
+/**
+ * Cost of one op of the per-device program: a roofline with efficiency factors for compute ops, the
+ * alpha-beta model for collectives (costmodel.md §1, §6).
+ */
+import { DTYPE_BYTES } from '../ir/types';
+import type { CollectiveKind, Op, OpKind, Program } from '../ir/types';
+import { bytesOf, opFlops } from '../ir/flops';
+import { numElements } from '../ir/shape';
+import type { AxisLink, Hardware } from '../mesh/hardware';
+import { axisLink } from '../mesh/hardware';
+import type { ProgramIndex } from './index_program';
+import { indexProgram } from './index_program';
+
+/** Collectives that move data between devices (`shard_slice` is a local slice). */
+export function isCommunication(kind: OpKind): kind is Exclude<CollectiveKind, 'shard_slice'> {
+  return kind === 'all_reduce' || kind === 'all_gather' || kind === 'reduce_scatter' || kind === 'all_to_all' || kind === 'collective_permute';
+}
+
+const MATMUL_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['dot_general', 'convolution', 'attention', 'attention_grad']);
+export const isMatmul = (kind: OpKind): boolean => MATMUL_KINDS.has(kind);
+
+/**
+ * Matmul efficiency relative to the largest matmuls, by FLOPs: calculon's A100 fit (0.95 at ≥128 GFLOP,
+ * 0.9 at 16, 0.6 at 1 GFLOP) normalised to 1 at the top, interpolated in log10(FLOPs), extended down to
+ * 0.25 at 10 MFLOP (small matmuls cannot fill the MXU / tensor cores; they are also memory-bound).
+ */
+const EFF_CURVE: readonly (readonly [number, number])[] = [
+  [7, 0.25], [9, 0.6 / 0.95], [Math.log10(16e9), 0.9 / 0.95], [Math.log10(128e9), 1],
+];
+export function matmulSizeFactor(flops: number): number {
+  if (flops <= 0) return 1;
+  const x = Math.log10(flops);
+  if (x <= EFF_CURVE[0][0]) return EFF_CURVE[0][1];
+  for (let i = 1; i < EFF_CURVE.length; i++) {
+    const [x1, y1] = EFF_CURVE[i];
+    if (x <= x1) {
+      const [x0, y0] = EFF_CURVE[i - 1];
+      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return 1;
+}
+
+const ELEMENTWISE: ReadonlySet<OpKind> = new Set<OpKind>([
+  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
+  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
+]);
+/** Producers that a compiler fuses into every consumer (they are cheap to recompute). */
+const ALWAYS_FUSED: ReadonlySet<OpKind> = new Set<OpKind>(['constant', 'iota', 'broadcast_in_dim']);
+/** Consumers that take fused element-wise producers as inputs (XLA loop and reduction fusions). */
+const FUSING_CONSUMER: ReadonlySet<OpKind> = new Set<OpKind>([...ELEMENTWISE, 'reduce', 'broadcast_in_dim', 'reshape', 'transpose']);
+
+/**
+ * Which values a fusing compiler never writes to HBM: an element-wise result read only by one fusing consumer,
+ * and constants/iotas/broadcasts read only by fusing consumers. Program outputs are always materialised.
+ * One linear pass.
+ */
+export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uint8Array {
+  const fused = new Uint8Array(p.values.length);
+  const isOutput = new Uint8Array(p.values.length);
+  for (const o of p.outputs) isOutput[o.value] = 1;
+  for (const op of p.ops) {
+    const always = ALWAYS_FUSED.has(op.kind);
+    if (!always && !ELEMENTWISE.has(op.kind)) continue;
+    for (const v of op.results) {
+      const a = ix.userStart[v];
+      const b = ix.userStart[v + 1];
+      if (isOutput[v] || b === a || (!always && b - a !== 1)) continue;
+      let ok = true;
+      for (let i = a; i < b; i++) if (!FUSING_CONSUMER.has(p.ops[ix.userOps[i]].kind)) ok = false;
+      if (ok) fused[v] = 1;
+    }
+  }
+  return fused;
+}
+
+/**
+ * opFlops (ir/flops.ts) for the kinds that fill a training step, without per-call closures: the simulator
+ * calls it for every op of a ~60k-op program. Other kinds defer to opFlops; a test checks they agree.
+ */
+export function fastFlops(op: Op, p: Program, ix: ProgramIndex): number {
+  const k = op.kind;
+  if (ELEMENTWISE.has(k) && k !== 'convert') return ix.bytes[op.results[0]] / DTYPE_BYTES[p.values[op.results[0]].type.dtype];
+  if (k === 'reduce') return ix.bytes[op.operands[0]] / DTYPE_BYTES[p.values[op.operands[0]].type.dtype];
+  if (k === 'dot_general') {
+    const lhs = p.values[op.operands[0]].type.shape;
+    const c = op.attrs.lhsContract;
+    let kk = 1;
+    for (let i = 0; i < c.length; i++) kk *= lhs[c[i]];
+    return (2 * kk * ix.bytes[op.results[0]]) / DTYPE_BYTES[p.values[op.results[0]].type.dtype];
+  }
+  if (k === 'constant' || k === 'iota' || k === 'broadcast_in_dim' || k === 'reshape' || k === 'transpose' || k === 'convert' || k === 'shard_slice' || k === 'slice')
+    return 0;
+  return opFlops(op, p);
+}
+
+export interface ComputeCost {
+  seconds: number;
+  flops: number;
+  /** HBM bytes read and written, without fused intermediates. */
+  bytes: number;
+  bound: 'compute' | 'memory' | 'fused';
+}
+
+/**
+ * Roofline time of a non-communication op: max(FLOPs / (peak·η), bytes / (HBM·η_mem)) + launch overhead.
+ * Matmuls use the bf16 or f32 peak by their operand dtype and an efficiency falling with size; other ops
+ * are almost always memory-bound. An op whose every result is fused into its consumers costs only its FLOPs.
+ */
+export function computeCost(op: Op, p: Program, hw: Hardware, fused?: Uint8Array, ix: ProgramIndex = indexProgram(p)): ComputeCost {
+  const f = hw.figures;
+  const size = ix.bytes;
+  const flops = fastFlops(op, p, ix);
+  let bytes = 0;
+  if (op.kind === 'shard_slice') {
+    bytes = 2 * size[op.results[0]]; // reads only the tile it keeps
+  } else {
+    for (let i = 0; i < op.operands.length; i++) if (!fused?.[op.operands[i]]) bytes += size[op.operands[i]];
+    for (let i = 0; i < op.results.length; i++) if (!fused?.[op.results[i]]) bytes += size[op.results[i]];
+  }
+  let allFused = fused !== undefined && op.results.length > 0;
+  if (fused) for (const v of op.results) if (fused[v] !== 1) allFused = false;
+  let peak = f.peakFlopsBf16;
+  let eff = f.matmulEfficiency;
+  if (isMatmul(op.kind)) {
+    const dt = p.values[op.operands[0]].type.dtype;
+    peak = dt === 'f32' ? f.peakFlopsFp32 : f.peakFlopsBf16;
+    eff *= matmulSizeFactor(flops);
+  }
+  const tCompute = flops / (peak * eff);
+  const tMemory = bytes / (f.hbmBandwidth * f.memoryEfficiency);
+  if (allFused) return { seconds: tCompute, flops, bytes, bound: 'fused' };
+  const seconds = Math.max(tCompute, tMemory) + f.opOverhead;
+  return { seconds, flops, bytes, bound: tCompute >= tMemory ? 'compute' : 'memory' };
+}
+
+/**
+ * Bytes of a collective in the nccl-tests convention: all-gather the gathered result, all-reduce and
+ * reduce-scatter the input, all-to-all and permute the per-device buffer.
+ */
+export function collectiveBytes(op: Op, p: Program): number {
+  if (op.kind === 'all_gather') return bytesOf(p, op.results[0]);
+  return bytesOf(p, op.operands[0]);
+}
+
+/** A set of mesh axes that share one kind of link, costed as one stage of a hierarchical collective. */
+interface Stage {
+  size: number;
+  bandwidth: number;
+  kind: AxisLink['kind'];
+  topology: AxisLink['topology'];
+}
+
+/**
+ * Groups the axes by link kind. Torus (ICI) axes are distinct physical links, so a collective over several
+ * uses all of them at once and their bandwidths add (scaling-book: AllGather_XY ≈ V/(2·W)). Switched axes
+ * (NVLink, InfiniBand, DCN) share one egress per device, so the slowest one bounds the stage.
+ */
+function stages(links: readonly AxisLink[]): Stage[] {
+  const byKind = new Map<string, Stage>();
+  for (const l of links) {
+    const s = byKind.get(l.kind);
+    if (!s) byKind.set(l.kind, { size: l.size, bandwidth: l.bandwidth, kind: l.kind, topology: l.topology });
+    else {
+      s.size *= l.size;
+      s.bandwidth = l.kind === 'ici' ? s.bandwidth + l.bandwidth : Math.min(s.bandwidth, l.bandwidth);
+      if (l.topology === 'line') s.topology = 'line';
+    }
+  }
+  // Slowest link first: a hierarchical all-gather crosses the slow level while the data is still small.
+  return [...byKind.values()].sort((a, b) => a.bandwidth - b.bandwidth);
+}
+
+/**
+ * Alpha-beta time of a collective over `axes` (costmodel.md §1):
+ * - all-gather, reduce-scatter: Σ(nᵢ−1)·αᵢ + bandwidth term; one axis: (n−1)/n · V/W;
+ * - all-reduce: twice that (ring = reduce-scatter + all-gather): 2(n−1)/n · V/W + 2(n−1)·α;
+ * - all-to-all: per-device buffer D; switched: (n−1)/n · D/W; torus ring: bisection bound n·D/(4·W);
+ * - collective-permute: one step, D/W + α.
+ * Over several link kinds the stages run pipelined: stage j moves (nⱼ−1)·P·V/N bytes, where P is the
+ * product of the earlier (slower) stage sizes, and the slowest stage bounds the time (scaling-book gpus.md).
+ */
+export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: readonly string[], hw: Hardware): number {
+  if (kind === 'shard_slice' || axes.length === 0) return 0;
+  const links = axes.map((a) => axisLink(hw, a));
+  const n = links.reduce((m, l) => m * l.size, 1);
+  if (n <= 1) return 0;
+  let alpha = 0;
+  for (const l of links) alpha += (l.size - 1) * l.latency;
+  const st = stages(links);
+  switch (kind) {
+    case 'all_gather':
+    case 'reduce_scatter':
+    case 'all_reduce': {
+      let before = 1;
+      let t = 0;
+      for (const s of st) {
+        t = Math.max(t, ((s.size - 1) * before * bytes) / n / s.bandwidth);
+        before *= s.size;
+      }
+      return kind === 'all_reduce' ? 2 * (t + alpha) : t + alpha;
+    }
+    case 'all_to_all': {
+      let t = 0;
+      for (const s of st) {
+        const pairwise = ((s.size - 1) / s.size) * bytes / s.bandwidth;
+        t += s.kind === 'ici' ? Math.max(pairwise, (s.size * bytes) / (4 * s.bandwidth)) : pairwise;
+      }
+      return t + alpha;
+    }
+    case 'collective_permute': {
+      const w = Math.min(...links.map((l) => l.bandwidth));
+      return bytes / w + Math.max(...links.map((l) => l.latency));
+    }
+  }
+}
+
+/** Seconds of a collective op of a per-device program. */
+export function collectiveOpSeconds(op: Op, p: Program, hw: Hardware): number {
+  if (!isCommunication(op.kind)) return 0;
+  const axes = (op.attrs as { axes: readonly string[] }).axes;
+  return collectiveSeconds(op.kind, collectiveBytes(op, p), axes, hw);
+}
+
+/** Bytes of a tensor type, re-exported for callers that cost hypothetical tensors. */
+export const tensorBytes = (shape: readonly number[], dtype: keyof typeof DTYPE_BYTES): number => numElements(shape) * DTYPE_BYTES[dtype];

@@ -1,0 +1,202 @@
+/**
+ * How one op computes locally (after Shardy's insert-explicit-reshards): a factor → axes assignment
+ * from the op's rule, from which follow the sharding every operand must arrive in and the sharding
+ * each result comes out in.
+ *
+ * - pass-through factors take the axes of the result dims the PartitionResult gave (major → minor,
+ *   a compound dim's axes fill its major factor first);
+ * - a reduction factor takes the axes its operands agree on (or those of the largest operand) and
+ *   makes the result partial on them — only for ops that sum over it;
+ * - need-replication and permutation factors are never sharded (their operands get gathered);
+ * - an operand's partial axis flows through (stays partial, no reduction here) when the
+ *   PartitionResult says the result is partial on it, the operand has one use and the op is linear
+ *   in it (jointly linear for add/concatenate/select… where every linear operand must be partial).
+ */
+import type { Op, Program } from '../ir/types';
+import type { OpRule, Sharding } from '../partition/types';
+import type { AxisTable } from './layout';
+
+export interface OpSharding {
+  readonly operands: readonly Sharding[];
+  readonly results: readonly Sharding[];
+}
+
+/** Whether sharding a reduction factor of this op yields a (sum-)partial result. */
+function sumsOverReduction(op: Op, program: Program): boolean {
+  switch (op.kind) {
+    case 'dot_general':
+    case 'convolution':
+      return true;
+    case 'reduce':
+      return op.attrs.reducer === 'sum';
+    case 'scatter': {
+      // operand + Σ updates is a sum over the updates' batch only when the operand is zero everywhere.
+      const def = program.values[op.operands[0]].def;
+      if (def < 0) return false;
+      const d = program.ops[def];
+      return d.kind === 'constant' && d.attrs.data === undefined && d.attrs.value === 0;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The shared empty axis list (never mutated), to keep the common unsharded case allocation-free. */
+const NONE: string[] = [];
+const NO_SPLIT: string[][] = [NONE];
+
+export interface OpShardingInput {
+  readonly op: Op;
+  readonly program: Program;
+  readonly rule: OpRule;
+  /** The PartitionResult's shardings of the op's results. */
+  readonly resultDecl: readonly Sharding[];
+  /** How each operand is currently held (its producer's layout, possibly partial). */
+  readonly operandActual: readonly Sharding[];
+  /** Number of uses of each operand's value (op operands + program outputs). */
+  readonly operandUses: readonly number[];
+  readonly axes: AxisTable;
+}
+
+export function opSharding(inp: OpShardingInput): OpSharding {
+  const { op, program, rule, resultDecl, operandActual, axes } = inp;
+  const nf = rule.factorSizes.length;
+  const factorAxes: (string[] | null)[] = new Array<string[] | null>(nf).fill(null);
+  const owner = new Map<string, number>();
+
+  const shardable = (f: number) => rule.factorTypes[f] === 'pass' || rule.factorTypes[f] === 'reduction';
+
+  /** Splits a dim's axes over its factors, major first, stopping at the first axis that does not fit. */
+  const split = (fs: readonly number[], dimAxes: readonly string[]): string[][] => {
+    if (dimAxes.length === 0) return fs.length === 1 ? NO_SPLIT : fs.map(() => NONE);
+    const out = fs.map((): string[] => []);
+    let k = 0, prod = 1;
+    for (const a of dimAxes) {
+      while (k < fs.length && prod === rule.factorSizes[fs[k]]) { k++; prod = 1; }
+      if (k >= fs.length || !shardable(fs[k])) break;
+      const s = axes.sizeOf(a);
+      if (rule.factorSizes[fs[k]] % (prod * s) !== 0) break;
+      out[k].push(a);
+      prod *= s;
+    }
+    return out;
+  };
+
+  const decide = (f: number, want: string[]) => {
+    if (want.length === 0) { factorAxes[f] = NONE; return; }
+    const taken: string[] = [];
+    for (const a of want) {
+      const o = owner.get(a);
+      if (o !== undefined && o !== f) break;
+      taken.push(a);
+    }
+    factorAxes[f] = taken;
+    for (const a of taken) owner.set(a, f);
+  };
+
+  const inOperand = new Uint8Array(nf);
+  for (const t of rule.operands) for (const fs of t) for (const f of fs) inOperand[f] = 1;
+
+  // Pass-through factors follow the results.
+  rule.results.forEach((dims, r) => {
+    const decl = resultDecl[r];
+    if (!decl) return;
+    dims.forEach((fs, d) => {
+      const parts = split(fs, decl.dims[d] ?? []);
+      fs.forEach((f, i) => {
+        if (factorAxes[f] === null && rule.factorTypes[f] === 'pass') decide(f, parts[i]);
+      });
+    });
+  });
+
+  // Operand-only factors: reductions take what the operands hold.
+  const reduces = sumsOverReduction(op, program);
+  const size = (v: number) => program.values[v].type.shape.reduce((a, b) => a * b, 1);
+  for (let f = 0; f < nf; f++) {
+    if (factorAxes[f] !== null) continue;
+    if (rule.factorTypes[f] !== 'reduction' || !reduces) { factorAxes[f] = NONE; continue; }
+    let agreed: string[] | null = null, agree = true, best: string[] = [], bestSize = -1;
+    rule.operands.forEach((dims, o) => {
+      dims.forEach((fs, d) => {
+        const i = fs.indexOf(f);
+        if (i < 0) return;
+        const cand = split(fs, operandActual[o].dims[d] ?? [])[i];
+        if (agreed === null) agreed = cand;
+        else if (agreed.join(',') !== cand.join(',')) agree = false;
+        const sz = size(op.operands[o]);
+        if (sz > bestSize) { bestSize = sz; best = cand; }
+      });
+    });
+    decide(f, agree && agreed !== null ? agreed : best);
+  }
+
+  // A minor factor of a compound dim may be sharded only when the major ones are full (no strided tiles).
+  const full = (f: number) => axes.product(factorAxes[f] ?? NONE) === rule.factorSizes[f];
+  const checkCompound = (tensor: readonly (readonly number[])[]): boolean => {
+    let changed = false;
+    for (const fs of tensor) {
+      if (fs.length < 2) continue;
+      let open = false;
+      for (const f of fs) {
+        if (open && (factorAxes[f]?.length ?? 0) > 0) {
+          for (const a of factorAxes[f] ?? NONE) owner.delete(a);
+          factorAxes[f] = NONE;
+          changed = true;
+        }
+        if (!full(f)) open = true;
+      }
+    }
+    return changed;
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const t of rule.operands) if (checkCompound(t)) changed = true;
+    for (const t of rule.results) if (checkCompound(t)) changed = true;
+  }
+
+  // Partial axes that flow through this op unreduced.
+  const kept = new Set<string>();
+  if (op.results.length === 1 && resultDecl[0]) {
+    const partialIn = new Set<string>();
+    for (const s of operandActual) for (const a of s.partial) partialIn.add(a);
+    for (const a of partialIn) {
+      if (!resultDecl[0].partial.includes(a) || owner.has(a)) continue;
+      if (op.kind === 'reduce' && op.attrs.reducer !== 'sum') continue;
+      const holders: number[] = [];
+      operandActual.forEach((s, o) => { if (s.partial.includes(a)) holders.push(o); });
+      if (holders.some((o) => !rule.linearIn[o] || inp.operandUses[o] !== 1)) continue;
+      if (rule.linearJointly) {
+        const linear = rule.linearIn.flatMap((l, o) => (l ? [o] : []));
+        if (linear.length !== holders.length) continue;
+      } else if (holders.length !== 1) continue;
+      kept.add(a);
+    }
+  }
+
+  const dimsOf = (tensor: readonly (readonly number[])[]): string[][] =>
+    tensor.map((fs) => {
+      if (fs.length === 1) return factorAxes[fs[0]] ?? [];
+      const out: string[] = [];
+      for (const f of fs) for (const a of factorAxes[f] ?? []) out.push(a);
+      return out;
+    });
+  const none = NONE;
+  const operands = rule.operands.map((t, o) => ({
+    dims: dimsOf(t),
+    partial: kept.size === 0 ? none : axes.meshOrder(operandActual[o].partial.filter((a) => kept.has(a))),
+  }));
+  // A result is partial on the axes of sharded factors it sums over: reductions, and pass factors
+  // of the operands that the result lacks (attention_grad's dk/dv sum over the query-head groups).
+  let anySharded = false;
+  for (const fa of factorAxes) if (fa !== null && fa.length > 0) anySharded = true;
+  const results = rule.results.map((t) => {
+    if (!anySharded && kept.size === 0) return { dims: dimsOf(t), partial: none };
+    const inResult = new Uint8Array(nf);
+    for (const fs of t) for (const f of fs) inResult[f] = 1;
+    const summed: string[] = [...kept];
+    for (let f = 0; f < nf; f++)
+      if (!inResult[f] && inOperand[f] && rule.factorTypes[f] !== 'need_replication') summed.push(...(factorAxes[f] ?? []));
+    return { dims: dimsOf(t), partial: summed.length === 0 ? none : axes.meshOrder(summed) };
+  });
+  return { operands, results };
+}

@@ -1,0 +1,114 @@
+/**
+ * What the tactic language offers: each tactic with its keyword arguments, their types and docs.
+ * The checker validates calls against it and the editor builds completions and hovers from it.
+ */
+
+export type ArgType =
+  | { kind: 'axis' }
+  | { kind: 'axes' }
+  | { kind: 'inputs' }
+  | { kind: 'int'; oneOf?: readonly number[]; min?: number }
+  | { kind: 'enum'; oneOf: readonly string[] }
+  | { kind: 'bytes' };
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly type: ArgType;
+  readonly required: boolean;
+  /** Shown in completions; how the value is written. */
+  readonly typeLabel: string;
+  readonly doc: string;
+  readonly default?: string | number;
+}
+
+export interface TacticSpec {
+  readonly name: string;
+  readonly kind: 'manual' | 'preset' | 'automatic';
+  readonly description: string;
+  readonly args: readonly ArgSpec[];
+  /** A ready-to-edit call, for completions and the palette. */
+  readonly example: string;
+}
+
+const AXIS: ArgSpec = { name: 'axis', type: { kind: 'axis' }, required: true, typeLabel: 'str (mesh axis)', doc: 'The mesh axis to shard over, e.g. "batch".' };
+
+export const tacticCatalog: readonly TacticSpec[] = [
+  {
+    name: 'ManualPartition', kind: 'manual',
+    description: 'Tile the values matched by each glob along the given dim over one mesh axis, then propagate.',
+    args: [
+      { name: 'inputs', type: { kind: 'inputs' }, required: true, typeLabel: '{"glob": dim}', doc: 'Value-path globs (`*` within a segment, `**` across segments, `?` one character) mapped to a dim: an integer (negative counts from the end), LARGEST (the largest dim the axis divides) or REPLICATED (keep replicated on this axis).' },
+      AXIS,
+    ],
+    example: 'ManualPartition(inputs={"batch/*": 0}, axis="batch")',
+  },
+  {
+    name: 'BatchParallel', kind: 'preset',
+    description: 'Data parallelism: tile dim 0 (the batch) of every batch/* input.',
+    args: [AXIS],
+    example: 'BatchParallel(axis="batch")',
+  },
+  {
+    name: 'Megatron', kind: 'preset',
+    description: 'Megatron-LM tensor parallelism: attention heads and the MLP hidden dim column- then row-parallel.',
+    args: [AXIS],
+    example: 'Megatron(axis="model")',
+  },
+  {
+    name: 'ZeRO', kind: 'preset',
+    description: 'ZeRO: shard optimizer state (stage 1), also gradients (2), also parameters (3) on their largest divisible dim.',
+    args: [
+      { name: 'stage', type: { kind: 'int', oneOf: [1, 2, 3] }, required: true, typeLabel: '1 | 2 | 3', doc: '1: opt_state/**; 2: also grads/**; 3: also params/**.' },
+      AXIS,
+    ],
+    example: 'ZeRO(stage=3, axis="batch")',
+  },
+  {
+    name: 'SequenceParallel', kind: 'preset',
+    description: 'Sequence parallelism: tile the sequence dim of the residual-stream activations Megatron leaves replicated.',
+    args: [AXIS],
+    example: 'SequenceParallel(axis="model")',
+  },
+  {
+    name: 'EmbeddingShard', kind: 'preset',
+    description: 'Shard the embedding (and untied unembedding) table along the vocabulary or the model dim.',
+    args: [
+      AXIS,
+      { name: 'dim', type: { kind: 'enum', oneOf: ['vocab', 'model'] }, required: false, default: 'vocab', typeLabel: '"vocab" | "model"', doc: 'Which dim of the table to tile.' },
+    ],
+    example: 'EmbeddingShard(axis="model", dim="vocab")',
+  },
+  {
+    name: 'AutomaticPartition', kind: 'automatic',
+    description: 'Search for tactics over the given axes with the simulator as the cost (not run yet).',
+    args: [
+      { name: 'axes', type: { kind: 'axes' }, required: true, typeLabel: '["axis", ...]', doc: 'The mesh axes the search may use.' },
+      { name: 'objective', type: { kind: 'enum', oneOf: ['time', 'memory'] }, required: false, default: 'time', typeLabel: '"time" | "memory"', doc: 'Minimise step time or peak memory.' },
+      { name: 'memory_limit', type: { kind: 'bytes' }, required: false, typeLabel: 'str ("16GiB") or int bytes', doc: 'Per-device memory the result must fit in.' },
+      { name: 'budget', type: { kind: 'int', min: 1 }, required: false, typeLabel: 'int', doc: 'How many candidate schedules the search may evaluate.' },
+      { name: 'seed', type: { kind: 'int' }, required: false, typeLabel: 'int', doc: 'Random seed of the search.' },
+    ],
+    example: 'AutomaticPartition(axes=["model"], objective="time")',
+  },
+];
+
+export const tacticSpec = (name: string): TacticSpec | undefined => tacticCatalog.find((t) => t.name === name);
+
+/** Constants usable as dims in `inputs`. */
+export const DIM_CONSTANTS = [
+  { name: 'LARGEST', doc: 'The largest dim the axis size divides (ties: the lowest); replicated if none.' },
+  { name: 'REPLICATED', doc: 'Keep the value replicated on this axis; propagation must not tile it.' },
+] as const;
+
+const UNITS: Record<string, number> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+};
+
+/** "16GiB" → bytes; undefined when it is not a size. */
+export function parseBytes(s: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(s);
+  if (!m) return undefined;
+  const unit = m[2].toLowerCase() || 'b';
+  const mult = UNITS[unit];
+  return mult === undefined ? undefined : Math.round(Number(m[1]) * mult);
+}

@@ -1,0 +1,80 @@
+/** The centre graph: asks the worker for a layout of the current result and mounts the graph view. */
+import { useEffect, useMemo, useState } from 'react';
+import type { GraphLayout } from '../worker/layout';
+import { GraphView, NodeDetails } from './graph';
+import { pipelineClient } from './runner';
+import { appStore, useApp } from './store';
+import { insertTacticForNode } from './palette';
+
+export function useGraphLayout(): GraphLayout | null {
+  const report = useApp((s) => s.report);
+  const expanded = useApp((s) => s.expanded);
+  const stage = useApp((s) => s.stage);
+  const [layout, setLayout] = useState<GraphLayout | null>(null);
+  useEffect(() => {
+    if (!report) return;
+    let live = true;
+    void pipelineClient().layout(expanded, stage).then((l) => {
+      if (live && l) setLayout(l);
+    });
+    return () => {
+      live = false;
+    };
+  }, [report, expanded, stage]);
+  return layout;
+}
+
+export function toggleGroup(scope: string): void {
+  const { expanded } = appStore.getState();
+  appStore.setState({ expanded: expanded.includes(scope) ? expanded.filter((s) => s !== scope) : [...expanded, scope] });
+}
+
+/** Selects the op a Report entry names (timeline interval, collective), expanding its groups. */
+export async function selectOpByLabel(label: string): Promise<void> {
+  const hit = await pipelineClient().findOp(label);
+  if (!hit) return;
+  const { expanded } = appStore.getState();
+  appStore.setState({ selected: hit.nodeId, expanded: [...new Set([...expanded, ...hit.reveal])] });
+}
+
+export function GraphPane() {
+  const layout = useGraphLayout();
+  const selected = useApp((s) => s.selected);
+  const stage = useApp((s) => s.stage);
+  const stageNames = useApp((s) => s.stageNames);
+  const report = useApp((s) => s.report);
+  const stages = layout?.stages ?? stageNames.length;
+  const node = useMemo(() => layout?.nodes.find((n) => n.id === selected) ?? null, [layout, selected]);
+  const [opName, setOpName] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    setOpName(undefined);
+    if (node?.opId === undefined) return;
+    let live = true;
+    void pipelineClient().opName(node.opId).then((n) => live && setOpName(n ?? undefined));
+    return () => {
+      live = false;
+    };
+  }, [node]);
+
+  return (
+    <div className="graph-pane" data-testid="graph-pane">
+      <GraphView
+        layout={layout}
+        selected={selected}
+        onSelect={(id) => appStore.setState({ selected: id })}
+        onToggleGroup={toggleGroup}
+        stages={stages}
+        stage={stage ?? stages - 1}
+        onStage={(s) => appStore.setState({ stage: s >= stages - 1 ? null : s })}
+        stageNames={stageNames}
+        onDropTactic={(nodeId, payload) => insertTacticForNode(layout, nodeId, payload)}
+      />
+      {node && (
+        <div className="details-host" data-testid="details">
+          <button className="icon close" aria-label="close details" onClick={() => appStore.setState({ selected: null })}>×</button>
+          <NodeDetails node={node} meshAxes={layout?.meshAxes} report={report} opName={opName} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+/** Title, undo/redo, the run status with progress and cancel, and the share button. */
+import { useState } from 'react';
+import { cancelRun, rerun } from './runner';
+import { appStore, redo, undo, useApp } from './store';
+import { shareUrl } from './urlSync';
+
+const STATUS_TEXT: Record<string, string> = {
+  idle: 'idle', pending: 'waiting…', running: 'computing…', ok: 'up to date', error: 'error', cancelled: 'cancelled',
+};
+
+function Status() {
+  const status = useApp((s) => s.status);
+  const progress = useApp((s) => s.progress);
+  const millis = useApp((s) => s.millis);
+  const busy = status === 'running' || status === 'pending';
+  return (
+    <div className={`status status-${status}`} data-testid="status" data-status={status} role="status" aria-live="polite">
+      <span className="dot" />
+      <span>{status === 'running' && progress ? `${progress.stage} ${Math.round(progress.fraction * 100)}%` : STATUS_TEXT[status]}</span>
+      {status === 'ok' && <span className="muted small">{millis} ms</span>}
+      {busy && (
+        <>
+          <span className="progress"><span style={{ width: `${Math.round((progress?.fraction ?? 0) * 100)}%` }} /></span>
+          <button data-testid="cancel" onClick={cancelRun} title="Stop this run (the last result stays on screen)">Cancel</button>
+        </>
+      )}
+      {status === 'cancelled' && <button data-testid="rerun" onClick={rerun}>Run</button>}
+    </div>
+  );
+}
+
+function ShareButton() {
+  const [shown, setShown] = useState<{ url: string; copied: boolean } | null>(null);
+  const share = async () => {
+    const url = shareUrl(appStore.getState().doc);
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch {
+      // Clipboard blocked (permissions, insecure context): the URL is shown to copy by hand.
+    }
+    setShown({ url, copied });
+  };
+  return (
+    <div className="share">
+      <button data-testid="share" onClick={() => void share()} title="Copy a link that holds this whole configuration">Share</button>
+      {shown && (
+        <div className="share-pop" data-testid="share-pop">
+          <div>
+            {shown.copied ? 'Link copied' : 'Copy this link'} — <span data-testid="share-length" data-value={shown.url.length}>{shown.url.length.toLocaleString()} characters</span>
+            {shown.url.length > 2000 && <span className="warn"> (long: may not paste into chat)</span>}
+          </div>
+          <input readOnly value={shown.url} data-testid="share-url" onFocus={(e) => e.target.select()} />
+          <button className="icon" onClick={() => setShown(null)} aria-label="close">×</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Header() {
+  const canUndo = useApp((s) => s.past.length > 0);
+  const canRedo = useApp((s) => s.future.length > 0);
+  return (
+    <header className="header">
+      <h1>PartIR Explorer</h1>
+      <span className="muted small">compose SPMD partitioning strategies</span>
+      <div className="spacer" />
+      <Status />
+      <button data-testid="undo" disabled={!canUndo} onClick={undo} title="Undo (Ctrl+Z)">↶ Undo</button>
+      <button data-testid="redo" disabled={!canRedo} onClick={redo} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+      <ShareButton />
+    </header>
+  );
+}

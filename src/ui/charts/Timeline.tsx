@@ -1,0 +1,150 @@
+/**
+ * Per-device timeline of the simulated step: a compute lane and a communication lane per device,
+ * drawn on a canvas (a step has tens of thousands of intervals). Wheel zooms and drag pans along time;
+ * a click on an interval calls back with it, so the shell can select the op in the graph.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { scaleLinear, select, zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3';
+import type { Report, TimelineInterval } from '../../core/report';
+import { COLLECTIVE_COLOR } from '../graph/colors';
+import { intervalAt } from './data';
+import { formatSeconds } from './format';
+import './charts.css';
+
+const LABEL_W = 70;
+const LANE_H = 12;
+const ROW_GAP = 6;
+const AXIS_H = 18;
+const COMPUTE = { forward: '#4e79a7', backward: '#7b9fc9', other: '#9ab' };
+
+export interface TimelineProps {
+  timeline: Report['timeline'];
+  /** Called with the interval clicked and its device. */
+  onSelectInterval?: (interval: TimelineInterval, device: number) => void;
+  /** At most this many device rows (the first ones); the rest are summarised in a note. */
+  maxDevices?: number;
+  height?: number;
+}
+
+export function Timeline({ timeline, onSelectInterval, maxDevices = 16 }: TimelineProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(600);
+  const [t, setT] = useState<ZoomTransform>(zoomIdentity);
+  const [hover, setHover] = useState<{ i: TimelineInterval; x: number; y: number } | null>(null);
+  const rows = useMemo(() => timeline.slice(0, maxDevices), [timeline, maxDevices]);
+  const height = AXIS_H + rows.length * (2 * LANE_H + ROW_GAP) + 4;
+  const end = useMemo(() => {
+    let e = 0;
+    for (const d of timeline) for (const i of d.intervals) if (i.end > e) e = i.end;
+    return e || 1;
+  }, [timeline]);
+  const x = t.rescaleX(scaleLinear().domain([0, end]).range([LABEL_W, width - 8]));
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const ro = new ResizeObserver(() => setWidth(host.clientWidth || 600));
+    ro.observe(host);
+    setWidth(host.clientWidth || 600);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const c = canvasRef.current;
+    if (!c) return;
+    const z = d3zoom<HTMLCanvasElement, unknown>().scaleExtent([1, 1e6]).translateExtent([[LABEL_W, 0], [width, height]])
+      .extent([[LABEL_W, 0], [width, height]]).on('zoom', (ev: { transform: ZoomTransform }) => setT(ev.transform));
+    const sel = select(c);
+    sel.call(z).on('dblclick.zoom', null);
+    return () => {
+      sel.on('.zoom', null);
+    };
+  }, [width, height]);
+
+  useEffect(() => {
+    const c = canvasRef.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = width * dpr;
+    c.height = height * dpr;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    ctx.font = '10px system-ui, sans-serif';
+    // time axis
+    ctx.fillStyle = '#5b6673';
+    ctx.strokeStyle = '#e3e7ec';
+    for (const tick of x.ticks(Math.max(2, Math.floor(width / 110)))) {
+      const px = x(tick);
+      if (px < LABEL_W) continue;
+      ctx.beginPath();
+      ctx.moveTo(px, AXIS_H - 4);
+      ctx.lineTo(px, height);
+      ctx.stroke();
+      ctx.fillText(formatSeconds(tick), px + 2, 11);
+    }
+    const [t0, t1] = x.domain();
+    rows.forEach((d, r) => {
+      const y = AXIS_H + r * (2 * LANE_H + ROW_GAP);
+      ctx.fillStyle = '#2d3748';
+      ctx.fillText(`device ${d.device}`, 4, y + LANE_H + 3);
+      for (const i of d.intervals) {
+        if (i.end < t0 || i.start > t1) continue;
+        const x0 = Math.max(LABEL_W, x(i.start));
+        const w = Math.max(0.6, x(i.end) - x0);
+        if (i.kind === 'compute') {
+          ctx.fillStyle = i.scope.includes('optimizer') ? '#f28e2b' : COMPUTE.forward;
+          ctx.fillRect(x0, y, w, LANE_H - 1);
+        } else {
+          ctx.fillStyle = i.collective ? COLLECTIVE_COLOR[i.collective] : '#c2185b';
+          ctx.fillRect(x0, y + LANE_H, w, LANE_H - 1);
+        }
+      }
+    });
+  }, [rows, width, height, t]); // x derives from t and width
+
+  const locate = (clientX: number, clientY: number) => {
+    const r = canvasRef.current!.getBoundingClientRect();
+    const px = clientX - r.left;
+    const py = clientY - r.top - AXIS_H;
+    const row = Math.floor(py / (2 * LANE_H + ROW_GAP));
+    const within = py - row * (2 * LANE_H + ROW_GAP);
+    if (row < 0 || row >= rows.length || within >= 2 * LANE_H || px < LABEL_W) return null;
+    const lane = within < LANE_H ? 'compute' : 'communication';
+    const i = intervalAt(rows[row].intervals, x.invert(px), lane);
+    return i ? { i, device: rows[row].device, px, py: clientY - r.top } : null;
+  };
+
+  return (
+    <figure className="chart timeline" data-testid="timeline" ref={hostRef}>
+      <figcaption>
+        Timeline per device (compute above, collectives below; scroll to zoom)
+        {t.k !== 1 && <button type="button" className="chart-button" onClick={() => {
+          const c = canvasRef.current;
+          if (c) select(c).call(d3zoom<HTMLCanvasElement, unknown>().transform, zoomIdentity);
+          setT(zoomIdentity);
+        }}>reset zoom</button>}
+      </figcaption>
+      <div style={{ position: 'relative' }}>
+        <canvas ref={canvasRef} style={{ width: '100%', height }} data-testid="timeline-canvas"
+          onClick={(e) => {
+            const hit = locate(e.clientX, e.clientY);
+            if (hit && onSelectInterval) onSelectInterval(hit.i, hit.device);
+          }}
+          onMouseMove={(e) => {
+            const hit = locate(e.clientX, e.clientY);
+            setHover(hit ? { i: hit.i, x: hit.px, y: hit.py } : null);
+          }}
+          onMouseLeave={() => setHover(null)} />
+        {hover && (
+          <div className="chart-tooltip" style={{ left: Math.min(hover.x + 10, width - 220), top: hover.y + 12 }} data-testid="timeline-tooltip">
+            <b>{hover.i.collective ?? hover.i.op}</b>{hover.i.axes ? ` over ${hover.i.axes.join('+')}` : ''}<br />
+            {hover.i.scope} · {formatSeconds(hover.i.end - hover.i.start)}{hover.i.collective ? ` · for ${hover.i.op}` : ''}
+          </div>
+        )}
+      </div>
+      {timeline.length > rows.length && <div className="chart-note">showing {rows.length} of {timeline.length} devices</div>}
+    </figure>
+  );
+}

@@ -1,0 +1,38 @@
+/** Legend of the sharding overlay: one colour per mesh axis, how tiled / partial / replicated look, and the collective kinds. */
+import type { CollectiveName } from '../../core/report';
+import type { GraphLayout } from '../../worker/layout';
+import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, REPLICATED } from './colors';
+
+export function GraphLegend({ layout, colors }: { layout: GraphLayout; colors: ReadonlyMap<string, string> }) {
+  const kinds = new Set<CollectiveName>();
+  for (const e of layout.edges) for (const c of e.collectives) kinds.add(c.kind);
+  for (const n of layout.nodes) for (const c of n.collectives) kinds.add(c.kind);
+  return (
+    <div className="graph-legend" data-testid="graph-legend">
+      {layout.meshAxes.length === 0 && <div className="graph-muted">no mesh: nothing partitioned</div>}
+      {layout.meshAxes.map((a) => (
+        <div key={a.name} className="graph-legend-row" data-testid={`legend-axis-${a.name}`}>
+          <span className="swatch" style={{ background: colors.get(a.name) }} />
+          <span>{a.name}</span>
+          <span className="graph-muted">×{a.size}</span>
+        </div>
+      ))}
+      {layout.meshAxes.length > 0 && (
+        <div className="graph-legend-row graph-muted">
+          <span className="swatch" style={{ background: colors.get(layout.meshAxes[0].name) }} />tiled
+          <span className="swatch" style={{ background: `${colors.get(layout.meshAxes[0].name)}66` }} />partial
+          <span className="swatch" style={{ background: REPLICATED }} />replicated
+        </div>
+      )}
+      {[...kinds].map((k) => (
+        <div key={k} className="graph-legend-row">
+          <span className="pill" style={{ background: COLLECTIVE_COLOR[k] }}>{COLLECTIVE_SHORT[k]}</span>
+          <span>{k}</span>
+        </div>
+      ))}
+      {layout.meshAxes.length > 0 && !layout.showsCollectives && layout.stages > 0 && (
+        <div className="graph-muted">collectives: final stage only</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,238 @@
+/**
+ * The sharded dataflow graph: draws a worker-computed GraphLayout (positions never computed here),
+ * with d3-zoom for pan and zoom. Small graphs are SVG (one element per node, with data-testids);
+ * past CANVAS_THRESHOLD elements it draws on a canvas and hit-tests clicks instead.
+ * Props only: the shell owns the state and asks the worker for a new layout on toggle.
+ */
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
+import { axisColorMap } from './colors';
+import { fitTransform, hitTest } from './geometry';
+import { GraphEdgeSvg, GraphNodeSvg } from './GraphSvg';
+import { drawCanvas } from './GraphCanvas';
+import { GraphLegend } from './GraphLegend';
+import { StageSlider } from './StageSlider';
+import './graph.css';
+
+export const CANVAS_THRESHOLD = 2500;
+
+export interface GraphViewProps {
+  layout: GraphLayout | null;
+  selected: string | null;
+  onSelect: (nodeId: string | null, node?: LayoutNode) => void;
+  /** Expand or collapse the group with this scope (the shell asks the worker for a new layout). */
+  onToggleGroup: (scope: string) => void;
+  /** Number of stages (tactics), the stage shown (-1 = before any tactic) and its setter. */
+  stages: number;
+  stage: number;
+  onStage: (stage: number) => void;
+  /** Optional tactic names per stage, for the slider label. */
+  stageNames?: readonly string[];
+  /** A palette item dropped on a node (HTML5 drag and drop; payload from `application/x-partir-tactic` or text). */
+  onDropTactic?: (nodeId: string, payload: string) => void;
+  /** Force a renderer (tests, screenshots); by default canvas past CANVAS_THRESHOLD elements. */
+  renderer?: 'svg' | 'canvas';
+}
+
+export const TACTIC_MIME = 'application/x-partir-tactic';
+
+export function GraphView(props: GraphViewProps) {
+  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic } = props;
+  const hostRef = useRef<HTMLDivElement>(null);
+  const viewportRef = useRef<SVGGElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
+  const transformRef = useRef<ZoomTransform>(zoomIdentity);
+  const fittedRef = useRef(false);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const [size, setSize] = useState({ w: 800, h: 600 });
+
+  const count = layout ? layout.nodes.length + layout.edges.length : 0;
+  const mode = props.renderer ?? (count > CANVAS_THRESHOLD ? 'canvas' : 'svg');
+  const colors = useMemo(() => axisColorMap(layout?.meshAxes ?? []), [layout?.meshAxes]);
+  const byId = useMemo(() => new Map((layout?.nodes ?? []).map((n) => [n.id, n])), [layout]);
+
+  const redrawCanvas = useCallback(() => {
+    const c = canvasRef.current;
+    if (!c || !layout || mode !== 'canvas') return;
+    drawCanvas(c, layout, transformRef.current, { selected, colors, byId });
+  }, [layout, mode, selected, colors, byId]);
+
+  // Pan and zoom: d3 owns the transform; React is not re-rendered on every wheel event.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const z = d3zoom<HTMLDivElement, unknown>()
+      .scaleExtent([0.02, 4])
+      .filter((ev: Event) => ev.type !== 'mousedown' || (ev as MouseEvent).button === 0)
+      .on('zoom', (ev: { transform: ZoomTransform }) => {
+        transformRef.current = ev.transform;
+        viewportRef.current?.setAttribute('transform', ev.transform.toString());
+        if (canvasRef.current) requestAnimationFrame(() => redrawRef.current());
+      });
+    zoomRef.current = z;
+    const sel = select(host);
+    sel.call(z).on('dblclick.zoom', null);
+    return () => {
+      sel.on('.zoom', null);
+    };
+  }, []);
+  const redrawRef = useRef(redrawCanvas);
+  redrawRef.current = redrawCanvas;
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const ro = new ResizeObserver(() => setSize({ w: host.clientWidth, h: host.clientHeight }));
+    ro.observe(host);
+    setSize({ w: host.clientWidth, h: host.clientHeight });
+    return () => ro.disconnect();
+  }, []);
+
+  const fit = useCallback(() => {
+    const host = hostRef.current;
+    if (!host || !layout || !zoomRef.current) return;
+    const t = fitTransform(layout, host.clientWidth, host.clientHeight);
+    select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
+  }, [layout]);
+
+  // Fit once when the first layout arrives; later layouts (expand/collapse) keep the user's view.
+  useEffect(() => {
+    if (layout && !fittedRef.current) {
+      fittedRef.current = true;
+      fit();
+    }
+  }, [layout, fit]);
+
+  useEffect(() => {
+    const c = canvasRef.current;
+    if (c) {
+      const dpr = window.devicePixelRatio || 1;
+      c.width = Math.max(1, size.w * dpr);
+      c.height = Math.max(1, size.h * dpr);
+    }
+    redrawCanvas();
+  }, [redrawCanvas, size]);
+
+  const toggle = useCallback((n: LayoutNode) => n.kind === 'group' && onToggleGroup(n.scope), [onToggleGroup]);
+
+  const toLayout = (clientX: number, clientY: number): [number, number] => {
+    const r = hostRef.current!.getBoundingClientRect();
+    return transformRef.current.invert([clientX - r.left, clientY - r.top]);
+  };
+
+  const drop = {
+    over: (id: string) => (e: DragEvent) => {
+      if (!onDropTactic) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      if (dropTarget !== id) setDropTarget(id);
+    },
+    leave: () => setDropTarget(null),
+    drop: (id: string) => (e: DragEvent) => {
+      if (!onDropTactic) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setDropTarget(null);
+      const payload = e.dataTransfer.getData(TACTIC_MIME) || e.dataTransfer.getData('text/plain');
+      if (payload) onDropTactic(id, payload);
+    },
+  };
+
+  return (
+    <div className="graph-view" data-testid="graph-view" data-renderer={mode}>
+      <div className="graph-toolbar">
+        {layout ? <GraphLegend layout={layout} colors={colors} /> : <span />}
+        <div className="graph-controls">
+          <span className="graph-count" data-testid="graph-count">{layout ? `${layout.nodes.length} nodes · ${layout.edges.length} edges` : ''}</span>
+          <button type="button" data-testid="graph-fit" onClick={fit} title="Fit the graph in view">Fit</button>
+        </div>
+      </div>
+      <div
+        ref={hostRef}
+        className="graph-host"
+        data-testid="graph-canvas-host"
+        onClick={(e) => {
+          if (mode === 'canvas') {
+            const [x, y] = toLayout(e.clientX, e.clientY);
+            const n = layout ? hitTest(layout.nodes, x, y) : undefined;
+            onSelect(n ? n.id : null, n);
+          } else if (e.target === e.currentTarget || (e.target as Element).tagName === 'svg') onSelect(null);
+        }}
+        onDoubleClick={(e) => {
+          if (mode !== 'canvas' || !layout) return;
+          const [x, y] = toLayout(e.clientX, e.clientY);
+          const n = hitTest(layout.nodes, x, y);
+          if (n) toggle(n);
+        }}
+        onDragOver={mode === 'canvas' && onDropTactic ? (e) => {
+          e.preventDefault();
+        } : undefined}
+        onDrop={mode === 'canvas' && onDropTactic ? (e) => {
+          const [x, y] = toLayout(e.clientX, e.clientY);
+          const n = layout ? hitTest(layout.nodes, x, y) : undefined;
+          if (n) drop.drop(n.id)(e);
+        } : undefined}
+      >
+        {mode === 'svg' ? (
+          <svg className="graph-svg" width="100%" height="100%" data-testid="graph-svg">
+            <defs>
+              <marker id="graph-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
+                <path d="M0,0 L8,4 L0,8 z" fill="#8a94a0" />
+              </marker>
+            </defs>
+            <g ref={viewportRef} transform={transformRef.current.toString()}>
+              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget}
+                onSelect={onSelect} onToggle={toggle} drop={onDropTactic ? drop : undefined} />}
+            </g>
+          </svg>
+        ) : (
+          <canvas ref={canvasRef} className="graph-canvas" style={{ width: '100%', height: '100%' }} data-testid="graph-canvas" />
+        )}
+        {!layout && <div className="graph-empty">No graph yet</div>}
+      </div>
+      {stages > 0 && <StageSlider stages={stages} stage={stage} onStage={onStage} names={stageNames} />}
+    </div>
+  );
+}
+
+interface SceneProps {
+  layout: GraphLayout;
+  byId: ReadonlyMap<string, LayoutNode>;
+  colors: ReadonlyMap<string, string>;
+  selected: string | null;
+  dropTarget: string | null;
+  onSelect: (id: string | null, node?: LayoutNode) => void;
+  onToggle: (n: LayoutNode) => void;
+  drop?: {
+    over: (id: string) => (e: DragEvent) => void;
+    leave: () => void;
+    drop: (id: string) => (e: DragEvent) => void;
+  };
+}
+
+/** Groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
+const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, onSelect, onToggle, drop }: SceneProps) {
+  const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
+  const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
+  const nodeProps = (n: LayoutNode) => ({
+    node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
+    onSelect, onToggle,
+    onDragOver: drop?.over(n.id), onDragLeave: drop?.leave, onDrop: drop?.drop(n.id),
+  });
+  return (
+    <>
+      {groups.map((n) => <GraphNodeSvg key={n.id} {...nodeProps(n)} />)}
+      <g className="graph-edges">
+        {layout.edges.map((e: LayoutEdge) => (
+          <GraphEdgeSvg key={e.id} edge={e} src={byId.get(e.source)} dst={byId.get(e.target)}
+            showLabel={e.source === selected || e.target === selected || e.collectives.length > 0} />
+        ))}
+      </g>
+      {leaves.map((n) => <GraphNodeSvg key={n.id} {...nodeProps(n)} />)}
+    </>
+  );
+});
+
+export type { CollectiveMark };

@@ -1,0 +1,107 @@
+/**
+ * The document in the URL fragment (Compiler Explorer style): restored on load, rewritten on edits,
+ * re-read when the user pastes another link into the tab. Work in progress is also kept in
+ * localStorage, so a bad link never costs the user their last document.
+ */
+import type { Config } from '../core/io/config';
+import { decodeFragment, encodeConfig } from '../core/io/url';
+import { validateConfig } from '../core/io/validate';
+import { isUserError } from '../core/errors';
+import { DEFAULT_CONFIG } from './defaultConfig';
+import { appStore, replaceDoc } from './store';
+
+export const STORAGE_KEY = 'partir-explorer/doc';
+const WRITE_DEBOUNCE_MS = 150;
+
+export type StartupSource = 'link' | 'saved' | 'default';
+
+/** Reads a fragment into a valid Config, or says what is wrong with it. */
+export function configFromFragment(fragment: string): { ok: true; config: Config } | { ok: false; error: string } {
+  const decoded = decodeFragment(fragment);
+  if (!decoded.ok) return decoded;
+  try {
+    return { ok: true, config: validateConfig(decoded.config) };
+  } catch (e) {
+    const where = isUserError(e) && e.where ? ` (at ${e.where})` : '';
+    return { ok: false, error: `the link's configuration is not valid${where}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/**
+ * What the app opens with: the link's config if it is good; otherwise the saved work in progress, or
+ * the default example — with a banner naming the link's problem.
+ */
+export function resolveStartup(fragment: string, saved: string | null): { doc: Config; source: StartupSource; banner: string | null } {
+  let banner: string | null = null;
+  if (fragment.replace(/^#/, '') !== '') {
+    const r = configFromFragment(fragment);
+    if (r.ok) return { doc: r.config, source: 'link', banner: null };
+    banner = `Could not open the shared link: ${r.error}.`;
+  }
+  if (saved !== null) {
+    try {
+      const doc = validateConfig(JSON.parse(saved) as unknown);
+      return { doc, source: 'saved', banner: banner && `${banner} Showing your last document instead.` };
+    } catch {
+      // A saved document from an incompatible version is dropped silently: the default follows.
+    }
+  }
+  return { doc: DEFAULT_CONFIG, source: 'default', banner: banner && `${banner} Showing the default example instead.` };
+}
+
+function readSaved(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function shareUrl(doc: Config): string {
+  return `${location.origin}${location.pathname}${location.search}#${encodeConfig(doc)}`;
+}
+
+/** Loads the initial document into the store and keeps URL, storage and store in step. */
+export function startUrlSync(): () => void {
+  const start = resolveStartup(location.hash, readSaved());
+  appStore.setState({ doc: start.doc, banner: start.banner });
+  // Keep a bad link in the address bar until the user edits, so it can still be copied or fixed.
+  let written = start.source === 'link' ? location.hash.slice(1) : '';
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const unsubscribe = appStore.subscribe((s, prev) => {
+    if (s.doc === prev.doc) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const frag = encodeConfig(s.doc);
+      if (frag !== written) {
+        written = frag;
+        history.replaceState(history.state, '', `#${frag}`);
+      }
+      try {
+        localStorage.setItem(STORAGE_KEY, JSON.stringify(s.doc));
+      } catch {
+        // Storage full or disabled: the URL still holds the document.
+      }
+    }, WRITE_DEBOUNCE_MS);
+  });
+
+  const onHashChange = () => {
+    const frag = location.hash.slice(1);
+    if (frag === written || frag === '') return;
+    const r = configFromFragment(frag);
+    written = frag;
+    if (r.ok) {
+      replaceDoc(r.config);
+      appStore.setState({ banner: null });
+    } else {
+      appStore.setState({ banner: `Could not open the pasted link: ${r.error}. Your document is unchanged.` });
+    }
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+    window.removeEventListener('hashchange', onHashChange);
+  };
+}

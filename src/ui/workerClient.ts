@@ -1,0 +1,142 @@
+/**
+ * The main thread's side of the pipeline worker. Runs are coalesced: while one is in flight, only the
+ * newest request waits (older ones are dropped unsent), and a reply whose sequence number is not the
+ * newest is discarded. Cancelling terminates the worker — the pipeline is synchronous inside it, so a
+ * message could not interrupt it — and starts a fresh one.
+ */
+import * as Comlink from 'comlink';
+import type { WorkerApi } from '../worker/worker';
+import type { GraphLayout } from '../worker/layout';
+import type { CompletionDto, HoverReply, NodeDetailsDto, ProgressUpdate, RunReply, TacticDoc, ZooEntryDto } from '../worker/protocol';
+
+export interface ClientEvents {
+  onStart(seq: number): void;
+  onReply(reply: RunReply): void;
+  onProgress(p: ProgressUpdate): void;
+  /** The worker died or could not start; the message says why. */
+  onCrash(message: string): void;
+}
+
+export class PipelineClient {
+  private worker!: Worker;
+  private api!: Comlink.Remote<WorkerApi>;
+  private seq = 0;
+  private inFlight: number | null = null;
+  private pending: { seq: number; config: unknown } | null = null;
+  /** Bumped on every restart so that replies from a terminated worker are ignored. */
+  private generation = 0;
+
+  constructor(private readonly events: ClientEvents) {
+    this.start();
+  }
+
+  private start(): void {
+    this.generation++;
+    const gen = this.generation;
+    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'partir-pipeline' });
+    this.worker.addEventListener('error', (e) => {
+      if (gen !== this.generation) return;
+      e.preventDefault();
+      this.events.onCrash(`the pipeline worker failed: ${e.message || 'it could not be loaded'}`);
+      this.restart();
+    });
+    this.api = Comlink.wrap<WorkerApi>(this.worker);
+  }
+
+  private restart(): void {
+    this.worker.terminate();
+    this.api[Comlink.releaseProxy]();
+    this.inFlight = null;
+    this.start();
+  }
+
+  /** Queues a run of `config`; returns its sequence number. */
+  run(config: unknown): number {
+    const seq = ++this.seq;
+    this.pending = { seq, config };
+    this.pump();
+    return seq;
+  }
+
+  get latest(): number {
+    return this.seq;
+  }
+
+  get busy(): boolean {
+    return this.inFlight !== null;
+  }
+
+  private pump(): void {
+    if (this.inFlight !== null || !this.pending) return;
+    const { seq, config } = this.pending;
+    this.pending = null;
+    this.inFlight = seq;
+    const gen = this.generation;
+    this.events.onStart(seq);
+    const progress = Comlink.proxy((stage: string, fraction: number) => {
+      if (gen === this.generation && seq === this.seq) this.events.onProgress({ seq, stage, fraction });
+    });
+    this.api
+      .run(seq, config, progress)
+      .then((reply) => {
+        if (gen !== this.generation) return;
+        this.inFlight = null;
+        if (reply.seq === this.seq) this.events.onReply(reply);
+        this.pump();
+      })
+      .catch((e: unknown) => {
+        if (gen !== this.generation) return;
+        this.events.onCrash(`the pipeline worker failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.restart();
+        this.pump();
+      });
+  }
+
+  /** Stops the run in flight (and any queued one). The last good result stays where the UI keeps it. */
+  cancel(): void {
+    this.pending = null;
+    this.seq++;
+    if (this.inFlight !== null) this.restart();
+  }
+
+  /** Follow-up requests answer from the worker's cached result; a failure just means "nothing to show". */
+  private async safe<T>(f: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await f();
+    } catch {
+      return fallback;
+    }
+  }
+
+  hoverAt(text: string, line: number, column: number): Promise<HoverReply | null> {
+    return this.safe(() => this.api.hoverAt(text, line, column), null);
+  }
+
+  complete(text: string, line: number, column: number, axes: string[]): Promise<CompletionDto[]> {
+    return this.safe(() => this.api.complete(text, line, column, axes), []);
+  }
+
+  nodeDetails(id: string): Promise<NodeDetailsDto | null> {
+    return this.safe(() => this.api.nodeDetails(id), null);
+  }
+
+  opName(opId: number): Promise<string | null> {
+    return this.safe(() => this.api.opName(opId), null);
+  }
+
+  findOp(label: string): Promise<{ opId: number; nodeId: string; reveal: string[] } | null> {
+    return this.safe(() => this.api.findOp(label), null);
+  }
+
+  zoo(): Promise<ZooEntryDto[]> {
+    return this.safe(() => this.api.zoo(), []);
+  }
+
+  tactics(): Promise<TacticDoc[]> {
+    return this.safe(() => this.api.tactics(), []);
+  }
+
+  layout(expanded: string[], stage: number | null): Promise<GraphLayout | null> {
+    return this.safe(() => this.api.layout(expanded, stage), null);
+  }
+}

@@ -1,0 +1,10 @@
+/** Graph layout requests, delegated to layout.ts (the graph engineer's) over the cached result. */
+import { layoutGraph, type GraphLayout } from './layout';
+import type { Session } from './session';
+
+/** `stage` null = the final shardings. Null when there is no program to lay out yet. */
+export function layoutFor(session: Session, expanded: string[], stage: number | null): GraphLayout | null {
+  const r = session.result;
+  if (!r) return null;
+  return layoutGraph(r.program, { expanded, stage: stage ?? undefined, partition: r.partition, spmd: r.spmd });
+}

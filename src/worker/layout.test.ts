@@ -1,0 +1,360 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { ProgramBuilder } from '../core/ir/builder';
+import type { Program, ValueId } from '../core/ir/types';
+import type { PartitionResult, Sharding } from '../core/partition/types';
+import type { SpmdProgram } from '../core/spmd/types';
+import {
+  formatShardedType, graphModel, groupsToReveal, layeredLayout, layoutGraph, type GraphLayout, type LayoutNode,
+} from './layout';
+
+const D = 8;
+const dot = { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] };
+
+/** A transformer-shaped training step: per layer ln1/attn/ln2/mlp scopes, forward, backward and optimizer ops. */
+function syntheticStep(layers: number, opsPerBlock = 4): Program {
+  const b = new ProgramBuilder('synthetic');
+  const x0 = b.input('batch/x', { shape: [4, D], dtype: 'f32' });
+  const blocks = ['ln1', 'attn', 'ln2', 'mlp'];
+  const w: ValueId[][] = [];
+  for (let i = 0; i < layers; i++) {
+    w.push(blocks.map((k) => b.input(`params/layer_${i}/${k}/w`, { shape: [D, D], dtype: 'f32' })));
+  }
+  const acts: ValueId[] = [];
+  let x = x0;
+  for (let i = 0; i < layers; i++) {
+    b.scoped(`layer_${i}`, () => {
+      if (i > 0) b.setName(x, `layer_${i}/x`); // layer_0's input is batch/x itself
+      blocks.forEach((k, j) => {
+        b.scoped(k, () => {
+          let h = b.dot(x, w[i][j], dot);
+          for (let r = 1; r < opsPerBlock; r++) h = b.add(b.mul(h, h), x);
+          acts.push(h);
+          x = b.add(x, h); // residual
+        });
+      });
+    });
+  }
+  const loss = b.scoped('loss', () => b.sum(x, [0, 1]));
+  b.output(loss, 'loss');
+  let g = b.scoped('loss', () => b.inPhase('backward', () => b.full(x, 1)));
+  const grads: ValueId[][] = w.map(() => []);
+  b.inPhase('backward', () => {
+    for (let i = layers - 1; i >= 0; i--) {
+      b.scoped(`layer_${i}`, () => {
+        for (let j = blocks.length - 1; j >= 0; j--) {
+          b.scoped(blocks[j], () => {
+            const a = acts[i * blocks.length + j];
+            const t = b.transpose(a, [1, 0]);
+            grads[i][j] = b.dot(t, g, { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] });
+            g = b.add(g, b.mul(g, a));
+          });
+        }
+      });
+    }
+  });
+  b.inPhase('optimizer', () => {
+    for (let i = 0; i < layers; i++) {
+      blocks.forEach((k, j) => {
+        b.scoped(`optimizer/layer_${i}/${k}/w`, () => {
+          const upd = b.sub(w[i][j], b.mul(grads[i][j], b.full(grads[i][j], 0.01)));
+          b.output(upd, `params/layer_${i}/${k}/w`);
+        });
+      });
+    }
+  });
+  return b.build();
+}
+
+const rectsOverlap = (a: LayoutNode, b: LayoutNode) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+function assertNoSiblingOverlap(lay: GraphLayout) {
+  const byParent = new Map<string | null, LayoutNode[]>();
+  for (const n of lay.nodes) byParent.set(n.parent, [...(byParent.get(n.parent) ?? []), n]);
+  const byId = new Map(lay.nodes.map((n) => [n.id, n]));
+  for (const [parent, kids] of byParent) {
+    for (let i = 0; i < kids.length; i++) {
+      for (let j = i + 1; j < kids.length; j++) {
+        expect(rectsOverlap(kids[i], kids[j]), `${kids[i].id} overlaps ${kids[j].id}`).toBe(false);
+      }
+      if (parent !== null) {
+        const p = byId.get(parent)!;
+        expect(kids[i].x).toBeGreaterThanOrEqual(p.x);
+        expect(kids[i].y).toBeGreaterThanOrEqual(p.y);
+        expect(kids[i].x + kids[i].width).toBeLessThanOrEqual(p.x + p.width + 1e-9);
+        expect(kids[i].y + kids[i].height).toBeLessThanOrEqual(p.y + p.height + 1e-9);
+      }
+    }
+  }
+}
+
+describe('graphModel grouping', () => {
+  const p = syntheticStep(3);
+  it('makes a group for every scope prefix and puts each op in its own scope', () => {
+    const m = graphModel(p);
+    for (const s of ['layer_0', 'layer_0/attn', 'layer_2/mlp', 'loss', 'optimizer', 'optimizer/layer_1/mlp/w']) {
+      expect(m.groupIndex.has(s), s).toBe(true);
+    }
+    const attnOp = p.ops.find((o) => o.scope === 'layer_1/attn')!;
+    expect(m.groupScope[m.parent[attnOp.id] - m.nOps - m.nInputs]).toBe('layer_1/attn');
+    const g = m.groupIndex.get('layer_1/attn')!;
+    expect(m.groupScope[m.parent[g] - m.nOps - m.nInputs]).toBe('layer_1');
+  });
+
+  it('groups inputs by path prefix', () => {
+    const m = graphModel(p);
+    const i = p.inputs.findIndex((v) => p.values[v].name === 'params/layer_2/mlp/w');
+    const grp = m.parent[m.nOps + i];
+    expect(m.groupScope[grp - m.nOps - m.nInputs]).toBe('params/layer_2/mlp');
+    expect(m.parent[m.nOps]).toBe(m.groupIndex.get('batch'));
+  });
+
+  it('counts every op once in each ancestor group', () => {
+    const m = graphModel(p);
+    const inLayer1 = p.ops.filter((o) => o.scope === 'layer_1' || o.scope.startsWith('layer_1/')).length;
+    expect(m.opCount[m.groupIndex.get('layer_1')!]).toBe(inLayer1);
+    const lay = layoutGraph(p, { expanded: [] });
+    const total = lay.nodes.reduce((s, n) => s + (n.kind === 'group' ? n.opCount! : n.kind === 'op' ? 1 : 0), 0);
+    expect(total).toBe(p.ops.length);
+  });
+
+  it('collapsed by default: only top-level nodes are visible', () => {
+    const lay = layoutGraph(p, { expanded: [] });
+    expect(lay.nodes.every((n) => n.parent === null)).toBe(true);
+    const ids = lay.nodes.map((n) => n.id);
+    expect(ids).toContain('g:layer_0');
+    expect(ids).not.toContain('g:layer_0/attn');
+  });
+
+  it('shows a group only when all its ancestors are expanded', () => {
+    const hidden = layoutGraph(p, { expanded: ['layer_0/attn'] });
+    expect(hidden.nodes.some((n) => n.parent === 'g:layer_0/attn')).toBe(false);
+    const shown = layoutGraph(p, { expanded: ['layer_0', 'layer_0/attn'] });
+    const kids = shown.nodes.filter((n) => n.parent === 'g:layer_0/attn');
+    expect(kids.length).toBe(p.ops.filter((o) => o.scope === 'layer_0/attn').length);
+    expect(kids.every((n) => n.kind === 'op')).toBe(true);
+  });
+
+  it('groupsToReveal lists the ancestors of an op, outermost first', () => {
+    const op = p.ops.find((o) => o.scope === 'layer_2/mlp')!;
+    expect(groupsToReveal(p, op.id)).toEqual(['layer_2', 'layer_2/mlp']);
+  });
+});
+
+describe('edge aggregation', () => {
+  const p = syntheticStep(3);
+
+  /** Brute force: distinct values flowing from anything under scope A to an op under scope B. */
+  function crossing(a: (scopeOrPath: string) => boolean, bScope: (s: string) => boolean): Set<number> {
+    const out = new Set<number>();
+    for (const op of p.ops) {
+      if (!bScope(op.scope)) continue;
+      for (const v of op.operands) {
+        const def = p.values[v].def;
+        const from = def >= 0 ? p.ops[def].scope : `input:${p.values[v].name ?? ''}`;
+        if (a(from)) out.add(v);
+      }
+    }
+    return out;
+  }
+  const under = (g: string) => (s: string) => s === g || s.startsWith(`${g}/`);
+
+  it('aggregates the values crossing two collapsed groups into one edge', () => {
+    const lay = layoutGraph(p, { expanded: [] });
+    const e = lay.edges.filter((x) => x.source === 'g:layer_0' && x.target === 'g:layer_1');
+    expect(e.length).toBe(1);
+    expect(e[0].values).toBe(crossing(under('layer_0'), under('layer_1')).size);
+    expect(e[0].back).toBe(false);
+    // backward flows from layer_1 to layer_0: a back edge, drawn upwards
+    const back = lay.edges.find((x) => x.source === 'g:layer_1' && x.target === 'g:layer_0')!;
+    expect(back.back).toBe(true);
+  });
+
+  it('has no duplicate edges and no self-loops', () => {
+    const lay = layoutGraph(p, { expanded: ['layer_1', 'layer_1/mlp'] });
+    const ids = lay.edges.map((e) => `${e.source}>${e.target}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(lay.edges.every((e) => e.source !== e.target)).toBe(true);
+    const nodeIds = new Set(lay.nodes.filter((n) => !n.expanded).map((n) => n.id));
+    for (const e of lay.edges) {
+      expect(nodeIds.has(e.source), e.source).toBe(true);
+      expect(nodeIds.has(e.target), e.target).toBe(true);
+    }
+  });
+
+  it('splits an aggregated edge when a group is expanded, keeping the same values', () => {
+    const collapsed = layoutGraph(p, { expanded: [] });
+    const before = collapsed.edges.find((x) => x.source === 'g:layer_0' && x.target === 'g:layer_1')!;
+    const open = layoutGraph(p, { expanded: ['layer_1'] });
+    const into = open.edges.filter((x) => x.source === 'g:layer_0' && x.target.startsWith('g:layer_1/'));
+    expect(into.length).toBeGreaterThan(0);
+    // every value still arrives somewhere inside layer_1, and nothing else does
+    expect(Math.max(...into.map((x) => x.values))).toBeLessThanOrEqual(before.values);
+    expect(into.reduce((s, x) => s + x.values, 0)).toBeGreaterThanOrEqual(before.values);
+  });
+
+  it('labels a one-value edge with the sharded type of the value', () => {
+    const lay = layoutGraph(p, { expanded: ['batch', 'layer_0'] });
+    const e = lay.edges.find((x) => x.source.startsWith('in:') && x.target === 'g:layer_0/ln1')!;
+    expect(e.values).toBe(1);
+    expect(e.label).toBe(`f32[4, ${D}]`);
+  });
+});
+
+describe('layout geometry', () => {
+  const p = syntheticStep(4);
+
+  it('no two nodes of one group overlap, and children stay inside their group', () => {
+    for (const expanded of [[], ['layer_0'], ['layer_0', 'layer_0/attn', 'layer_2', 'layer_2/mlp'], ['params', 'params/layer_1', 'optimizer']]) {
+      assertNoSiblingOverlap(layoutGraph(p, { expanded }));
+    }
+  });
+
+  it('layeredLayout never overlaps boxes on random graphs', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }).chain((n) =>
+          fc.record({
+            sizes: fc.array(fc.tuple(fc.integer({ min: 10, max: 300 }), fc.integer({ min: 10, max: 120 })), { minLength: n, maxLength: n }),
+            edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n }),
+          }),
+        ),
+        ({ sizes, edges }) => {
+          const lay = layeredLayout({
+            widths: sizes.map((s) => s[0]), heights: sizes.map((s) => s[1]),
+            keys: sizes.map((_, i) => i), edges: edges.flat(),
+          });
+          for (let i = 0; i < sizes.length; i++) {
+            expect(lay.x[i] + sizes[i][0]).toBeLessThanOrEqual(lay.width + 1e-9);
+            expect(lay.y[i] + sizes[i][1]).toBeLessThanOrEqual(lay.height + 1e-9);
+            for (let j = i + 1; j < sizes.length; j++) {
+              const sep = lay.x[i] + sizes[i][0] <= lay.x[j] || lay.x[j] + sizes[j][0] <= lay.x[i]
+                || lay.y[i] + sizes[i][1] <= lay.y[j] || lay.y[j] + sizes[j][1] <= lay.y[i];
+              expect(sep).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('places a consumer below its producer along forward edges', () => {
+    const lay = layeredLayout({ widths: [50, 50, 50], heights: [20, 20, 20], keys: [0, 1, 2], edges: [0, 1, 1, 2] });
+    expect(lay.y[1]).toBeGreaterThan(lay.y[0]);
+    expect(lay.y[2]).toBeGreaterThan(lay.y[1]);
+  });
+
+  it('reuses cached positions when only the stage changes', () => {
+    const a = layoutGraph(p, { expanded: ['layer_1'] });
+    const b = layoutGraph(p, { expanded: ['layer_1'], stage: -1 });
+    expect(b.nodes.map((n) => [n.id, n.x, n.y])).toEqual(a.nodes.map((n) => [n.id, n.x, n.y]));
+  });
+
+  it('expanding one layer of a 96-layer step takes well under 200 ms', () => {
+    const big = syntheticStep(96, 12);
+    expect(big.ops.length).toBeGreaterThan(10_000);
+    layoutGraph(big, { expanded: [] }); // builds the model once, as the worker does on load
+    const t0 = performance.now();
+    const lay = layoutGraph(big, { expanded: ['layer_47', 'layer_47/attn'] });
+    const ms = performance.now() - t0;
+    expect(lay.nodes.some((n) => n.parent === 'g:layer_47/attn')).toBe(true);
+    expect(ms).toBeLessThan(200);
+  });
+});
+
+describe('sharding overlays and collectives', () => {
+  const b = new ProgramBuilder('tiny');
+  const x = b.input('batch/x', { shape: [8, 16], dtype: 'bf16' });
+  const w = b.input('params/w', { shape: [16, 32], dtype: 'bf16' });
+  const h = b.scoped('mlp', () => b.dot(x, w, dot));
+  const y = b.scoped('head', () => b.exp(h));
+  b.output(y, 'y');
+  const p = b.build();
+  const rep: Sharding = { dims: [[], []], partial: [] };
+  const final: Sharding[] = p.values.map(() => rep);
+  final[x] = { dims: [['batch'], []], partial: [] };
+  final[w] = { dims: [[], ['model']], partial: [] };
+  final[h] = { dims: [['batch'], ['model']], partial: [] };
+  const stage0: Sharding[] = p.values.map((_, i) => (i === x || i === h ? final[i] : rep));
+  const mesh = { axes: [{ name: 'batch', size: 2 }, { name: 'model', size: 4 }] };
+  const partition: PartitionResult = {
+    program: p, mesh, shardings: final,
+    stages: [
+      { tactic: 'BP', axis: 'batch', seeded: [], reached: 2, conflicts: [], shardings: stage0 },
+      { tactic: 'MP', axis: 'model', seeded: [], reached: 2, conflicts: [], shardings: final },
+    ],
+  };
+
+  it('formats sharded types with the axes on the dims they tile', () => {
+    expect(formatShardedType({ shape: [8, 2048, 4096], dtype: 'bf16' }, { dims: [['batch'], [], ['model']], partial: [] }))
+      .toBe('bf16[8@batch, 2048, 4096@model]');
+    expect(formatShardedType({ shape: [4, 4], dtype: 'f32' }, { dims: [[], []], partial: ['model'] }))
+      .toBe('f32[4, 4] {partial: model}');
+  });
+
+  it('marks each node with its state per mesh axis, per stage', () => {
+    const all = ['batch', 'params', 'mlp', 'head'];
+    const fin = layoutGraph(p, { expanded: all, partition });
+    const dotNode = fin.nodes.find((n) => n.opKind === 'dot_general')!;
+    expect(dotNode.axes).toEqual([{ axis: 'batch', state: 'tiled', dim: 0 }, { axis: 'model', state: 'tiled', dim: 1 }]);
+    expect(fin.stage).toBe(1);
+    const s0 = layoutGraph(p, { expanded: all, partition, stage: 0 });
+    const w0 = s0.nodes.find((n) => n.id === `in:${w}`)!;
+    expect(w0.axes.every((a) => a.state === 'replicated')).toBe(true);
+    const none = layoutGraph(p, { expanded: all, partition, stage: -1 });
+    expect(none.nodes.every((n) => n.axes.every((a) => a.state === 'replicated'))).toBe(true);
+  });
+
+  it('summarises a collapsed group by the share of its values sharded on each axis', () => {
+    const lay = layoutGraph(p, { expanded: [], partition });
+    const params = lay.nodes.find((n) => n.id === 'g:params')!;
+    expect(params.axes).toEqual([
+      { axis: 'batch', state: 'replicated', fraction: 0 },
+      { axis: 'model', state: 'tiled', fraction: 1 },
+    ]);
+  });
+
+  it('attaches a collective to the edge into the op it serves', () => {
+    // per-device program: dot on local pieces, then an all-gather of h over model before exp
+    const d = new ProgramBuilder('spmd');
+    const lx = d.input('batch/x', { shape: [4, 16], dtype: 'bf16' });
+    const lw = d.input('params/w', { shape: [16, 8], dtype: 'bf16' });
+    const lh = d.dot(lx, lw, dot);
+    const g = d.emit1('all_gather', [lh], { axes: ['model'], dim: 1 }, { shape: [4, 32], dtype: 'bf16' });
+    d.exp(g);
+    const local = d.build();
+    const expOp = p.ops.find((o) => o.kind === 'exp')!.id;
+    const dotOp = p.ops.find((o) => o.kind === 'dot_general')!.id;
+    const spmd: SpmdProgram = {
+      mesh, program: local, global: p, source: Int32Array.from([dotOp, expOp, expOp]),
+      inputShardings: [final[x], final[w]], outputShardings: [rep],
+    };
+    const lay = layoutGraph(p, { expanded: [], partition, spmd });
+    const e = lay.edges.find((x) => x.source === 'g:mlp' && x.target === 'g:head')!;
+    expect(e.collectives).toEqual([{ kind: 'all-gather', axes: ['model'], bytes: 4 * 32 * 2, count: 1 }]);
+    const early = layoutGraph(p, { expanded: [], partition, spmd, stage: 0 });
+    expect(early.showsCollectives).toBe(false);
+    expect(early.edges.every((x) => x.collectives.length === 0)).toBe(true);
+  });
+});
+
+describe('group overlays when expanded', () => {
+  it('an expanded group still reports the share of its values sharded per axis', () => {
+    const b = new ProgramBuilder('g');
+    const x = b.input('batch/x', { shape: [8, 16], dtype: 'f32' });
+    const w = b.input('params/w', { shape: [16, 16], dtype: 'f32' });
+    const h = b.scoped('blk', () => b.exp(b.dot(x, w, dot)));
+    b.output(h, 'y');
+    const p = b.build();
+    const tiled: Sharding = { dims: [['batch'], []], partial: [] };
+    const rep: Sharding = { dims: [[], []], partial: [] };
+    const shardings = p.values.map((v) => (v.def >= 0 || v.id === x ? tiled : rep));
+    const partition: PartitionResult = { program: p, mesh: { axes: [{ name: 'batch', size: 2 }] }, shardings, stages: [] };
+    for (const expanded of [[], ['blk']]) {
+      const g = layoutGraph(p, { expanded, partition }).nodes.find((n) => n.id === 'g:blk')!;
+      expect(g.axes).toEqual([{ axis: 'batch', state: 'tiled', fraction: 1 }]);
+    }
+  });
+});

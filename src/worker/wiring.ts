@@ -1,0 +1,44 @@
+/**
+ * Which core module provides each entry point the session needs. This is the one file to touch when a
+ * core module lands or moves; everything else codes against `SessionDeps`.
+ */
+import * as pipeline from '../core/pipeline';
+import { validateConfig } from '../core/io/validate';
+import { UserError } from '../core/errors';
+import { completionsAt, globAt, matchGlob, tacticCatalog } from '../core/tactics';
+import { formatShardedType } from './layout';
+import { ZOO } from '../core/models/zoo';
+import type { SessionDeps } from './session';
+
+// `runPipeline` is a declared contract until the lead wires it; read it through the namespace so that
+// a missing implementation is a clear error instead of a failed module load.
+const pipelineModule = pipeline as Partial<typeof pipeline>;
+
+export const coreDeps: SessionDeps = {
+  validateConfig,
+  runPipeline: (config, opts) => {
+    if (typeof pipelineModule.runPipeline !== 'function') {
+      throw new UserError('unavailable', 'the pipeline is not available in this build yet');
+    }
+    return pipelineModule.runPipeline(config, opts);
+  },
+  opLabel: (program, opId) => pipeline.opLabel(program, opId),
+  globAt: (text, line, column) => globAt(text, line, column) ?? null,
+  matchGlob,
+  completionsAt: (text, line, column, ctx) => completionsAt(text, line, column, ctx).map((c) => ({ ...c })),
+  tactics: () =>
+    tacticCatalog.map((t) => ({
+      name: t.name,
+      description: t.description,
+      args: t.args.map((a) => ({ name: a.name, type: a.typeLabel + (a.required ? '' : ' (optional)'), doc: a.doc })),
+    })),
+  zoo: () =>
+    ZOO.map((z) => ({
+      name: z.name,
+      description: z.description,
+      params: z.params.map((p) => ({
+        name: p.name, kind: p.kind, default: p.default, values: p.values, min: p.min, integer: p.integer, description: p.description,
+      })),
+    })),
+  formatShardedType: (type, sharding) => formatShardedType(type, sharding),
+};
