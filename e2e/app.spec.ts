@@ -1,5 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
+import { encodeConfig } from '../src/core/io/url';
+import { DEFAULT_CONFIG } from '../src/ui/defaultConfig';
 
 /** Every page must stay on localhost and log no errors. */
 function watch(page: Page) {
@@ -155,5 +157,66 @@ test('undo and redo restore document edits, from the buttons and the keyboard', 
   await expect(page.getByTestId('hardware-preset')).toHaveValue('tpu-v5p');
   await page.keyboard.press('Control+Shift+z');
   await expect(page.getByTestId('hardware-preset')).toHaveValue('a100-80gb');
+  w.check();
+});
+
+test('a link pasted into an open tab loads, and the change can be undone', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  const pasted = { ...DEFAULT_CONFIG, mesh: { axes: [{ name: 'batch', size: 2 }, { name: 'model', size: 4 }] }, tactics: 'MP = Megatron(axis="model")\nschedule = [MP]\n' };
+  await page.evaluate((frag) => { location.hash = frag; }, encodeConfig(pasted));
+  await expect(page.getByTestId('axis-size-1')).toHaveValue('4');
+  expect(await page.evaluate(() => window.__partir!.state().doc)).toEqual(pasted);
+  await waitUpToDate(page);
+  await expect(page.getByTestId('stage-0')).toContainText('MP');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('axis-size-1')).toHaveValue('2');
+  w.check();
+});
+
+test('a long run shows progress and can be cancelled, keeping the last result', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  const params = await num(page, 'model-parameters');
+  await page.evaluate(() => {
+    const doc = window.__partir!.state().doc;
+    window.__partir!.setDoc({ ...doc, model: { zoo: 'transformer', params: { ...('params' in doc.model ? doc.model.params : {}), layers: 64 } } });
+  });
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('model-parameters')).toHaveAttribute('data-value', String(params));
+  // The restarted worker serves the next run.
+  await page.getByTestId('undo').click();
+  await waitUpToDate(page);
+  await expect(page.getByTestId('model-parameters')).toHaveAttribute('data-value', String(params));
+  w.check();
+});
+
+test('the editor hovers a glob with its matches and completes mesh axes', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  await page.evaluate(() =>
+    window.__partir!.setTactics('W = ManualPartition(inputs={"params/*/mlp/w_in": 1}, axis="model")\nschedule = [W]\n'));
+  await waitUpToDate(page);
+  await page.locator('.monaco-editor .view-line span', { hasText: 'params/*' }).last().hover();
+  const hover = page.locator('.monaco-hover:visible');
+  await expect(hover).toContainText('matches 4 values', { timeout: 10_000 });
+  await expect(hover).toContainText('params/layer_0/mlp/w_in');
+  await expect(hover).toContainText('model: dim 1');
+  await shot(page, 'hover.png');
+
+  // Completion of a mesh axis inside axis="…" on a fresh last line.
+  await page.evaluate(() => window.__partir!.setTactics('W = ManualPartition(inputs={"params/*/mlp/w_in": 1}, axis="model")\nschedule = [W]\nB = BatchParallel(axis="'));
+  await page.locator('.monaco-editor .view-line', { hasText: 'BatchParallel' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+Space');
+  const suggest = page.locator('.suggest-widget.visible');
+  await expect(suggest).toContainText('batch');
+  await expect(suggest).toContainText('model');
+  await page.keyboard.press('Escape');
   w.check();
 });

@@ -3,10 +3,11 @@ import { useApp } from './store';
 
 export function StagesPanel() {
   const stages = useApp((s) => s.report?.stages);
+  const stale = useApp((s) => s.reportStale);
   if (!stages) return null;
   if (stages.length === 0) return <div className="stages muted pad" data-testid="stages">No tactic applied: every value is replicated.</div>;
   return (
-    <table className="stages" data-testid="stages">
+    <table className={stale ? 'stages stale' : 'stages'} data-testid="stages">
       <thead>
         <tr><th>#</th><th>tactic</th><th>axis</th><th>seeded</th><th>reached</th><th>conflicts</th></tr>
       </thead>

@@ -3,6 +3,18 @@
  * its link entry; the tactic text is left alone (the editor then marks the now-unknown axis).
  */
 import type { Config, HardwarePresetId, LinkKind, ModelParams } from '../core/io/config';
+import { HARDWARE_PRESETS } from '../core/mesh/hardware';
+
+/** The link kinds a preset's family has: TPU slices talk over ICI or DCN, GPUs over NVLink, IB or DCN. */
+export function linkKindsFor(preset: HardwarePresetId): LinkKind[] {
+  return HARDWARE_PRESETS[preset]?.family === 'gpu' ? ['nvlink', 'ib', 'dcn'] : ['ici', 'dcn'];
+}
+
+/** The nearest link of the other family: the fast in-pod/in-node link ↔ its counterpart. */
+const LINK_TWIN: Record<'tpu' | 'gpu', Partial<Record<LinkKind, LinkKind>>> = {
+  tpu: { nvlink: 'ici', ib: 'dcn' },
+  gpu: { ici: 'nvlink' },
+};
 
 export function setModelParam(doc: Config, name: string, value: number | string | boolean): Config {
   if (!('zoo' in doc.model)) return doc;
@@ -42,7 +54,7 @@ export function addAxis(doc: Config): Config {
   return {
     ...doc,
     mesh: { axes: [...doc.mesh.axes, { name, size: 2 }] },
-    hardware: { ...doc.hardware, links: { ...(doc.hardware.links ?? {}), [name]: 'ici' } },
+    hardware: { ...doc.hardware, links: { ...(doc.hardware.links ?? {}), [name]: linkKindsFor(doc.hardware.preset)[0] } },
   };
 }
 
@@ -54,8 +66,12 @@ export function removeAxis(doc: Config, index: number): Config {
   return { ...doc, mesh: { axes: doc.mesh.axes.filter((_, i) => i !== index) }, hardware: { ...doc.hardware, links } };
 }
 
+/** Switching between TPU and GPU presets also maps each axis's link to the new family's counterpart. */
 export function setPreset(doc: Config, preset: HardwarePresetId): Config {
-  return { ...doc, hardware: { ...doc.hardware, preset } };
+  const family = HARDWARE_PRESETS[preset]?.family ?? 'tpu';
+  const links: Record<string, LinkKind> = {};
+  for (const [axis, kind] of Object.entries(doc.hardware.links ?? {})) links[axis] = LINK_TWIN[family][kind] ?? kind;
+  return { ...doc, hardware: { ...doc.hardware, preset, links } };
 }
 
 export function setLink(doc: Config, axis: string, kind: LinkKind): Config {

@@ -39,14 +39,19 @@ export function pipelineClient(): PipelineClient {
 }
 
 export function startRunner(): () => void {
-  client = new PipelineClient({
+  const c: PipelineClient = new PipelineClient({
     onStart: () => appStore.setState({ status: 'running', progress: null }),
-    onReply: (reply) => appStore.setState((s) => applyReply(s, reply)),
+    onReply: (reply) => {
+      appStore.setState((s) => applyReply(s, reply));
+      // The catalogue requests can be lost when a run supersedes another (the worker restarts).
+      if (appStore.getState().zoo.length === 0) void c.zoo().then((zoo) => appStore.setState({ zoo }));
+      if (appStore.getState().tacticDocs.length === 0) void c.tactics().then((tacticDocs) => appStore.setState({ tacticDocs }));
+    },
     onProgress: (p) => appStore.setState({ progress: { stage: p.stage, fraction: p.fraction } }),
     onCrash: (message) =>
       appStore.setState((s) => ({ status: 'error', progress: null, reportStale: s.report !== null, error: { code: 'worker', message, internal: true } })),
   });
-  const c = client;
+  client = c;
   void c.zoo().then((zoo) => appStore.setState({ zoo }));
   void c.tactics().then((tacticDocs) => appStore.setState({ tacticDocs }));
 
@@ -69,7 +74,7 @@ export function startRunner(): () => void {
 /** Stops the run in flight; the last good result stays on screen. */
 export function cancelRun(): void {
   client?.cancel();
-  appStore.setState({ status: 'cancelled', progress: null });
+  appStore.setState((s) => ({ status: 'cancelled', progress: null, reportStale: s.report !== null }));
 }
 
 /** Runs the current document again (after a cancel). */

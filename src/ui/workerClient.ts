@@ -1,8 +1,8 @@
 /**
- * The main thread's side of the pipeline worker. Runs are coalesced: while one is in flight, only the
- * newest request waits (older ones are dropped unsent), and a reply whose sequence number is not the
- * newest is discarded. Cancelling terminates the worker — the pipeline is synchronous inside it, so a
- * message could not interrupt it — and starts a fresh one.
+ * The main thread's side of the pipeline worker. The newest request wins: a run that a newer edit
+ * supersedes is abandoned by terminating the worker (the pipeline is synchronous inside it, so no
+ * message could interrupt it) and starting a fresh one, and any reply whose sequence number is not the
+ * newest is discarded. Cancelling does the same without a follow-up run.
  */
 import * as Comlink from 'comlink';
 import type { WorkerApi } from '../worker/worker';
@@ -54,6 +54,8 @@ export class PipelineClient {
   run(config: unknown): number {
     const seq = ++this.seq;
     this.pending = { seq, config };
+    // Finishing a stale run would only delay the one the user is waiting for.
+    if (this.inFlight !== null) this.restart();
     this.pump();
     return seq;
   }

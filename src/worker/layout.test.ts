@@ -256,10 +256,16 @@ describe('layout geometry', () => {
     const big = syntheticStep(96, 12);
     expect(big.ops.length).toBeGreaterThan(10_000);
     layoutGraph(big, { expanded: [] }); // builds the model once, as the worker does on load
-    const t0 = performance.now();
-    const lay = layoutGraph(big, { expanded: ['layer_47', 'layer_47/attn'] });
-    const ms = performance.now() - t0;
-    expect(lay.nodes.some((n) => n.parent === 'g:layer_47/attn')).toBe(true);
+    // CPU time rather than wall time: the test machine is shared, and waiting for a core is not our cost.
+    const times: number[] = [];
+    for (const i of [47, 12, 80, 3, 60]) {
+      const c0 = process.cpuUsage();
+      const lay = layoutGraph(big, { expanded: [`layer_${i}`, `layer_${i}/attn`] });
+      const c = process.cpuUsage(c0);
+      times.push((c.user + c.system) / 1000);
+      expect(lay.nodes.some((n) => n.parent === `g:layer_${i}/attn`)).toBe(true);
+    }
+    const ms = times.sort((a, b) => a - b)[2];
     expect(ms).toBeLessThan(200);
   });
 });

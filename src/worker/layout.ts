@@ -429,6 +429,8 @@ function layoutGroup(m: GraphModel, g: number, expanded: ReadonlySet<number>): G
     height: lay.height + head + 2 * pad,
     childX: lay.x, childY: lay.y, childW: widths, childH: heights,
   };
+  // Every expand/collapse adds a root entry; a long session should not grow the cache without bound.
+  if (m.cache.size > 2000) m.cache.clear();
   m.cache.set(cacheKey, box);
   return box;
 }

@@ -13,8 +13,12 @@ export const fmtType = (t: TensorType): string => `${t.dtype}[${t.shape.join(','
 
 export const numElements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-const isUnary = (k: OpKind): boolean => (UNARY_KINDS as readonly string[]).includes(k);
-const isBinary = (k: OpKind): boolean => (BINARY_KINDS as readonly string[]).includes(k);
+const UNARY = new Set<string>(UNARY_KINDS);
+const BINARY = new Set<string>(BINARY_KINDS);
+
+function need(kind: OpKind, ins: readonly TensorType[], n: number): void {
+  if (ins.length !== n) throw new ShapeError(kind, `expects ${n} operand(s), got ${ins.length}`);
+}
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -39,16 +43,13 @@ function checkShape(kind: string, shape: readonly number[]): void {
  * which passes their result types explicitly.
  */
 export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unknown): TensorType[] {
-  const need = (n: number) => {
-    if (ins.length !== n) throw new ShapeError(kind, `expects ${n} operand(s), got ${ins.length}`);
-  };
-  if (isUnary(kind)) {
-    need(1);
+  if (UNARY.has(kind)) {
+    need(kind, ins, 1);
     if (kind === 'convert') return [{ shape: ins[0].shape, dtype: (attrs as AttrMap['convert']).dtype }];
     return [ins[0]];
   }
-  if (isBinary(kind)) {
-    need(2);
+  if (BINARY.has(kind)) {
+    need(kind, ins, 2);
     const [a, b] = ins;
     if (!sameShape(a.shape, b.shape)) throw new ShapeError(kind, `operand shapes differ: ${fmtType(a)} vs ${fmtType(b)}`);
     if (a.dtype !== b.dtype) throw new ShapeError(kind, `operand dtypes differ: ${fmtType(a)} vs ${fmtType(b)}`);
@@ -56,7 +57,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
   }
   switch (kind) {
     case 'select': {
-      need(3);
+      need(kind, ins, 3);
       const [p, a, b] = ins;
       if (p.dtype !== 'bool') throw new ShapeError(kind, `predicate must be bool, got ${fmtType(p)}`);
       if (!sameShape(a.shape, b.shape) || a.dtype !== b.dtype) throw new ShapeError(kind, `branches differ: ${fmtType(a)} vs ${fmtType(b)}`);
@@ -64,7 +65,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [a];
     }
     case 'dot_general': {
-      need(2);
+      need(kind, ins, 2);
       const d = attrs as AttrMap['dot_general'];
       const [l, r] = ins;
       checkDims(kind, [...d.lhsBatch, ...d.lhsContract], l.shape.length, 'lhs');
@@ -83,7 +84,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [{ shape, dtype: l.dtype }];
     }
     case 'broadcast_in_dim': {
-      need(1);
+      need(kind, ins, 1);
       const a = attrs as AttrMap['broadcast_in_dim'];
       checkShape(kind, a.shape);
       if (a.dims.length !== ins[0].shape.length) throw new ShapeError(kind, `needs one broadcast dim per operand dim (${ins[0].shape.length}), got ${a.dims.length}`);
@@ -95,20 +96,20 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [{ shape: a.shape, dtype: ins[0].dtype }];
     }
     case 'reduce': {
-      need(1);
+      need(kind, ins, 1);
       const a = attrs as AttrMap['reduce'];
       checkDims(kind, a.dims, ins[0].shape.length, 'reduce');
       return [{ shape: ins[0].shape.filter((_, i) => !a.dims.includes(i)), dtype: ins[0].dtype }];
     }
     case 'transpose': {
-      need(1);
+      need(kind, ins, 1);
       const a = attrs as AttrMap['transpose'];
       if (a.perm.length !== ins[0].shape.length) throw new ShapeError(kind, `permutation ${JSON.stringify(a.perm)} does not match rank ${ins[0].shape.length}`);
       checkDims(kind, a.perm, a.perm.length, 'permutation');
       return [{ shape: a.perm.map((p) => ins[0].shape[p]), dtype: ins[0].dtype }];
     }
     case 'reshape': {
-      need(1);
+      need(kind, ins, 1);
       const a = attrs as AttrMap['reshape'];
       checkShape(kind, a.shape);
       if (numElements(a.shape) !== numElements(ins[0].shape)) throw new ShapeError(kind, `cannot reshape ${fmtType(ins[0])} to [${a.shape.join(',')}]`);
@@ -128,7 +129,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [{ shape: ins[0].shape.map((s, i) => (i === dim ? total : s)), dtype: ins[0].dtype }];
     }
     case 'slice': {
-      need(1);
+      need(kind, ins, 1);
       const a = attrs as AttrMap['slice'];
       const s = ins[0].shape;
       if (a.start.length !== s.length || a.limit.length !== s.length || a.stride.length !== s.length)
@@ -143,7 +144,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
     case 'dynamic_slice': {
       const a = attrs as AttrMap['dynamic_slice'];
       const r = ins[0]?.shape.length ?? 0;
-      need(1 + r);
+      need(kind, ins, 1 + r);
       if (a.sizes.length !== r) throw new ShapeError(kind, `sizes must have rank ${r}`);
       a.sizes.forEach((z, i) => {
         if (z < 0 || z > ins[0].shape[i]) throw new ShapeError(kind, `size ${z} exceeds dim ${i} (${ins[0].shape[i]})`);
@@ -155,7 +156,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
     }
     case 'dynamic_update_slice': {
       const r = ins[0]?.shape.length ?? 0;
-      need(2 + r);
+      need(kind, ins, 2 + r);
       const [o, u] = ins;
       if (u.shape.length !== r || u.dtype !== o.dtype || u.shape.some((d, i) => d > o.shape[i]))
         throw new ShapeError(kind, `update ${fmtType(u)} does not fit in ${fmtType(o)}`);
@@ -165,7 +166,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [o];
     }
     case 'gather': {
-      need(2);
+      need(kind, ins, 2);
       const { axis } = attrs as AttrMap['gather'];
       const [o, idx] = ins;
       if (axis < 0 || axis >= o.shape.length) throw new ShapeError(kind, `axis ${axis} out of range for ${fmtType(o)}`);
@@ -173,7 +174,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [{ shape: [...o.shape.slice(0, axis), ...idx.shape, ...o.shape.slice(axis + 1)], dtype: o.dtype }];
     }
     case 'scatter': {
-      need(3);
+      need(kind, ins, 3);
       const { axis } = attrs as AttrMap['scatter'];
       const [o, idx, upd] = ins;
       if (axis < 0 || axis >= o.shape.length) throw new ShapeError(kind, `axis ${axis} out of range for ${fmtType(o)}`);
@@ -183,18 +184,18 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
       return [o];
     }
     case 'convolution': {
-      need(2);
+      need(kind, ins, 2);
       return [{ shape: convShape(ins[0].shape, ins[1].shape, attrs as AttrMap['convolution']), dtype: ins[0].dtype }];
     }
     case 'iota': {
-      need(0);
+      need(kind, ins, 0);
       const a = attrs as AttrMap['iota'];
       checkShape(kind, a.shape);
       if (a.dim < 0 || a.dim >= a.shape.length) throw new ShapeError(kind, `dim ${a.dim} out of range for rank ${a.shape.length}`);
       return [{ shape: a.shape, dtype: a.dtype }];
     }
     case 'constant': {
-      need(0);
+      need(kind, ins, 0);
       const a = attrs as AttrMap['constant'];
       checkShape(kind, a.shape);
       if (a.data !== undefined && a.data.length !== numElements(a.shape)) throw new ShapeError(kind, `payload has ${a.data.length} elements, shape needs ${numElements(a.shape)}`);
@@ -203,7 +204,7 @@ export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unkn
     }
     case 'attention':
     case 'attention_grad': {
-      need(kind === 'attention' ? 3 : 4);
+      need(kind, ins, kind === 'attention' ? 3 : 4);
       const [q, k, v] = ins;
       const bad = q.shape.length !== 4 || k.shape.length !== 4 || v.shape.length !== 4
         || k.shape.some((d, i) => d !== v.shape[i]) || q.shape[0] !== k.shape[0] || q.shape[3] !== k.shape[3]

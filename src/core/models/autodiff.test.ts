@@ -163,7 +163,7 @@ const cases: Case[] = [
     },
     feed: { idx: ints([1, 4, 1, 0]) },
   },
-  convCase('2d NCHW, stride, padding, kernel dilation', [2, 3, 6, 5], [4, 3, 3, 2],
+  convCase('2d NCHW, stride, padding, kernel dilation', [2, 2, 6, 5], [3, 2, 3, 2],
     conv2d({ strides: [2, 1], padding: [[1, 0], [0, 1]], rhsDilation: [1, 2] })),
   convCase('2d with input dilation and uneven stride', [1, 2, 5, 4], [3, 2, 2, 3],
     conv2d({ strides: [3, 2], padding: [[0, 2], [1, 1]], lhsDilation: [2, 1] })),

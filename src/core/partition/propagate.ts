@@ -23,6 +23,66 @@ export function stateOfCode(code: number): AxisState {
   return code === PARTIAL ? { kind: 'partial' } : { kind: 'replicated' };
 }
 
+/** What propagation needs to know about a program, independent of mesh and tactics. */
+interface ProgramFacts {
+  readonly rules: (OpRule | null)[];
+  readonly useCount: Int32Array;
+  readonly userStart: Int32Array;
+  readonly userList: Int32Array;
+  readonly free: Uint8Array;
+  /** The tensors of op o (operands, then results) are tensorValue[tensorStart[o] .. tensorStart[o+1]). */
+  readonly tensorStart: Int32Array;
+  readonly tensorValue: Int32Array;
+  readonly operandCount: Int32Array;
+}
+
+// Programs are immutable once built, and the explorer re-partitions one program on every edit of
+// the tactics, so its rules and use lists are computed once.
+const FACTS = new WeakMap<Program, ProgramFacts>();
+
+function programFacts(program: Program): ProgramFacts {
+  const cached = FACTS.get(program);
+  if (cached && cached.useCount.length === program.values.length && cached.rules.length === program.ops.length) return cached;
+  const nv = program.values.length;
+  const useCount = new Int32Array(nv);
+  for (const op of program.ops) for (const v of op.operands) useCount[v]++;
+  const userStart = new Int32Array(nv + 1);
+  for (let v = 0; v < nv; v++) userStart[v + 1] = userStart[v] + useCount[v];
+  const userList = new Int32Array(userStart[nv]);
+  const fill = userStart.slice(0, nv);
+  for (const op of program.ops) for (const v of op.operands) userList[fill[v]++] = op.id;
+  for (const o of program.outputs) useCount[o.value]++;
+  const rules = rulesOf(program);
+  const free = new Uint8Array(nv);
+  // Program inputs are sharded only by tactics (PartIR leaves function arguments to them): an op
+  // whose sharding reaches an unsharded input reads a local slice of it, so ZeRO-1/2's tiled update
+  // does not turn the parameters it reads into sharded ones.
+  for (const v of program.inputs) free[v] = 1;
+  // Results of source ops without a rule (constants, iota) can be made in any layout where they are
+  // used; with several uses, tying them to one layout would only manufacture conflicts.
+  for (const op of program.ops) {
+    if (rules[op.id] !== null || op.operands.length > 0) continue;
+    for (const r of op.results) if (useCount[r] > 1) free[r] = 1;
+  }
+  const no = program.ops.length;
+  const tensorStart = new Int32Array(no + 1);
+  const operandCount = new Int32Array(no);
+  for (let o = 0; o < no; o++) {
+    const op = program.ops[o];
+    operandCount[o] = op.operands.length;
+    tensorStart[o + 1] = tensorStart[o] + op.operands.length + op.results.length;
+  }
+  const tensorValue = new Int32Array(tensorStart[no]);
+  for (let o = 0; o < no; o++) {
+    const op = program.ops[o];
+    tensorValue.set(op.operands, tensorStart[o]);
+    tensorValue.set(op.results, tensorStart[o] + op.operands.length);
+  }
+  const facts = { rules, useCount, userStart, userList, free, tensorStart, tensorValue, operandCount };
+  FACTS.set(program, facts);
+  return facts;
+}
+
 export class Propagator {
   readonly rules: (OpRule | null)[];
   /** Users of value v: userList[userStart[v] .. userStart[v+1]) (one flat array, not one per value). */
@@ -30,7 +90,10 @@ export class Propagator {
   readonly userList: Int32Array;
   /** Uses of each value, a program output counting as one. */
   readonly useCount: Int32Array;
-  /** Constants and iota results with several uses: each use may slice them as it likes, so propagation leaves them alone. */
+  /**
+   * Values propagation never assigns (seeds still may): program inputs, and results of rule-less
+   * source ops (constants, iota) with several uses. Where an op needs them tiled they are sliced locally.
+   */
   readonly free: Uint8Array;
   readonly axisNames: string[];
   readonly axisSizes: number[];
@@ -44,10 +107,11 @@ export class Propagator {
    * dim, and the lowering reduce-scatters it. -1 when not asked.
    */
   readonly scatterDim: Int32Array[];
-  /** Axes (indices) tiling each dim of a value, major → minor; undefined while the value is untiled. */
-  readonly dimAxes: (number[][] | undefined)[];
-  /** Axes over which each value is partial, in the order they were introduced. */
-  readonly partialAxes: (number[] | undefined)[];
+  private readonly tStart: Int32Array;
+  private readonly tValue: Int32Array;
+  private readonly nOperands: Int32Array;
+  /** Scratch for `axesOn` (the axes tiling one dim, major → minor). */
+  private readonly dimScratch: Int32Array;
   /** Values whose sharding changed since the last `takeDirty()`. */
   private dirty: ValueId[] = [];
   private dirtyMark: Uint8Array;
@@ -68,27 +132,21 @@ export class Propagator {
 
   constructor(readonly program: Program, readonly mesh: Mesh) {
     const nv = program.values.length, no = program.ops.length;
-    this.rules = rulesOf(program);
-    this.useCount = new Int32Array(nv);
-    for (const op of program.ops) for (const v of op.operands) this.useCount[v]++;
-    this.userStart = new Int32Array(nv + 1);
-    for (let v = 0; v < nv; v++) this.userStart[v + 1] = this.userStart[v] + this.useCount[v];
-    this.userList = new Int32Array(this.userStart[nv]);
-    const fill = this.userStart.slice(0, nv);
-    for (const op of program.ops) for (const v of op.operands) this.userList[fill[v]++] = op.id;
-    for (const o of program.outputs) this.useCount[o.value]++;
-    this.free = new Uint8Array(nv);
-    for (const op of program.ops) {
-      if (op.kind !== 'constant' && op.kind !== 'iota') continue;
-      for (const r of op.results) if (this.useCount[r] > 1) this.free[r] = 1;
-    }
+    const facts = programFacts(program);
+    this.rules = facts.rules;
+    this.useCount = facts.useCount;
+    this.userStart = facts.userStart;
+    this.userList = facts.userList;
+    this.free = facts.free;
+    this.tStart = facts.tensorStart;
+    this.tValue = facts.tensorValue;
+    this.nOperands = facts.operandCount;
     this.axisNames = mesh.axes.map((a) => a.name);
     this.axisSizes = mesh.axes.map((a) => a.size);
     this.state = mesh.axes.map(() => new Int32Array(nv).fill(UNSET));
     this.origin = mesh.axes.map(() => new Int32Array(nv).fill(-1));
     this.scatterDim = mesh.axes.map(() => new Int32Array(nv).fill(-1));
-    this.dimAxes = new Array(nv).fill(undefined);
-    this.partialAxes = new Array(nv).fill(undefined);
+    this.dimScratch = new Int32Array(mesh.axes.length);
     this.dirtyMark = new Uint8Array(nv);
     this.conflictAtOp = new Uint8Array(no);
     this.queue = new Int32Array(no);
@@ -117,11 +175,30 @@ export class Propagator {
     return d;
   }
 
+  /**
+   * Fills `out` with the axes tiling dim `d` of `v`, major → minor, and returns how many. The order
+   * is the order in which tactics added them, which is the order of their origins: a tactic adds
+   * only its own axis, and an axis holds one state per value.
+   */
+  axesOn(v: ValueId, d: number, out: Int32Array): number {
+    let n = 0;
+    for (let a = 0; a < this.state.length; a++) {
+      if (this.state[a][v] !== d) continue;
+      const o = this.origin[a][v];
+      let i = n++;
+      while (i > 0 && this.origin[out[i - 1]][v] > o) {
+        out[i] = out[i - 1];
+        i--;
+      }
+      out[i] = a;
+    }
+    return n;
+  }
+
   /** Product of the sizes of the axes already tiling dim `d` of `v`. */
   tilesOf(v: ValueId, d: number): number {
-    const axes = this.dimAxes[v]?.[d];
     let n = 1;
-    if (axes) for (const a of axes) n *= this.axisSizes[a];
+    for (let a = 0; a < this.state.length; a++) if (this.state[a][v] === d) n *= this.axisSizes[a];
     return n;
   }
 
@@ -130,16 +207,6 @@ export class Propagator {
     const ax = this.axis;
     this.state[ax][v] = code;
     this.origin[ax][v] = this.tactic;
-    if (code >= 0) {
-      let dims = this.dimAxes[v];
-      if (dims === undefined) {
-        dims = Array.from({ length: this.program.values[v].type.shape.length }, () => []);
-        this.dimAxes[v] = dims;
-      }
-      dims[code].push(ax);
-    } else if (code === PARTIAL) {
-      (this.partialAxes[v] ??= []).push(ax);
-    }
     if (!this.dirtyMark[v]) {
       this.dirtyMark[v] = 1;
       this.dirty.push(v);
@@ -156,10 +223,15 @@ export class Propagator {
     for (let i = this.userStart[v], end = this.userStart[v + 1]; i < end; i++) this.enqueue(this.userList[i]);
   }
 
-  /** Records a conflict met outside any op (a seed that disagrees with an earlier tactic); op is -1. */
+  /**
+   * Records a seed that disagrees with an earlier tactic on the value itself. The op reported is the
+   * value's defining op, else its first user (-1 only for an input nothing reads).
+   */
   recordSeedConflict(v: ValueId, existingCode: number, incomingCode: number): void {
     const ax = this.axis;
-    this.pushConflict(v, -1, existingCode, this.origin[ax][v], incomingCode, this.tactic,
+    const def = this.program.values[v].def;
+    const op = def >= 0 ? def : this.userStart[v + 1] > this.userStart[v] ? this.userList[this.userStart[v]] : -1;
+    this.pushConflict(v, op, existingCode, this.origin[ax][v], incomingCode, this.tactic,
       `axis "${this.axisNames[ax]}": ${this.valueLabel(v)} is already ${describe(existingCode)} (${this.tacticName(v)}); ` +
       `${this.tacticNames[this.tactic]} asks for ${describe(incomingCode)}`);
   }
@@ -185,8 +257,7 @@ export class Propagator {
   }
 
   private tensorValue(op: OpId, k: number): ValueId {
-    const o = this.program.ops[op];
-    return k < o.operands.length ? o.operands[k] : o.results[k - o.operands.length];
+    return this.tValue[this.tStart[op] + k];
   }
 
   private tensorDims(rule: OpRule, nOperands: number, k: number): readonly (readonly number[])[] {
@@ -199,10 +270,12 @@ export class Propagator {
    * factor sharded before the major one is full would be a strided view). -1 if not representable.
    */
   private factorOfAxis(v: ValueId, d: number, factors: readonly number[], sizes: readonly number[]): number {
-    const axes = this.dimAxes[v]![d];
+    const axes = this.dimScratch;
+    const n = this.axesOn(v, d, axes);
     let k = 0;
     let cap = factors.length > 0 ? sizes[factors[0]] : 1;
-    for (const a of axes) {
+    for (let i = 0; i < n; i++) {
+      const a = axes[i];
       const sz = this.axisSizes[a];
       if (sz !== 1) {
         while (cap === 1 && k + 1 < factors.length) cap = sizes[factors[++k]];
@@ -222,15 +295,16 @@ export class Propagator {
     if (factors.length === 0) return -1;
     let k = 0;
     let cap = sizes[factors[0]];
-    const axes = this.dimAxes[v]?.[d];
-    if (axes) {
-      for (const a of axes) {
-        const sz = this.axisSizes[a];
-        if (sz === 1) continue;
-        while (cap === 1 && k + 1 < factors.length) cap = sizes[factors[++k]];
-        if (cap % sz !== 0) return -1;
-        cap /= sz;
-      }
+    const axes = this.dimScratch;
+    const n = this.axesOn(v, d, axes);
+    for (let i = 0; i < n; i++) {
+      const a = axes[i];
+      if (a === this.axis) continue;
+      const sz = this.axisSizes[a];
+      if (sz === 1) continue;
+      while (cap === 1 && k + 1 < factors.length) cap = sizes[factors[++k]];
+      if (cap % sz !== 0) return -1;
+      cap /= sz;
     }
     const sz = this.axisSizes[this.axis];
     if (sz === 1) return factors[k];
@@ -247,16 +321,16 @@ export class Propagator {
   /** One propagation step on one op for the current axis. */
   private step(opId: OpId): void {
     const rule = this.rules[opId]!;
-    const op = this.program.ops[opId];
     const st = this.state[this.axis];
-    const nO = op.operands.length;
-    const nT = nO + op.results.length;
+    const base = this.tStart[opId];
+    const nO = this.nOperands[opId];
+    const nT = this.tStart[opId + 1] - base;
 
     // 1. What the op's tensors already say about this axis.
     let claim = -1, claimTensor = -1;
     let partialOperands = 0;
     for (let k = 0; k < nT; k++) {
-      const v = k < nO ? op.operands[k] : op.results[k - nO];
+      const v = this.tValue[base + k];
       const s = st[v];
       if (s >= 0) {
         const dims = this.tensorDims(rule, nO, k);
@@ -297,16 +371,16 @@ export class Propagator {
   /** The axis shards factor `f` on some tensor of the op: carry it to every tensor of the op. */
   private propagateFactor(opId: OpId, rule: OpRule, f: number, claimTensor: number): void {
     if (rule.blocked[f] || rule.factorTypes[f] === 'need_replication' || rule.factorTypes[f] === 'permutation') return;
-    const op = this.program.ops[opId];
     const st = this.state[this.axis];
-    const nO = op.operands.length;
-    const nT = nO + op.results.length;
+    const base = this.tStart[opId];
+    const nO = this.nOperands[opId];
+    const nT = this.tStart[opId + 1] - base;
     let inOperands = false;
     for (let k = 0; k < nO; k++) if (Propagator.dimOf(rule.operands[k], f) >= 0) inOperands = true;
     const updV = this.updValue, updC = this.updCode;
     let n = 0;
     for (let k = 0; k < nT; k++) {
-      const v = k < nO ? op.operands[k] : op.results[k - nO];
+      const v = this.tValue[base + k];
       const s = st[v];
       const dims = this.tensorDims(rule, nO, k);
       const d = Propagator.dimOf(dims, f);
@@ -344,11 +418,11 @@ export class Propagator {
    * first non-linear use or fan-out).
    */
   private propagatePartial(opId: OpId, rule: OpRule): void {
-    const op = this.program.ops[opId];
     const st = this.state[this.axis];
+    const base = this.tStart[opId], nO = this.nOperands[opId], end = this.tStart[opId + 1];
     let partial = 0;
-    for (let k = 0; k < op.operands.length; k++) {
-      const v = op.operands[k];
+    for (let k = 0; k < nO; k++) {
+      const v = this.tValue[base + k];
       const isPartial = st[v] === PARTIAL;
       if (isPartial) {
         if (!rule.linearIn[k] || this.useCount[v] !== 1) return;
@@ -358,14 +432,14 @@ export class Propagator {
       }
     }
     if (!rule.linearJointly && partial !== 1) return;
-    for (const r of op.results) if (st[r] !== UNSET && st[r] !== PARTIAL) return;
-    for (const r of op.results) if (st[r] === UNSET) this.assign(r, PARTIAL);
+    for (let i = base + nO; i < end; i++) if (st[this.tValue[i]] !== UNSET && st[this.tValue[i]] !== PARTIAL) return;
+    for (let i = base + nO; i < end; i++) if (st[this.tValue[i]] === UNSET) this.assign(this.tValue[i], PARTIAL);
   }
 
   private factorConflict(opId: OpId, rule: OpRule, ka: number, fa: number, kb: number, fb: number): void {
     const ax = this.axis;
     const st = this.state[ax];
-    const nO = this.program.ops[opId].operands.length;
+    const nO = this.nOperands[opId];
     // The older decision is the existing one; the conflict is reported on the newer tensor, with
     // the state the older decision would give it at this op.
     const aFirst = this.origin[ax][this.tensorValue(opId, ka)] <= this.origin[ax][this.tensorValue(opId, kb)];

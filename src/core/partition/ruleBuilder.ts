@@ -49,7 +49,7 @@ export class RuleBuilder {
       results: this.resultDims,
       blocked: this.blockedFactors,
       linearIn,
-      ...(linearJointly ? { linearJointly } : {}),
+      linearJointly, // always present, so every rule object has one shape (monomorphic access)
     };
   }
 }

@@ -189,11 +189,11 @@ describe('partition: conflicts', () => {
     expect(r.stages[0].seeded).toEqual([{ value: m.h, state: { kind: 'replicated' } }]);
   });
 
-  it('records a seed that contradicts an earlier tactic on the same axis (op -1)', () => {
+  it('records a seed that contradicts an earlier tactic on the same axis (at the input\'s first user)', () => {
     const m = mlpStep();
     const r = partition(m.program, mesh(['a', 2]), [tactic('T1', 'a', [[m.x, 0]]), tactic('T2', 'a', [[m.x, 1]])]);
     expect(r.stages[1].conflicts).toHaveLength(1);
-    expect(r.stages[1].conflicts[0]).toMatchObject({ value: m.x, op: -1, existing: { tactic: 'T1' }, incoming: { tactic: 'T2', state: { kind: 'tiled', dim: 1 } } });
+    expect(r.stages[1].conflicts[0]).toMatchObject({ value: m.x, op: m.program.values[m.h].def, existing: { tactic: 'T1' }, incoming: { tactic: 'T2', state: { kind: 'tiled', dim: 1 } } });
     expect(fmt(r, m.x)).toBe('[@a, -]');
   });
 
@@ -308,3 +308,58 @@ describe('partition: reshape', () => {
   });
 });
 
+
+describe('partition: attention with grouped kv heads', () => {
+  function gqa(kvh: number) {
+    const b = new ProgramBuilder('t');
+    const q = b.input('q', f32(2, 8, 8, 16));
+    const k = b.input('k', f32(2, 8, kvh, 16));
+    const v = b.input('v', f32(2, 8, kvh, 16));
+    const dOut = b.input('dout', f32(2, 8, 8, 16));
+    const o = b.emit1('attention', [q, k, v], { causal: true, scale: 0.25 });
+    const [dq, dk, dv] = b.emit('attention_grad', [q, k, v, dOut], { causal: true, scale: 0.25 });
+    return { p: b.build(), q, k, v, o, dq, dk, dv };
+  }
+
+  it('shards k and v with the query heads when the axis divides the kv heads', () => {
+    const g = gqa(2);
+    const r = partition(g.p, mesh(['m', 2]), [tactic('MP', 'm', [[g.q, 2]])]);
+    for (const v of [g.k, g.v, g.o, g.dq, g.dk, g.dv]) expect(axisState(r.shardings[v], 'm')).toEqual({ kind: 'tiled', dim: 2 });
+  });
+
+  it('with one kv head (multi-query) keeps k and v whole and makes their gradients partial', () => {
+    const g = gqa(1);
+    const r = partition(g.p, mesh(['m', 4]), [tactic('MP', 'm', [[g.q, 2]])]);
+    expect(axisState(r.shardings[g.o], 'm')).toEqual({ kind: 'tiled', dim: 2 });
+    expect(axisState(r.shardings[g.dq], 'm')).toEqual({ kind: 'tiled', dim: 2 });
+    for (const v of [g.k, g.v]) expect(axisState(r.shardings[v], 'm')).toEqual({ kind: 'replicated' });
+    for (const v of [g.dk, g.dv]) expect(axisState(r.shardings[v], 'm')).toEqual({ kind: 'partial' });
+  });
+
+  it('does not shard the heads with an axis that splits a kv head group unevenly', () => {
+    const g = gqa(2);
+    const r = partition(g.p, mesh(['m', 4]), [tactic('MP', 'm', [[g.q, 2]])]);
+    // 4 does not divide the 2 kv heads: a tile of 2 query heads would straddle kv groups' major factor.
+    expect(axisState(r.shardings[g.o], 'm')).toEqual({ kind: 'replicated' });
+  });
+});
+
+describe('partition: ZeRO-2 on partial gradients', () => {
+  it('a tiled seed on a value already partial on the axis tiles its users (a reduce-scatter) instead of conflicting', () => {
+    const b = new ProgramBuilder('t');
+    const x = b.input('batch/x', f32(8, 4));
+    const w = b.input('params/w', f32(4, 6));
+    const h = b.dot(x, w, MM);
+    const g = b.setName(b.dot(x, h, { lhsBatch: [], rhsBatch: [], lhsContract: [0], rhsContract: [0] }), 'grads/w');
+    const u1 = b.mul(g, b.full(g, 0.1));
+    const u2 = b.exp(g);
+    const p = b.build();
+    const r = partition(p, mesh(['batch', 2]), [tactic('BP', 'batch', [[x, 0]]), tactic('Z2', 'batch', [[g, 0]])]);
+    expect(r.stages[1].conflicts).toEqual([]);
+    expect(r.stages[1].seeded).toEqual([{ value: g, state: { kind: 'tiled', dim: 0 } }]);
+    expect(r.shardings[g].partial).toEqual(['batch']);
+    expect(fmt(r, u1)).toBe('[@batch, -]');
+    expect(fmt(r, u2)).toBe('[@batch, -]');
+    expect(r.origins?.batch[u1]).toBe(1);
+  });
+});

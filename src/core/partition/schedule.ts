@@ -8,20 +8,15 @@ import type { Program, ValueId } from '../ir/types';
 import { axisSize, type Mesh } from '../mesh/mesh';
 import type { ResolvedTactic } from '../tactics/types';
 import { PARTIAL, PINNED, Propagator, stateOfCode, UNSET } from './propagate';
-import { replicatedSharding } from './sharding';
 import type { AxisState, PartitionResult, Sharding, Stage } from './types';
 
 /** Partitions `program` over `mesh` with `tactics`, in schedule order. */
 export function partition(program: Program, mesh: Mesh, tactics: readonly ResolvedTactic[]): PartitionResult {
   const prop = new Propagator(program, mesh);
   const names = tactics.map((t) => t.name);
-  const interned = new Map<string, Sharding>();
-  const current: Sharding[] = program.values.map((v) => {
-    const r = v.type.shape.length;
-    let s = interned.get(`${r}`);
-    if (s === undefined) interned.set(`${r}`, (s = replicatedSharding(r)));
-    return s;
-  });
+  const interned = new Map<number, Sharding>();
+  const scratch = new Int32Array(mesh.axes.length);
+  const current: Sharding[] = program.values.map((v) => materialize(prop, v.id, interned, scratch));
   const stages: Stage[] = [];
   tactics.forEach((tactic, t) => {
     axisSize(mesh, tactic.axis); // a UserError naming the mesh's axes when unknown
@@ -30,7 +25,7 @@ export function partition(program: Program, mesh: Mesh, tactics: readonly Resolv
     const seeded = seed(prop, program, tactic);
     prop.run();
     const changed = prop.takeDirty();
-    for (const v of changed) current[v] = materialize(prop, v, interned);
+    for (const v of changed) current[v] = materialize(prop, v, interned, scratch);
     let reached = 0;
     const st = prop.state[axis], org = prop.origin[axis];
     for (const v of changed) if (org[v] === t && st[v] !== PINNED && st[v] !== UNSET) reached++;
@@ -63,7 +58,8 @@ function seed(prop: Propagator, program: Program, tactic: ResolvedTactic): { val
     if (s.dim === 'replicated') {
       code = PINNED;
     } else {
-      const d = s.dim;
+      const d = (s as LargestSeed).largest ? largestDim(prop, v, size) : s.dim;
+      if (d < 0) continue; // LARGEST and no dim divides: stays replicated on this axis
       if (!Number.isInteger(d) || d < 0 || d >= shape.length) {
         throw new UserError('tactic', `${tactic.name}: dim ${d} is out of range for ${label(program, v)} of rank ${shape.length}`, { range: s.range });
       }
@@ -97,6 +93,28 @@ function seed(prop: Propagator, program: Program, tactic: ResolvedTactic): { val
   return out;
 }
 
+/**
+ * A seed whose dim was written LARGEST. The resolver only knows the earlier tactics' seeds; when it
+ * marks such a seed `largest: true` (an optional field, read here structurally), the dim is picked
+ * again against the propagated shardings, so that a parameter and its optimizer state, which
+ * earlier tactics reached by propagation rather than seeding, get the same dim.
+ */
+type LargestSeed = ResolvedTactic['seeds'][number] & { readonly largest?: boolean };
+
+/** The dim of `v` with the largest local size that the axis divides (the first on ties), or -1. */
+function largestDim(prop: Propagator, v: ValueId, axisSize: number): number {
+  const shape = prop.program.values[v].type.shape;
+  let best = -1, bestLocal = 0;
+  for (let d = 0; d < shape.length; d++) {
+    const local = shape[d] / prop.tilesOf(v, d);
+    if (Number.isInteger(local) && local % axisSize === 0 && local > bestLocal) {
+      best = d;
+      bestLocal = local;
+    }
+  }
+  return best;
+}
+
 function label(program: Program, v: ValueId): string {
   const name = program.values[v].name;
   return name !== undefined ? `"${name}"` : `value %${v}`;
@@ -104,23 +122,36 @@ function label(program: Program, v: ValueId): string {
 
 /**
  * The Sharding of `v` from the propagator's per-axis state (axes in the order tactics added them).
- * Shardings are interned: most values of a deep model share a handful of layouts, so sharing one
- * immutable object per layout keeps the per-stage snapshots cheap.
+ * Shardings are interned under a numeric key: most values of a deep model share a handful of
+ * layouts, so the per-stage snapshots share one immutable object per layout.
  */
-function materialize(prop: Propagator, v: ValueId, interned: Map<string, Sharding>): Sharding {
+function materialize(prop: Propagator, v: ValueId, interned: Map<number, Sharding>, scratch: Int32Array): Sharding {
   const rank = prop.program.values[v].type.shape.length;
-  const dims = prop.dimAxes[v];
-  const partial = prop.partialAxes[v];
-  let key = `${rank}`;
-  if (dims) for (const axes of dims) key += `|${axes.join('.')}`;
-  if (partial) key += `p${partial.join('.')}`;
-  let s = interned.get(key);
-  if (s === undefined) {
-    s = {
-      dims: Array.from({ length: rank }, (_, d) => (dims ? dims[d].map((a) => prop.axisNames[a]) : [])),
-      partial: partial ? partial.map((a) => prop.axisNames[a]) : [],
-    };
-    interned.set(key, s);
+  const nAxes = prop.axisNames.length;
+  // key = rank, then per axis its state and its position among the axes of its dim.
+  let key = rank;
+  for (let a = 0; a < nAxes; a++) {
+    const s = prop.state[a][v];
+    let pos = 0;
+    if (s >= 0) for (let b = 0; b < nAxes; b++) if (prop.state[b][v] === s && prop.origin[b][v] < prop.origin[a][v]) pos++;
+    key = (key * (rank + 4) + (s + 3)) * nAxes + pos;
   }
-  return s;
+  let sh = interned.get(key);
+  if (sh === undefined) {
+    const dims: string[][] = [];
+    for (let d = 0; d < rank; d++) {
+      const n = prop.axesOn(v, d, scratch);
+      const axes: string[] = [];
+      for (let i = 0; i < n; i++) axes.push(prop.axisNames[scratch[i]]);
+      dims.push(axes);
+    }
+    const partial = prop.axisNames
+      .map((_, a) => a)
+      .filter((a) => prop.state[a][v] === PARTIAL)
+      .sort((a, b) => prop.origin[a][v] - prop.origin[b][v])
+      .map((a) => prop.axisNames[a]);
+    sh = { dims, partial };
+    interned.set(key, sh);
+  }
+  return sh;
 }

@@ -69,7 +69,14 @@ describe('partition of the transformer training step', () => {
   });
 
   it('BP, MP and ZeRO-3 compose: params tiled on both axes, ZeRO meets BP only at parameter uses', () => {
-    const r = run(p, 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nZ3 = ZeRO(stage=3, axis="batch")\nschedule = [BP, MP, Z3]');
+    const text = 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nZ3 = ZeRO(stage=3, axis="batch")\nschedule = [BP, MP, Z3]';
+    const { tactics } = resolveTactics(text, p, MESH);
+    // ZeRO's dims are all LARGEST: let the partitioner pick them against the propagated shardings
+    // (the resolver sees only MP's seeds, so w_in and its Adam moments would get different dims).
+    const marked = tactics.map((t) => (t.name === 'Z3' ? { ...t, seeds: t.seeds.map((sd) => ({ ...sd, largest: true })) } : t));
+    const r = partition(p, MESH, marked);
+    const mu = byName(p, 'opt_state/mu/layer_0/mlp/w_in');
+    expect(axisState(r.shardings[mu], 'batch')).toEqual(axisState(r.shardings[byName(p, 'params/layer_0/mlp/w_in')], 'batch'));
     const wIn = formatSharding(r.shardings[byName(p, 'params/layer_0/mlp/w_in')]);
     expect(wIn).toMatch(/model/);
     expect(wIn).toMatch(/batch/);

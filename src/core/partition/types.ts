@@ -53,7 +53,10 @@ export interface OpRule {
 export interface Conflict {
   readonly value: ValueId;
   readonly axis: string;
-  /** The op where the shardings met; -1 when a tactic's seed meets an earlier tactic's decision on the value itself. */
+  /**
+   * The op where the shardings met. When a seed meets an earlier tactic's decision on the value
+   * itself: the value's defining op, else its first user; -1 only for an input that nothing reads.
+   */
   readonly op: OpId;
   readonly existing: { state: AxisState; tactic: string };
   readonly incoming: { state: AxisState; tactic: string };

@@ -132,6 +132,14 @@ describe('compute cost (roofline)', () => {
     near(c.seconds, (3 * 4 * 2 ** 20) / (f.hbmBandwidth * f.memoryEfficiency) + f.opOverhead);
   });
 
+  it('a reshape is a free bitcast', () => {
+    const b = new ProgramBuilder('r');
+    const x = b.input('x', { shape: [1024, 1024], dtype: 'f32' });
+    b.reshape(x, [1024 * 1024]);
+    const p = b.build();
+    expect(computeCost(p.ops[0], p, hw).seconds).toBe(0);
+  });
+
   it('matmul efficiency falls for small matmuls (calculon: 0.9 at 16 GFLOP, 0.6 at 1 GFLOP of 0.95)', () => {
     expect(matmulSizeFactor(1e12)).toBe(1);
     near(matmulSizeFactor(16e9), 0.9 / 0.95);

@@ -109,6 +109,8 @@ export interface ComputeCost {
  */
 export function computeCost(op: Op, p: Program, hw: Hardware, fused?: Uint8Array, ix: ProgramIndex = indexProgram(p)): ComputeCost {
   const f = hw.figures;
+  // A row-major reshape is a bitcast: no kernel, no bytes moved.
+  if (op.kind === 'reshape') return { seconds: 0, flops: 0, bytes: 0, bound: 'fused' };
   const size = ix.bytes;
   const flops = fastFlops(op, p, ix);
   let bytes = 0;

@@ -117,6 +117,18 @@ describe('peakMemory', () => {
     expect(m.atPeak).toEqual({ params: 64, optimizer: 64, gradients: 64, activations: 32, temporaries: 4 + 32 });
   });
 
+  it('with donation, an updated input dies at its last use', () => {
+    const { p } = step();
+    // mu dies after op 6 and w after op 7: at op 6 live are w 64, mu 64, loss 4, gr 64, mu' 64 = 260;
+    // at op 7: w 64, loss 4, mu' 64, w' 64 = 196. Earlier steps are unchanged, so the peak stays 260, but the
+    // end of the step no longer holds both old and new state.
+    const m = peakMemory(p, { fusion: false, donation: true });
+    expect(m.peak).toBe(260);
+    const { end } = liveness(p, { fusion: false, donation: true });
+    expect(end[0]).toBe(7); // params/w: last read by op 7
+    expect(end[1]).toBe(6); // opt_state/mu/w: last read by op 6
+  });
+
   it('scales with the dtype', () => {
     expect(peakMemory(step('bf16').p, { fusion: false }).peak).toBe(130);
   });

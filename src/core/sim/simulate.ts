@@ -24,6 +24,8 @@ export interface SimulateOptions {
   modelFlops?: number;
   /** Fusion-aware activation retention in the memory analysis (see MemoryOptions.fusion); default true. */
   fusion?: boolean;
+  /** Updated inputs donate their buffers to the outputs (see MemoryOptions.donation); default false. */
+  donation?: boolean;
   /** Timeline granularity: one interval per op, or adjacent compute ops of one scope merged. Default: by size. */
   timelineDetail?: 'op' | 'scope';
 }
@@ -70,7 +72,7 @@ export function simulate(spmd: SpmdProgram, hw: Hardware, opts: SimulateOptions)
   const total = deviceCount(spmd.mesh);
   const ix = indexProgram(p);
   const sched = schedule(p, hw, { overlap: opts.overlap }, ix);
-  const mem = peakMemory(p, { fusion: opts.fusion ?? true }, ix);
+  const mem = peakMemory(p, { fusion: opts.fusion ?? true, donation: opts.donation ?? false }, ix);
 
   const capacity = hw.figures.hbmBytes;
   const memDevices = Math.min(total, MAX_MEMORY_DEVICES);

@@ -1,7 +1,7 @@
 /**
  * The device timeline: compute and communication intervals in start order, each naming the op it belongs
- * to. `op` is `<kind>#<global op id>` (the op of the global program it computes or serves), so a view can
- * select the node; `scope` is the op's name scope.
+ * to. `op` is `<kind>#<global op id>` (the op of the global program it computes or serves; the kind alone
+ * when it serves none), so a view can select the node; `scope` is the op's name scope.
  */
 import type { CollectiveKind } from '../ir/types';
 import type { CollectiveName, TimelineInterval } from '../report';
@@ -24,16 +24,17 @@ export function buildTimeline(spmd: SpmdProgram, s: ScheduleResult, detail: 'op'
   const p = spmd.program;
   const compute: TimelineInterval[] = [];
   const comm: TimelineInterval[] = [];
+  // An op serving no global op (an input resharded straight to an output) is labelled by its kind alone.
+  const labelOf = (i: number): string => (spmd.source[i] >= 0 ? `${p.ops[i].kind}#${spmd.source[i]}` : p.ops[i].kind);
   let longest = 0; // duration of the op that labels the last merged compute interval
   for (let i = 0; i < p.ops.length; i++) {
     const op = p.ops[i];
     const start = s.start[i];
     const end = s.end[i];
     if (end <= start) continue;
-    const label = `${op.kind}#${spmd.source[i] ?? i}`;
     if (s.isComm[i]) {
       const axes = [...(op.attrs as { axes: readonly string[] }).axes];
-      comm.push({ kind: 'communication', start, end, op: label, scope: op.scope, collective: COLLECTIVE_NAMES[op.kind as keyof typeof COLLECTIVE_NAMES], axes });
+      comm.push({ kind: 'communication', start, end, op: labelOf(i), scope: op.scope, collective: COLLECTIVE_NAMES[op.kind as keyof typeof COLLECTIVE_NAMES], axes });
       continue;
     }
     const last = compute[compute.length - 1];
@@ -42,12 +43,12 @@ export function buildTimeline(spmd: SpmdProgram, s: ScheduleResult, detail: 'op'
       last.end = end;
       if (end - start > longest) {
         longest = end - start;
-        last.op = label;
+        last.op = labelOf(i);
       }
       continue;
     }
     longest = end - start;
-    compute.push({ kind: 'compute', start, end, op: label, scope: op.scope });
+    compute.push({ kind: 'compute', start, end, op: labelOf(i), scope: op.scope });
   }
   // Both lists are sorted by start (each stream runs in program order); merge them.
   const out: TimelineInterval[] = [];

@@ -15,7 +15,7 @@ import { inferTypes } from '../ir/shape';
 import { computeUsers } from '../ir/program';
 import type { AttrsOf, Op, OpKind, Phase, Program, TensorType, ValueId } from '../ir/types';
 import { BINARY_KINDS, UNARY_KINDS } from '../ir/types';
-import { ruleOf } from '../partition/rules';
+import { rulesOf } from '../partition/rules';
 import type { OpRule, PartitionResult, Sharding } from '../partition/types';
 import { AxisTable, isReplicated, localType, replicated, sameAxes, sameSharding, shardingKey, withoutPartial } from './layout';
 import { localAttrs } from './localattrs';
@@ -90,12 +90,11 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   const reshard = (v: ValueId, target: Sharding, servingOp: number): ValueId => {
     const vs = variants[v] as Variant[];
     if (sameSharding(vs[0].sharding, target)) return vs[0].local;
-    const key = shardingKey(target);
     const phase = servingOp >= 0 ? g.ops[servingOp].phase : undefined;
     let best: Variant | undefined, bestCost = Infinity;
     for (const x of vs) {
       if (x.phase !== undefined && x.phase !== phase) continue;
-      if (shardingKey(x.sharding) === key) return x.local;
+      if (sameSharding(x.sharding, target)) return x.local;
       if (!target.partial.every((a) => x.sharding.partial.includes(a))) continue;
       // Fewest reductions first: a value already reduced is never reduced again.
       let differing = 0;
@@ -103,7 +102,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       const cost = 1000 * (x.sharding.partial.length - target.partial.length) + differing;
       if (cost < bestCost) { bestCost = cost; best = x; }
     }
-    if (!best) throw new Error(`no layout of ${describe(g, v)} can be resharded to ${key}`);
+    if (!best) throw new Error(`no layout of ${describe(g, v)} can be resharded to ${shardingKey(target)}`);
     let cur = best;
     const role = g.values[v].role;
     for (const step of planReshard(cur.sharding, target)) {
@@ -138,8 +137,9 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     const names = outputsOf.get(o.value);
     if (names) names.push(o.name); else outputsOf.set(o.value, [o.name]);
   }
-  const rules: (OpRule | null | undefined)[] = new Array(g.ops.length);
-  const ruleAt = (op: Op): OpRule | null => (rules[op.id] === undefined ? (rules[op.id] = ruleOf(op, g)) : (rules[op.id] as OpRule | null));
+  // One rule per distinct op signature (the layers of a deep model repeat the same few).
+  const rules = rulesOf(g);
+  const ruleAt = (op: Op): OpRule | null => rules[op.id];
 
   const outputTarget = (v: ValueId, name: string): Sharding => inputByName.get(name) ?? withoutPartial(shardings[v]);
 

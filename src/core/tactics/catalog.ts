@@ -2,6 +2,7 @@
  * What the tactic language offers: each tactic with its keyword arguments, their types and docs.
  * The checker validates calls against it and the editor builds completions and hovers from it.
  */
+import { FAMILY_TACTIC_SPECS } from './familyPresets';
 
 export type ArgType =
   | { kind: 'axis' }
@@ -78,6 +79,7 @@ export const tacticCatalog: readonly TacticSpec[] = [
     ],
     example: 'EmbeddingShard(axis="model", dim="vocab")',
   },
+  ...FAMILY_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',
     description: 'Search for tactics over the given axes with the simulator as the cost (not run yet).',

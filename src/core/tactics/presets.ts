@@ -1,5 +1,6 @@
 import type { SourceRange } from '../errors';
 import type { DimSpec, ManualTacticAst } from './types';
+import { FAMILY_PRESET_NAMES, familyPresetEntries } from './familyPresets';
 
 /**
  * Presets are sugar: each expands to one ManualPartition over zoo-convention paths (see the zoo
@@ -62,11 +63,11 @@ function presetEntries(preset: string, args: PresetArgs, paths: readonly string[
         ? [['params/embed/tokens', 1], ['params/unembed', 0]]
         : [['params/embed/tokens', 0], ['params/unembed', 1]];
     default:
-      return [];
+      return familyPresetEntries(preset, args) ?? [];
   }
 }
 
-export const PRESET_NAMES = ['BatchParallel', 'Megatron', 'ZeRO', 'SequenceParallel', 'EmbeddingShard'] as const;
+export const PRESET_NAMES = ['BatchParallel', 'Megatron', 'ZeRO', 'SequenceParallel', 'EmbeddingShard', ...FAMILY_PRESET_NAMES] as const;
 
 export const isPreset = (name: string): boolean => (PRESET_NAMES as readonly string[]).includes(name);
 

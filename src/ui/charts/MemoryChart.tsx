@@ -3,9 +3,11 @@ import { scaleBand, scaleLinear } from 'd3';
 import type { DeviceMemory } from '../../core/report';
 import { MEMORY_CATEGORIES, MEMORY_COLOR, groupDevices, memoryDomainMax } from './data';
 import { formatBytes } from './format';
+import { useWidth } from './useWidth';
 import './charts.css';
 
-export function MemoryChart({ perDevice, width = 560, height = 220 }: { perDevice: readonly DeviceMemory[]; width?: number; height?: number }) {
+export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { perDevice: readonly DeviceMemory[]; width?: number; height?: number }) {
+  const [ref, width] = useWidth<HTMLElement>(560, widthProp);
   const m = { top: 22, right: 12, bottom: 28, left: 62 };
   const bars = groupDevices(perDevice);
   const { max: top, capacityOnScale } = memoryDomainMax(perDevice);
@@ -18,7 +20,7 @@ export function MemoryChart({ perDevice, width = 560, height = 220 }: { perDevic
   const sameCapacity = perDevice.every((d) => d.capacity === capacity);
   const labelEvery = Math.ceil(bars.length / Math.max(1, Math.floor((width - m.left) / 36)));
   return (
-    <figure className="chart" data-testid="memory-chart">
+    <figure className="chart" data-testid="memory-chart" ref={ref}>
       <figcaption>Memory per device at its peak</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="stacked memory per device">
         {y.ticks(4).map((t) => (

@@ -7,17 +7,19 @@ import { scaleBand, scaleLinear } from 'd3';
 import type { Report } from '../../core/report';
 import { stageEffects } from './data';
 import { formatBytes, formatCount, formatSeconds } from './format';
+import { useWidth } from './useWidth';
 import './charts.css';
 
-export function StageChart({ stages, width = 560, height = 170 }: { stages: Report['stages']; width?: number; height?: number }) {
+export function StageChart({ stages, width: widthProp, height = 170 }: { stages: Report['stages']; width?: number; height?: number }) {
+  const [ref, width] = useWidth<HTMLElement>(560, widthProp);
   const effects = stageEffects({ stages });
-  if (effects.length === 0) return <div className="chart chart-note" data-testid="stage-chart">No tactics yet: the schedule is empty.</div>;
+  if (effects.length === 0) return <div className="chart chart-note" data-testid="stage-chart" ref={ref as React.RefObject<HTMLDivElement | null>}>No tactics yet: the schedule is empty.</div>;
   const m = { top: 16, right: 12, bottom: 34, left: 52 };
   const x = scaleBand<number>().domain(effects.map((_, i) => i)).range([m.left, width - m.right]).padding(0.3);
   const y = scaleLinear().domain([0, Math.max(1, ...effects.map((e) => e.reached))]).nice(4).range([height - m.bottom, m.top]);
   const hasCosts = effects.some((e) => e.peak !== undefined || e.step !== undefined);
   return (
-    <figure className="chart" data-testid="stage-chart">
+    <figure className="chart" data-testid="stage-chart" ref={ref}>
       <figcaption>Values each tactic sharded (conflicts in red)</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="per-tactic effect">
         {y.ticks(4).map((t) => (

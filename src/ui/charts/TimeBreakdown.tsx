@@ -5,12 +5,14 @@ import { axisColor } from '../graph/colors';
 import { splitStepTime } from './data';
 import { formatSeconds } from './format';
 import { Legend } from './MemoryChart';
+import { useWidth } from './useWidth';
 import './charts.css';
 
 const COMPUTE = '#4e79a7';
 const EXPOSED = '#e15759';
 
-export function TimeBreakdown({ time, axes, width = 560 }: { time: TimeJson; axes?: readonly string[]; width?: number }) {
+export function TimeBreakdown({ time, axes, width: widthProp }: { time: TimeJson; axes?: readonly string[]; width?: number }) {
+  const [ref, width] = useWidth<HTMLElement>(560, widthProp);
   const { critical, perAxis, hidden } = splitStepTime(time);
   const m = { left: 120, right: 70 };
   const rowH = 18;
@@ -20,7 +22,7 @@ export function TimeBreakdown({ time, axes, width = 560 }: { time: TimeJson; axe
   const x = scaleLinear().domain([0, total]).range([m.left, width - m.right]);
   const axisIndex = (a: string) => Math.max(0, (axes ?? Object.keys(time.perAxis)).indexOf(a));
   return (
-    <figure className="chart" data-testid="time-chart">
+    <figure className="chart" data-testid="time-chart" ref={ref}>
       <figcaption>Step time {formatSeconds(time.step)} · communication hidden by overlap {formatSeconds(hidden)}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="step time breakdown">
         <text x={m.left - 8} y={14 + rowH / 2 + 4} textAnchor="end" className="tick">step</text>

@@ -7,15 +7,15 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear, select, zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3';
 import type { Report, TimelineInterval } from '../../core/report';
 import { COLLECTIVE_COLOR } from '../graph/colors';
-import { intervalAt } from './data';
+import { deviceCoordsLabel, intervalAt } from './data';
 import { formatSeconds } from './format';
 import './charts.css';
 
-const LABEL_W = 70;
+const LABEL_W = 84;
 const LANE_H = 12;
 const ROW_GAP = 6;
 const AXIS_H = 18;
-const COMPUTE = { forward: '#4e79a7', backward: '#7b9fc9', other: '#9ab' };
+const COMPUTE = { forward: '#4e79a7' };
 
 export interface TimelineProps {
   timeline: Report['timeline'];
@@ -24,9 +24,12 @@ export interface TimelineProps {
   /** At most this many device rows (the first ones); the rest are summarised in a note. */
   maxDevices?: number;
   height?: number;
+  /** Mesh axes (mesh order), to label each device row with its coordinates. */
+  meshAxes?: readonly { name: string; size: number }[];
 }
 
-export function Timeline({ timeline, onSelectInterval, maxDevices = 16 }: TimelineProps) {
+
+export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes }: TimelineProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(600);
@@ -88,21 +91,44 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16 }: Timeli
     rows.forEach((d, r) => {
       const y = AXIS_H + r * (2 * LANE_H + ROW_GAP);
       ctx.fillStyle = '#2d3748';
-      ctx.fillText(`device ${d.device}`, 4, y + LANE_H + 3);
+      ctx.font = '10px system-ui, sans-serif';
+      if (meshAxes?.length) {
+        ctx.fillText(`device ${d.device}`, 4, y + 9);
+        ctx.fillStyle = '#7b8794';
+        ctx.font = '8.5px system-ui, sans-serif';
+        ctx.fillText(deviceCoordsLabel(d.device, meshAxes), 4, y + LANE_H + 9, LABEL_W - 6);
+      } else ctx.fillText(`device ${d.device}`, 4, y + LANE_H + 3);
+      // Adjacent sub-pixel intervals of one colour merge into one rectangle: a 96-layer step has
+      // tens of thousands of intervals per device, far more than the canvas has pixels.
+      const pending = [{ x0: 0, x1: -1, color: '' }, { x0: 0, x1: -1, color: '' }];
+      const flush = (lane: number) => {
+        const p = pending[lane];
+        if (p.x1 < p.x0) return;
+        ctx.fillStyle = p.color;
+        ctx.fillRect(p.x0, y + lane * LANE_H, Math.max(0.6, p.x1 - p.x0), LANE_H - 1);
+        p.x1 = p.x0 - 1;
+      };
       for (const i of d.intervals) {
         if (i.end < t0 || i.start > t1) continue;
         const x0 = Math.max(LABEL_W, x(i.start));
-        const w = Math.max(0.6, x(i.end) - x0);
-        if (i.kind === 'compute') {
-          ctx.fillStyle = i.scope.includes('optimizer') ? '#f28e2b' : COMPUTE.forward;
-          ctx.fillRect(x0, y, w, LANE_H - 1);
-        } else {
-          ctx.fillStyle = i.collective ? COLLECTIVE_COLOR[i.collective] : '#c2185b';
-          ctx.fillRect(x0, y + LANE_H, w, LANE_H - 1);
+        const x1 = Math.max(x0 + 0.6, x(i.end));
+        const lane = i.kind === 'compute' ? 0 : 1;
+        const color = lane === 0
+          ? (i.scope.startsWith('optimizer') ? '#f28e2b' : COMPUTE.forward)
+          : (i.collective ? COLLECTIVE_COLOR[i.collective] : '#c2185b');
+        const p = pending[lane];
+        if (p.x1 >= p.x0 && p.color === color && x0 <= p.x1 + 0.5) p.x1 = Math.max(p.x1, x1);
+        else {
+          flush(lane);
+          p.x0 = x0;
+          p.x1 = x1;
+          p.color = color;
         }
       }
+      flush(0);
+      flush(1);
     });
-  }, [rows, width, height, t]); // x derives from t and width
+  }, [rows, width, height, t, meshAxes]); // x derives from t and width
 
   const locate = (clientX: number, clientY: number) => {
     const r = canvasRef.current!.getBoundingClientRect();

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import type { CollectiveJson, DeviceMemory, TimelineInterval } from '../../core/report';
 import {
-  MEMORY_CATEGORIES, collectivesByAxes, groupDevices, opIdOfInterval, communicationBytes, intervalAt, memoryDomainMax, peakMemory, sortCollectives,
+  MEMORY_CATEGORIES, collectivesByAxes, deviceCoordsLabel, groupDevices, opIdOfInterval, communicationBytes, intervalAt, memoryDomainMax, peakMemory, sortCollectives,
   splitStepTime, stackMemory, stageEffects,
 } from './data';
 
@@ -92,5 +92,14 @@ describe('opIdOfInterval', () => {
   it('reads the global op id after the #', () => {
     expect(opIdOfInterval('dot_general#123')).toBe(123);
     expect(opIdOfInterval('no id here')).toBeUndefined();
+  });
+});
+
+describe('deviceCoordsLabel', () => {
+  it('gives row-major coordinates, the last axis fastest', () => {
+    const axes = [{ name: 'batch', size: 4 }, { name: 'model', size: 2 }];
+    expect(deviceCoordsLabel(0, axes)).toBe('batch 0 · model 0');
+    expect(deviceCoordsLabel(1, axes)).toBe('batch 0 · model 1');
+    expect(deviceCoordsLabel(7, axes)).toBe('batch 3 · model 1');
   });
 });

@@ -1,4 +1,5 @@
 /** Pure shaping of Report parts into what the charts draw (stacks, segments, sorted rows). */
+import { deviceCoords } from '../../core/mesh/mesh';
 import type { BytesByCategory, CollectiveJson, DeviceMemory, Report, TimeJson, TimelineInterval } from '../../core/report';
 
 export const MEMORY_CATEGORIES: readonly (keyof BytesByCategory)[] = ['params', 'optimizer', 'gradients', 'activations', 'temporaries'];
@@ -157,4 +158,10 @@ export function groupDevices(perDevice: readonly DeviceMemory[]): { label: strin
 export function opIdOfInterval(op: string): number | undefined {
   const m = /#(\d+)$/.exec(op);
   return m ? Number(m[1]) : undefined;
+}
+
+/** Coordinates of a device on the mesh (core's row-major order, the last axis fastest), as `batch 1 · model 0`. */
+export function deviceCoordsLabel(device: number, axes: readonly { name: string; size: number }[]): string {
+  const c = deviceCoords({ axes }, device);
+  return axes.map((a, i) => `${a.name} ${c[i]}`).join(' · ');
 }

@@ -2,7 +2,7 @@
 import type { ZoomTransform } from 'd3';
 import type { GraphLayout, LayoutNode } from '../../worker/layout';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
-import { clip, edgePath } from './geometry';
+import { clip, edgePath, toggleBox } from './geometry';
 
 export function drawCanvas(
   canvas: HTMLCanvasElement,
@@ -35,6 +35,7 @@ export function drawCanvas(
       ctx.fillStyle = '#334';
       ctx.font = 'bold 12px system-ui, sans-serif';
       ctx.fillText(`${n.label}  (${n.opCount} ops)`, n.x + 10, n.y + 17);
+      drawToggle(ctx, n, t.k);
     }
   }
   ctx.lineWidth = 1 / Math.max(t.k, 0.5);
@@ -76,6 +77,19 @@ export function drawCanvas(
       ctx.fillStyle = '#5b6673';
       ctx.font = '9.5px ui-monospace, monospace';
       ctx.fillText(clip(n.kind === 'group' ? `${n.opCount} ops` : n.sublabel, 30), n.x + 7, n.y + 32);
+      if (n.kind === 'group') drawToggle(ctx, n, t.k);
     }
   }
+}
+
+function drawToggle(ctx: CanvasRenderingContext2D, n: LayoutNode, k: number): void {
+  const b = toggleBox(n);
+  ctx.fillStyle = '#fff';
+  ctx.strokeStyle = '#5b6673';
+  ctx.lineWidth = 1 / k;
+  ctx.fillRect(b.x, b.y, b.width, b.height);
+  ctx.strokeRect(b.x, b.y, b.width, b.height);
+  ctx.fillStyle = '#2d3748';
+  ctx.font = 'bold 13px system-ui, sans-serif';
+  ctx.fillText(n.expanded ? '−' : '+', b.x + 4, b.y + 12.5);
 }

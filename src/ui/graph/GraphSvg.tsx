@@ -3,7 +3,7 @@ import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
-import { clip, edgePath, type Box } from './geometry';
+import { clip, edgePath, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
 
@@ -72,8 +72,8 @@ export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, select
       aria-label={`${n.expanded ? 'Collapse' : 'Expand'} ${n.scope}`}
       onClick={(e) => { e.stopPropagation(); onToggle(n); }}
       onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onToggle(n); } }}>
-      <rect x={n.x + n.width - 22} y={n.y + (n.expanded ? 5 : 12)} width={16} height={16} rx={3} />
-      <text x={n.x + n.width - 14} y={n.y + (n.expanded ? 17 : 24)} textAnchor="middle">{n.expanded ? '−' : '+'}</text>
+      <rect {...toggleBox(n)} rx={3} />
+      <text x={toggleBox(n).x + 8} y={toggleBox(n).y + 12} textAnchor="middle">{n.expanded ? '−' : '+'}</text>
     </g>
   );
   const common = {
@@ -85,14 +85,14 @@ export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, select
     return (
       <g {...common}>
         <rect className="graph-group-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={8} />
-        <text className="graph-group-title" x={n.x + 10} y={n.y + 17}>{n.label}<tspan className="graph-muted">{`  ${n.sublabel} · ${n.opCount} ops`}</tspan></text>
+        <text className="graph-group-title" x={n.x + 10} y={n.y + 17}>{n.label}<tspan className="graph-muted">{`  ${n.sublabel} · ${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`}</tspan></text>
         {toggleBtn}
       </g>
     );
   }
   const fill = n.kind === 'group' ? '#f1f4f8' : n.kind === 'input' ? '#f2f8f2' : PHASE_COLOR[n.phase ?? 'forward'] ?? '#fff';
   const chars = Math.floor((n.width - 12) / 6.3);
-  const sub = n.kind === 'group' ? `${n.opCount} ops${n.inputCount ? ` · ${n.inputCount} inputs` : ''}` : n.sublabel;
+  const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
     <g {...common}>
       <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}`}</title>

@@ -8,7 +8,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
-import { fitTransform, hitTest } from './geometry';
+import { fitTransform, hitTest, onToggleBox } from './geometry';
 import { GraphEdgeSvg, GraphNodeSvg } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
@@ -105,6 +105,21 @@ export function GraphView(props: GraphViewProps) {
     }
   }, [layout, fit]);
 
+  // A node selected from elsewhere (timeline, collectives table) is brought into view if it is off screen.
+  useEffect(() => {
+    const host = hostRef.current;
+    const n = selected ? byId.get(selected) : undefined;
+    if (!host || !n || !zoomRef.current) return;
+    const t = transformRef.current;
+    const [x0, y0] = t.invert([0, 0]);
+    const [x1, y1] = t.invert([host.clientWidth, host.clientHeight]);
+    if (n.x >= x0 && n.y >= y0 && n.x + Math.min(n.width, 200) <= x1 && n.y + Math.min(n.height, 60) <= y1) return;
+    const cx = n.x + Math.min(n.width, 400) / 2;
+    const cy = n.y + Math.min(n.height, 200) / 2;
+    const k = Math.max(t.k, 0.5);
+    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth / 2 - cx * k, host.clientHeight / 2 - cy * k).scale(k));
+  }, [selected, byId]);
+
   useEffect(() => {
     const c = canvasRef.current;
     if (c) {
@@ -157,7 +172,8 @@ export function GraphView(props: GraphViewProps) {
           if (mode === 'canvas') {
             const [x, y] = toLayout(e.clientX, e.clientY);
             const n = layout ? hitTest(layout.nodes, x, y) : undefined;
-            onSelect(n ? n.id : null, n);
+            if (n && n.kind === 'group' && onToggleBox(n, x, y)) toggle(n);
+            else onSelect(n ? n.id : null, n);
           } else if (e.target === e.currentTarget || (e.target as Element).tagName === 'svg') onSelect(null);
         }}
         onDoubleClick={(e) => {

@@ -76,7 +76,12 @@ export function NodeDetails({ node, meshAxes = [], report, opName }: NodeDetails
           <tbody>
             <tr><td>compute (device 0)</td><td data-value={entries.compute}>{formatSeconds(entries.compute)}</td></tr>
             <tr><td>communication (device 0)</td><td data-value={entries.communication}>{formatSeconds(entries.communication)}</td></tr>
-            <tr><td>collectives</td><td>{entries.collectives.length} · {formatBytes(entries.collectives.reduce((s, c) => s + c.bytes, 0))}</td></tr>
+            {node.kind === 'group' ? (
+              <tr><td>collectives inside</td><td>{entries.collectives.length} · {formatBytes(entries.collectives.reduce((s, c) => s + c.bytes, 0))}</td></tr>
+            ) : (
+              // an op's own collectives come from the SPMD program (exact); Report labels can name several ops alike
+              <tr><td>collectives</td><td>{node.collectives.reduce((s, c) => s + c.count, 0)} · {formatBytes(node.collectives.reduce((s, c) => s + c.bytes, 0))}</td></tr>
+            )}
           </tbody>
         </table>
       )}

@@ -48,3 +48,15 @@ describe('clip', () => {
     expect(clip('dynamic_update_slice', 8)).toHaveLength(8);
   });
 });
+
+describe('toggle box', () => {
+  it('sits inside the top-right corner of the group and is hit there only', async () => {
+    const { toggleBox, onToggleBox } = await import('./geometry');
+    const g = { x: 100, y: 50, width: 200, height: 46, expanded: false };
+    const b = toggleBox(g);
+    expect(b.x + b.width).toBeLessThanOrEqual(g.x + g.width);
+    expect(b.y + b.height).toBeLessThanOrEqual(g.y + g.height);
+    expect(onToggleBox(g, b.x + 8, b.y + 8)).toBe(true);
+    expect(onToggleBox(g, g.x + 10, g.y + 10)).toBe(false);
+  });
+});

@@ -43,3 +43,13 @@ export function hitTest(nodes: readonly LayoutNode[], x: number, y: number): Lay
 
 /** Truncates a label to about `maxChars` characters with an ellipsis (SVG text does not wrap). */
 export const clip = (s: string, maxChars: number): string => (s.length <= maxChars ? s : `${s.slice(0, Math.max(1, maxChars - 1))}…`);
+
+/** The expand/collapse box of a group (top-right corner), in layout coordinates; the SVG and canvas views draw it here. */
+export function toggleBox(n: Box & { expanded?: boolean }): Box {
+  return { x: n.x + n.width - 22, y: n.y + (n.expanded ? 5 : 12), width: 16, height: 16 };
+}
+
+export function onToggleBox(n: Box & { expanded?: boolean }, x: number, y: number): boolean {
+  const b = toggleBox(n);
+  return x >= b.x - 2 && x <= b.x + b.width + 2 && y >= b.y - 2 && y <= b.y + b.height + 2;
+}

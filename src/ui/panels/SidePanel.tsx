@@ -1,8 +1,8 @@
 /** The left panel: model and its parameters, mesh axes, hardware, options. */
-import { HARDWARE_PRESET_IDS, LINK_KINDS, type HardwarePresetId, type LinkKind, type ModelParams } from '../../core/io/config';
+import { HARDWARE_PRESET_IDS, type HardwarePresetId, type LinkKind, type ModelParams } from '../../core/io/config';
 import type { ZooParamDto } from '../../worker/protocol';
 import {
-  addAxis, deviceCountOf, removeAxis, renameAxis, setAxisSize, setLink, setModelParam, setOverlap, setPreset, setZooModel,
+  addAxis, deviceCountOf, linkKindsFor, removeAxis, renameAxis, setAxisSize, setLink, setModelParam, setOverlap, setPreset, setZooModel,
 } from '../docEdits';
 import { editDoc, useApp } from '../store';
 import { NumberField, TextField } from './fields';
@@ -76,6 +76,8 @@ function ModelSection() {
 function MeshSection() {
   const axes = useApp((s) => s.doc.mesh.axes);
   const links = useApp((s) => s.doc.hardware.links);
+  const preset = useApp((s) => s.doc.hardware.preset);
+  const kinds = linkKindsFor(preset);
   const devices = useApp((s) => deviceCountOf(s.doc));
   return (
     <section className="panel-section">
@@ -92,9 +94,9 @@ function MeshSection() {
               <td><NumberField label={`axis ${i} size`} testId={`axis-size-${i}`} value={a.size} min={1}
                 onCommit={(v) => editDoc((d) => setAxisSize(d, i, v), `axis-size:${i}`)} /></td>
               <td>
-                <select aria-label={`axis ${i} link`} data-testid={`axis-link-${i}`} value={links?.[a.name] ?? 'ici'}
+                <select aria-label={`axis ${i} link`} data-testid={`axis-link-${i}`} value={links?.[a.name] ?? kinds[0]}
                   onChange={(e) => editDoc((d) => setLink(d, a.name, e.target.value as LinkKind))}>
-                  {LINK_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+                  {(kinds.includes(links?.[a.name] ?? kinds[0]) ? kinds : [links![a.name], ...kinds]).map((k) => <option key={k} value={k}>{k}</option>)}
                 </select>
               </td>
               <td><button className="icon" title={`remove axis "${a.name}"`} data-testid={`axis-remove-${i}`}

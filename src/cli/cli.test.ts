@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../core/errors';
+import type { Config } from '../core/io/config';
+import type { Report } from '../core/report';
+import { COMMANDS } from './commands';
+
+const dir = mkdtempSync(join(tmpdir(), 'partir-cli-'));
+function file(name: string, content: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+const tiny: Config = {
+  version: 1,
+  model: { zoo: 'transformer', params: { layers: 2, dModel: 16, heads: 2, dFF: 32, seq: 4, vocab: 32, batch: 4, precision: 'fp32', optimizer: 'adam' } },
+  mesh: { axes: [{ name: 'batch', size: 2 }, { name: 'model', size: 2 }] },
+  hardware: { preset: 'tpu-v5p' },
+  tactics: 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nschedule = [BP, MP]\n',
+  options: { overlap: true },
+};
+
+const run = async (cmd: string, args: string[]) => COMMANDS[cmd].run(args);
+
+describe('cli commands', () => {
+  it('models lists the zoo with its default params', async () => {
+    const out = (await run('models', [])).json as { name: string; params: Record<string, unknown> }[];
+    const names = out.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['mlp', 'transformer']));
+    expect(out.find((m) => m.name === 'transformer')!.params).toHaveProperty('layers');
+  });
+
+  it('describe counts parameters by the closed form', async () => {
+    const m = (await run('describe', [file('tiny.json', tiny)])).json as Report['model'];
+    const L = 2, d = 16, f = 32, V = 32, s = 4;
+    // attention 4d² + 4d, MLP 2·d·f + f + d, two LayerNorms 4d; embeddings (V + s)·d; final LayerNorm 2d.
+    expect(m.parameters).toBe(L * (4 * d * d + 2 * d * f + 9 * d + f) + (V + s) * d + 2 * d);
+    expect(m.flops.byPhase.backward).toBeGreaterThan(m.flops.byPhase.forward);
+  });
+
+  it('verify proves BP + Megatron on a 2×2 mesh', async () => {
+    const out = await run('verify', [file('tiny.json', tiny)]);
+    expect(out.json).toMatchObject({ ok: true, devices: 4 });
+    expect((out.json as { maxAbsError: number }).maxAbsError).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('simulate returns every field of the Report', async () => {
+    const r = (await run('simulate', [file('tiny.json', tiny)])).json as Report;
+    for (const k of ['model', 'stages', 'shardings', 'collectives', 'memory', 'time', 'timeline'] as const) expect(r).toHaveProperty(k);
+    expect(r.stages.map((s) => s.tactic)).toEqual(['BP', 'MP']);
+    expect(r.memory.perDevice).toHaveLength(4);
+    expect(r.time.step).toBeGreaterThan(0);
+  });
+
+  it('url encode then decode restores the config exactly', async () => {
+    const enc = (await run('url', ['encode', file('tiny.json', tiny)])).json as { fragment: string };
+    const dec = (await run('url', ['decode', `http://localhost:5173/#${enc.fragment}`])).json;
+    expect(dec).toEqual(tiny);
+  });
+
+  it('a bad config names the file and the field', async () => {
+    const bad = file('bad.json', { ...tiny, mesh: { axes: [{ name: 'batch', size: -1 }] } });
+    await expect(run('describe', [bad])).rejects.toThrow(UserError);
+    await expect(run('describe', [bad])).rejects.toThrow(/bad\.json: mesh\.axes\[0\]\.size/);
+  });
+
+  it('exits 1 with one line on stderr for a user error, and prints one JSON document with --json', () => {
+    const bad = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'describe', join(dir, 'missing.json')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/cannot read config file/);
+    const ok = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'describe', file('tiny.json', tiny), '--json'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).parameters).toBeGreaterThan(0);
+  });
+});

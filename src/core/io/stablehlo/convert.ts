@@ -1,0 +1,495 @@
+/**
+ * ModuleAst → Program: one op (or a few) per StableHLO op, calls inlined, names and scopes from
+ * JAX's attributes and locations. Ops outside the IR become `custom` ops with their declared types.
+ */
+import { UserError, type Diagnostic, type SourceRange } from '../../errors';
+import { ProgramBuilder } from '../../ir/builder';
+import { fmtType } from '../../ir/shape';
+import type { AttrMap, CompareDirection, ConvDims, DType, OpId, Phase, Program, TensorType, UnaryKind, ValueId } from '../../ir/types';
+import type { Attr, FuncAst, LocAst, ModuleAst, StmtAst, TypeAst } from './ast';
+import { readBody, type BodyParts } from './body';
+import { denseValues, irType } from './dense';
+import type { Token } from './lexer';
+import { isKeyPath, keyPathToPath, scopeOfLocName } from './names';
+import { Cursor, parseAttr } from './parser';
+
+export interface Converted {
+  program: Program;
+  /** Input ValueId per argument of @main, in order. */
+  args: ValueId[];
+  opaque: { op: OpId; name: string; range: SourceRange }[];
+  warnings: Diagnostic[];
+}
+
+const UNARY: Record<string, UnaryKind> = {
+  negate: 'negate', exponential: 'exp', log: 'log', tanh: 'tanh', rsqrt: 'rsqrt', sqrt: 'sqrt', logistic: 'logistic', abs: 'abs',
+};
+const BINARY = new Set(['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power']);
+/** Ops that only annotate or fence a value: imported as the value itself. */
+const IDENTITY = new Set(['sdy.sharding_constraint', 'sdy.reshard', 'optimization_barrier', 'sdy.propagation_barrier']);
+const IDENTITY_CALLS = new Set(['Sharding', 'xla.sdy.FuncResultSharding', 'xla.sdy.ShardingConstraint']);
+const COMPARE = new Set(['EQ', 'NE', 'LT', 'LE', 'GT', 'GE']);
+
+const MAX_INLINE_DEPTH = 64;
+
+const err = (s: StmtAst | undefined, message: string): UserError =>
+  new UserError('stablehlo-import', s ? `${s.range.line}:${s.range.column}: ${message}` : message, { where: 'model.stablehlo', range: s?.range });
+
+export function convertModule(mod: ModuleAst): Converted {
+  const main = mod.funcs.find((f) => f.name === 'main') ?? mod.funcs.find((f) => f.visibility === 'public') ?? mod.funcs[0];
+  if (!main) throw new UserError('stablehlo-import', 'the module has no function (expected func.func public @main)', { where: 'model.stablehlo' });
+  const funcs = new Map(mod.funcs.map((f) => [f.name, f]));
+  const b = new ProgramBuilder(mod.name.replace(/^jit_/, '') || 'imported');
+  const opaque: Converted['opaque'] = [];
+  const warnings: Diagnostic[] = [];
+  const backwardOps = new Set<OpId>();
+  const unlocatedOps = new Set<OpId>();
+
+  const resolveLoc = (l: LocAst): string | undefined => {
+    let cur: LocAst | undefined = l;
+    for (let k = 0; k < 16 && cur; k++) {
+      if (cur.kind === 'name') return cur.name;
+      if (cur.kind === 'none') return undefined;
+      cur = mod.locs.get(cur.ref);
+    }
+    return undefined;
+  };
+
+  // inputs
+  const usedPaths = new Set<string>();
+  const args = main.args.map((a, i) => {
+    const info = a.attrs.get('jax.arg_info');
+    const locName = resolveLoc(a.loc);
+    let path = info?.kind === 'str' ? keyPathToPath(info.value) : locName !== undefined && isKeyPath(locName) ? keyPathToPath(locName) : '';
+    if (path === '' || usedPaths.has(path)) path = `arg${i}`;
+    usedPaths.add(path);
+    return b.input(path, irType(a.type, `argument ${a.name} of @${main.name}`));
+  });
+
+  const outs = inline(main, args, '', 0, undefined);
+  if (outs.length !== main.results.length && main.results.length > 0)
+    throw new UserError('stablehlo-import', `@${main.name} returns ${outs.length} values but declares ${main.results.length}`, { where: 'model.stablehlo' });
+  const usedOut = new Set<string>();
+  outs.forEach((v, i) => {
+    const info = main.results[i]?.attrs.get('jax.result_info');
+    let name = info?.kind === 'str' ? keyPathToPath(info.value) : '';
+    if (name === '' || usedOut.has(name)) name = `out${i}`;
+    usedOut.add(name);
+    b.output(v, name);
+  });
+
+  const built = b.build();
+  return { program: withPhases(built, backwardOps, unlocatedOps), args, opaque, warnings };
+
+  /** Emits the body of `f` with `ins` bound to its arguments; returns the returned values. */
+  function inline(f: FuncAst, ins: readonly ValueId[], outerScope: string, depth: number, call: StmtAst | undefined): ValueId[] {
+    if (depth > MAX_INLINE_DEPTH) throw err(call, `calls nest deeper than ${MAX_INLINE_DEPTH} (recursive @${f.name}?)`);
+    if (ins.length !== f.args.length) throw err(call, `@${f.name} takes ${f.args.length} arguments, the call passes ${ins.length}`);
+    if (f.body.length === 0) throw err(call, `@${f.name} has no body`);
+    const env = new Map<string, ValueId>();
+    f.args.forEach((a, i) => env.set(a.name, ins[i]));
+    for (const s of f.body) {
+      const op = s.op.replace(/^(stablehlo|mhlo)\./, '');
+      if (op === 'return' || op === 'func.return') return readBody(s.body).operands.map((r) => lookup(env, r, s));
+      const locName = resolveLoc(s.loc);
+      const fromLoc = locName !== undefined && !isKeyPath(locName) ? scopeOfLocName(locName) : undefined;
+      const scope = fromLoc ? fromLoc.scope : outerScope;
+      const firstOp = b.ops.length;
+      const results = emitStmt(s, op, env, scope, depth);
+      if (fromLoc?.backward) for (let k = firstOp; k < b.ops.length; k++) backwardOps.add(k);
+      if (!fromLoc) for (let k = firstOp; k < b.ops.length; k++) unlocatedOps.add(k);
+      const names = s.results.flatMap((r) => (r.count === 1 ? [r.name] : Array.from({ length: r.count }, (_, k) => `${r.name}#${k}`)));
+      if (results.length < names.length) throw err(s, `"${s.op}" gives ${results.length} result(s), ${names.length} named`);
+      names.forEach((n, k) => env.set(n, results[k]));
+      if (s.results.length === 1 && s.results[0].count > 1) env.set(s.results[0].name, results[0]);
+    }
+    throw err(call, `@${f.name} does not end with a return`);
+  }
+
+  function lookup(env: Map<string, ValueId>, ref: string, s: StmtAst): ValueId {
+    const v = env.get(ref) ?? (ref.endsWith('#0') ? env.get(ref.slice(0, -2)) : undefined);
+    if (v === undefined) throw err(s, `%${ref} is used before it is defined`);
+    return v;
+  }
+
+  function emitStmt(s: StmtAst, op: string, env: Map<string, ValueId>, scope: string, depth: number): ValueId[] {
+    const parts = readBody(s.body);
+    if (op === 'call' || op === 'func.call') {
+      const callee = funcs.get(parts.syms[0] ?? '');
+      if (!callee) throw err(s, `call to unknown function @${parts.syms[0] ?? '?'}`);
+      return inline(callee, parts.operands.map((r) => lookup(env, r, s)), scope, depth + 1, s);
+    }
+    const declared = declaredResults(s);
+    const emit = (): ValueId[] => {
+      const known = emitKnown(s, op, parts, env, declared);
+      if (known !== undefined) return known;
+      return emitOpaque(s, op, parts, env, declared);
+    };
+    const results = scope ? b.scoped(scope, emit) : emit();
+    declared.forEach((t, k) => {
+      const got = b.values[results[k]]?.type;
+      const want = irType(t, `result ${k} of "${s.op}"`);
+      if (got && (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i]) || got.dtype !== want.dtype))
+        throw err(s, `"${s.op}" declares result ${fmtType(want)} but its operands give ${fmtType(got)}`);
+    });
+    return results;
+  }
+
+  function emitOpaque(s: StmtAst, op: string, parts: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] {
+    const name = op === 'custom_call' ? `custom_call @${parts.syms[0] ?? '?'}` : s.op;
+    const count = s.results.reduce((n, r) => n + r.count, 0);
+    const types = declared.length === count ? declared : s.outs.length === count ? s.outs : Array.from({ length: count }, () => declared[0] ?? s.outs[0]);
+    if (types.some((t) => t === undefined)) throw err(s, `cannot tell the result types of "${s.op}"`);
+    const resultTypes = types.map((t, k) => irType(t, `result ${k} of "${s.op}"`));
+    const operands = parts.operands.map((r) => env.get(r) ?? (r.endsWith('#0') ? env.get(r.slice(0, -2)) : undefined)).filter((v): v is ValueId => v !== undefined);
+    const id = b.ops.length;
+    const res = b.emit('custom', operands, { name, resultTypes }, resultTypes);
+    opaque.push({ op: id, name, range: s.range });
+    return res;
+  }
+
+  /** The IR op(s) for a StableHLO op, or undefined when it has no IR form (it becomes opaque). */
+  function emitKnown(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] | undefined {
+    const ins = () => p.operands.map((r) => lookup(env, r, s));
+    const one = (): TensorType => {
+      if (declared.length !== 1) throw err(s, `"${s.op}" needs one result type`);
+      return irType(declared[0], `result of "${s.op}"`);
+    };
+    const need = (n: number): ValueId[] => {
+      const v = ins();
+      if (v.length !== n) throw err(s, `"${s.op}" takes ${n} operand(s), got ${v.length}`);
+      return v;
+    };
+    if (IDENTITY.has(op)) return ins();
+    if (op === 'custom_call' && IDENTITY_CALLS.has(p.syms[0] ?? '')) return ins().slice(0, Math.max(1, declared.length));
+    if (op in UNARY) return [b.emit1(UNARY[op], need(1), {})];
+    if (BINARY.has(op)) return [b.emit1(op as 'add', need(2), {})];
+    switch (op) {
+      case 'convert': {
+        const [x] = need(1);
+        const t = one();
+        return [b.values[x].type.dtype === t.dtype ? x : b.emit1('convert', [x], { dtype: t.dtype })];
+      }
+      case 'compare': {
+        const dir = p.bare.find((w) => COMPARE.has(w)) ?? enumOf(p.kv.get('comparison_direction'));
+        if (dir === undefined || !COMPARE.has(dir)) throw err(s, 'compare needs a direction (EQ, NE, LT, LE, GT, GE)');
+        return [b.emit1('compare', need(2), { direction: dir as CompareDirection })];
+      }
+      case 'select':
+        return [b.emit1('select', need(3), {})];
+      case 'dot_general': {
+        const dims = dotDims(s, p);
+        return [b.emit1('dot_general', need(2), dims)];
+      }
+      case 'dot': {
+        const [l, r] = need(2);
+        const lr = b.shape(l).length;
+        return [b.emit1('dot_general', [l, r], { lhsBatch: [], rhsBatch: [], lhsContract: [lr - 1], rhsContract: [0] })];
+      }
+      case 'broadcast_in_dim': {
+        const dims = ints(p.kv.get('dims') ?? p.kv.get('broadcast_dimensions'), s, 'broadcast dims');
+        return [b.emit1('broadcast_in_dim', need(1), { shape: one().shape, dims })];
+      }
+      case 'reshape':
+        return [b.emit1('reshape', need(1), { shape: one().shape })];
+      case 'transpose':
+        return [b.emit1('transpose', need(1), { perm: ints(p.kv.get('dims') ?? p.kv.get('permutation'), s, 'permutation') })];
+      case 'concatenate':
+        return [b.emit1('concatenate', ins(), { dim: int(p.kv.get('dim') ?? p.kv.get('dimension'), s, 'dim') })];
+      case 'slice': {
+        const [x] = need(1);
+        if (p.slices) return [b.emit1('slice', [x], { start: p.slices.map((q) => q.start), limit: p.slices.map((q) => q.limit), stride: p.slices.map((q) => q.stride) })];
+        const start = p.kv.has('start_indices') ? ints(p.kv.get('start_indices'), s, 'start_indices') : [];
+        const limit = p.kv.has('limit_indices') ? ints(p.kv.get('limit_indices'), s, 'limit_indices') : [];
+        const stride = p.kv.has('strides') ? ints(p.kv.get('strides'), s, 'strides') : start.map(() => 1);
+        return [b.emit1('slice', [x], { start, limit, stride })];
+      }
+      case 'dynamic_slice':
+        return [b.emit1('dynamic_slice', ins(), { sizes: ints(p.kv.get('sizes') ?? p.kv.get('slice_sizes'), s, 'sizes') })];
+      case 'dynamic_update_slice':
+        return [b.emit1('dynamic_update_slice', ins(), {})];
+      case 'iota': {
+        const t = one();
+        return [b.emit1('iota', need(0), { shape: t.shape, dim: int(p.kv.get('dim') ?? p.kv.get('iota_dimension'), s, 'dim'), dtype: t.dtype })];
+      }
+      case 'constant': {
+        const lit = p.kv.get('value') ?? p.misc[0];
+        if (lit?.kind !== 'dense') return undefined; // dense_resource<…> and other payloads: unknown values
+        const t = one();
+        const v = denseValues(lit, declared[0]);
+        return [b.emit1('constant', need(0), { shape: t.shape, dtype: t.dtype, ...v })];
+      }
+      case 'reduce':
+        return reduce(s, p, ins(), declared);
+      case 'gather':
+        return gather(s, p, ins(), declared);
+      case 'scatter':
+        return scatter(s, p, ins(), declared);
+      case 'convolution': {
+        const dims = convDims(s, p);
+        return dims ? [b.emit1('convolution', need(2), dims)] : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  function reduce(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
+    if (vals.length !== 2 || declared.length !== 1) return undefined; // variadic reduce (argmax): opaque
+    const [x, init] = vals;
+    const dims = ints(p.kv.get('dimensions'), s, 'dimensions');
+    const applied = p.bare[p.bare.indexOf('applies') + 1];
+    const combiner = p.bare.includes('applies') ? applied : regionOp(p.regions[0]);
+    const reducer = combiner === 'stablehlo.add' || combiner === 'mhlo.add' ? 'sum' : combiner === 'stablehlo.maximum' || combiner === 'mhlo.maximum' ? 'max' : undefined;
+    if (!reducer) return undefined;
+    const r = b.emit1('reduce', [x], { reducer, dims });
+    // the init value joins the result unless it is the reducer's identity (0 for sum, -inf for max)
+    const k = splatOf(init);
+    if (k === (reducer === 'sum' ? 0 : -Infinity)) return [r];
+    const bi = b.broadcast(init, b.shape(r), []);
+    return [b.emit1(reducer === 'sum' ? 'add' : 'maximum', [r, bi], {})];
+  }
+
+  function splatOf(v: ValueId): number | undefined {
+    const d = b.values[v].def;
+    const op = d >= 0 ? b.ops[d] : undefined;
+    if (op?.kind !== 'constant') return undefined;
+    if (op.attrs.value !== undefined) return op.attrs.value;
+    const data = op.attrs.data;
+    return data && data.length === 1 ? data[0] : undefined;
+  }
+
+  /** A take-along-axis gather (`jnp.take`, embedding lookups), or undefined (opaque). */
+  function gather(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
+    if (vals.length !== 2 || declared.length !== 1) return undefined;
+    const dn = fieldsOf(p.kv.get('dimension_numbers'));
+    const [x, idx] = vals;
+    if (!dn) return undefined;
+    const m = alongAxis(b.shape(x), b.shape(idx), {
+      window: listOf(dn.get('offset_dims')), inserted: listOf(dn.get('collapsed_slice_dims')), toOperand: listOf(dn.get('start_index_map')),
+      batching: listOf(dn.get('operand_batching_dims')), ivd: num(dn.get('index_vector_dim')),
+    });
+    if (!m) return undefined;
+    const sizes = p.kv.has('slice_sizes') ? ints(p.kv.get('slice_sizes'), s, 'slice_sizes') : undefined;
+    if (!sizes || sizes.some((z, i) => z !== (i === m.axis ? 1 : b.shape(x)[i]))) return undefined;
+    return [b.emit1('gather', [x, indexVector(idx, m.indexShape)], { axis: m.axis })];
+  }
+
+  /** A scatter-add along one axis (the gradient of a take), or undefined (opaque). */
+  function scatter(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
+    if (vals.length !== 3 || declared.length !== 1) return undefined;
+    const combiner = regionOp(p.regions[0]);
+    if (combiner !== 'stablehlo.add' && combiner !== 'mhlo.add') return undefined;
+    const dn = fieldsOf(p.kv.get('scatter_dimension_numbers'));
+    if (!dn) return undefined;
+    const [x, idx, upd] = vals;
+    const m = alongAxis(b.shape(x), b.shape(idx), {
+      window: listOf(dn.get('update_window_dims')), inserted: listOf(dn.get('inserted_window_dims')), toOperand: listOf(dn.get('scatter_dims_to_operand_dims')),
+      batching: listOf(dn.get('input_batching_dims')), ivd: num(dn.get('index_vector_dim')),
+    });
+    if (!m) return undefined;
+    void s;
+    return [b.emit1('scatter', [x, indexVector(idx, m.indexShape), upd], { axis: m.axis })];
+  }
+
+  /** Drops the size-1 index vector dim so the indices have the IR's take-along-axis shape. */
+  function indexVector(idx: ValueId, shape: readonly number[]): ValueId {
+    const cur = b.shape(idx);
+    return cur.length === shape.length ? idx : b.reshape(idx, shape);
+  }
+
+  function convDims(s: StmtAst, p: BodyParts): ConvDims | undefined {
+    const raw = p.kv.get('dim_numbers') ?? p.kv.get('dimension_numbers');
+    const seq = raw?.kind === 'struct' ? reparse(raw.tokens.slice(2, -1)) : raw;
+    if (seq?.kind !== 'seq' || seq.items.length !== 3) throw err(s, 'convolution needs dim_numbers = [b, 0, f]x[0, i, o]->[b, 0, f]');
+    const [inp, ker, out] = seq.items.map((l) => (l.kind === 'list' ? l.items.map((a) => (a.kind === 'int' ? a.value : a.kind === 'enum' ? a.value : '?')) : []));
+    const spatial = (l: (number | string)[]) => {
+      const n = l.filter((x) => typeof x === 'number').length;
+      return Array.from({ length: n }, (_, i) => l.indexOf(i));
+    };
+    const window = p.kv.get('window');
+    const w = window?.kind === 'dict' ? window.entries : new Map<string, Attr>();
+    const n = spatial(inp).length;
+    const ones = Array.from({ length: n }, () => 1);
+    const get = (pretty: string, generic: string) => w.get(pretty) ?? p.kv.get(generic);
+    const reverse = get('reverse', 'window_reversal');
+    if (reverse && flat(reverse).some((x) => x !== 0)) return undefined;
+    const pad = get('pad', 'padding');
+    const padFlat = pad ? flat(pad) : [];
+    return {
+      inputBatch: inp.indexOf('b'), inputFeature: inp.indexOf('f'), inputSpatial: spatial(inp),
+      kernelInputFeature: ker.indexOf('i'), kernelOutputFeature: ker.indexOf('o'), kernelSpatial: spatial(ker),
+      outputBatch: out.indexOf('b'), outputFeature: out.indexOf('f'), outputSpatial: spatial(out),
+      strides: get('stride', 'window_strides') ? flat(get('stride', 'window_strides') as Attr) : ones,
+      padding: Array.from({ length: n }, (_, i) => [padFlat[2 * i] ?? 0, padFlat[2 * i + 1] ?? 0] as const),
+      lhsDilation: get('lhs_dilate', 'lhs_dilation') ? flat(get('lhs_dilate', 'lhs_dilation') as Attr) : ones,
+      rhsDilation: get('rhs_dilate', 'rhs_dilation') ? flat(get('rhs_dilate', 'rhs_dilation') as Attr) : ones,
+      featureGroupCount: num(p.kv.get('feature_group_count')) ?? 1,
+      batchGroupCount: num(p.kv.get('batch_group_count')) ?? 1,
+    };
+  }
+}
+
+/** Declared result types: the functional signature's results, or the single type of the short form. */
+function declaredResults(s: StmtAst): TypeAst[] {
+  if (s.outs.length > 0) return [...s.outs];
+  const count = s.results.reduce((n, r) => n + r.count, 0);
+  if (s.plainTypes && s.plainTypes.length > 0) {
+    if (s.plainTypes.length === count) return [...s.plainTypes];
+    if (count === 1) return [s.plainTypes[s.plainTypes.length - 1]];
+  }
+  return [];
+}
+
+/** The combining op of a reducer region: its only stablehlo op other than return. */
+function regionOp(region: readonly Token[] | undefined): string | undefined {
+  if (!region) return undefined;
+  const ops = region.filter((t) => t.kind === 'ident' && /^(stablehlo|mhlo)\./.test(t.text) && !/\.return$/.test(t.text)).map((t) => t.text);
+  const generic = region.filter((t) => t.kind === 'str' && /^(stablehlo|mhlo)\./.test(t.text) && !/\.return$/.test(t.text)).map((t) => t.text);
+  const all = [...ops, ...generic];
+  return all.length === 1 ? all[0] : undefined;
+}
+
+function reparse(tokens: readonly Token[]): Attr | undefined {
+  if (tokens.length === 0) return undefined;
+  const end = tokens[tokens.length - 1];
+  try {
+    return parseAttr(new Cursor([...tokens, { ...end, kind: 'eof', text: '' }]));
+  } catch {
+    return undefined;
+  }
+}
+
+function fieldsOf(a: Attr | undefined): Map<string, Attr> | undefined {
+  return a?.kind === 'struct' ? a.fields : a?.kind === 'dict' ? a.entries : undefined;
+}
+
+function enumOf(a: Attr | undefined): string | undefined {
+  return a?.kind === 'enum' ? a.value : a?.kind === 'str' ? a.value : undefined;
+}
+
+function num(a: Attr | undefined): number | undefined {
+  return a?.kind === 'int' || a?.kind === 'float' ? a.value : undefined;
+}
+
+/** Every number in a (nested) list or dense attribute, row-major. */
+function flat(a: Attr): number[] {
+  switch (a.kind) {
+    case 'int': case 'float': return [a.value];
+    case 'bool': return [a.value ? 1 : 0];
+    case 'list': case 'seq': return a.items.flatMap(flat);
+    case 'dense': return a.elems.kind === 'values' ? a.elems.values.map((t) => (t.text === 'true' ? 1 : t.text === 'false' ? 0 : Number(t.text))) : [];
+    default: return [];
+  }
+}
+
+function listOf(a: Attr | undefined): number[] {
+  return a ? flat(a) : [];
+}
+
+function ints(a: Attr | undefined, s: StmtAst, what: string): number[] {
+  if (a === undefined) throw err(s, `"${s.op}" is missing ${what}`);
+  const v = flat(a);
+  if (v.some((x) => !Number.isInteger(x))) throw err(s, `"${s.op}": ${what} must be integers`);
+  return v;
+}
+
+function int(a: Attr | undefined, s: StmtAst, what: string): number {
+  const v = num(a);
+  if (v === undefined || !Number.isInteger(v)) throw err(s, `"${s.op}" is missing ${what}`);
+  return v;
+}
+
+function dotDims(s: StmtAst, p: BodyParts): AttrMap['dot_general'] {
+  const pair = (a: Attr | undefined): [number[], number[]] => {
+    if (a === undefined) return [[], []];
+    if (a.kind === 'seq' && a.items.length === 2) return [flat(a.items[0]), flat(a.items[1])];
+    throw err(s, 'dot_general dims must read "[…] x […]"');
+  };
+  const dn = fieldsOf(p.kv.get('dot_dimension_numbers'));
+  if (dn) {
+    return {
+      lhsBatch: listOf(dn.get('lhs_batching_dimensions')), rhsBatch: listOf(dn.get('rhs_batching_dimensions')),
+      lhsContract: listOf(dn.get('lhs_contracting_dimensions')), rhsContract: listOf(dn.get('rhs_contracting_dimensions')),
+    };
+  }
+  const [lhsBatch, rhsBatch] = pair(p.kv.get('batching_dims'));
+  const [lhsContract, rhsContract] = pair(p.kv.get('contracting_dims'));
+  return { lhsBatch, rhsBatch, lhsContract, rhsContract };
+}
+
+/**
+ * Gather/scatter dimension numbers in the take-along-axis form: one operand axis indexed by a
+ * scalar index per position, every other operand dim taken whole and laid out as
+ * `[..pre, I..., ..post]`. Returns the axis and the index shape without the index vector dim.
+ */
+export function alongAxis(
+  operand: readonly number[], indices: readonly number[],
+  d: { window: number[]; inserted: number[]; toOperand: number[]; batching: number[]; ivd: number | undefined },
+): { axis: number; indexShape: number[] } | undefined {
+  if (d.batching.length > 0 || d.inserted.length !== 1 || d.toOperand.length !== 1 || d.inserted[0] !== d.toOperand[0]) return undefined;
+  const axis = d.inserted[0];
+  const ivd = d.ivd ?? indices.length;
+  let indexShape: number[];
+  if (ivd === indices.length) indexShape = [...indices];
+  else if (ivd >= 0 && ivd < indices.length && indices[ivd] === 1) indexShape = indices.filter((_, i) => i !== ivd);
+  else return undefined;
+  const nI = indexShape.length;
+  const r = operand.length;
+  if (axis < 0 || axis >= r) return undefined;
+  const want = [...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: r - 1 - axis }, (_, i) => axis + nI + i)];
+  const got = [...d.window].sort((a, b) => a - b);
+  if (got.length !== want.length || got.some((x, i) => x !== want[i])) return undefined;
+  return { axis, indexShape };
+}
+
+/**
+ * Phases: `backward` from `transpose(…)` frames in the locations. The optimizer is what neither
+ * feeds the backward pass nor the step's other results (the loss), and either follows the backward
+ * pass or is not needed by anything else (the parameter update). Ops without a location (hoisted
+ * constants) take the phase of their first user.
+ */
+function withPhases(p: Program, backward: Set<OpId>, unlocated: Set<OpId>): Program {
+  if (backward.size === 0) return p;
+  const n = p.ops.length;
+  const phase: Phase[] = p.ops.map((op) => (backward.has(op.id) ? 'backward' : 'forward'));
+  const after = new Uint8Array(n), feedsBwd = new Uint8Array(n), feedsRoot = new Uint8Array(n);
+  for (const op of p.ops) {
+    if (backward.has(op.id)) continue;
+    for (const v of op.operands) {
+      const d = p.values[v].def;
+      if (d >= 0 && (backward.has(d) || after[d])) after[op.id] = 1;
+    }
+  }
+  const inputNames = new Set(p.inputs.map((v) => p.values[v].name));
+  for (const o of p.outputs) {
+    const d = p.values[o.value].def;
+    if (d >= 0 && !inputNames.has(o.name)) feedsRoot[d] = 1;
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    const op = p.ops[k];
+    const bw = backward.has(k) || feedsBwd[k] === 1;
+    for (const v of op.operands) {
+      const d = p.values[v].def;
+      if (d < 0) continue;
+      if (bw) feedsBwd[d] = 1;
+      if (feedsRoot[k]) feedsRoot[d] = 1;
+    }
+  }
+  for (const op of p.ops) {
+    if (!backward.has(op.id) && !feedsBwd[op.id] && !feedsRoot[op.id] && (after[op.id] || !unlocated.has(op.id))) phase[op.id] = 'optimizer';
+  }
+  // first user of each op's results, for ops without a location
+  const firstUser = new Int32Array(n).fill(-1);
+  for (const op of p.ops) {
+    for (const v of op.operands) {
+      const d = p.values[v].def;
+      if (d >= 0 && firstUser[d] < 0) firstUser[d] = op.id;
+    }
+  }
+  for (let k = n - 1; k >= 0; k--) if (unlocated.has(k) && firstUser[k] >= 0) phase[k] = phase[firstUser[k]];
+  const ops = p.ops.map((op) => (op.phase === phase[op.id] ? op : ({ ...op, phase: phase[op.id] } as typeof op)));
+  return { ...p, ops };
+}
+
+export type { DType };

@@ -1,0 +1,92 @@
+/**
+ * StableHLO text (as `jax.jit(f).lower(*args).as_text()` prints it) → Program, mesh and seed shardings.
+ * Never throws for bad input: syntax and import errors come back as diagnostics.
+ */
+import { isUserError, UserError, type Diagnostic } from '../../errors';
+import type { OpId, Program, ValueId } from '../../ir/types';
+import type { Mesh } from '../../mesh/mesh';
+import type { Attr } from './ast';
+import { convertModule } from './convert';
+import { parseModule } from './parser';
+import { hloToSharding, parseHloSharding, parseSdySharding, type ImportedSharding } from './sharding';
+
+export interface ImportResult {
+  /** False when the text could not be imported; `program` is then empty and `diagnostics` say why. */
+  ok: boolean;
+  program: Program;
+  /** The module's `sdy.mesh` (the first one), if any. */
+  mesh?: Mesh;
+  /** Argument shardings (`sdy.sharding`, `mhlo.sharding`) to seed before the user's tactics. */
+  seeds: { value: ValueId; sharding: ImportedSharding }[];
+  /** Ops outside the IR, kept as `custom` ops; propagation does not cross them. */
+  opaque: { op: OpId; name: string }[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ImportOptions {
+  /** The mesh GSPMD `mhlo.sharding` tilings are matched against when the module has no `sdy.mesh`. */
+  mesh?: Mesh;
+}
+
+const EMPTY: Program = { name: 'invalid', values: [], ops: [], inputs: [], outputs: [] };
+
+export function importStableHlo(text: string, opts: ImportOptions = {}): ImportResult {
+  try {
+    return importOrThrow(text, opts);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return { ok: false, program: EMPTY, seeds: [], opaque: [], diagnostics: [{ ...e.toDiagnostic(), where: e.where ?? 'model.stablehlo', severity: 'error' }] };
+  }
+}
+
+function importOrThrow(text: string, opts: ImportOptions): ImportResult {
+  const mod = parseModule(text);
+  const conv = convertModule(mod);
+  const diagnostics: Diagnostic[] = [...conv.warnings];
+  const meshAst = mod.meshes[0];
+  const mesh: Mesh | undefined = meshAst ? { axes: meshAst.axes.map((a) => ({ name: a.name, size: a.size })) } : undefined;
+  if (mod.meshes.length > 1) {
+    diagnostics.push({ code: 'stablehlo-mesh', severity: 'warning', where: 'model.stablehlo', message: `the module defines ${mod.meshes.length} meshes; using @${meshAst.name}` });
+  }
+
+  // opaque ops: one warning per kind of op, naming the first place it occurs
+  const byName = new Map<string, typeof conv.opaque>();
+  for (const o of conv.opaque) byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
+  for (const [name, list] of byName) {
+    diagnostics.push({
+      code: 'stablehlo-opaque', severity: 'warning', where: 'model.stablehlo', range: list[0].range,
+      message: `"${name}" is outside the explorer's op set: kept as an opaque op (${list.length}×, first at line ${list[0].range.line}); shardings do not propagate through it`,
+    });
+  }
+
+  const main = mod.funcs.find((f) => f.name === 'main') ?? mod.funcs.find((f) => f.visibility === 'public') ?? mod.funcs[0];
+  const seeds: ImportResult['seeds'] = [];
+  main.args.forEach((a, i) => {
+    const value = conv.args[i];
+    const rank = a.type.shape.length;
+    const warn = (message: string) => diagnostics.push({ code: 'stablehlo-sharding', severity: 'warning', where: 'model.stablehlo', range: a.range, message: `argument ${a.name}: ${message}` });
+    try {
+      const sdy = a.attrs.get('sdy.sharding');
+      const hlo = a.attrs.get('mhlo.sharding');
+      let s: ImportedSharding | undefined;
+      if (sdy) s = parseSdySharding(tokensOf(sdy), rank);
+      else if (hlo?.kind === 'str') {
+        const spec = parseHloSharding(hlo.value);
+        const target = mesh ?? opts.mesh;
+        if (spec.replicated) s = hloToSharding(spec, rank, target ?? { axes: [] });
+        else if (!target) warn(`mhlo.sharding "${hlo.value}" names no mesh axes and there is no sdy.mesh to match it against; ignored`);
+        else s = hloToSharding(spec, rank, target);
+      }
+      if (s && (s.dims.some((d) => d.length > 0) || s.partial.length > 0 || s.replicated.length > 0)) seeds.push({ value, sharding: s });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      warn(e.message);
+    }
+  });
+  return { ok: true, program: conv.program, mesh, seeds, opaque: conv.opaque.map((o) => ({ op: o.op, name: o.name })), diagnostics };
+}
+
+function tokensOf(a: Attr) {
+  if (a.kind === 'struct' || a.kind === 'other') return a.tokens;
+  throw new UserError('stablehlo-sharding', 'sdy.sharding must be written #sdy.sharding<@mesh, [...]>');
+}

@@ -1,0 +1,163 @@
+/**
+ * Tokens of MLIR text as JAX prints it. Tensor types (`tensor<8x16xf32>`) and dialect types
+ * (`!stablehlo.token`) are single tokens, because `8x16xf32` is not a sequence of MLIR tokens.
+ */
+import { UserError, type SourceRange } from '../../errors';
+
+export type TokKind =
+  | 'ssa'    // %0, %arg1, %cst_2, %5#1
+  | 'sym'    // @main, @"quoted"
+  | 'hash'   // #loc3, #stablehlo.gather, #sdy.sharding
+  | 'block'  // ^bb0
+  | 'str'    // "text" (value unescaped)
+  | 'num'    // 12, -1.5e+00, 0xFF800000
+  | 'ident'  // stablehlo.add, dims, x, DEFAULT, i32
+  | 'type'   // tensor<...>, !dialect.type<...>
+  | 'punct'  // ( ) [ ] { } < > , : = -> ? * + ! |
+  | 'eof';
+
+export interface Token {
+  readonly kind: TokKind;
+  readonly text: string;
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+export const rangeOf = (a: Token, b: Token = a): SourceRange => ({ line: a.line, column: a.col, endLine: b.endLine, endColumn: b.endCol });
+
+export function syntaxError(message: string, at: Token): UserError {
+  return new UserError('stablehlo-syntax', `${at.line}:${at.col}: ${message}`, { where: 'model.stablehlo', range: rangeOf(at) });
+}
+
+const isIdStart = (c: string) => /[A-Za-z_]/.test(c);
+const isIdChar = (c: string) => /[A-Za-z0-9_$.]/.test(c);
+const isDigit = (c: string) => c >= '0' && c <= '9';
+
+/** Splits `text` into tokens; `//` comments are skipped. Throws a UserError naming line:col on a bad character. */
+export function lex(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0, line = 1, col = 1;
+  const advance = (n: number) => {
+    for (let k = 0; k < n && i < text.length; k++) {
+      if (text[i] === '\n') { line++; col = 1; } else col++;
+      i++;
+    }
+  };
+  const push = (kind: TokKind, value: string, start: number, sl: number, sc: number) => {
+    void start;
+    out.push({ kind, text: value, line: sl, col: sc, endLine: line, endCol: col });
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { advance(1); continue; }
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') advance(1);
+      continue;
+    }
+    const sl = line, sc = col, start = i;
+    const here = (): Token => ({ kind: 'punct', text: c, line: sl, col: sc, endLine: sl, endCol: sc + 1 });
+    if (c === '"') {
+      let v = '';
+      advance(1);
+      for (;;) {
+        if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here());
+        const ch = text[i];
+        if (ch === '"') { advance(1); break; }
+        if (ch === '\\') {
+          const n = text[i + 1] ?? '';
+          if (n === 'n') v += '\n';
+          else if (n === 't') v += '\t';
+          else if (n === '"' || n === '\\') v += n;
+          else if (/[0-9A-Fa-f]{2}/.test(text.slice(i + 1, i + 3))) { v += String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16)); advance(1); }
+          else v += n;
+          advance(2);
+          continue;
+        }
+        v += ch;
+        advance(1);
+      }
+      push('str', v, start, sl, sc);
+      continue;
+    }
+    if (c === '%' || c === '@' || c === '#' || c === '^') {
+      advance(1);
+      if (c === '@' && text[i] === '"') {
+        let v = '';
+        advance(1);
+        while (i < text.length && text[i] !== '"' && text[i] !== '\n') { v += text[i]; advance(1); }
+        if (text[i] !== '"') throw syntaxError('unterminated symbol name', here());
+        advance(1);
+        push('sym', v, start, sl, sc);
+        continue;
+      }
+      let v = '';
+      while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
+      if (v === '') throw syntaxError(`expected a name after "${c}"`, here());
+      if (c === '%' && text[i] === '#' && isDigit(text[i + 1] ?? '')) {
+        v += '#';
+        advance(1);
+        while (i < text.length && isDigit(text[i])) { v += text[i]; advance(1); }
+      }
+      push(c === '%' ? 'ssa' : c === '@' ? 'sym' : c === '#' ? 'hash' : 'block', v, start, sl, sc);
+      continue;
+    }
+    if (c === '!' && isIdStart(text[i + 1] ?? '')) {
+      // a dialect type such as !stablehlo.token or !sdy.foo<...>
+      advance(1);
+      let v = '!';
+      while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
+      if (text[i] === '<') v += balancedAngle();
+      push('type', v, start, sl, sc);
+      continue;
+    }
+    if (isDigit(c) || ((c === '-' || c === '+') && isDigit(text[i + 1] ?? ''))) {
+      const m = /^[-+]?(0x[0-9A-Fa-f]+|\d+(\.\d*)?([eE][-+]?\d+)?)/.exec(text.slice(i, i + 64));
+      const v = m ? m[0] : c;
+      advance(v.length);
+      push('num', v, start, sl, sc);
+      continue;
+    }
+    if (isIdStart(c)) {
+      let v = '';
+      while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
+      if ((v === 'tensor' || v === 'tuple' || v === 'vector' || v === 'complex' || v === 'memref') && text[i] === '<') {
+        v += balancedAngle();
+        push('type', v, start, sl, sc);
+        continue;
+      }
+      push('ident', v, start, sl, sc);
+      continue;
+    }
+    if (c === '-' && text[i + 1] === '>') {
+      advance(2);
+      push('punct', '->', start, sl, sc);
+      continue;
+    }
+    if ('()[]{}<>,:=?*+!|'.includes(c)) {
+      advance(1);
+      push('punct', c, start, sl, sc);
+      continue;
+    }
+    throw syntaxError(`unexpected character "${c}"`, here());
+  }
+  out.push({ kind: 'eof', text: '', line, col, endLine: line, endCol: col });
+  return out;
+
+  /** Consumes `<...>` with nesting (and `->` inside) and returns it. */
+  function balancedAngle(): string {
+    const sl = line, sc = col;
+    let depth = 0, v = '';
+    do {
+      if (i >= text.length) throw syntaxError('unterminated "<" in a type', { kind: 'punct', text: '<', line: sl, col: sc, endLine: sl, endCol: sc + 1 });
+      const ch = text[i];
+      if (ch === '-' && text[i + 1] === '>') { v += '->'; advance(2); continue; }
+      if (ch === '<') depth++;
+      else if (ch === '>') depth--;
+      v += ch;
+      advance(1);
+    } while (depth > 0);
+    return v;
+  }
+}

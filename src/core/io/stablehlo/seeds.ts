@@ -1,0 +1,88 @@
+/**
+ * Imported argument shardings as the first stages of the schedule: one ResolvedTactic per mesh
+ * axis (`imported:<axis>`), so that `partition` needs no other way in, and later user tactics
+ * build on them as on any earlier tactic.
+ */
+import { UserError, type Diagnostic, type SourceRange } from '../../errors';
+import type { Config } from '../config';
+import type { Program, ValueId } from '../../ir/types';
+import type { Mesh } from '../../mesh/mesh';
+import type { ResolvedTactic } from '../../tactics/types';
+import { importStableHlo, type ImportResult } from './import';
+import type { ImportedSharding } from './sharding';
+
+/** Imported shardings have no place in the tactic text. */
+const NO_RANGE: SourceRange = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+
+/**
+ * Seeds → tactics on the axes of `mesh` (mesh order). An axis the mesh lacks, a dim the axis
+ * does not divide, a sub-axis or an unreduced axis is skipped with a warning.
+ */
+export function seedTactics(
+  seeds: readonly { value: ValueId; sharding: ImportedSharding }[], program: Program, mesh: Mesh,
+): { tactics: ResolvedTactic[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const warn = (message: string) => diagnostics.push({ code: 'stablehlo-sharding', severity: 'warning', where: 'model.stablehlo', message });
+  const perAxis = new Map<string, ResolvedTactic['seeds'][number][]>();
+  const label = (v: ValueId) => program.values[v].name ?? `%${v}`;
+  for (const { value, sharding } of seeds) {
+    const shape = program.values[value].type.shape;
+    const tiles = shape.map(() => 1);
+    sharding.dims.forEach((axes, d) => {
+      for (const a of axes) {
+        const size = mesh.axes.find((x) => x.name === a)?.size;
+        if (size === undefined) { warn(`${label(value)}: mesh axis "${a}" is not in the mesh; its sharding is ignored`); continue; }
+        if ((shape[d] / tiles[d]) % size !== 0) { warn(`${label(value)}: dim ${d} (${shape[d]}) is not divisible by axis "${a}" (${size}); ignored`); continue; }
+        tiles[d] *= size;
+        push(a, { value, dim: d, range: NO_RANGE });
+      }
+    });
+    for (const a of sharding.replicated) {
+      if (mesh.axes.some((x) => x.name === a)) push(a, { value, dim: 'replicated', range: NO_RANGE });
+    }
+    if (sharding.partial.length > 0) warn(`${label(value)}: unreduced axes {${sharding.partial.join(', ')}} cannot be seeded; the value is taken as reduced`);
+  }
+  const tactics: ResolvedTactic[] = [];
+  for (const a of mesh.axes) {
+    const s = perAxis.get(a.name);
+    if (s && s.length > 0) tactics.push({ name: `imported:${a.name}`, axis: a.name, seeds: s, range: NO_RANGE });
+  }
+  return { tactics, diagnostics };
+
+  function push(axis: string, seed: ResolvedTactic['seeds'][number]): void {
+    const list = perAxis.get(axis) ?? [];
+    list.push(seed);
+    perAxis.set(axis, list);
+  }
+}
+
+export interface ImportedModel {
+  program: Program;
+  /** Tactics to run before the user's (the imported shardings). */
+  tactics: ResolvedTactic[];
+  /** Warnings from import and seeding. */
+  diagnostics: Diagnostic[];
+  result: ImportResult;
+}
+
+let cache: { key: string; model: ImportedModel } | undefined;
+
+/**
+ * The program and seed tactics of a `{ model: { stablehlo } }` config; throws the import's first
+ * error as a UserError. The last result is cached, since the pipeline and its callers ask twice.
+ */
+export function importForConfig(config: Config): ImportedModel {
+  if (!('stablehlo' in config.model)) throw new UserError('model', 'the config has no StableHLO model', { where: 'model' });
+  const mesh: Mesh = { axes: config.mesh.axes.map((a) => ({ name: a.name, size: a.size })) };
+  const key = `${JSON.stringify(mesh)}\n${config.model.stablehlo}`;
+  if (cache?.key === key) return cache.model;
+  const result = importStableHlo(config.model.stablehlo, { mesh });
+  const error = result.diagnostics.find((d) => d.severity !== 'warning');
+  if (!result.ok || error) {
+    throw new UserError(error?.code ?? 'stablehlo-import', error?.message ?? 'StableHLO import failed', { where: 'model.stablehlo', range: error?.range });
+  }
+  const seeded = seedTactics(result.seeds, result.program, mesh);
+  const model = { program: result.program, tactics: seeded.tactics, diagnostics: [...result.diagnostics, ...seeded.diagnostics], result };
+  cache = { key, model };
+  return model;
+}

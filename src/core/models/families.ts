@@ -1,0 +1,206 @@
+/**
+ * Zoo entries of the paper's model families (PartIR §7 and the common successors): the T32 and T48
+ * training transformers, IT32-style decoding with multi-query attention, Llama, a mixture of experts,
+ * a diffusion UNet and a Graph Network Simulator. zoo.ts lists them after its own entries. The
+ * `t32` / `t48` defaults are paper-scale; the others default to shapes small enough to interpret.
+ */
+import { UserError } from '../errors';
+import { buildDecode, type DecodeConfig } from './decode';
+import { buildGns, type GnsConfig } from './gns';
+import { buildLlama, type LlamaConfig } from './llama';
+import { buildMoe, type MoeConfig } from './moe';
+import { buildTransformer, type TransformerConfig } from './transformer';
+import { buildUnet, type UnetConfig } from './unet';
+import type { ModelParams } from '../io/config';
+import type { Program } from '../ir/types';
+import type { ParamSpec, ResolvedParams, ZooEntry } from './zoo';
+
+const int = (name: string, def: number, min: number, description: string): ParamSpec =>
+  ({ name, kind: 'number', default: def, min, integer: true, description });
+const real = (name: string, def: number, min: number, description: string): ParamSpec =>
+  ({ name, kind: 'number', default: def, min, integer: false, description });
+const choice = (name: string, def: string, values: readonly string[], description: string): ParamSpec =>
+  ({ name, kind: 'string', default: def, values, description });
+
+const trainingParams: readonly ParamSpec[] = [
+  choice('mode', 'train', ['train', 'infer'], 'train: forward, backward and optimizer; infer: forward only'),
+  choice('optimizer', 'adam', ['adam', 'sgd'], 'Adam (with bias correction) or plain SGD'),
+  choice('precision', 'fp32', ['fp32', 'mixed'], 'mixed: bf16 params, activations and grads with f32 master weights and moments'),
+  real('learningRate', 1e-3, 0, 'learning rate'),
+];
+
+/** A zoo entry whose builder takes params already checked against its schema. */
+interface FamilySpec {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  buildResolved(params: ResolvedParams): Program;
+}
+
+const n = (p: ResolvedParams, k: string): number => p[k] as number;
+
+function divides(p: ResolvedParams, a: string, b: string): void {
+  if (n(p, b) % n(p, a) !== 0)
+    throw new UserError('model', `${a} (${n(p, a)}) must divide ${b} (${n(p, b)})`, { where: `model.params.${a}` });
+}
+
+function evenHead(p: ResolvedParams): void {
+  if ((n(p, 'dModel') / n(p, 'heads')) % 2 !== 0)
+    throw new UserError('model', `rotary embeddings need an even head width; dModel / heads = ${n(p, 'dModel') / n(p, 'heads')}`, { where: 'model.params.heads' });
+}
+
+/**
+ * T32 / T48: the transformer entry at the paper's depths. Widths are ours (the paper's exact sizes
+ * are not in our notes): T32 ≈ 6.7B parameters (GPT-3 6.7B shape), T48 ≈ 22B.
+ */
+function paperTransformer(name: string, layers: number, dModel: number, heads: number, description: string): FamilySpec {
+  return {
+    name,
+    description,
+    params: [
+      int('layers', layers, 1, 'decoder blocks'),
+      int('dModel', dModel, 1, 'model width'),
+      int('heads', heads, 1, 'attention heads (must divide dModel)'),
+      int('dFF', 4 * dModel, 1, 'MLP hidden width'),
+      int('seq', 2048, 1, 'sequence length'),
+      int('vocab', 32000, 2, 'vocabulary size'),
+      int('batch', 256, 1, 'sequences per step'),
+      { name: 'tiedEmbeddings', kind: 'boolean', default: true, description: 'logits use the token embedding transposed instead of params/unembed' },
+      choice('remat', 'full', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
+      choice('attention', 'flash', ['standard', 'flash'], 'standard: materialised scores; flash: one fused attention op'),
+      choice('mode', 'train', ['train', 'infer'], 'train: forward, backward and optimizer; infer: forward only'),
+      choice('optimizer', 'adam', ['adam', 'sgd'], 'Adam (with bias correction) or plain SGD'),
+      choice('precision', 'mixed', ['fp32', 'mixed'], 'mixed: bf16 params, activations and grads with f32 master weights and moments'),
+      real('learningRate', 1e-4, 0, 'learning rate'),
+    ],
+    buildResolved: (p) => {
+      divides(p, 'heads', 'dModel');
+      return buildTransformer(p as unknown as TransformerConfig);
+    },
+  };
+}
+
+const t32 = paperTransformer('t32', 32, 4096, 32, 'The paper\'s T32: a 32-layer GPT-style decoder training step (mixed precision, flash attention, full remat).');
+const t48 = paperTransformer('t48', 48, 6144, 48, 'The paper\'s T48: a 48-layer GPT-style decoder training step (mixed precision, flash attention, full remat).');
+
+const decode: FamilySpec = {
+  name: 'transformer-decode',
+  description: 'One sampling step of a decoder with multi-query attention (the paper\'s IT32): a KV cache per layer as input, updated at the position.',
+  params: [
+    int('layers', 2, 1, 'decoder blocks'),
+    int('dModel', 64, 1, 'model width'),
+    int('heads', 4, 1, 'query heads (must divide dModel); one key/value head serves them all'),
+    int('dFF', 256, 1, 'MLP hidden width'),
+    int('cacheLen', 16, 1, 'KV cache length (positions)'),
+    int('vocab', 128, 2, 'vocabulary size'),
+    int('batch', 8, 1, 'sequences decoded together'),
+    choice('precision', 'fp32', ['fp32', 'mixed'], 'mixed: bf16 params, activations and cache'),
+  ],
+  buildResolved: (p) => {
+    divides(p, 'heads', 'dModel');
+    return buildDecode(p as unknown as DecodeConfig);
+  },
+};
+
+const llama: FamilySpec = {
+  name: 'llama',
+  description: 'Llama-style decoder: RMSNorm, SwiGLU MLP, rotary position embeddings, grouped-query attention, untied unembedding.',
+  params: [
+    int('layers', 2, 1, 'decoder blocks'),
+    int('dModel', 64, 1, 'model width'),
+    int('heads', 4, 1, 'query heads (must divide dModel)'),
+    int('kvHeads', 2, 1, 'key/value heads (must divide heads; 1 is multi-query)'),
+    int('dFF', 192, 1, 'SwiGLU hidden width'),
+    int('seq', 16, 1, 'sequence length'),
+    int('vocab', 128, 2, 'vocabulary size'),
+    int('batch', 8, 1, 'sequences per step'),
+    choice('remat', 'none', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
+    ...trainingParams,
+  ],
+  buildResolved: (p) => {
+    divides(p, 'heads', 'dModel');
+    divides(p, 'kvHeads', 'heads');
+    evenHead(p);
+    return buildLlama(p as unknown as LlamaConfig);
+  },
+};
+
+const moe: FamilySpec = {
+  name: 'moe',
+  description: 'Mixture-of-experts decoder: every MLP is a top-k routed set of experts (GShard/Switch dispatch and combine, load-balancing loss).',
+  params: [
+    int('layers', 2, 1, 'decoder blocks'),
+    int('dModel', 64, 1, 'model width'),
+    int('heads', 4, 1, 'attention heads (must divide dModel)'),
+    int('dFF', 128, 1, 'expert hidden width'),
+    int('experts', 4, 1, 'experts per layer'),
+    int('topK', 2, 1, 'experts each token is sent to'),
+    real('capacityFactor', 1.25, 0, 'slots per expert and sequence: ceil(capacityFactor · topK · seq / experts)'),
+    real('auxLoss', 0.01, 0, 'weight of the load-balancing loss'),
+    int('seq', 16, 1, 'sequence length (one routing group)'),
+    int('vocab', 128, 2, 'vocabulary size'),
+    int('batch', 8, 1, 'sequences per step'),
+    ...trainingParams,
+  ],
+  buildResolved: (p) => {
+    divides(p, 'heads', 'dModel');
+    if (n(p, 'topK') > n(p, 'experts'))
+      throw new UserError('model', `topK (${n(p, 'topK')}) cannot exceed experts (${n(p, 'experts')})`, { where: 'model.params.topK' });
+    return buildMoe(p as unknown as MoeConfig);
+  },
+};
+
+const unet: FamilySpec = {
+  name: 'unet',
+  description: 'Diffusion UNet (noise prediction): residual conv blocks with GroupNorm and a timestep embedding, strided down-sampling, nearest up-sampling, skip connections, attention at the lowest resolution.',
+  params: [
+    int('batch', 4, 1, 'images per step'),
+    int('size', 8, 2, 'image height and width (divisible by 2^levels)'),
+    int('channels', 3, 1, 'image channels'),
+    int('base', 8, 1, 'channels at the top level (level l has base·2^l)'),
+    int('levels', 2, 1, 'resolution levels'),
+    int('groups', 2, 1, 'GroupNorm groups (must divide base)'),
+    int('timesteps', 100, 1, 'diffusion timesteps (rows of the timestep table)'),
+    ...trainingParams,
+  ],
+  buildResolved: (p) => {
+    divides(p, 'groups', 'base');
+    if (n(p, 'size') % 2 ** n(p, 'levels') !== 0)
+      throw new UserError('model', `size (${n(p, 'size')}) must be divisible by 2^levels (${2 ** n(p, 'levels')})`, { where: 'model.params.size' });
+    return buildUnet(p as unknown as UnetConfig);
+  },
+};
+
+const gns: FamilySpec = {
+  name: 'gns',
+  description: 'Graph Network Simulator: encoder MLPs, message passing over edges (gather, edge MLP, scatter-add, node MLP, residuals), decoder; a batch of graphs is one big graph.',
+  params: [
+    int('nodes', 16, 1, 'nodes (particles) over all graphs of the batch'),
+    int('edges', 48, 1, 'edges over all graphs of the batch'),
+    int('nodeIn', 6, 1, 'input node features'),
+    int('edgeIn', 3, 1, 'input edge features'),
+    int('latent', 16, 1, 'latent width of every MLP'),
+    int('steps', 2, 1, 'message-passing steps'),
+    int('out', 2, 1, 'output features per node'),
+    ...trainingParams,
+  ],
+  buildResolved: (p) => buildGns(p as unknown as GnsConfig),
+};
+
+const FAMILIES: readonly FamilySpec[] = [t32, t48, decode, llama, moe, unet, gns];
+
+/**
+ * The family entries, validating through zoo.ts's `resolveParams` (passed in rather than imported,
+ * so that zoo.ts and this module do not import each other at load time).
+ */
+export function familyZoo(resolve: (entry: ZooEntry, params?: ModelParams) => ResolvedParams): ZooEntry[] {
+  return FAMILIES.map((f) => {
+    const entry: ZooEntry = {
+      name: f.name,
+      description: f.description,
+      params: f.params,
+      build: (params?: ModelParams): Program => f.buildResolved(resolve(entry, params)),
+    };
+    return entry;
+  });
+}

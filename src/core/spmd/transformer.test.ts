@@ -1,0 +1,115 @@
+/**
+ * The collective structure the project promises for the classic strategies, on the transformer
+ * training step at small shapes (2 layers), each case also proved by the SPMD interpreter.
+ */
+import { describe, it, expect } from 'vitest';
+import { verifySpmd } from '../interp/verify';
+import { gradName, lowerZoo, mesh, paramPaths, pick } from './zooHarness';
+
+const LAYERS = 2;
+const m22 = mesh({ batch: 2, model: 2 });
+const BP = 'BP = BatchParallel(axis="batch")';
+const MP = 'MP = Megatron(axis="model")';
+const SP = 'SP = SequenceParallel(axis="model")';
+const Z = (stage: number) => `Z = ZeRO(axis="batch", stage=${stage})`;
+const schedule = (...defs: string[]) => `${defs.join('\n')}\nschedule = [${defs.map((d) => d.split(' ')[0]).join(', ')}]`;
+
+function lowered(text: string) {
+  const r = lowerZoo(text, m22);
+  const v = verifySpmd(r.spmd);
+  expect(v.ok, v.worst).toBe(true);
+  return r;
+}
+
+const layerScope = (i: number) => new RegExp(`^layer_${i}/`);
+
+describe('transformer step: collective structure', () => {
+  it('no tactic: no collective at all', () => {
+    const { collectives } = lowered('');
+    expect(collectives).toEqual([]);
+  });
+
+  it('Megatron: exactly 2 all-reduces over model per layer forward and 2 backward, nothing else', () => {
+    const { collectives } = lowered(schedule(MP));
+    for (let i = 0; i < LAYERS; i++) {
+      expect(pick(collectives, { phase: 'forward', kind: 'all-reduce', axes: 'model', scope: layerScope(i) })).toHaveLength(2);
+      expect(pick(collectives, { phase: 'backward', kind: 'all-reduce', axes: 'model', scope: layerScope(i) })).toHaveLength(2);
+    }
+    expect(collectives).toHaveLength(4 * LAYERS);
+    // each reduces a full [batch, seq, dModel] f32 activation
+    for (const c of collectives) expect(c.bytes).toBe(4 * 8 * 16 * 4);
+  });
+
+  it('Megatron + SequenceParallel: the all-reduces become all-gather / reduce-scatter pairs', () => {
+    const { collectives } = lowered(schedule(MP, SP));
+    for (let i = 0; i < LAYERS; i++) {
+      const fwd = { phase: 'forward', axes: 'model', scope: layerScope(i) };
+      expect(pick(collectives, { ...fwd, kind: 'all-gather' }).map((c) => c.value)).toEqual([`layer_${i}/ln1/out`, `layer_${i}/ln2/out`]);
+      expect(pick(collectives, { ...fwd, kind: 'reduce-scatter' })).toHaveLength(2);
+      expect(pick(collectives, { ...fwd, kind: 'all-reduce' })).toEqual([]);
+      // backward: the conjugate pairs (gather the incoming cotangent, reduce-scatter the outgoing
+      // one), plus the LayerNorm outputs gathered again for the weight gradients (as Megatron-SP
+      // does, instead of keeping them whole since the forward pass)
+      const bwd = { phase: 'backward', axes: 'model', scope: layerScope(i) };
+      expect(pick(collectives, { ...bwd, kind: 'reduce-scatter' })).toHaveLength(2);
+      const gathers = pick(collectives, { ...bwd, kind: 'all-gather' });
+      expect(gathers).toHaveLength(4);
+      expect(gathers.filter((c) => c.value === undefined)).toHaveLength(2);
+      expect(gathers.map((c) => c.value).filter((v) => v !== undefined).sort()).toEqual([`layer_${i}/ln1/out`, `layer_${i}/ln2/out`]);
+      // what is still all-reduced are the small LayerNorm/bias gradients, never an activation
+      for (const c of pick(collectives, { ...bwd, kind: 'all-reduce' })) expect(c.bytes).toBeLessThanOrEqual(16 * 4);
+    }
+    // outside the layers the forward pass only all-reduces the scalar loss
+    for (const c of pick(collectives, { phase: 'forward', kind: 'all-reduce' })) expect(c.bytes).toBe(4);
+  });
+
+  it('BatchParallel: the forward pass only reduces the loss; every parameter gradient is all-reduced over batch once', () => {
+    const { collectives, program } = lowered(schedule(BP));
+    const fwd = pick(collectives, { phase: 'forward' });
+    expect(fwd.map((c) => `${c.kind}(${c.axes.join(',')})`)).toEqual(['all-reduce(batch)']);
+    expect(fwd[0].bytes).toBe(4);
+    expect(fwd[0].scope).toMatch(/^loss/);
+    const params = paramPaths(program);
+    const reduced = pick(collectives, { phase: 'backward', kind: 'all-reduce', axes: 'batch' }).map((c) => c.value);
+    expect([...reduced].sort()).toEqual(params.map(gradName).sort());
+    expect(pick(collectives, { kind: 'all-gather' })).toEqual([]);
+    expect(collectives).toHaveLength(params.length + 1);
+    for (const c of pick(collectives, { phase: 'backward' })) expect(c.role).toBe('gradient');
+  });
+
+  it('BatchParallel + Megatron: both structures, side by side', () => {
+    const { collectives, program } = lowered(schedule(BP, MP));
+    expect(pick(collectives, { phase: 'forward', kind: 'all-reduce', axes: 'model' })).toHaveLength(2 * LAYERS);
+    expect(pick(collectives, { phase: 'backward', kind: 'all-reduce', axes: 'model' })).toHaveLength(2 * LAYERS);
+    expect(pick(collectives, { phase: 'backward', kind: 'all-reduce', axes: 'batch' })).toHaveLength(paramPaths(program).length);
+  });
+
+  it('BatchParallel + ZeRO-3: gradients reduce-scattered, parameters gathered before use', () => {
+    const { collectives, program } = lowered(schedule(BP, Z(3)));
+    const params = paramPaths(program);
+    const scattered = pick(collectives, { phase: 'backward', kind: 'reduce-scatter', axes: 'batch' }).map((c) => c.value);
+    expect([...scattered].sort()).toEqual(params.map(gradName).sort());
+    expect(pick(collectives, { kind: 'all-reduce', axes: 'batch' })).toHaveLength(1); // the loss
+    const gathered = new Set(pick(collectives, { phase: 'forward', kind: 'all-gather', axes: 'batch' }).map((c) => c.value));
+    for (const p of params) expect(gathered.has(p), p).toBe(true);
+    // the weights are gathered again for the backward pass rather than kept whole in between
+    expect(pick(collectives, { phase: 'backward', kind: 'all-gather', axes: 'batch' }).length).toBeGreaterThan(0);
+  });
+
+  it('BatchParallel + ZeRO-2: gradients reduce-scattered', () => {
+    const { collectives, program } = lowered(schedule(BP, Z(2)));
+    const scattered = pick(collectives, { phase: 'backward', kind: 'reduce-scatter', axes: 'batch' });
+    expect(scattered).toHaveLength(paramPaths(program).length);
+  });
+
+  // Known propagation issue (see the report): ZeRO-1/2 seed only opt_state (and grads), but
+  // propagation carries the tiling backwards through the element-wise Adam update into params/*
+  // and on into the forward pass, so these come out as ZeRO-3 (parameters gathered before use).
+  // When propagation keeps params replicated this test passes and `.fails` must be removed.
+  it.fails('BatchParallel + ZeRO-2: parameters stay whole, so no parameter all-gather before use', () => {
+    const { collectives, program } = lowered(schedule(BP, Z(2)));
+    const params = new Set(paramPaths(program));
+    const gathered = pick(collectives, { phase: 'forward', kind: 'all-gather' }).filter((c) => params.has(c.value ?? ''));
+    expect(gathered).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Presets for the paper's model families (the zoo's llama, transformer-decode, moe and gns entries),
+ * sugar over ManualPartition like the classic presets in presets.ts, which hands over to
+ * `familyPresetEntries` for the names listed here. Globs follow the zoo path conventions; a glob that
+ * matches nothing in the current program is not an error (ExpertParallel on a dense model is a no-op).
+ */
+import type { TacticSpec } from './catalog';
+import type { DimSpec } from './types';
+
+type Entry = readonly [glob: string, dim: DimSpec];
+
+export const FAMILY_PRESET_NAMES = ['MegatronGQA', 'MultiQuery', 'ExpertParallel', 'EdgeShard', 'NodeShard'] as const;
+export type FamilyPresetName = (typeof FAMILY_PRESET_NAMES)[number];
+
+export const isFamilyPreset = (name: string): name is FamilyPresetName => (FAMILY_PRESET_NAMES as readonly string[]).includes(name);
+
+/**
+ * Megatron for grouped- and multi-query attention. Only the query side is seeded (wq's heads, wo's
+ * heads); the key/value projections are left to propagation, which tiles their heads through the
+ * attention op's [kvHeads, group] head factor when the axis divides kvHeads and leaves them
+ * replicated otherwise, so one preset serves kvHeads = heads, a divisor of it, and 1.
+ * The MLP is split column- then row-parallel, for both the GELU (w_in/w_out) and SwiGLU
+ * (w_gate, w_up / w_down) forms.
+ */
+const MEGATRON_GQA: readonly Entry[] = [
+  ['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0],
+  ['params/layer_*/mlp/w_in', 1], ['params/layer_*/mlp/b_in', 0], ['params/layer_*/mlp/w_out', 0],
+  ['params/layer_*/mlp/w_gate', 1], ['params/layer_*/mlp/w_up', 1], ['params/layer_*/mlp/w_down', 0],
+];
+
+/** Sharding for multi-query decoding: the KV cache over its batch dim, or the query heads. */
+function multiQuery(dim: string | undefined): Entry[] {
+  if (dim === 'heads') return [['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0]];
+  return [['batch/kv_cache/**', 0]];
+}
+
+/**
+ * Expert parallelism after GShard: the expert weights and the expert-major activations
+ * ([E, G, C, d]) tiled on the expert dim, the group-major ones around them ([G, E, C, d]) on the
+ * group dim. Both sides are seeded by this one tactic, so its propagation stops at the two
+ * transposes between them (reported as conflicts there) and the lowering moves the tokens with an
+ * all-to-all each way. Schedule it before BatchParallel on the same axis: BatchParallel would
+ * otherwise reach the expert-major values first and keep the experts' weights gathered.
+ */
+const EXPERT_PARALLEL: readonly Entry[] = [
+  ['params/layer_*/moe/w_in', 0], ['params/layer_*/moe/w_out', 0],
+  ['layer_*/moe/expert_in', 0], ['layer_*/moe/expert_out', 0],
+  ['layer_*/moe/dispatched', 0], ['layer_*/moe/returned', 0],
+];
+
+/** The edge dim of the edge lists and edge features (graph networks). */
+const EDGE_SHARD: readonly Entry[] = [['batch/senders', 0], ['batch/receivers', 0], ['batch/edges', 0]];
+
+/** The node dim of the node features and per-node targets (graph networks). */
+const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/targets', 0]];
+
+/** The entries of a family preset, or undefined when `preset` is not one. */
+export function familyPresetEntries(preset: string, args: { readonly dim?: string }): readonly Entry[] | undefined {
+  switch (preset) {
+    case 'MegatronGQA': return MEGATRON_GQA;
+    case 'MultiQuery': return multiQuery(args.dim);
+    case 'ExpertParallel': return EXPERT_PARALLEL;
+    case 'EdgeShard': return EDGE_SHARD;
+    case 'NodeShard': return NODE_SHARD;
+    default: return undefined;
+  }
+}
+
+const AXIS = { name: 'axis', type: { kind: 'axis' }, required: true, typeLabel: 'str (mesh axis)', doc: 'The mesh axis to shard over, e.g. "batch".' } as const;
+
+/** Catalog entries (arguments, docs, examples) of the family presets, for the checker and the editor. */
+export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
+  {
+    name: 'MegatronGQA', kind: 'preset',
+    description: 'Megatron for grouped-/multi-query attention (llama, transformer-decode): query heads and the MLP hidden dim (GELU or SwiGLU); key/value heads follow when the axis divides kvHeads, else stay replicated.',
+    args: [AXIS],
+    example: 'MegatronGQA(axis="model")',
+  },
+  {
+    name: 'MultiQuery', kind: 'preset',
+    description: 'Multi-query decoding (transformer-decode): tile the KV cache on its batch dim, or the query heads (the single key/value head stays replicated).',
+    args: [
+      AXIS,
+      { name: 'dim', type: { kind: 'enum', oneOf: ['batch', 'heads'] }, required: false, default: 'batch', typeLabel: '"batch" | "heads"', doc: 'batch: batch/kv_cache/** on dim 0; heads: the query heads of wq, bq and wo.' },
+    ],
+    example: 'MultiQuery(axis="model", dim="batch")',
+  },
+  {
+    name: 'ExpertParallel', kind: 'preset',
+    description: 'Expert parallelism (moe): tile the expert weights and expert-major activations on the expert dim and the group-major ones on the group dim; tokens reach their experts by all-to-all. Schedule it before BatchParallel on the same axis.',
+    args: [AXIS],
+    example: 'ExpertParallel(axis="batch")',
+  },
+  {
+    name: 'EdgeShard', kind: 'preset',
+    description: 'Graph networks (gns): tile the edge dim of batch/senders, batch/receivers and batch/edges; messages are scatter-added into partial node sums.',
+    args: [AXIS],
+    example: 'EdgeShard(axis="model")',
+  },
+  {
+    name: 'NodeShard', kind: 'preset',
+    description: 'Graph networks (gns): tile the node dim of batch/nodes and batch/targets.',
+    args: [AXIS],
+    example: 'NodeShard(axis="batch")',
+  },
+];

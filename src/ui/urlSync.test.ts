@@ -1,0 +1,40 @@
+import { describe, it, expect } from 'vitest';
+import { encodeConfig } from '../core/io/url';
+import { configFromFragment, resolveStartup } from './urlSync';
+import { DEFAULT_CONFIG } from './defaultConfig';
+
+const other = { ...DEFAULT_CONFIG, tactics: 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n' };
+
+describe('resolveStartup', () => {
+  it('opens a good link as is', () => {
+    const r = resolveStartup('#' + encodeConfig(other), JSON.stringify(DEFAULT_CONFIG));
+    expect(r).toEqual({ doc: other, source: 'link', banner: null });
+  });
+
+  it('falls back to the saved document with a banner when the link is corrupt', () => {
+    const r = resolveStartup('#c1.@@@', JSON.stringify(other));
+    expect(r.source).toBe('saved');
+    expect(r.doc).toEqual(other);
+    expect(r.banner).toMatch(/Could not open the shared link.*"@".*last document/);
+  });
+
+  it('falls back to the default when there is neither a good link nor saved work', () => {
+    const r = resolveStartup('#zz', null);
+    expect(r.source).toBe('default');
+    expect(r.doc).toBe(DEFAULT_CONFIG);
+    expect(r.banner).toMatch(/format "zz…"|format "zz"/);
+    expect(resolveStartup('', null)).toEqual({ doc: DEFAULT_CONFIG, source: 'default', banner: null });
+  });
+
+  it('refuses a link whose config is invalid, naming the field', () => {
+    const bad = encodeConfig({ ...DEFAULT_CONFIG, mesh: { axes: [{ name: 'batch', size: 0 }] } });
+    const r = configFromFragment(bad);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/mesh\.axes\[0\]\.size/);
+  });
+
+  it('ignores saved work that no longer validates', () => {
+    expect(resolveStartup('', '{"version": 99}').source).toBe('default');
+    expect(resolveStartup('', 'not json').source).toBe('default');
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, it, expect } from 'vitest';
+import type { Config } from '../core/io/config';
+import { Session } from './session';
+import { coreDeps } from './wiring';
+import { layoutFor } from './graphLayout';
+
+// A small transformer so that the whole pipeline runs in well under a second.
+const config: Config = {
+  version: 1,
+  model: { zoo: 'transformer', params: { layers: 2, dModel: 32, heads: 4, dFF: 64, seq: 8, vocab: 64, batch: 8 } },
+  mesh: { axes: [{ name: 'batch', size: 2 }, { name: 'model', size: 2 }] },
+  hardware: { preset: 'tpu-v5p', links: { batch: 'ici', model: 'ici' } },
+  tactics: 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nschedule = [BP, MP]\n',
+  options: { overlap: true },
+};
+
+describe('Session', () => {
+  it('runs a config and echoes its sequence number, with paths and stage names', () => {
+    const s = new Session(coreDeps);
+    const progress: [string, number][] = [];
+    const r = s.run(7, config, (stage, f) => progress.push([stage, f]));
+    expect(r.seq).toBe(7);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.hasErrors).toBe(false);
+    expect(r.stageNames).toEqual(['BP', 'MP']);
+    expect(r.paths).toContain('params/layer_1/mlp/w_in');
+    expect(r.paths).toContain('batch/tokens');
+    expect(r.report.model.parameters).toBeGreaterThan(0);
+    // Progress is reported in order and ends at 1.
+    expect(progress.length).toBeGreaterThan(1);
+    for (let i = 1; i < progress.length; i++) expect(progress[i][1]).toBeGreaterThanOrEqual(progress[i - 1][1]);
+    expect(progress[progress.length - 1][1]).toBe(1);
+  });
+
+  it('returns an invalid config as a value naming the field, never throwing', () => {
+    const s = new Session(coreDeps);
+    const r = s.run(1, { ...config, mesh: { axes: [{ name: 'batch', size: -1 }] } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.internal).toBe(false);
+      expect(r.error.where).toMatch(/mesh\.axes\[0\]\.size/);
+    }
+    const r2 = s.run(2, 'not a config');
+    expect(r2.ok).toBe(false);
+  });
+
+  it('reports tactic syntax errors as markers with a line and column', () => {
+    const s = new Session(coreDeps);
+    const r = s.run(3, { ...config, tactics: 'BP = BatchParallel(axis="batch"\nschedule = [BP]\n' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.hasErrors).toBe(true);
+    expect(r.markers.length).toBeGreaterThan(0);
+    expect(r.markers[0].range!.line).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers hover on a glob with the values it matches and their shardings', () => {
+    const s = new Session(coreDeps);
+    expect(s.hoverAt('x = "a"', 1, 6)).toBeNull(); // nothing cached yet
+    s.run(1, config);
+    const text = 'T = ManualPartition(inputs={"params/*/mlp/w_in": 1}, axis="model")';
+    const h = s.hoverAt(text, 1, text.indexOf('mlp') + 1);
+    expect(h).not.toBeNull();
+    expect(h!.glob).toBe('params/*/mlp/w_in');
+    expect(h!.total).toBe(2);
+    expect(h!.matches.map((m) => m.path)).toEqual(['params/layer_0/mlp/w_in', 'params/layer_1/mlp/w_in']);
+    // Megatron shards w_in column-wise (dim 1) on "model"; BatchParallel leaves params replicated on "batch".
+    expect(h!.matches[0].axes).toEqual({ batch: 'replicated', model: 'dim 1' });
+    expect(h!.matches[0].type).toMatch(/\[32, 64@model\]/);
+    expect(s.hoverAt(text, 1, 3)).toBeNull(); // not on a string
+  });
+
+  it('completes value paths and mesh axes from the cached program', () => {
+    const s = new Session(coreDeps);
+    s.run(1, config);
+    const text = 'T = ManualPartition(inputs={"params/layer_0/ml';
+    const items = s.complete(text, 1, text.length + 1, ['batch', 'model']);
+    expect(items.some((i) => i.kind === 'path' && i.label.startsWith('params/layer_0/mlp'))).toBe(true);
+    const ax = 'T = BatchParallel(axis="';
+    expect(s.complete(ax, 1, ax.length + 1, ['batch', 'model']).filter((i) => i.kind === 'axis').map((i) => i.label)).toEqual(['batch', 'model']);
+  });
+
+  it('finds the op a report entry names, with the groups to expand, and lays out the graph', () => {
+    const s = new Session(coreDeps);
+    const r = s.run(1, config);
+    if (!r.ok) throw new Error(r.error.message);
+    const c = r.report.collectives[0];
+    expect(c).toBeDefined();
+    const hit = s.findOp(c.op);
+    expect(hit).not.toBeNull();
+    expect(s.opName(hit!.opId)).toBe(c.op);
+    expect(hit!.nodeId).toBe(`op:${hit!.opId}`);
+    const details = s.nodeDetails(hit!.nodeId);
+    expect(details?.results?.length).toBeGreaterThan(0);
+    const layout = layoutFor(s, hit!.reveal, null);
+    expect(layout?.nodes.some((n) => n.id === hit!.nodeId)).toBe(true);
+  });
+});
