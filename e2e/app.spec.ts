@@ -49,7 +49,9 @@ test('the default example loads and shows the model summary computed in the work
   const w = watch(page);
   await page.goto('/');
   await waitUpToDate(page);
-  expect(page.workers().some((wk) => wk.url().includes('worker'))).toBe(true);
+  // Both the pipeline worker and Monaco's editor worker run.
+  expect(page.workers().some((wk) => /\/worker-[^/]*\.js$/.test(wk.url()))).toBe(true);
+  await expect.poll(() => page.workers().some((wk) => wk.url().includes('editor.worker'))).toBe(true);
 
   const params = await num(page, 'model-parameters');
   const ops = await num(page, 'model-ops');
@@ -218,5 +220,31 @@ test('the editor hovers a glob with its matches and completes mesh axes', async 
   await expect(suggest).toContainText('batch');
   await expect(suggest).toContainText('model');
   await page.keyboard.press('Escape');
+  w.check();
+});
+
+test('graph: expand a group, drop a palette tactic on a value, select an op from the collectives table', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  await page.getByTestId('group-toggle-params').click();
+  await page.getByTestId('group-toggle-params/embed').click();
+  const input = page.locator('[data-testid^="graph-node-in:"]').first();
+  await expect(input).toBeVisible();
+  await page.getByTestId('palette-ManualPartition').dragTo(input);
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).toMatch(
+    /T1 = ManualPartition\(inputs=\{"params\/[^"]+": LARGEST\}, axis="model"\)\nschedule = \[BP, MP, T1\]/,
+  );
+  // Undo takes the drop back out of the text.
+  await page.locator('.header h1').click();
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).not.toContain('T1');
+  await waitUpToDate(page);
+
+  await page.getByTestId('tab-collectives').click();
+  await page.getByTestId('collective-row-0').click();
+  await expect(page.getByTestId('details')).toBeVisible();
+  await expect(page.getByTestId('node-details')).toHaveAttribute('data-node', /^op:\d+$/);
+  await shot(page, 'graph-select.png');
   w.check();
 });

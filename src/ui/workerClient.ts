@@ -44,8 +44,8 @@ export class PipelineClient {
   }
 
   private restart(): void {
+    // Terminating frees the worker's side of every proxy; nothing to release by message.
     this.worker.terminate();
-    this.api[Comlink.releaseProxy]();
     this.inFlight = null;
     this.start();
   }

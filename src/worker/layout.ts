@@ -11,6 +11,7 @@
  */
 import type { Program, TensorType, ValueId } from '../core/ir/types';
 import { DTYPE_BYTES } from '../core/ir/types';
+import { formatShardedType as coreFormatShardedType } from '../core/partition/sharding';
 import type { PartitionResult, Sharding } from '../core/partition/types';
 import type { CollectiveName } from '../core/report';
 import type { SpmdProgram } from '../core/spmd/types';
@@ -444,17 +445,9 @@ export function axisState(s: Sharding | undefined, axis: string): AxisMark {
   return { axis, state: 'replicated' };
 }
 
-/**
- * `bf16[8@batch, 2048, 4096@model]`, with `{partial: model}` for unreduced values. A local formatter
- * (core's `formatShardedType` was not there yet when this was written); dims show global sizes.
- */
+/** `bf16[8@batch, 2048, 4096@model]` (core's notation); a value without a sharding prints replicated. */
 export function formatShardedType(type: TensorType, s: Sharding | undefined): string {
-  const dims = type.shape.map((d, i) => {
-    const axes = s?.dims[i] ?? [];
-    return axes.length ? `${d}@${axes.join('+')}` : String(d);
-  });
-  const partial = s && s.partial.length ? ` {partial: ${s.partial.join(', ')}}` : '';
-  return `${type.dtype}[${dims.join(', ')}]${partial}`;
+  return coreFormatShardedType(type, s ?? { dims: type.shape.map(() => []), partial: [] });
 }
 
 const tensorBytes = (t: TensorType): number => t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];

@@ -21,7 +21,12 @@ const api = {
           void onProgress(stage, fraction);
         }
       : undefined;
-    return session.run(seq, config, report);
+    try {
+      return session.run(seq, config, report);
+    } finally {
+      // Each run gets its own progress proxy (a MessagePort): close it once the run is over.
+      if (onProgress) (onProgress as unknown as Comlink.Remote<() => void>)[Comlink.releaseProxy]();
+    }
   },
   hoverAt: (text: string, line: number, column: number) => session.hoverAt(text, line, column),
   complete: (text: string, line: number, column: number, axes: string[]) => session.complete(text, line, column, axes),

@@ -167,6 +167,13 @@ const cases: Case[] = [
     conv2d({ strides: [2, 1], padding: [[1, 0], [0, 1]], rhsDilation: [1, 2] })),
   convCase('2d with input dilation and uneven stride', [1, 2, 5, 4], [3, 2, 2, 3],
     conv2d({ strides: [3, 2], padding: [[0, 2], [1, 1]], lhsDilation: [2, 1] })),
+  convCase('2d grouped (feature_group_count 2), stride and padding', [2, 4, 5, 4], [6, 2, 2, 3],
+    conv2d({ strides: [2, 1], padding: [[1, 0], [1, 1]], featureGroupCount: 2 })),
+  convCase('1d depthwise NWC / WIO (groups = channels)', [1, 6, 3], [3, 1, 3], {
+    inputBatch: 0, inputFeature: 2, inputSpatial: [1], kernelInputFeature: 1, kernelOutputFeature: 2, kernelSpatial: [0],
+    outputBatch: 0, outputFeature: 2, outputSpatial: [1], strides: [1], padding: [[1, 1]], lhsDilation: [1], rhsDilation: [2],
+    featureGroupCount: 3, batchGroupCount: 1,
+  }),
   convCase('1d NWC / WIO', [2, 7, 3], [3, 3, 4], {
     inputBatch: 0, inputFeature: 2, inputSpatial: [1], kernelInputFeature: 1, kernelOutputFeature: 2, kernelSpatial: [0],
     outputBatch: 0, outputFeature: 2, outputSpatial: [1], strides: [2], padding: [[1, 1]], lhsDilation: [1], rhsDilation: [1],

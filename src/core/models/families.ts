@@ -135,8 +135,9 @@ const moe: FamilySpec = {
     int('dFF', 128, 1, 'expert hidden width'),
     int('experts', 4, 1, 'experts per layer'),
     int('topK', 2, 1, 'experts each token is sent to'),
-    real('capacityFactor', 1.25, 0, 'slots per expert and sequence: ceil(capacityFactor · topK · seq / experts)'),
+    real('capacityFactor', 1.25, 0, 'slots per expert and group: ceil(capacityFactor · topK · groupSize / experts)'),
     real('auxLoss', 0.01, 0, 'weight of the load-balancing loss'),
+    int('groupSize', 0, 0, 'tokens per routing group (divides seq); 0: one group per sequence'),
     int('seq', 16, 1, 'sequence length (one routing group)'),
     int('vocab', 128, 2, 'vocabulary size'),
     int('batch', 8, 1, 'sequences per step'),
@@ -144,6 +145,7 @@ const moe: FamilySpec = {
   ],
   buildResolved: (p) => {
     divides(p, 'heads', 'dModel');
+    if (n(p, 'groupSize') > 0) divides(p, 'groupSize', 'seq');
     if (n(p, 'topK') > n(p, 'experts'))
       throw new UserError('model', `topK (${n(p, 'topK')}) cannot exceed experts (${n(p, 'experts')})`, { where: 'model.params.topK' });
     return buildMoe(p as unknown as MoeConfig);

@@ -15,19 +15,19 @@ export interface GalleryEntry {
 
 /** Model params of each gallery model at its paper-like size. */
 export const GALLERY_MODELS: Readonly<Record<string, { zoo: string; label: string; params: ModelParams }>> = {
-  t32: { zoo: 't32', label: 'T32', params: {} },
-  t48: { zoo: 't48', label: 'T48', params: {} },
+  t32: { zoo: 't32', label: 'T32', params: { batch: 64 } },
+  t48: { zoo: 't48', label: 'T48', params: { batch: 64 } },
   it32: {
     zoo: 'transformer-decode', label: 'IT32',
     params: { layers: 32, dModel: 4096, heads: 32, dFF: 16384, cacheLen: 2048, vocab: 32000, batch: 64, precision: 'mixed' },
   },
   llama: {
     zoo: 'llama', label: 'Llama-7B (GQA)',
-    params: { layers: 32, dModel: 4096, heads: 32, kvHeads: 8, dFF: 11008, seq: 2048, vocab: 32000, batch: 256, precision: 'mixed', remat: 'full' },
+    params: { layers: 32, dModel: 4096, heads: 32, kvHeads: 8, dFF: 11008, seq: 2048, vocab: 32000, batch: 64, precision: 'mixed', remat: 'full' },
   },
   moe: {
     zoo: 'moe', label: 'MoE (16 × 8 experts)',
-    params: { layers: 16, dModel: 2048, heads: 16, dFF: 8192, experts: 8, topK: 2, capacityFactor: 1.25, seq: 2048, vocab: 32000, batch: 256, precision: 'mixed' },
+    params: { layers: 16, dModel: 2048, heads: 16, dFF: 8192, experts: 8, topK: 2, capacityFactor: 1.25, groupSize: 512, seq: 2048, vocab: 32000, batch: 64, precision: 'mixed' },
   },
   unet: {
     zoo: 'unet', label: 'UNet',

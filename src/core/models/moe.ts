@@ -1,6 +1,6 @@
 /**
  * `moe`: a GPT-style decoder whose MLPs are mixtures of experts with top-k routing, after GShard and
- * Switch Transformer. Tokens are routed in groups (one group per sequence, capacity per group), and
+ * Switch Transformer. Tokens are routed in groups (`groupSize` tokens of a sequence; capacity per group), and
  * dispatch and combine are one-hot matmuls, which every sharding rule already covers:
  *   dispatch [G, S, E, C] · x [G, S, d] → `layer_{i}/moe/dispatched` [G, E, C, d]
  *   → transpose → `layer_{i}/moe/expert_in` [E, G, C, d]
@@ -29,6 +29,8 @@ export interface MoeConfig {
   readonly capacityFactor: number;
   /** Weight of the load-balancing loss. */
   readonly auxLoss: number;
+  /** Tokens per routing group (divides seq); 0: one group per sequence. */
+  readonly groupSize: number;
   readonly seq: number;
   readonly vocab: number;
   readonly batch: number;
@@ -38,8 +40,11 @@ export interface MoeConfig {
   readonly mode: 'train' | 'infer';
 }
 
-export const moeCapacity = (c: Pick<MoeConfig, 'capacityFactor' | 'topK' | 'seq' | 'experts'>): number =>
-  Math.max(1, Math.ceil((c.capacityFactor * c.topK * c.seq) / c.experts));
+/** Tokens per routing group. */
+export const moeGroupSize = (c: Pick<MoeConfig, 'groupSize' | 'seq'>): number => (c.groupSize > 0 ? c.groupSize : c.seq);
+
+export const moeCapacity = (c: Pick<MoeConfig, 'capacityFactor' | 'topK' | 'seq' | 'experts' | 'groupSize'>): number =>
+  Math.max(1, Math.ceil((c.capacityFactor * c.topK * moeGroupSize(c)) / c.experts));
 
 interface LayerParams {
   ln1: { scale: ValueId; bias: ValueId };
@@ -124,8 +129,10 @@ function fusedAttention(b: ProgramBuilder, s: string, x: ValueId, p: LayerParams
  * Top-k routing with capacity, dispatch, experts, combine. Routing runs in f32; the selection masks
  * carry no gradient (the router learns through the gate values and the load-balancing loss).
  */
-function mixtureOfExperts(b: ProgramBuilder, c: MoeConfig, s: string, x: ValueId, p: LayerParams): { out: ValueId; aux: ValueId } {
-  const [G, S, d] = b.shape(x);
+function mixtureOfExperts(b: ProgramBuilder, c: MoeConfig, s: string, tokens: ValueId, p: LayerParams): { out: ValueId; aux: ValueId } {
+  const [B, L, d] = b.shape(tokens);
+  const S = moeGroupSize(c), G = (B * L) / S;
+  const x = S === L ? tokens : b.reshape(tokens, [G, S, d]);
   const E = c.experts, C = moeCapacity(c);
   const dt = b.type(x).dtype;
   const probs = b.setName(softmax(b, b.convert(dense(b, x, p.router), 'f32')), `${s}/moe/router_probs`);
@@ -151,23 +158,24 @@ function mixtureOfExperts(b: ProgramBuilder, c: MoeConfig, s: string, x: ValueId
   const upTo = b.dot(mask, tri, { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [1] }); // [G, E, S]
   const slot = b.sub(b.transpose(upTo, [0, 2, 1]), ones);
   const inSlot = b.compare(b.broadcast(slot, [G, S, E, C], [0, 1, 2]), b.iota([G, S, E, C], 3, 'f32'), 'EQ');
+  // The one-hot tensors [G, S, E, C] are the largest of the layer: keep them in the compute dtype.
   const dispatch = b.setName(
-    b.mul(b.select(inSlot, b.constant(1, [G, S, E, C]), b.constant(0, [G, S, E, C])), b.broadcast(mask, [G, S, E, C], [0, 1, 2])),
+    b.mul(b.select(inSlot, b.constant(1, [G, S, E, C], dt), b.constant(0, [G, S, E, C], dt)), b.broadcast(b.convert(mask, dt), [G, S, E, C], [0, 1, 2])),
     `${s}/moe/dispatch`);
-  const gates = b.mul(probs, mask);
-  const combine = b.setName(b.convert(b.mul(dispatch, b.broadcast(gates, [G, S, E, C], [0, 1, 2])), dt), `${s}/moe/combine`);
+  const gates = b.convert(b.mul(probs, mask), dt);
+  const combine = b.setName(b.mul(dispatch, b.broadcast(gates, [G, S, E, C], [0, 1, 2])), `${s}/moe/combine`);
 
   // [G, S, E, C] · [G, S, d] → [G, E, C, d] → expert-major [E, G, C, d]
   const grouped = b.setName(
-    b.dot(b.convert(dispatch, dt), x, { lhsBatch: [0], rhsBatch: [0], lhsContract: [1], rhsContract: [1] }), `${s}/moe/dispatched`);
+    b.dot(dispatch, x, { lhsBatch: [0], rhsBatch: [0], lhsContract: [1], rhsContract: [1] }), `${s}/moe/dispatched`);
   const expertIn = b.setName(b.transpose(grouped, [1, 0, 2, 3]), `${s}/moe/expert_in`);
   const batchDot = { lhsBatch: [0], rhsBatch: [0], lhsContract: [3], rhsContract: [1] };
   const hidden = b.setName(gelu(b, b.dot(expertIn, p.wIn, batchDot)), `${s}/moe/hidden`);
   const expertOut = b.setName(b.dot(hidden, p.wOut, batchDot), `${s}/moe/expert_out`);
   // Back to group-major [G, E, C, d], then [G, S, E, C] · [G, E, C, d] → [G, S, d]
   const returned = b.setName(b.transpose(expertOut, [1, 0, 2, 3]), `${s}/moe/returned`);
-  const out = b.setName(
-    b.dot(combine, returned, { lhsBatch: [0], rhsBatch: [0], lhsContract: [2, 3], rhsContract: [1, 2] }), `${s}/moe/out`);
+  const combined = b.dot(combine, returned, { lhsBatch: [0], rhsBatch: [0], lhsContract: [2, 3], rhsContract: [1, 2] });
+  const out = b.setName(S === L ? combined : b.reshape(combined, [B, L, d]), `${s}/moe/out`);
 
   // Switch's balance term: E · Σₑ (fraction of tokens whose first choice is e) · (mean router prob of e).
   const frac = mean(b, top1 ?? zeros, [0, 1]);

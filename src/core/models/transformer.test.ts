@@ -43,6 +43,12 @@ describe('transformer step gradients agree with finite differences', () => {
     });
   });
 
+  it('mixed precision (bf16 computed in f32 by the reference interpreter): same gradients through the converts', () => {
+    const p = buildZooModel('transformer', { ...tiny, precision: 'mixed', remat: 'full' });
+    const res = checkStepGradients(p, stepInputs(p, 41, tiny.vocab), 13);
+    expect(res.maxError, res.worst).toBeLessThan(2e-2);
+  });
+
   it('remat full computes the same step as remat none, with recomputed ops and fewer activation bytes', () => {
     const plain = buildZooModel('transformer', { ...tiny, remat: 'none', optimizer: 'sgd', learningRate: 0.1 });
     const remat = buildZooModel('transformer', { ...tiny, remat: 'full', optimizer: 'sgd', learningRate: 0.1 });

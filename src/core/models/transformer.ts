@@ -37,7 +37,7 @@ interface LayerParams {
   wIn: ValueId; bIn: ValueId; wOut: ValueId; bOut: ValueId;
 }
 
-/** Parameter count of the configuration: 12·L·d² + 13·L·d + (V + s)·d + 2d, plus d·V untied (at dFF = 4d). */
+/** Parameter count: L·(4d² + 2·d·dFF + 9d + dFF) + (V + s)·d + 2d, plus d·V untied (12·L·d² + 13·L·d + … at dFF = 4d). */
 export function transformerParamCount(c: Pick<TransformerConfig, 'layers' | 'dModel' | 'dFF' | 'seq' | 'vocab' | 'tiedEmbeddings'>): number {
   const d = c.dModel;
   const perLayer = 4 * d * d + 2 * d * c.dFF + 9 * d + c.dFF;

@@ -239,8 +239,8 @@ const structural: Partial<Record<OpKind, VjpRule>> = {
   },
   convolution: (c) => {
     const d = attrsOf(c, 'convolution');
-    if (d.featureGroupCount !== 1 || d.batchGroupCount !== 1)
-      throw new UserError('autodiff', `cannot differentiate a grouped convolution (in "${c.op.scope || 'top'}"): only feature_group_count = batch_group_count = 1 is supported`);
+    if (d.batchGroupCount !== 1)
+      throw new UserError('autodiff', `cannot differentiate a convolution with batch_group_count ${d.batchGroupCount} (in "${c.op.scope || 'top'}"): only feature groups are supported`);
     return [
       c.needs[0] ? convInputGrad(c, d) : undefined,
       c.needs[1] ? convKernelGrad(c, d) : undefined,
@@ -261,8 +261,21 @@ const dilated = (n: number, k: number): number => (n === 0 ? 0 : 1 + k * (n - 1)
 function convInputGrad(c: VjpContext, d: ConvDims): ValueId {
   const { b } = c;
   const lhs = b.shape(c.op.operands[0]), rhs = b.shape(c.op.operands[1]), out = b.shape(g0(c));
+  const G = d.featureGroupCount;
   let kernel = c.x(1);
-  for (const sd of d.kernelSpatial) kernel = reverseDim(b, kernel, sd);
+  let kernelDims = { kernelInputFeature: d.kernelOutputFeature, kernelOutputFeature: d.kernelInputFeature, kernelSpatial: d.kernelSpatial };
+  if (G > 1) {
+    // Move the group out of the kernel's output features into its input features (JAX's
+    // _reshape_axis_out_of / _reshape_axis_into): [O, I/G, S..] → [G, O/G, I/G, S..] → [O/G, G·I/G, S..].
+    const o = rhs[d.kernelOutputFeature], ig = rhs[d.kernelInputFeature];
+    const sp = d.kernelSpatial.map((i) => rhs[i]);
+    const canonical = transposeIfNeeded(b, kernel, [d.kernelOutputFeature, d.kernelInputFeature, ...d.kernelSpatial]);
+    const split = b.reshape(canonical, [G, o / G, ig, ...sp]);
+    const moved = b.transpose(split, [1, 0, ...iotaN(sp.length + 3).slice(2)]);
+    kernel = b.reshape(moved, [o / G, G * ig, ...sp]);
+    kernelDims = { kernelInputFeature: 0, kernelOutputFeature: 1, kernelSpatial: sp.map((_, i) => i + 2) };
+  }
+  for (const sd of kernelDims.kernelSpatial) kernel = reverseDim(b, kernel, sd);
   const padding = d.inputSpatial.map((_, i): [number, number] => {
     const k = dilated(rhs[d.kernelSpatial[i]], d.rhsDilation[i]);
     const before = k - d.padding[i][0] - 1;
@@ -271,16 +284,17 @@ function convInputGrad(c: VjpContext, d: ConvDims): ValueId {
   });
   return b.emit1('convolution', [g0(c), kernel], {
     inputBatch: d.outputBatch, inputFeature: d.outputFeature, inputSpatial: d.outputSpatial,
-    kernelInputFeature: d.kernelOutputFeature, kernelOutputFeature: d.kernelInputFeature, kernelSpatial: d.kernelSpatial,
+    ...kernelDims,
     outputBatch: d.inputBatch, outputFeature: d.inputFeature, outputSpatial: d.inputSpatial,
     strides: d.lhsDilation, padding, lhsDilation: d.strides, rhsDilation: d.rhsDilation,
-    featureGroupCount: 1, batchGroupCount: 1,
+    featureGroupCount: G, batchGroupCount: 1,
   });
 }
 
 /**
  * Kernel gradient: a convolution of the input (batch and feature swapped) with the output cotangent as
- * the kernel, dilated by the strides (after JAX's _conv_general_dilated_transpose_rhs).
+ * the kernel, dilated by the strides (after JAX's _conv_general_dilated_transpose_rhs). Feature groups
+ * become batch groups: output feature o of group j pairs with input features of group j only.
  */
 function convKernelGrad(c: VjpContext, d: ConvDims): ValueId {
   const { b } = c;
@@ -296,7 +310,7 @@ function convKernelGrad(c: VjpContext, d: ConvDims): ValueId {
     kernelInputFeature: d.outputBatch, kernelOutputFeature: d.outputFeature, kernelSpatial: d.outputSpatial,
     outputBatch: d.kernelInputFeature, outputFeature: d.kernelOutputFeature, outputSpatial: d.kernelSpatial,
     strides: d.rhsDilation, padding, lhsDilation: d.lhsDilation, rhsDilation: d.strides,
-    featureGroupCount: 1, batchGroupCount: 1,
+    featureGroupCount: 1, batchGroupCount: d.featureGroupCount,
   });
 }
 

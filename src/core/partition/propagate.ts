@@ -9,7 +9,7 @@
  */
 import type { OpId, Program, ValueId } from '../ir/types';
 import type { Mesh } from '../mesh/mesh';
-import { rulesOf } from './rules';
+import { programFacts } from './facts';
 import type { AxisState, Conflict, OpRule } from './types';
 
 /** Per-axis state codes of a value; a value ≥ 0 means tiled along that dim. */
@@ -23,66 +23,6 @@ export function stateOfCode(code: number): AxisState {
   return code === PARTIAL ? { kind: 'partial' } : { kind: 'replicated' };
 }
 
-/** What propagation needs to know about a program, independent of mesh and tactics. */
-interface ProgramFacts {
-  readonly rules: (OpRule | null)[];
-  readonly useCount: Int32Array;
-  readonly userStart: Int32Array;
-  readonly userList: Int32Array;
-  readonly free: Uint8Array;
-  /** The tensors of op o (operands, then results) are tensorValue[tensorStart[o] .. tensorStart[o+1]). */
-  readonly tensorStart: Int32Array;
-  readonly tensorValue: Int32Array;
-  readonly operandCount: Int32Array;
-}
-
-// Programs are immutable once built, and the explorer re-partitions one program on every edit of
-// the tactics, so its rules and use lists are computed once.
-const FACTS = new WeakMap<Program, ProgramFacts>();
-
-function programFacts(program: Program): ProgramFacts {
-  const cached = FACTS.get(program);
-  if (cached && cached.useCount.length === program.values.length && cached.rules.length === program.ops.length) return cached;
-  const nv = program.values.length;
-  const useCount = new Int32Array(nv);
-  for (const op of program.ops) for (const v of op.operands) useCount[v]++;
-  const userStart = new Int32Array(nv + 1);
-  for (let v = 0; v < nv; v++) userStart[v + 1] = userStart[v] + useCount[v];
-  const userList = new Int32Array(userStart[nv]);
-  const fill = userStart.slice(0, nv);
-  for (const op of program.ops) for (const v of op.operands) userList[fill[v]++] = op.id;
-  for (const o of program.outputs) useCount[o.value]++;
-  const rules = rulesOf(program);
-  const free = new Uint8Array(nv);
-  // Program inputs are sharded only by tactics (PartIR leaves function arguments to them): an op
-  // whose sharding reaches an unsharded input reads a local slice of it, so ZeRO-1/2's tiled update
-  // does not turn the parameters it reads into sharded ones.
-  for (const v of program.inputs) free[v] = 1;
-  // Results of source ops without a rule (constants, iota) can be made in any layout where they are
-  // used; with several uses, tying them to one layout would only manufacture conflicts.
-  for (const op of program.ops) {
-    if (rules[op.id] !== null || op.operands.length > 0) continue;
-    for (const r of op.results) if (useCount[r] > 1) free[r] = 1;
-  }
-  const no = program.ops.length;
-  const tensorStart = new Int32Array(no + 1);
-  const operandCount = new Int32Array(no);
-  for (let o = 0; o < no; o++) {
-    const op = program.ops[o];
-    operandCount[o] = op.operands.length;
-    tensorStart[o + 1] = tensorStart[o] + op.operands.length + op.results.length;
-  }
-  const tensorValue = new Int32Array(tensorStart[no]);
-  for (let o = 0; o < no; o++) {
-    const op = program.ops[o];
-    tensorValue.set(op.operands, tensorStart[o]);
-    tensorValue.set(op.results, tensorStart[o] + op.operands.length);
-  }
-  const facts = { rules, useCount, userStart, userList, free, tensorStart, tensorValue, operandCount };
-  FACTS.set(program, facts);
-  return facts;
-}
-
 export class Propagator {
   readonly rules: (OpRule | null)[];
   /** Users of value v: userList[userStart[v] .. userStart[v+1]) (one flat array, not one per value). */
@@ -91,8 +31,9 @@ export class Propagator {
   /** Uses of each value, a program output counting as one. */
   readonly useCount: Int32Array;
   /**
-   * Values propagation never assigns (seeds still may): program inputs, and results of rule-less
-   * source ops (constants, iota) with several uses. Where an op needs them tiled they are sliced locally.
+   * Values propagation leaves alone (tactics may still seed them): program inputs (but see `inputPhase`),
+   * and results of rule-less source ops (constants, iota) with several uses. Where an op needs them
+   * tiled they are sliced locally.
    */
   readonly free: Uint8Array;
   readonly axisNames: string[];
@@ -107,6 +48,8 @@ export class Propagator {
    * dim, and the lowering reduce-scatters it. -1 when not asked.
    */
   readonly scatterDim: Int32Array[];
+  private readonly inputPhase: Int8Array;
+  private readonly opPhase: Int8Array;
   private readonly tStart: Int32Array;
   private readonly tValue: Int32Array;
   private readonly nOperands: Int32Array;
@@ -138,6 +81,8 @@ export class Propagator {
     this.userStart = facts.userStart;
     this.userList = facts.userList;
     this.free = facts.free;
+    this.inputPhase = facts.inputPhase;
+    this.opPhase = facts.opPhase;
     this.tStart = facts.tensorStart;
     this.tValue = facts.tensorValue;
     this.nOperands = facts.operandCount;
@@ -396,7 +341,7 @@ export class Propagator {
       }
       if (s === PARTIAL && k < nO) continue; // reduced by the lowering into what the op needs
       if (s !== UNSET) return; // a partial result cannot also be tiled on this axis
-      if (this.free[v]) continue;
+      if (this.free[v] && (this.inputPhase[v] < 0 || this.inputPhase[v] !== this.opPhase[opId])) continue;
       if (want >= 0 && this.placeFactor(v, want, dims[want], rule.factorSizes) !== f) return;
       // The same value twice in one op (x·xᵀ) must not be given two states.
       let prev = -1;
@@ -437,6 +382,7 @@ export class Propagator {
   }
 
   private factorConflict(opId: OpId, rule: OpRule, ka: number, fa: number, kb: number, fb: number): void {
+    if (this.conflictAtOp[opId]) return; // already reported in this tactic
     const ax = this.axis;
     const st = this.state[ax];
     const nO = this.nOperands[opId];
@@ -455,6 +401,7 @@ export class Propagator {
   }
 
   private pinnedConflict(opId: OpId, v: ValueId, want: number, claimTensor: number): void {
+    if (this.conflictAtOp[opId]) return;
     const ax = this.axis;
     const src = this.tensorValue(opId, claimTensor);
     this.pushConflict(v, opId, PINNED, this.origin[ax][v], want, this.origin[ax][src],

@@ -363,3 +363,43 @@ describe('partition: ZeRO-2 on partial gradients', () => {
     expect(r.origins?.batch[u1]).toBe(1);
   });
 });
+
+describe('partition: program inputs', () => {
+  /** x·p forward, its gradient, and a momentum update: m' = 0.9·m + g, p' = p − 0.1·m'. */
+  function momentumStep() {
+    const b = new ProgramBuilder('t');
+    const x = b.input('batch/x', f32(8, 4));
+    const p = b.input('params/p', f32(4, 6));
+    const m = b.input('opt_state/mu/p', f32(4, 6));
+    const h = b.dot(x, p, MM);
+    const loss = b.sum(b.mul(h, h), [0, 1]);
+    const g = b.inPhase('backward', () => b.dot(x, b.mul(h, b.full(h, 2)), { lhsBatch: [], rhsBatch: [], lhsContract: [0], rhsContract: [0] }));
+    const { m2, p2 } = b.inPhase('optimizer', () => {
+      const m2 = b.add(b.mul(m, b.full(m, 0.9)), g);
+      return { m2, p2: b.sub(p, b.mul(m2, b.full(m2, 0.1))) };
+    });
+    b.output(loss, 'loss');
+    b.output(p2, 'params/p');
+    b.output(m2, 'opt_state/mu/p');
+    return { prog: b.build(), x, p, m, h, g, m2, p2 };
+  }
+
+  it('ZeRO-1 tiles the update but not the parameters the forward pass reads', () => {
+    const s = momentumStep();
+    const r = partition(s.prog, mesh(['batch', 2]), [tactic('BP', 'batch', [[s.x, 0]]), tactic('Z1', 'batch', [[s.m, 0]])]);
+    expect(r.stages[1].conflicts).toEqual([]);
+    expect(fmt(r, s.m2)).toBe('[@batch, -]');
+    expect(fmt(r, s.p2)).toBe('[@batch, -]');
+    expect(fmt(r, s.p)).toBe('[-, -]');
+    expect(fmt(r, s.g)).toBe('[-, -] {partial: batch}');
+  });
+
+  it('an input read only by the optimizer follows the tiled update (Megatron shards the moments)', () => {
+    const s = momentumStep();
+    const r = partition(s.prog, mesh(['model', 2]), [tactic('MP', 'model', [[s.p, 1]])]);
+    expect(fmt(r, s.h)).toBe('[-, @model]');
+    expect(fmt(r, s.g)).toBe('[-, @model]');
+    expect(fmt(r, s.m)).toBe('[-, @model]');
+    expect(fmt(r, s.m2)).toBe('[-, @model]');
+  });
+});

@@ -159,7 +159,10 @@ describe('lower: a batch-parallel training step', () => {
       [s.w, sh([['batch'], []])], [s.w2, sh([['batch'], []])], [s.step, sh([['batch'], []])],
     ])));
     expect(summary(collectives).sort()).toEqual(['all-gather(batch)', 'all-reduce(batch)', 'reduce-scatter(batch)']);
-    expect(collectives.find((c) => c.kind === 'reduce-scatter')?.role).toBe('gradient');
+    const rs = collectives.find((c) => c.kind === 'reduce-scatter');
+    expect(rs?.role).toBe('gradient');
+    expect(rs?.bytes).toBe(4 * 4 * 4); // its input: the whole [4, 4] f32 gradient
+    expect(collectives.find((c) => c.kind === 'all-gather')?.bytes).toBe(4 * 4 * 4); // its result: the whole w
     // the updated parameter leaves in its input's layout, so the step can be iterated
     expect(spmd.outputShardings[0]).toEqual(spmd.inputShardings[2]);
   });

@@ -96,20 +96,20 @@ describe('transformer step: collective structure', () => {
     expect(pick(collectives, { phase: 'backward', kind: 'all-gather', axes: 'batch' }).length).toBeGreaterThan(0);
   });
 
-  it('BatchParallel + ZeRO-2: gradients reduce-scattered', () => {
-    const { collectives, program } = lowered(schedule(BP, Z(2)));
-    const scattered = pick(collectives, { phase: 'backward', kind: 'reduce-scatter', axes: 'batch' });
-    expect(scattered).toHaveLength(paramPaths(program).length);
-  });
-
-  // Known propagation issue (see the report): ZeRO-1/2 seed only opt_state (and grads), but
-  // propagation carries the tiling backwards through the element-wise Adam update into params/*
-  // and on into the forward pass, so these come out as ZeRO-3 (parameters gathered before use).
-  // When propagation keeps params replicated this test passes and `.fails` must be removed.
-  it.fails('BatchParallel + ZeRO-2: parameters stay whole, so no parameter all-gather before use', () => {
-    const { collectives, program } = lowered(schedule(BP, Z(2)));
-    const params = new Set(paramPaths(program));
-    const gathered = pick(collectives, { phase: 'forward', kind: 'all-gather' }).filter((c) => params.has(c.value ?? ''));
-    expect(gathered).toEqual([]);
-  });
+  for (const stage of [1, 2]) {
+    it(`BatchParallel + ZeRO-${stage}: gradients reduce-scattered, updated parameters all-gathered, none gathered before use`, () => {
+      const { collectives, program } = lowered(schedule(BP, Z(stage)));
+      const params = paramPaths(program);
+      const scattered = pick(collectives, { phase: 'backward', kind: 'reduce-scatter', axes: 'batch' }).map((c) => c.value);
+      expect([...scattered].sort()).toEqual(params.map(gradName).sort());
+      // parameters stay whole for the forward and backward passes
+      expect(pick(collectives, { phase: 'forward', kind: 'all-gather' })).toEqual([]);
+      expect(pick(collectives, { phase: 'backward', kind: 'all-gather' })).toEqual([]);
+      // each updated tile is gathered back into the whole parameter the next step starts from
+      const gathered = pick(collectives, { phase: 'optimizer', kind: 'all-gather', axes: 'batch' });
+      expect(gathered).toHaveLength(params.length);
+      expect(new Set(gathered.map((c) => c.scope))).toEqual(new Set(params.map((p) => `optimizer/${p}`)));
+      expect(pick(collectives, { kind: 'all-reduce' })).toHaveLength(1); // the loss
+    });
+  }
 });

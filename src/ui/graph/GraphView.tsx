@@ -44,8 +44,14 @@ export function GraphView(props: GraphViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
   const transformRef = useRef<ZoomTransform>(zoomIdentity);
-  const fittedRef = useRef(false);
+  const fittedRef = useRef<string | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
+  /** The last node selected by a click in this view (such a selection never pans the view). */
+  const clickedRef = useRef<string | null>(null);
+  const selectHere = useCallback((id: string | null, n?: LayoutNode) => {
+    clickedRef.current = id;
+    onSelect(id, n);
+  }, [onSelect]);
   const [size, setSize] = useState({ w: 800, h: 600 });
 
   const count = layout ? layout.nodes.length + layout.edges.length : 0;
@@ -97,23 +103,25 @@ export function GraphView(props: GraphViewProps) {
     select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
   }, [layout]);
 
-  // Fit once when the first layout arrives; later layouts (expand/collapse) keep the user's view.
+  // Fit when a new program arrives (its top-level nodes differ); expand/collapse and stage changes keep the user's view.
+  const topLevel = useMemo(() => (layout ? layout.nodes.filter((n) => n.parent === null).map((n) => n.id).join('|') : ''), [layout]);
   useEffect(() => {
-    if (layout && !fittedRef.current) {
-      fittedRef.current = true;
+    if (layout && fittedRef.current !== topLevel) {
+      fittedRef.current = topLevel;
       fit();
     }
-  }, [layout, fit]);
+  }, [layout, topLevel, fit]);
 
   // A node selected from elsewhere (timeline, collectives table) is brought into view if it is off screen.
   useEffect(() => {
     const host = hostRef.current;
     const n = selected ? byId.get(selected) : undefined;
-    if (!host || !n || !zoomRef.current) return;
+    if (!host || !n || !zoomRef.current || clickedRef.current === selected) return;
     const t = transformRef.current;
     const [x0, y0] = t.invert([0, 0]);
     const [x1, y1] = t.invert([host.clientWidth, host.clientHeight]);
-    if (n.x >= x0 && n.y >= y0 && n.x + Math.min(n.width, 200) <= x1 && n.y + Math.min(n.height, 60) <= y1) return;
+    // only when it is (nearly) out of sight: never move what the user is pointing at
+    if (n.x + n.width > x0 + 20 && n.x < x1 - 20 && n.y + n.height > y0 + 10 && n.y < y1 - 10) return;
     const cx = n.x + Math.min(n.width, 400) / 2;
     const cy = n.y + Math.min(n.height, 200) / 2;
     const k = Math.max(t.k, 0.5);
@@ -173,8 +181,8 @@ export function GraphView(props: GraphViewProps) {
             const [x, y] = toLayout(e.clientX, e.clientY);
             const n = layout ? hitTest(layout.nodes, x, y) : undefined;
             if (n && n.kind === 'group' && onToggleBox(n, x, y)) toggle(n);
-            else onSelect(n ? n.id : null, n);
-          } else if (e.target === e.currentTarget || (e.target as Element).tagName === 'svg') onSelect(null);
+            else selectHere(n ? n.id : null, n);
+          } else if (e.target === e.currentTarget || (e.target as Element).tagName === 'svg') selectHere(null);
         }}
         onDoubleClick={(e) => {
           if (mode !== 'canvas' || !layout) return;
@@ -200,7 +208,7 @@ export function GraphView(props: GraphViewProps) {
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
               {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget}
-                onSelect={onSelect} onToggle={toggle} drop={onDropTactic ? drop : undefined} />}
+                onSelect={selectHere} onToggle={toggle} drop={onDropTactic ? drop : undefined} />}
             </g>
           </svg>
         ) : (

@@ -109,6 +109,13 @@ export function printStableHlo(p: Program, opts: PrintOptions = {}): string {
   const results = p.outputs.map((o) => `${ty(o.value)} {jax.result_info = "${pathToKeyPath(o.name, false)}", mhlo.layout_mode = "default"}`);
 
   for (const op of p.ops) {
+    // JAX indexes with a trailing index-vector dim of size 1
+    let idx = '';
+    if (op.kind === 'gather' || op.kind === 'scatter') {
+      const idxT = p.values[op.operands[1]].type;
+      idx = fresh();
+      emit(`${idx} = stablehlo.reshape ${ref(op.operands[1])} : (${typeText(idxT)}) -> ${typeText({ shape: [...idxT.shape, 1], dtype: idxT.dtype })}`, opLoc(op, 'reshape'));
+    }
     const out = op.results.length === 1 ? (op.kind === 'constant' ? cst(op.attrs.dtype) : fresh()) : fresh();
     if (op.results.length === 1) names.set(op.results[0], out);
     else op.results.forEach((r, k) => names.set(r, `${out}#${k}`));
@@ -177,11 +184,8 @@ export function printStableHlo(p: Program, opts: PrintOptions = {}): string {
         emit(`${lhs} = stablehlo.dynamic_update_slice ${ins.join(', ')} : ${sig}`, l);
         break;
       case 'gather': case 'scatter': {
-        // JAX indexes with a trailing index-vector dim of size 1
         const idxT = p.values[op.operands[1]].type;
         const vecT: TensorType = { shape: [...idxT.shape, 1], dtype: idxT.dtype };
-        const idx = fresh();
-        emit(`${idx} = stablehlo.reshape ${ins[1]} : (${typeText(idxT)}) -> ${typeText(vecT)}`, l);
         const xShape = p.values[op.operands[0]].type.shape;
         const axis = op.attrs.axis, nI = idxT.shape.length, r = xShape.length;
         const window = [...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: r - 1 - axis }, (_, i) => axis + nI + i)];
@@ -192,9 +196,8 @@ export function printStableHlo(p: Program, opts: PrintOptions = {}): string {
           const et = `tensor<${ELEM[p.values[op.operands[0]].type.dtype]}>`;
           lines.push(`    ${lhs} = "stablehlo.scatter"(${ins[0]}, ${idx}, ${ins[2]}) <{indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [${window.join(', ')}], inserted_window_dims = [${axis}], scatter_dims_to_operand_dims = [${axis}], index_vector_dim = ${nI}>, unique_indices = false}> ({`);
           lines.push(`    ^bb0(%a: ${et}, %b: ${et}):`);
-          const sum = fresh();
-          lines.push(`      ${sum} = stablehlo.add %a, %b : ${et} ${l}`);
-          lines.push(`      stablehlo.return ${sum} : ${et} ${l}`);
+          lines.push(`      %sum = stablehlo.add %a, %b : ${et} ${l}`);
+          lines.push(`      stablehlo.return %sum : ${et} ${l}`);
           lines.push(`    }) : (${inTys[0]}, ${typeText(vecT)}, ${inTys[2]}) -> ${outTy} ${l}`);
         }
         break;

@@ -1,0 +1,89 @@
+/**
+ * What propagation needs to know about a program, independent of mesh and tactics: op rules, use
+ * lists, flat operand/result lists and phases, as typed arrays. Cached per program.
+ */
+import type { Phase, Program } from '../ir/types';
+import { rulesOf } from './rules';
+import type { OpRule } from './types';
+
+const PHASES: readonly Phase[] = ['forward', 'backward', 'optimizer'];
+
+export interface ProgramFacts {
+  readonly rules: (OpRule | null)[];
+  readonly useCount: Int32Array;
+  readonly userStart: Int32Array;
+  readonly userList: Int32Array;
+  readonly free: Uint8Array;
+  /** For an input read in one phase only: that phase's index in PHASES; else -1. */
+  readonly inputPhase: Int8Array;
+  readonly opPhase: Int8Array;
+  /** The tensors of op o (operands, then results) are tensorValue[tensorStart[o] .. tensorStart[o+1]). */
+  readonly tensorStart: Int32Array;
+  readonly tensorValue: Int32Array;
+  readonly operandCount: Int32Array;
+}
+
+// Programs are immutable once built, and the explorer re-partitions one program on every edit of
+// the tactics, so its rules and use lists are computed once.
+const FACTS = new WeakMap<Program, ProgramFacts>();
+
+export function programFacts(program: Program): ProgramFacts {
+  const cached = FACTS.get(program);
+  if (cached && cached.useCount.length === program.values.length && cached.rules.length === program.ops.length) return cached;
+  const nv = program.values.length;
+  const useCount = new Int32Array(nv);
+  for (const op of program.ops) for (const v of op.operands) useCount[v]++;
+  const userStart = new Int32Array(nv + 1);
+  for (let v = 0; v < nv; v++) userStart[v + 1] = userStart[v] + useCount[v];
+  const userList = new Int32Array(userStart[nv]);
+  const fill = userStart.slice(0, nv);
+  for (const op of program.ops) for (const v of op.operands) userList[fill[v]++] = op.id;
+  for (const o of program.outputs) useCount[o.value]++;
+  const rules = rulesOf(program);
+  const free = new Uint8Array(nv);
+  const opPhase = new Int8Array(program.ops.length);
+  for (const op of program.ops) opPhase[op.id] = PHASES.indexOf(op.phase);
+  // A program input is state carried into the step (parameters, optimizer state, a batch). Sharding
+  // it is the tactics' decision (PartIR leaves function arguments to them), with one exception:
+  // propagation may shard an input whose readers all sit in one phase, from an op of that phase
+  // (Megatron's tiled update reaching the Adam moments). An input read in several phases is only
+  // sliced locally where an op needs it tiled, so ZeRO-1/2's tiled update does not shard the
+  // parameters that the forward pass reads (which would make it ZeRO-3).
+  const inputPhase = new Int8Array(nv).fill(-1);
+  for (const v of program.inputs) {
+    free[v] = 1;
+    let ph = -1;
+    for (let i = userStart[v]; i < userStart[v + 1]; i++) {
+      const q = opPhase[userList[i]];
+      if (ph === -1) ph = q;
+      else if (ph !== q) {
+        ph = -2;
+        break;
+      }
+    }
+    inputPhase[v] = ph >= 0 ? ph : -1;
+  }
+  // Results of source ops without a rule (constants, iota) can be made in any layout where they are
+  // used; with several uses, tying them to one layout would only manufacture conflicts.
+  for (const op of program.ops) {
+    if (rules[op.id] !== null || op.operands.length > 0) continue;
+    for (const r of op.results) if (useCount[r] > 1) free[r] = 1;
+  }
+  const no = program.ops.length;
+  const tensorStart = new Int32Array(no + 1);
+  const operandCount = new Int32Array(no);
+  for (let o = 0; o < no; o++) {
+    const op = program.ops[o];
+    operandCount[o] = op.operands.length;
+    tensorStart[o + 1] = tensorStart[o] + op.operands.length + op.results.length;
+  }
+  const tensorValue = new Int32Array(tensorStart[no]);
+  for (let o = 0; o < no; o++) {
+    const op = program.ops[o];
+    tensorValue.set(op.operands, tensorStart[o]);
+    tensorValue.set(op.results, tensorStart[o] + op.operands.length);
+  }
+  const facts = { rules, useCount, userStart, userList, free, inputPhase, opPhase, tensorStart, tensorValue, operandCount };
+  FACTS.set(program, facts);
+  return facts;
+}
