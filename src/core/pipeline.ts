@@ -118,7 +118,7 @@ function stageJson(p: Program, s: PartitionResult['stages'][number]): StageJson 
       axis: c.axis,
       existing: { sharding: formatAxisState(c.existing.state), tactic: c.existing.tactic },
       incoming: { sharding: formatAxisState(c.incoming.state), tactic: c.incoming.tactic },
-      op: opLabel(p, c.op),
+      op: c.op >= 0 ? opLabel(p, c.op) : '',
       message: c.message,
     })),
   };
@@ -146,20 +146,33 @@ function axisJson(s: Sharding, axis: string): AxisShardingJson {
   return d >= 0 ? { tiled: d } : 'replicated';
 }
 
-/** Conflicts become editor markers on the tactic that brought the incoming sharding. */
+/**
+ * Conflicts become editor markers on the tactic that brought the incoming sharding: one per pair of tactics
+ * and axis (ZeRO-3 after BatchParallel meets BP at every parameter use — thousands of conflicts that say one
+ * thing), naming the first value and op and how many more there are.
+ */
 function conflictDiagnostics(part: PartitionResult, asts: readonly TacticAst[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of part.stages) {
+    const groups = new Map<string, PartitionResult['stages'][number]['conflicts'][number][]>();
     for (const c of s.conflicts) {
+      const key = `${c.existing.tactic}|${c.incoming.tactic}|${c.axis}`;
+      const g = groups.get(key);
+      if (g) g.push(c);
+      else groups.set(key, [c]);
+    }
+    for (const [, cs] of groups) {
+      const c = cs[0];
       const ast = asts.find((a) => a.name === c.incoming.tactic);
+      const where = c.op >= 0 ? ` at ${opLabel(part.program, c.op)}` : '';
+      const more = cs.length > 1 ? ` (and ${cs.length - 1} more on axis "${c.axis}")` : '';
       out.push({
         code: 'conflict',
         severity: 'warning',
-        message: `${c.message} (${formatAxisState(c.existing.state)} from ${c.existing.tactic} vs ${formatAxisState(c.incoming.state)} from ${c.incoming.tactic})`,
+        message: `conflict on ${valueLabel(part.program, c.value)}${where}: ${formatAxisState(c.existing.state)} from ${c.existing.tactic} vs ${formatAxisState(c.incoming.state)} from ${c.incoming.tactic}; ${c.message}${more}`,
         range: s.range ?? ast?.range,
       });
     }
   }
   return out;
 }
-

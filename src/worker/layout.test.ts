@@ -340,6 +340,18 @@ describe('sharding overlays and collectives', () => {
     const lay = layoutGraph(p, { expanded: [], partition, spmd });
     const e = lay.edges.find((x) => x.source === 'g:mlp' && x.target === 'g:head')!;
     expect(e.collectives).toEqual([{ kind: 'all-gather', axes: ['model'], bytes: 4 * 32 * 2, count: 1 }]);
+    // a collective that reduces the op's own (partial) result sits on that op, or on its collapsed group
+    const d2 = new ProgramBuilder('spmd2');
+    const ax = d2.input('batch/x', { shape: [4, 16], dtype: 'bf16' });
+    const aw = d2.input('params/w', { shape: [16, 32], dtype: 'bf16' });
+    const ah = d2.dot(ax, aw, dot);
+    d2.exp(d2.emit1('all_reduce', [ah], { axes: ['model'] }, { shape: [4, 32], dtype: 'bf16' }));
+    const spmd2: SpmdProgram = { ...spmd, program: d2.build(), source: Int32Array.from([dotOp, dotOp, expOp]) };
+    const onNode = layoutGraph(p, { expanded: ['mlp'], partition, spmd: spmd2 });
+    expect(onNode.nodes.find((n) => n.id === `op:${dotOp}`)!.collectives).toEqual([{ kind: 'all-reduce', axes: ['model'], bytes: 4 * 32 * 2, count: 1 }]);
+    expect(onNode.edges.every((x) => x.collectives.length === 0)).toBe(true);
+    const onGroup = layoutGraph(p, { expanded: [], partition, spmd: spmd2 });
+    expect(onGroup.nodes.find((n) => n.id === 'g:mlp')!.collectives.map((c) => c.kind)).toEqual(['all-reduce']);
     const early = layoutGraph(p, { expanded: [], partition, spmd, stage: 0 });
     expect(early.showsCollectives).toBe(false);
     expect(early.edges.every((x) => x.collectives.length === 0)).toBe(true);
@@ -361,6 +373,23 @@ describe('group overlays when expanded', () => {
     for (const expanded of [[], ['blk']]) {
       const g = layoutGraph(p, { expanded, partition }).nodes.find((n) => n.id === 'g:blk')!;
       expect(g.axes).toEqual([{ axis: 'batch', state: 'tiled', fraction: 1 }]);
+    }
+  });
+});
+
+describe('on the zoo transformer', () => {
+  it('groups the step by the zoo scopes and lays out every expansion without overlap', async () => {
+    const { buildZooModel } = await import('../core/models/zoo');
+    const p = buildZooModel('transformer', { layers: 2, dModel: 32, heads: 4, dFF: 64, seq: 8, vocab: 64, batch: 2 });
+    const top = layoutGraph(p, { expanded: [] }).nodes.map((n) => n.id);
+    for (const g of ['g:params', 'g:batch', 'g:embed', 'g:layer_0', 'g:layer_1', 'g:final_ln', 'g:loss']) expect(top).toContain(g);
+    const all = [...graphModel(p).groupIndex.keys()];
+    for (const expanded of [['layer_0', 'layer_0/attn'], ['params', 'params/layer_1', 'params/layer_1/mlp'], all]) {
+      const lay = layoutGraph(p, { expanded });
+      assertNoSiblingOverlap(lay);
+      // every op is visible exactly once, either itself or inside a collapsed group
+      const ops = lay.nodes.reduce((s, n) => s + (n.kind === 'op' ? 1 : n.kind === 'group' && !n.expanded ? n.opCount! : 0), 0);
+      expect(ops).toBe(p.ops.length);
     }
   });
 });

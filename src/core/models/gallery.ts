@@ -45,6 +45,7 @@ export const STRATEGY_DEFS: Readonly<Record<string, string>> = {
   BPm: 'BPm = BatchParallel(axis="model")',
   MP: 'MP = Megatron(axis="model")',
   MPq: 'MPq = MegatronGQA(axis="model")',
+  MPkv: 'MPkv = MegatronGQA(axis="model", dim="kv")',
   Z2: 'Z2 = ZeRO(stage=2, axis="batch")',
   Z3: 'Z3 = ZeRO(stage=3, axis="batch")',
   EMB: 'EMB = EmbeddingShard(axis="model", dim="vocab")',
@@ -63,8 +64,8 @@ export function strategyText(names: readonly string[]): string {
   return `${defs.join('\n')}\nschedule = [${names.join(', ')}]\n`;
 }
 
-/** How a strategy is written in titles and the paper table: MPq and MP are both "MP", BPm is "BP". */
-const label = (n: string): string => ({ MPq: 'MP', BPm: 'BP(model)' } as Record<string, string>)[n] ?? n;
+/** How a strategy is written in titles and the paper table: MPq, MPkv and MP are all "MP". */
+const label = (n: string): string => ({ MPq: 'MP', MPkv: 'MP', BPm: 'BP(model)' } as Record<string, string>)[n] ?? n;
 export const strategyLabel = (names: readonly string[]): string => names.map(label).join('+');
 
 const MESH = { axes: [{ name: 'batch', size: 8 }, { name: 'model', size: 4 }] };
@@ -97,8 +98,8 @@ export const GALLERY: readonly GalleryEntry[] = [
   entry('t48', ['BP', 'MP', 'Z3', 'EMB']),
   entry('it32', ['BP', 'MPq']),
   entry('it32', ['BP', 'MPq', 'MQ']),
-  entry('llama', ['BP', 'MPq']),
-  entry('llama', ['BP', 'MPq', 'Z3']),
+  entry('llama', ['BP', 'MPkv']),
+  entry('llama', ['BP', 'MPkv', 'Z3']),
   entry('moe', ['BP', 'MP']),
   entry('moe', ['EP', 'BP', 'MP']),
   entry('moe', ['EP', 'BP', 'MP', 'Z2']),

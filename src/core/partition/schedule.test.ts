@@ -403,3 +403,21 @@ describe('partition: program inputs', () => {
     expect(fmt(r, s.m2)).toBe('[-, @model]');
   });
 });
+
+describe('partition: LARGEST seeds', () => {
+  it('a seed marked `largest` picks the largest local dim against the propagated shardings', () => {
+    const b = new ProgramBuilder('t');
+    const w = b.input('params/w', f32(8, 16));
+    const m = b.input('opt_state/mu/w', f32(8, 16));
+    const w2 = b.inPhase('optimizer', () => b.sub(w, b.mul(m, b.full(m, 0.1))));
+    const p = b.build();
+    const seedLargest = (name: string, axis: string, v: ValueId, dim: number): ResolvedTactic => ({
+      name, axis, range, seeds: [{ value: v, dim, range, largest: true } as ResolvedTactic['seeds'][number]],
+    });
+    // MP tiles w (and, by propagation, its moment) on dim 1: 16/4 = 4 < 8, so LARGEST is now dim 0.
+    const r = partition(p, mesh(['model', 4], ['batch', 2]), [tactic('MP', 'model', [[w, 1]]), seedLargest('Z', 'batch', m, 1)]);
+    expect(fmt(r, m)).toBe('[@batch, @model]');
+    expect(fmt(r, w2)).toBe('[@batch, @model]');
+    expect(r.stages[1].seeded).toEqual([{ value: m, state: { kind: 'tiled', dim: 0 } }]);
+  });
+});

@@ -61,13 +61,27 @@ describe('family presets in the language', () => {
 describe('MegatronGQA', () => {
   const MP = 'MP = MegatronGQA(axis="model")';
 
-  it('tiles key/value heads too when the axis divides kvHeads', () => {
-    const { sharding } = partitioned('llama', schedule(MP), m22, { kvHeads: 2 });
+  it('with dim="kv" tiles the key/value heads too', () => {
+    const { sharding } = partitioned('llama', schedule('MP = MegatronGQA(axis="model", dim="kv")'), m22, { kvHeads: 2 });
     expect(tiledDim(sharding('params/layer_0/attn/wq'), 'model')).toBe(1);
     expect(tiledDim(sharding('params/layer_0/attn/wk'), 'model')).toBe(1);
+    expect(tiledDim(sharding('grads/layer_0/attn/wk'), 'model')).toBe(1);
     expect(tiledDim(sharding('params/layer_1/attn/wv'), 'model')).toBe(1);
     expect(tiledDim(sharding('params/layer_0/mlp/w_up'), 'model')).toBe(1);
     expect(tiledDim(sharding('params/layer_0/mlp/w_down'), 'model')).toBe(0);
+  });
+
+  it('by default leaves the key/value weights whole, yet computes their heads split when the axis divides kvHeads', () => {
+    const { sharding } = partitioned('llama', schedule(MP), m22, { kvHeads: 2 });
+    expect(tiledDim(sharding('params/layer_0/attn/wk'), 'model')).toBe(-1);
+    expect(tiledDim(sharding('layer_0/attn/k'), 'model')).toBe(2);
+    expect(tiledDim(sharding('layer_0/attn/v'), 'model')).toBe(2);
+  });
+
+  it('with dim="kv" refuses an axis that does not divide kvHeads', () => {
+    const p = buildZooModel('llama', { ...SMALL_PARAMS.llama, kvHeads: 1 });
+    const r = resolveTactics(schedule('MP = MegatronGQA(axis="model", dim="kv")'), p, m22);
+    expect(r.diagnostics.some((d) => d.severity === 'error' && /attn\/wk/.test(d.message))).toBe(true);
   });
 
   it('keeps a single key/value head replicated (multi-query), with the query heads still split', () => {
@@ -159,7 +173,7 @@ describe('2×2×2 meshes', () => {
       schedule('BP = BatchParallel(axis="batch")', 'MP = MegatronGQA(axis="model")', 'MQ = MultiQuery(axis="cache")')],
     ['gns: BP + ES + NS', 'gns', m222('nodes'),
       schedule('BP = BatchParallel(axis="batch")', 'ES = EdgeShard(axis="model")', 'NS = NodeShard(axis="nodes")')],
-    ['unet: BP + Z2 + Z3', 'unet', m222('zero'),
+    ['unet: BP on two axes + ZeRO-2 on a third', 'unet', m222('zero'),
       schedule('BP = BatchParallel(axis="batch")', 'BPm = BatchParallel(axis="model")', 'Z2 = ZeRO(stage=2, axis="zero")')],
   ] as const)('%s', (_, zoo, m, text) => {
     const p = prove(zoo, text, m);

@@ -15,17 +15,21 @@ export type FamilyPresetName = (typeof FAMILY_PRESET_NAMES)[number];
 export const isFamilyPreset = (name: string): name is FamilyPresetName => (FAMILY_PRESET_NAMES as readonly string[]).includes(name);
 
 /**
- * Megatron for grouped- and multi-query attention. Only the query side is seeded (wq's heads, wo's
- * heads); the key/value projections are left to propagation, which tiles their heads through the
- * attention op's [kvHeads, group] head factor when the axis divides kvHeads and leaves them
- * replicated otherwise, so one preset serves kvHeads = heads, a divisor of it, and 1.
- * The MLP is split column- then row-parallel, for both the GELU (w_in/w_out) and SwiGLU
- * (w_gate, w_up / w_down) forms.
+ * Megatron for grouped- and multi-query attention: the query heads (wq, bq, wo) and the MLP hidden
+ * dim, column- then row-parallel, for both the GELU (w_in/w_out) and SwiGLU (w_gate, w_up / w_down)
+ * forms. The key/value projections have kvHeads ≤ heads heads: with `dim="kv"` their heads are
+ * tiled too (the axis must divide kvHeads); by default (`dim="query"`) they are left to propagation,
+ * which tiles their outputs' heads through the attention op's [kvHeads, group] head factor where the
+ * axis divides kvHeads, while the weights themselves (program inputs read in several phases) stay
+ * whole and are sliced locally — the only choice when kvHeads is 1 or not divisible.
  */
 const MEGATRON_GQA: readonly Entry[] = [
   ['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0],
   ['params/layer_*/mlp/w_in', 1], ['params/layer_*/mlp/b_in', 0], ['params/layer_*/mlp/w_out', 0],
   ['params/layer_*/mlp/w_gate', 1], ['params/layer_*/mlp/w_up', 1], ['params/layer_*/mlp/w_down', 0],
+];
+const KV_HEADS: readonly Entry[] = [
+  ['params/layer_*/attn/wk', 1], ['params/layer_*/attn/wv', 1], ['params/layer_*/attn/bk', 0], ['params/layer_*/attn/bv', 0],
 ];
 
 /** Sharding for multi-query decoding: the KV cache over its batch dim, or the query heads. */
@@ -57,7 +61,7 @@ const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/targets', 0]];
 /** The entries of a family preset, or undefined when `preset` is not one. */
 export function familyPresetEntries(preset: string, args: { readonly dim?: string }): readonly Entry[] | undefined {
   switch (preset) {
-    case 'MegatronGQA': return MEGATRON_GQA;
+    case 'MegatronGQA': return args.dim === 'kv' ? [...MEGATRON_GQA, ...KV_HEADS] : MEGATRON_GQA;
     case 'MultiQuery': return multiQuery(args.dim);
     case 'ExpertParallel': return EXPERT_PARALLEL;
     case 'EdgeShard': return EDGE_SHARD;
@@ -72,9 +76,12 @@ const AXIS = { name: 'axis', type: { kind: 'axis' }, required: true, typeLabel: 
 export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
   {
     name: 'MegatronGQA', kind: 'preset',
-    description: 'Megatron for grouped-/multi-query attention (llama, transformer-decode): query heads and the MLP hidden dim (GELU or SwiGLU); key/value heads follow when the axis divides kvHeads, else stay replicated.',
-    args: [AXIS],
-    example: 'MegatronGQA(axis="model")',
+    description: 'Megatron for grouped-/multi-query attention (llama, transformer-decode): query heads and the MLP hidden dim (GELU or SwiGLU); dim="kv" also tiles the key/value heads.',
+    args: [
+      AXIS,
+      { name: 'dim', type: { kind: 'enum', oneOf: ['query', 'kv'] }, required: false, default: 'query', typeLabel: '"query" | "kv"', doc: 'query: tile the query heads only (key/value weights stay whole); kv: also the key/value heads (the axis must divide kvHeads).' },
+    ],
+    example: 'MegatronGQA(axis="model", dim="kv")',
   },
   {
     name: 'MultiQuery', kind: 'preset',

@@ -6,14 +6,33 @@ import { TacticCode } from './codes';
 import { closest, compileGlob } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
-import type { ManualTacticAst, ResolvedTactic, TacticAst } from './types';
+import type { AutomaticTacticAst, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
+
+/**
+ * One entry of the schedule in order: a resolved manual tactic, or an automatic one that the pipeline
+ * runs in place (its search sees the manual tactics before it as fixed).
+ */
+export type ScheduleEntry =
+  | { readonly kind: 'manual'; readonly tactic: ResolvedTactic }
+  | { readonly kind: 'automatic'; readonly ast: AutomaticTacticAst };
+
+export interface ResolveOptions {
+  /**
+   * The caller runs AutomaticPartition entries itself (from `schedule`): no "not run yet" warning.
+   * Without it they are skipped with a warning, as `tactics` holds only the manual ones.
+   */
+  readonly runAutomatic?: boolean;
+}
 
 /**
  * Text + program + mesh → the manual tactics the partitioner runs, in schedule order.
  * Never throws: every problem is a diagnostic pointing at the token that caused it.
  */
-export function resolveTactics(text: string, program: Program, mesh: Mesh): {
+export function resolveTactics(text: string, program: Program, mesh: Mesh, opts: ResolveOptions = {}): {
+  /** The manual tactics only, in schedule order. */
   tactics: ResolvedTactic[];
+  /** Manual and automatic entries in schedule order. */
+  schedule: ScheduleEntry[];
   asts: TacticAst[];
   diagnostics: Diagnostic[];
 } {
@@ -43,17 +62,39 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh): {
   // Calls written inline in the schedule are tactics of the text too (for the graph ↔ text link).
   for (const t of order) if (!asts.includes(t)) asts.push(t);
   const tactics: ResolvedTactic[] = [];
+  const entries: ScheduleEntry[] = [];
   const state = new SeedState();
   for (const ast of order) {
     if (ast.kind === 'automatic') {
-      warn(diagnostics, TacticCode.automaticNotRun, `AutomaticPartition is not run yet: ${ast.name} is skipped`, ast.range);
+      if (!opts.runAutomatic) warn(diagnostics, TacticCode.automaticNotRun, `AutomaticPartition is not run yet: ${ast.name} is skipped`, ast.range);
+      entries.push({ kind: 'automatic', ast });
       continue;
     }
-    tactics.push(resolveManual(ctx, index, state, ast));
+    const tactic = resolveManual(ctx, index, state, ast);
+    tactics.push(tactic);
+    entries.push({ kind: 'manual', tactic });
   }
   // In text order, as an editor lists them (sort is stable: same-position diagnostics keep their order).
   diagnostics.sort((a, b) => (a.range?.line ?? 0) - (b.range?.line ?? 0) || (a.range?.column ?? 0) - (b.range?.column ?? 0));
-  return { tactics, asts, diagnostics };
+  return { tactics, schedule: entries, asts, diagnostics };
+}
+
+/**
+ * Resolves manual tactics built in code (an automatic search's candidates, its final result) exactly as
+ * their text would be resolved after `earlier`: the same glob matching, LARGEST choice and checks, so
+ * what a search evaluates is what the user gets when pasting its text. The path index is built once.
+ */
+export function manualResolver(program: Program, mesh: Mesh): (
+  ast: ManualTacticAst, earlier: readonly ResolvedTactic[],
+) => { tactic: ResolvedTactic; diagnostics: Diagnostic[] } {
+  const index = new PathIndex(program);
+  return (ast, earlier) => {
+    const diagnostics: Diagnostic[] = [];
+    const ctx: CheckContext = { mesh, paths: index.paths, diagnostics };
+    const state = new SeedState();
+    for (const t of earlier) for (const s of t.seeds) state.set(s.value, t.axis, s.dim, t.name);
+    return { tactic: resolveManual(ctx, index, state, ast), diagnostics };
+  };
 }
 
 /** Whether any diagnostic is an error (warnings do not stop the pipeline). */
@@ -197,7 +238,7 @@ function resolveManual(ctx: CheckContext, index: PathIndex, state: SeedState, as
   const { mesh, diagnostics: diags } = ctx;
   const program = index.program;
   const axisSize = mesh.axes.find((a) => a.name === ast.axis)?.size ?? 1;
-  const seeds: { value: ValueId; dim: number | 'replicated'; range: SourceRange }[] = [];
+  const seeds: { value: ValueId; dim: number | 'replicated'; range: SourceRange; largest?: boolean }[] = [];
   // This tactic's own choices, so two globs hitting one value on different dims are caught.
   const mine = new Map<ValueId, { dim: number | 'replicated'; glob: string }>();
   const name = (v: ValueId) => program.values[v].name ?? `value #${v}`;
@@ -263,7 +304,7 @@ function resolveManual(ctx: CheckContext, index: PathIndex, state: SeedState, as
         }
       }
       mine.set(v, { dim, glob: entry.glob });
-      seeds.push({ value: v, dim, range: entry.range });
+      seeds.push(entry.dim === 'LARGEST' ? { value: v, dim, range: entry.range, largest: true } : { value: v, dim, range: entry.range });
     }
     const dimText = entry.dim === 'LARGEST' || entry.dim === 'REPLICATED' ? entry.dim : `dim ${entry.dim}`;
     outOfRange.report(diags, TacticCode.dimOutOfRange, `${ast.name}: ${dimText} is out of range for `, dimRange);

@@ -46,6 +46,10 @@ export type TacticAst = ManualTacticAst | AutomaticTacticAst;
 export interface ResolvedTactic {
   readonly name: string;
   readonly axis: string;
-  readonly seeds: readonly { value: ValueId; dim: number | 'replicated'; range: SourceRange }[];
+  /**
+   * `largest`: the dim came from LARGEST; the partitioner re-picks it against what propagation has reached
+   * by then (the resolver only knows earlier seeds), so ZeRO shards a parameter and its moments alike.
+   */
+  readonly seeds: readonly { value: ValueId; dim: number | 'replicated'; range: SourceRange; largest?: boolean }[];
   readonly range: SourceRange;
 }

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear, select, zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3';
 import type { Report, TimelineInterval } from '../../core/report';
 import { COLLECTIVE_COLOR } from '../graph/colors';
-import { deviceCoordsLabel, intervalAt } from './data';
+import { deviceCoordsLabel, intervalAt, opIdOfInterval } from './data';
 import { formatSeconds } from './format';
 import './charts.css';
 
@@ -166,7 +166,7 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
         {hover && (
           <div className="chart-tooltip" style={{ left: Math.min(hover.x + 10, width - 220), top: hover.y + 12 }} data-testid="timeline-tooltip">
             <b>{hover.i.collective ?? hover.i.op}</b>{hover.i.axes ? ` over ${hover.i.axes.join('+')}` : ''}<br />
-            {hover.i.scope} · {formatSeconds(hover.i.end - hover.i.start)}{hover.i.collective ? ` · for ${hover.i.op}` : ''}
+            {hover.i.scope} · {formatSeconds(hover.i.end - hover.i.start)}{hover.i.collective && opIdOfInterval(hover.i.op) !== undefined ? ` · serves op #${opIdOfInterval(hover.i.op)}` : ''}
           </div>
         )}
       </div>

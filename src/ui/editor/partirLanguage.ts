@@ -3,14 +3,17 @@
  * src/core/tactics, run in the worker) and the bracket/comment configuration.
  */
 import type * as Monaco from 'monaco-editor/editor';
+import { tacticCatalog } from '../../core/tactics/catalog';
 
 export const LANGUAGE_ID = 'partir-tactics';
 
-/** Tactic names known to the tokenizer; the worker's catalogue is authoritative for completion. */
-export const TACTIC_NAMES = [
-  'ManualPartition', 'AutomaticPartition', 'BatchParallel', 'Megatron', 'ZeRO', 'SequenceParallel', 'EmbeddingShard',
-];
-export const KEYWORD_ARGS = ['inputs', 'axis', 'axes', 'stage', 'dim', 'objective', 'memory_limit', 'budget', 'seed'];
+/** Tactic names and keyword arguments come from the tactic catalogue, so colouring never drifts from it. */
+export const TACTIC_NAMES: string[] = tacticCatalog.map((t) => t.name);
+export const KEYWORD_ARGS: string[] = [...new Set(tacticCatalog.flatMap((t) => t.args.map((a) => a.name)))];
+
+/** A keyword argument is an identifier directly followed by `=` (not `==`). */
+export const KEYWORD_ARG_RE = /[A-Za-z_]\w*(?=\s*=(?!=))/;
+export const NUMBER_RE = /-?\d+(\.\d+)?([eE][-+]?\d+)?/;
 
 export const monarch: Monaco.languages.IMonarchLanguage = {
   defaultToken: '',
@@ -23,8 +26,7 @@ export const monarch: Monaco.languages.IMonarchLanguage = {
   tokenizer: {
     root: [
       [/#.*$/, 'comment'],
-      // `axis=` etc.: a keyword argument is an identifier directly followed by `=` (not `==`).
-      [/[A-Za-z_]\w*(?=\s*=(?!=))/, { cases: { '@keywordArgs': 'keyword.argument', '@keywords': 'keyword', '@default': 'variable' } }],
+      [KEYWORD_ARG_RE, { cases: { '@keywordArgs': 'keyword.argument', '@keywords': 'keyword', '@default': 'variable' } }],
       [/[A-Za-z_]\w*/, {
         cases: {
           '@tactics': 'type.identifier',
@@ -34,7 +36,7 @@ export const monarch: Monaco.languages.IMonarchLanguage = {
           '@default': 'identifier',
         },
       }],
-      [/-?\d+(\.\d+)?([eE][-+]?\d+)?/, 'number'],
+      [NUMBER_RE, 'number'],
       [/"/, { token: 'string.quote', next: '@dstring' }],
       [/'/, { token: 'string.quote', next: '@sstring' }],
       [/[{}()[\]]/, '@brackets'],

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { stringStartColumn } from './providers';
-import { monarch, TACTIC_NAMES } from './partirLanguage';
+import { KEYWORD_ARG_RE, KEYWORD_ARGS, NUMBER_RE, TACTIC_NAMES } from './partirLanguage';
 import { tacticCatalog } from '../../core/tactics';
 
 describe('stringStartColumn', () => {
@@ -24,8 +24,20 @@ describe('stringStartColumn', () => {
 });
 
 describe('the tokenizer', () => {
-  it('knows every tactic of the catalogue', () => {
-    for (const t of tacticCatalog) expect(TACTIC_NAMES).toContain(t.name);
-    expect(monarch.tactics).toBe(TACTIC_NAMES);
+  it('colours every tactic and keyword argument of the catalogue', () => {
+    for (const t of tacticCatalog) {
+      expect(TACTIC_NAMES).toContain(t.name);
+      for (const a of t.args) expect(KEYWORD_ARGS).toContain(a.name);
+    }
+  });
+
+  it('treats `name=` as a keyword argument but not `name ==`, and reads negative numbers', () => {
+    const kw = new RegExp(`^(?:${KEYWORD_ARG_RE.source})`);
+    expect(kw.exec('axis="batch"')?.[0]).toBe('axis');
+    expect(kw.exec('axis = "batch"')?.[0]).toBe('axis');
+    expect(kw.exec('a == b')).toBeNull();
+    const num = new RegExp(`^(?:${NUMBER_RE.source})$`);
+    for (const n of ['0', '-1', '3.5', '1e9']) expect(num.test(n)).toBe(true);
+    expect(num.test('1.')).toBe(false);
   });
 });

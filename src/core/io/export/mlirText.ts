@@ -109,9 +109,12 @@ export interface TextEdit {
   text: string;
 }
 
-/** Applies non-overlapping edits (any order). */
+/**
+ * Applies non-overlapping edits (any order). At one start, the wider edit (a removal) goes first,
+ * so that an insertion at the same place survives it.
+ */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start);
+  const sorted = [...edits].sort((a, b) => b.start - a.start || (b.end - b.start) - (a.end - a.start));
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;

@@ -148,8 +148,10 @@ function meshEdits(src: MlirText, mesh: Mesh): TextEdit[] {
   const existing = /sdy\.mesh\s+@mesh\s*=\s*/g;
   for (let m = src.find(existing); m; m = src.find(existing, m.index + m[0].length)) {
     const open = m.index + m[0].length;
-    const close = t[open] === '<' ? src.matchClose(open) : -1;
+    let close = t[open] === '<' ? src.matchClose(open) : -1;
     if (close < 0) continue;
+    const loc = src.skipSpace(close + 1);
+    if (t.startsWith('loc(', loc)) close = src.matchClose(loc + 3);
     // remove the whole line when the declaration is alone on it
     const lineStart = t.lastIndexOf('\n', m.index - 1) + 1;
     const lineEnd = t.indexOf('\n', close);

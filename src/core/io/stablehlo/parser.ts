@@ -93,7 +93,7 @@ function parseTypeList(c: Cursor): TypeAst[] {
 // ---------------------------------------------------------------- attributes
 
 /** One attribute value. Unknown shapes are kept as `other` (their tokens) rather than rejected. */
-export function parseAttr(c: Cursor): Attr {
+export function parseAttr(c: Cursor, inSeq = false): Attr {
   const t = c.peek();
   let a: Attr;
   if (t.kind === 'num') {
@@ -130,11 +130,11 @@ export function parseAttr(c: Cursor): Attr {
     }
     a = { kind: 'list', items };
     // `[0] x [1]` (dot dims) and `[b, 0, f]x[0, i, o]->[b, 0, f]` (conv dims)
-    if ((c.is('x') || c.is('->')) && c.is('[', 1)) {
+    if (!inSeq && (c.is('x') || c.is('->')) && c.is('[', 1)) {
       const seq: Attr[] = [a];
       while ((c.is('x') || c.is('->')) && c.is('[', 1)) {
         c.next();
-        seq.push(parseAttr(c));
+        seq.push(parseAttr(c, true));
       }
       a = { kind: 'seq', items: seq };
     }
@@ -423,7 +423,8 @@ function parseFunc(c: Cursor): FuncAst {
       c.expect(')', 'to close the result list');
     } else {
       const type = parseTypeToken(c.next());
-      const attrs = c.is('{') ? parseDict(c) : new Map<string, Attr>();
+      // `-> tensor<f32> {` opens the body unless the braces read as an attribute dictionary
+      const attrs = c.is('{') && looksLikeDict(c) ? parseDict(c) : new Map<string, Attr>();
       results.push({ type, attrs });
     }
   }
@@ -439,6 +440,11 @@ function parseFunc(c: Cursor): FuncAst {
   }
   maybeLoc(c);
   return { name: nameTok.text, visibility, args, results, body, range: rangeOf(start, nameTok) };
+}
+
+function looksLikeDict(c: Cursor): boolean {
+  const n1 = c.peek(1), n2 = c.peek(2);
+  return isP(n1, '}') || ((n1.kind === 'ident' || n1.kind === 'str') && n1.line === c.peek().line && (isP(n2, '=') || isP(n2, ',') || isP(n2, '}')));
 }
 
 /** Words that continue a statement on the next line (pretty-printed regions). */
