@@ -248,3 +248,25 @@ test('graph: expand a group, drop a palette tactic on a value, select an op from
   await shot(page, 'graph-select.png');
   w.check();
 });
+
+test('export the config as a file, and open a paper example from the menu', async ({ page }) => {
+  const w = watch(page);
+  await page.goto('/');
+  await waitUpToDate(page);
+  const doc = await page.evaluate(() => window.__partir!.state().doc);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').selectOption('config')]);
+  expect(download.suggestedFilename()).toBe('partir-config.json');
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(doc);
+
+  // A gallery entry: T32 with BP+MP on a 32-chip slice (cancelled right away: it is a big run).
+  const option = page.getByTestId('examples').locator('optgroup option').nth(1);
+  const id = await option.getAttribute('value');
+  await page.getByTestId('examples').selectOption(id!);
+  await expect(page.getByTestId('device-count')).toHaveAttribute('data-value', '32');
+  const tactics = await page.evaluate(() => window.__partir!.state().doc.tactics);
+  expect(tactics).toMatch(/schedule = \[/);
+  if ((await page.getByTestId('status').getAttribute('data-status')) !== 'ok') await page.getByTestId('cancel').click().catch(() => undefined);
+  w.check();
+});

@@ -24,14 +24,18 @@ async function main(argv: string[]): Promise<number> {
   return out.exitCode ?? 0;
 }
 
+// exitCode rather than process.exit(): exit() would cut off a large JSON document still being written to a pipe.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     if (isUserError(e)) {
       process.stderr.write(`error: ${e.message}\n`);
-      process.exit(1);
+      process.exitCode = 1;
+      return;
     }
     process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(2);
+    process.exitCode = 2;
   },
 );

@@ -72,19 +72,31 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   step('simulate', 0.8);
   // Updated params and optimizer state donate their buffers to the new values (jit's donate_argnums), so a
   // state buffer lives through the whole step but is not counted twice.
-  const sim = simulate(spmd, hardware, { overlap: config.options?.overlap ?? true, donation: true });
+  const simOptions = { overlap: config.options?.overlap ?? true, donation: true };
+  const sim = simulate(spmd, hardware, simOptions);
   const collectives: CollectiveJson[] = listCollectives(spmd).map((c) => ({
     kind: c.kind,
     axes: c.axes,
     bytes: c.bytes,
     op: c.op >= 0 ? opLabel(program, c.op) : (c.value ?? ''),
+    opId: c.op,
     scope: c.scope,
     phase: c.phase,
     seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
   }));
+  const stages = part.stages.map((s) => stageJson(program, s));
+  if (program.ops.length <= STAGE_COST_OPS) {
+    step('stage costs', 0.9);
+    part.stages.forEach((stage, i) => {
+      // The last stage's figures are the final ones; the earlier ones need their own lowering.
+      const r = i === part.stages.length - 1 ? sim : simulate(lower({ ...part, shardings: stage.shardings }), hardware, simOptions);
+      stages[i].memory = { peak: r.memory.perDevice[0]?.peak ?? 0 };
+      stages[i].time = { step: r.time.step };
+    });
+  }
   const report: Report = {
     model: summarize(program),
-    stages: part.stages.map((s) => stageJson(program, s)),
+    stages,
     shardings: shardingsJson(program, mesh, part.shardings),
     collectives,
     memory: sim.memory,
@@ -95,6 +107,9 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   step('done', 1);
   return { report, program, mesh, asts: resolved.asts, partition: part, spmd };
 }
+
+/** Programs up to this many ops get per-stage memory and time (a lowering and a simulation per tactic). */
+const STAGE_COST_OPS = 20000;
 
 /** `kind` at `scope` (and the value name when the op's result has one). */
 export function opLabel(p: Program, opId: number): string {

@@ -44,6 +44,9 @@ export interface StageJson {
   /** How many values propagation gave a sharding on this axis. */
   reached: number;
   conflicts: ConflictJson[];
+  /** The strategy's cost after this tactic (every later tactic left out), when the program is small enough to afford it. */
+  memory?: { peak: number };
+  time?: { step: number };
 }
 
 export interface CollectiveJson {
@@ -52,6 +55,8 @@ export interface CollectiveJson {
   /** The full operand per device group, as in nccl-tests. */
   bytes: number;
   op: string;
+  /** Id of the op in the global program (-1 when it serves none: an input resharded straight to an output). */
+  opId: number;
   scope: string;
   phase: Phase;
   seconds: number;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { cancelRun, rerun } from './runner';
 import { appStore, redo, undo, useApp } from './store';
 import { shareUrl } from './urlSync';
+import { ExamplesMenu, ExportMenu } from './Menus';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'idle', pending: 'waiting…', running: 'computing…', ok: 'up to date', error: 'error', cancelled: 'cancelled',
@@ -66,10 +67,12 @@ export function Header() {
     <header className="header">
       <h1>PartIR Explorer</h1>
       <span className="muted small">compose SPMD partitioning strategies</span>
+      <ExamplesMenu />
       <div className="spacer" />
       <Status />
       <button data-testid="undo" disabled={!canUndo} onClick={undo} title="Undo (Ctrl+Z)">↶ Undo</button>
       <button data-testid="redo" disabled={!canRedo} onClick={redo} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+      <ExportMenu />
       <ShareButton />
     </header>
   );

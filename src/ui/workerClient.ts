@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import type { WorkerApi } from '../worker/worker';
 import type { GraphLayout } from '../worker/layout';
+import type { ExportFile, ExportKind } from '../worker/protocol';
 import type { CompletionDto, HoverReply, NodeDetailsDto, ProgressUpdate, RunReply, TacticDoc, ZooEntryDto } from '../worker/protocol';
 
 export interface ClientEvents {
@@ -128,6 +129,10 @@ export class PipelineClient {
 
   findOp(label: string): Promise<{ opId: number; nodeId: string; reveal: string[] } | null> {
     return this.safe(() => this.api.findOp(label), null);
+  }
+
+  exportFile(kind: ExportKind): Promise<ExportFile | { error: string }> {
+    return this.safe<ExportFile | { error: string }>(() => this.api.exportFile(kind), { error: 'the worker did not answer' });
   }
 
   zoo(): Promise<ZooEntryDto[]> {

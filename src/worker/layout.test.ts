@@ -252,9 +252,11 @@ describe('layout geometry', () => {
     expect(b.nodes.map((n) => [n.id, n.x, n.y])).toEqual(a.nodes.map((n) => [n.id, n.x, n.y]));
   });
 
-  it('expanding one layer of a 96-layer step takes well under 200 ms', () => {
-    const big = syntheticStep(96, 12);
-    expect(big.ops.length).toBeGreaterThan(10_000);
+  it('expanding one layer of a 96-layer step takes well under 200 ms', async () => {
+    const { buildZooModel } = await import('../core/models/zoo');
+    // the zoo's 96-layer training step (small dims: the op count does not depend on them)
+    const big = buildZooModel('transformer', { layers: 96, dModel: 64, heads: 4, dFF: 256, seq: 16, vocab: 128, batch: 2 });
+    expect(big.ops.length).toBeGreaterThan(20_000);
     layoutGraph(big, { expanded: [] }); // builds the model once, as the worker does on load
     // CPU time rather than wall time: the test machine is shared, and waiting for a core is not our cost.
     const times: number[] = [];

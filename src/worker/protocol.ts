@@ -101,3 +101,12 @@ export interface NodeDetailsDto {
   readonly results?: { path: string; type: string }[];
   readonly collectives?: { kind: string; axes: string[]; bytes: number; seconds: number }[];
 }
+
+/** Files the explorer can export from the last result. */
+export type ExportKind = 'config' | 'trace' | 'markdown' | 'jax' | 'sdy';
+
+export interface ExportFile {
+  readonly filename: string;
+  readonly mime: string;
+  readonly text: string;
+}

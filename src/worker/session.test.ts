@@ -94,4 +94,19 @@ describe('Session', () => {
     const layout = layoutFor(s, hit!.reveal, null);
     expect(layout?.nodes.some((n) => n.id === hit!.nodeId)).toBe(true);
   });
+
+  it('exports files from the last result, and says why when it cannot', () => {
+    const s = new Session(coreDeps);
+    expect(s.exportFile('config')).toEqual({ error: expect.stringMatching(/no result/) });
+    s.run(1, config);
+    const c = s.exportFile('config');
+    if ('error' in c) throw new Error(c.error);
+    expect(JSON.parse(c.text)).toEqual(coreDeps.validateConfig(config));
+    const trace = s.exportFile('trace');
+    if ('error' in trace) throw new Error(trace.error);
+    expect(JSON.parse(trace.text)).toHaveProperty('traceEvents');
+    const md = s.exportFile('markdown');
+    if ('error' in md) throw new Error(md.error);
+    expect(md.text.length).toBeGreaterThan(50);
+  });
 });

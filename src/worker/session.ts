@@ -11,7 +11,7 @@ import type { Sharding } from '../core/partition/types';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { groupsToReveal, opNodeId } from './layout';
 import type {
-  CompletionDto, HoverMatch, HoverReply, NodeDetailsDto, RunReply, TacticDoc, ZooEntryDto,
+  CompletionDto, ExportFile, ExportKind, HoverMatch, HoverReply, NodeDetailsDto, RunReply, TacticDoc, ZooEntryDto,
 } from './protocol';
 
 export interface SessionDeps {
@@ -26,6 +26,8 @@ export interface SessionDeps {
   opLabel?(program: Program, opId: number): string;
   tactics?(): TacticDoc[];
   formatShardedType?(type: TensorType, sharding: Sharding | undefined, axes: readonly string[]): string;
+  /** Exporters over the last result, by kind (text out). */
+  exporters?: Partial<Record<ExportKind, (result: PipelineResult, config: Config) => ExportFile>>;
 }
 
 const HOVER_CAP = 12;
@@ -208,6 +210,18 @@ export class Session {
       if (this.deps.opLabel(p, op.id) === label) return { opId: op.id, nodeId: opNodeId(op.id), reveal: groupsToReveal(p, op.id) };
     }
     return null;
+  }
+
+  /** A file from the last result; an error message when there is none or the exporter fails. */
+  exportFile(kind: ExportKind): ExportFile | { error: string } {
+    if (!this.last) return { error: 'nothing to export yet: no result' };
+    const f = this.deps.exporters?.[kind];
+    if (!f) return { error: `exporting ${kind} is not available` };
+    try {
+      return f(this.last.result, this.last.config);
+    } catch (e) {
+      return { error: `could not export ${kind}: ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 
   zoo(): ZooEntryDto[] {

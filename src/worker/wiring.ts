@@ -9,6 +9,10 @@ import { completionsAt, globAt, matchGlob, tacticCatalog } from '../core/tactics
 import { formatShardedType } from './layout';
 import { ZOO } from '../core/models/zoo';
 import type { SessionDeps } from './session';
+import { exportTraceText } from '../core/io/export/trace';
+import { exportMarkdown } from '../core/io/export/markdown';
+import { exportJax } from '../core/io/export/jax';
+import { exportSdy } from '../core/io/export/sdy';
 
 // `runPipeline` is a declared contract until the lead wires it; read it through the namespace so that
 // a missing implementation is a clear error instead of a failed module load.
@@ -41,4 +45,11 @@ export const coreDeps: SessionDeps = {
       })),
     })),
   formatShardedType: (type, sharding) => formatShardedType(type, sharding),
+  exporters: {
+    config: (_r, config) => ({ filename: 'partir-config.json', mime: 'application/json', text: `${JSON.stringify(config, null, 2)}\n` }),
+    trace: (r, config) => ({ filename: 'partir-trace.json', mime: 'application/json', text: exportTraceText(r.report, config) }),
+    markdown: (r, config) => ({ filename: 'partir-summary.md', mime: 'text/markdown', text: exportMarkdown(r.report, config) }),
+    jax: (r, config) => ({ filename: 'partir_shardings.py', mime: 'text/x-python', text: exportJax(r, config) }),
+    sdy: (r, config) => ({ filename: 'partir.sdy.mlir', mime: 'text/plain', text: exportSdy(r, config) }),
+  },
 };

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { Session } from './session';
 import { coreDeps } from './wiring';
 import { layoutFor } from './graphLayout';
+import type { ExportKind } from './protocol';
 
 const session = new Session(coreDeps);
 
@@ -33,6 +34,7 @@ const api = {
   nodeDetails: (id: string) => session.nodeDetails(id),
   opName: (opId: number) => session.opName(opId),
   findOp: (label: string) => session.findOp(label),
+  exportFile: (kind: ExportKind) => session.exportFile(kind),
   zoo: () => session.zoo(),
   tactics: () => session.tactics(),
   layout: (expanded: string[], stage: number | null) => layoutFor(session, expanded, stage),

@@ -58,11 +58,11 @@ describe('family presets in the language', () => {
   });
 });
 
-describe('MegatronGQA', () => {
-  const MP = 'MP = MegatronGQA(axis="model")';
+describe('GQAMegatron', () => {
+  const MP = 'MP = GQAMegatron(axis="model")';
 
   it('with dim="kv" tiles the key/value heads too', () => {
-    const { sharding } = partitioned('llama', schedule('MP = MegatronGQA(axis="model", dim="kv")'), m22, { kvHeads: 2 });
+    const { sharding } = partitioned('llama', schedule('MP = GQAMegatron(axis="model", dim="kv")'), m22, { kvHeads: 2 });
     expect(tiledDim(sharding('params/layer_0/attn/wq'), 'model')).toBe(1);
     expect(tiledDim(sharding('params/layer_0/attn/wk'), 'model')).toBe(1);
     expect(tiledDim(sharding('grads/layer_0/attn/wk'), 'model')).toBe(1);
@@ -80,7 +80,7 @@ describe('MegatronGQA', () => {
 
   it('with dim="kv" refuses an axis that does not divide kvHeads', () => {
     const p = buildZooModel('llama', { ...SMALL_PARAMS.llama, kvHeads: 1 });
-    const r = resolveTactics(schedule('MP = MegatronGQA(axis="model", dim="kv")'), p, m22);
+    const r = resolveTactics(schedule('MP = GQAMegatron(axis="model", dim="kv")'), p, m22);
     expect(r.diagnostics.some((d) => d.severity === 'error' && /attn\/wk/.test(d.message))).toBe(true);
   });
 
@@ -168,9 +168,9 @@ describe('2×2×2 meshes', () => {
     ['t32: BP + MP + ZeRO-3 on a third axis', 't32', m222('zero'),
       schedule('BP = BatchParallel(axis="batch")', 'MP = Megatron(axis="model")', 'Z3 = ZeRO(stage=3, axis="zero")')],
     ['llama: BP on two axes + MP', 'llama', m222('data'),
-      schedule('BP = BatchParallel(axis="batch")', 'BP2 = BatchParallel(axis="data")', 'MP = MegatronGQA(axis="model")')],
+      schedule('BP = BatchParallel(axis="batch")', 'BP2 = BatchParallel(axis="data")', 'MP = GQAMegatron(axis="model")')],
     ['transformer-decode: BP + MP + MQ', 'transformer-decode', m222('cache'),
-      schedule('BP = BatchParallel(axis="batch")', 'MP = MegatronGQA(axis="model")', 'MQ = MultiQuery(axis="cache")')],
+      schedule('BP = BatchParallel(axis="batch")', 'MP = GQAMegatron(axis="model")', 'MQ = MultiQuery(axis="cache")')],
     ['gns: BP + ES + NS', 'gns', m222('nodes'),
       schedule('BP = BatchParallel(axis="batch")', 'ES = EdgeShard(axis="model")', 'NS = NodeShard(axis="nodes")')],
     ['unet: BP on two axes + ZeRO-2 on a third', 'unet', m222('zero'),

@@ -9,7 +9,7 @@ import type { DimSpec } from './types';
 
 type Entry = readonly [glob: string, dim: DimSpec];
 
-export const FAMILY_PRESET_NAMES = ['MegatronGQA', 'MultiQuery', 'ExpertParallel', 'EdgeShard', 'NodeShard'] as const;
+export const FAMILY_PRESET_NAMES = ['GQAMegatron', 'MultiQuery', 'ExpertParallel', 'EdgeShard', 'NodeShard'] as const;
 export type FamilyPresetName = (typeof FAMILY_PRESET_NAMES)[number];
 
 export const isFamilyPreset = (name: string): name is FamilyPresetName => (FAMILY_PRESET_NAMES as readonly string[]).includes(name);
@@ -61,7 +61,7 @@ const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/targets', 0]];
 /** The entries of a family preset, or undefined when `preset` is not one. */
 export function familyPresetEntries(preset: string, args: { readonly dim?: string }): readonly Entry[] | undefined {
   switch (preset) {
-    case 'MegatronGQA': return args.dim === 'kv' ? [...MEGATRON_GQA, ...KV_HEADS] : MEGATRON_GQA;
+    case 'GQAMegatron': return args.dim === 'kv' ? [...MEGATRON_GQA, ...KV_HEADS] : MEGATRON_GQA;
     case 'MultiQuery': return multiQuery(args.dim);
     case 'ExpertParallel': return EXPERT_PARALLEL;
     case 'EdgeShard': return EDGE_SHARD;
@@ -75,13 +75,13 @@ const AXIS = { name: 'axis', type: { kind: 'axis' }, required: true, typeLabel: 
 /** Catalog entries (arguments, docs, examples) of the family presets, for the checker and the editor. */
 export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
   {
-    name: 'MegatronGQA', kind: 'preset',
+    name: 'GQAMegatron', kind: 'preset',
     description: 'Megatron for grouped-/multi-query attention (llama, transformer-decode): query heads and the MLP hidden dim (GELU or SwiGLU); dim="kv" also tiles the key/value heads.',
     args: [
       AXIS,
       { name: 'dim', type: { kind: 'enum', oneOf: ['query', 'kv'] }, required: false, default: 'query', typeLabel: '"query" | "kv"', doc: 'query: tile the query heads only (key/value weights stay whole); kv: also the key/value heads (the axis must divide kvHeads).' },
     ],
-    example: 'MegatronGQA(axis="model", dim="kv")',
+    example: 'GQAMegatron(axis="model", dim="kv")',
   },
   {
     name: 'MultiQuery', kind: 'preset',

@@ -43,7 +43,7 @@ describe('splitStepTime', () => {
 });
 
 const coll = (kind: CollectiveJson['kind'], axes: string[], bytes: number, seconds: number, op = 'x'): CollectiveJson =>
-  ({ kind, axes, bytes, seconds, op, scope: '', phase: 'forward' });
+  ({ kind, axes, bytes, seconds, op, opId: -1, scope: '', phase: 'forward' });
 
 describe('collectives', () => {
   const rows = [coll('all-reduce', ['model'], 30, 3, 'a'), coll('all-gather', ['batch'], 10, 1, 'b'), coll('all-reduce', ['model'], 20, 3, 'c')];

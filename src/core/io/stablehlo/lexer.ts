@@ -31,9 +31,10 @@ export function syntaxError(message: string, at: Token): UserError {
   return new UserError('stablehlo-syntax', `${at.line}:${at.col}: ${message}`, { where: 'model.stablehlo', range: rangeOf(at) });
 }
 
-const isIdStart = (c: string) => /[A-Za-z_]/.test(c);
-const isIdChar = (c: string) => /[A-Za-z0-9_$.]/.test(c);
+const isIdStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isDigit = (c: string) => c >= '0' && c <= '9';
+const isIdChar = (c: string) => isIdStart(c) || isDigit(c) || c === '$' || c === '.';
+const here = (c: string, line: number, col: number): Token => ({ kind: 'punct', text: c, line, col, endLine: line, endCol: col + 1 });
 
 /** Splits `text` into tokens; `//` comments are skipped. Throws a UserError naming line:col on a bad character. */
 export function lex(text: string): Token[] {
@@ -57,12 +58,11 @@ export function lex(text: string): Token[] {
       continue;
     }
     const sl = line, sc = col, start = i;
-    const here = (): Token => ({ kind: 'punct', text: c, line: sl, col: sc, endLine: sl, endCol: sc + 1 });
     if (c === '"') {
       let v = '';
       advance(1);
       for (;;) {
-        if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here());
+        if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here(c, sl, sc));
         const ch = text[i];
         if (ch === '"') { advance(1); break; }
         if (ch === '\\') {
@@ -87,14 +87,14 @@ export function lex(text: string): Token[] {
         let v = '';
         advance(1);
         while (i < text.length && text[i] !== '"' && text[i] !== '\n') { v += text[i]; advance(1); }
-        if (text[i] !== '"') throw syntaxError('unterminated symbol name', here());
+        if (text[i] !== '"') throw syntaxError('unterminated symbol name', here(c, sl, sc));
         advance(1);
         push('sym', v, start, sl, sc);
         continue;
       }
       let v = '';
       while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
-      if (v === '') throw syntaxError(`expected a name after "${c}"`, here());
+      if (v === '') throw syntaxError(`expected a name after "${c}"`, here(c, sl, sc));
       if (c === '%' && text[i] === '#' && isDigit(text[i + 1] ?? '')) {
         v += '#';
         advance(1);
@@ -140,7 +140,7 @@ export function lex(text: string): Token[] {
       push('punct', c, start, sl, sc);
       continue;
     }
-    throw syntaxError(`unexpected character "${c}"`, here());
+    throw syntaxError(`unexpected character "${c}"`, here(c, sl, sc));
   }
   out.push({ kind: 'eof', text: '', line, col, endLine: line, endCol: col });
   return out;

@@ -1,0 +1,132 @@
+/**
+ * The memory/time summary as Markdown, for pasting into an issue or a design doc: headline figures,
+ * memory at the peak by category, the time split, collectives grouped by kind, axes and phase, and
+ * the stages of the schedule.
+ */
+import type { Config } from '../config';
+import type { BytesByCategory, Report } from '../../report';
+
+export function fmtBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  let v = b;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v.toFixed(0) : v.toFixed(2)} ${units[i]}`;
+}
+
+export function fmtSeconds(s: number): string {
+  if (s === 0) return '0 s';
+  if (s < 1e-6) return `${(s * 1e9).toFixed(2)} ns`;
+  if (s < 1e-3) return `${(s * 1e6).toFixed(2)} µs`;
+  if (s < 1) return `${(s * 1e3).toFixed(2)} ms`;
+  return `${s.toFixed(3)} s`;
+}
+
+export function fmtCount(n: number): string {
+  const units: [number, string][] = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [s, u] of units) if (Math.abs(n) >= s) return `${(n / s).toFixed(2)}${u}`;
+  return String(n);
+}
+
+const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
+
+/** A cell's text with the characters that would break a Markdown table escaped. */
+const cell = (v: string | number): string => String(v).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A GitHub-flavoured Markdown table; `right` lists the right-aligned (numeric) columns. */
+export function mdTable(header: string[], rows: (string | number)[][], right: readonly number[] = []): string {
+  const rule = header.map((_, c) => (right.includes(c) ? '---:' : '---'));
+  return [header, rule, ...rows].map((r, i) => `| ${(i === 1 ? r : r.map(cell)).join(' | ')} |`).join('\n');
+}
+
+/** Conflicts listed one per line; a bad schedule can have hundreds. */
+const MAX_CONFLICTS = 20;
+
+const CATEGORIES: (keyof BytesByCategory)[] = ['params', 'optimizer', 'gradients', 'activations', 'temporaries'];
+
+export function exportMarkdown(report: Report, config: Config): string {
+  const { time, memory, model } = report;
+  const worst = memory.perDevice.reduce<Report['memory']['perDevice'][number] | undefined>((w, d) => (!w || d.peak > w.peak ? d : w), undefined);
+  const devices = config.mesh.axes.reduce((n, a) => n * a.size, 1);
+  const meshText = config.mesh.axes.map((a) => `${a.name}=${a.size}`).join(' × ') || '(none)';
+  const schedule = report.stages.map((s) => s.tactic).join(', ') || '(none)';
+  const out: string[] = [];
+
+  out.push(
+    `# ${model.name}: ${schedule} on ${meshText}`,
+    '',
+    `Simulated by PartIR Explorer on ${devices} × ${config.hardware.preset}. Times in seconds per training step; memory per device.`,
+    '',
+    '## Headline',
+    '',
+    mdTable(['figure', 'value'], [
+      ['step time', fmtSeconds(time.step)],
+      ['MFU', `${(time.mfu * 100).toFixed(1)}%`],
+      ['peak memory', worst ? `${fmtBytes(worst.peak)} of ${fmtBytes(worst.capacity)} (${pct(worst.peak, worst.capacity)})${worst.outOfMemory ? ' — **out of memory**' : ''}` : '–'],
+      ['parameters', fmtCount(model.parameters)],
+      ['FLOPs per step', `${fmtCount(model.flops.model)} (executed ${fmtCount(model.flops.executed)})`],
+      ['collectives', String(report.collectives.length)],
+    ], [1]),
+    '',
+    `## Memory at the peak${worst && memory.perDevice.length > 1 ? ` (device ${worst.device})` : ''}`,
+    '',
+  );
+  if (worst) {
+    const total = CATEGORIES.reduce((n, c) => n + worst.atPeak[c], 0);
+    out.push(mdTable(['category', 'bytes', 'share'], [
+      ...CATEGORIES.map((c) => [c, fmtBytes(worst.atPeak[c]), pct(worst.atPeak[c], total)]),
+      ['**total**', `**${fmtBytes(total)}**`, pct(total, total)],
+    ], [1, 2]));
+  } else out.push('No memory figures.');
+
+  out.push(
+    '',
+    '## Time',
+    '',
+    mdTable(['part', 'seconds', 'share of step'], [
+      ['step', fmtSeconds(time.step), pct(time.step, time.step)],
+      ['compute', fmtSeconds(time.compute), pct(time.compute, time.step)],
+      ['communication', fmtSeconds(time.communication), pct(time.communication, time.step)],
+      ['exposed communication', fmtSeconds(time.exposedCommunication), pct(time.exposedCommunication, time.step)],
+      ...Object.entries(time.perAxis).map(([axis, s]) => [`communication on ${axis}`, fmtSeconds(s), pct(s, time.step)]),
+    ], [1, 2]),
+    '',
+    '## Collectives',
+    '',
+  );
+
+  const groups = new Map<string, { kind: string; axes: string; phase: string; count: number; bytes: number; seconds: number }>();
+  for (const c of report.collectives) {
+    const axes = c.axes.join(', ');
+    const key = `${c.kind}|${axes}|${c.phase}`;
+    const g = groups.get(key) ?? { kind: c.kind, axes, phase: c.phase, count: 0, bytes: 0, seconds: 0 };
+    g.count++;
+    g.bytes += c.bytes;
+    g.seconds += c.seconds;
+    groups.set(key, g);
+  }
+  const rows = [...groups.values()].sort((a, b) => b.seconds - a.seconds || b.bytes - a.bytes || a.kind.localeCompare(b.kind));
+  out.push(rows.length === 0 ? 'None: the schedule needs no communication.' : mdTable(
+    ['collective', 'axes', 'phase', 'count', 'bytes', 'time'],
+    rows.map((g) => [g.kind, g.axes, g.phase, g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]),
+    [3, 4, 5],
+  ));
+
+  out.push('', '## Stages', '');
+  out.push(report.stages.length === 0 ? 'No tactics: everything is replicated.' : mdTable(
+    ['#', 'tactic', 'axis', 'seeded', 'reached', 'conflicts'],
+    report.stages.map((s, i) => [i + 1, s.tactic, s.axis, s.seeded.length, s.reached, s.conflicts.length]),
+    [0, 3, 4, 5],
+  ));
+  const conflicts = report.stages.flatMap((s) => s.conflicts);
+  if (conflicts.length > 0) {
+    out.push('', '### Conflicts', '');
+    for (const c of conflicts.slice(0, MAX_CONFLICTS)) out.push(`- \`${c.value}\` on \`${c.axis}\` at ${c.op}: ${c.existing.sharding} (${c.existing.tactic}) vs ${c.incoming.sharding} (${c.incoming.tactic})`);
+    if (conflicts.length > MAX_CONFLICTS) out.push(`- … and ${conflicts.length - MAX_CONFLICTS} more`);
+  }
+  out.push('');
+  return out.join('\n');
+}
