@@ -51,7 +51,7 @@ function hasState(s: Sharding, axis: string): boolean {
 /**
  * Every action on the given axes that could change something after the fixed tactics (`base` is their
  * partition): groups whose values are all still replicated on the axis, dims that the axis divides for
- * every member. Gradients are left out: they follow their parameter, and ZeRO-2 is a family move.
+ * every member.
  */
 export function enumerateActions(program: Program, mesh: Mesh, axes: readonly string[], base: PartitionResult): Action[] {
   const groups = new Map<string, ValueId[]>();
@@ -59,7 +59,9 @@ export function enumerateActions(program: Program, mesh: Mesh, axes: readonly st
   for (const v of program.values) {
     if (v.name === undefined) continue;
     allNames.push(v.name);
-    if (GLOB_CHARS.test(v.name) || v.name.startsWith('grads/')) continue;
+    // Gradients follow their parameter (ZeRO-2 is a family move); optimizer state is sharded as a
+    // family: per role it doubles the space and, propagating like its parameter, adds no layout.
+    if (GLOB_CHARS.test(v.name) || v.name.startsWith('grads/') || v.name.startsWith('opt_state/')) continue;
     const key = roleGlob(v.name);
     const g = groups.get(key);
     if (g) g.push(v.id);
@@ -95,8 +97,9 @@ export function enumerateActions(program: Program, mesh: Mesh, axes: readonly st
     }
   }
   // Parameters first, so that of several actions that propagate to the same layout the one kept (the
-  // first) names the parameter, as a person would; then optimizer state, data, families, intermediates.
-  const rank = (a: Action) => (a.kind === 'intermediate' ? 4 : a.kind === 'family' ? 3 : a.glob.startsWith('params/') ? 0 : a.glob.startsWith('opt_state/') ? 2 : 1);
+  // first) names the parameter, as a person would; then families, data, intermediates (the screening
+  // may run out of budget before the last).
+  const rank = (a: Action) => (a.kind === 'intermediate' ? 3 : a.kind === 'family' ? 1 : a.glob.startsWith('params/') ? 0 : 2);
   return out.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i).map((x) => x.a);
 }
 
@@ -106,4 +109,11 @@ function exactGlob(glob: string, members: readonly ValueId[], program: Program, 
   const m = compileGlob(glob);
   const own = new Set(members.map((v) => program.values[v].name));
   return allNames.every((n) => !m(n) || own.has(n));
+}
+
+/** Whether `family` (a LARGEST action on the same axis) already seeds every member of `a`. */
+export function covers(family: Action, a: Action): boolean {
+  if (family.kind !== 'family' || family.axis !== a.axis || family === a) return false;
+  const m = new Set(family.members);
+  return a.members.every((v) => m.has(v));
 }

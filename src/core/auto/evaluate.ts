@@ -52,7 +52,7 @@ export function better(a: Cost, b: Cost, rel = 1e-9): boolean {
 export interface Evaluation {
   /** The candidate's actions, in the order they are written. */
   readonly actions: readonly Action[];
-  /** Null when the candidate is rejected (an error resolving it, or a conflict in its own stages). */
+  /** Null when the candidate is rejected (an error resolving or partitioning it). */
   readonly measure: Measure | null;
   readonly cost: Cost;
   /** The shardings key, shared by candidates that propagate to the same layout. */
@@ -60,6 +60,8 @@ export interface Evaluation {
   readonly rejected?: string;
   /** True when this candidate was lowered and simulated (not a cache hit). */
   readonly simulated: boolean;
+  /** Conflicts in the candidate's own stages. */
+  readonly conflicts?: number;
   /** A new layout that was not simulated because simulation was not allowed. */
   readonly unsimulated?: boolean;
 }
@@ -117,7 +119,7 @@ export class Evaluator {
     return { asts, tactics };
   }
 
-  partition(actions: readonly Action[]): { part: PartitionResult; tactics: ResolvedTactic[] } | { error: string } {
+  partition(actions: readonly Action[]): { part: PartitionResult; tactics: ResolvedTactic[]; conflicts: number } | { error: string } {
     const t = this.tactics(actions);
     if (t.error !== undefined) return { error: t.error };
     const { program, mesh, prefix } = this.init;
@@ -128,10 +130,10 @@ export class Evaluator {
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }
-    const own = part.stages.slice(prefix.length);
-    const conflict = own.flatMap((s) => s.conflicts)[0];
-    if (conflict) return { error: `conflict: ${conflict.message}` };
-    return { part, tactics: t.tactics };
+    // Conflicts are allowed: propagation stops there and the lowering reshards (ZeRO-3's parameters
+    // meet the batch-tiled activations this way); the simulator prices it.
+    const conflicts = part.stages.slice(prefix.length).reduce((n, s) => n + s.conflicts.length, 0);
+    return { part, tactics: t.tactics, conflicts };
   }
 
   /**
@@ -157,7 +159,7 @@ export class Evaluator {
       this.cache.set(key, measure);
       this.simulations++;
     }
-    const e: Evaluation = { actions, measure, cost: costOf(measure, this.init.objective, this.init.memoryLimit), key, simulated };
+    const e: Evaluation = { actions, measure, cost: costOf(measure, this.init.objective, this.init.memoryLimit), key, simulated, conflicts: p.conflicts };
     this.bySet.set(setKey, { ...e, simulated: false });
     return e;
   }

@@ -18,7 +18,7 @@ import type { Hardware } from '../mesh/hardware';
 import type { Mesh } from '../mesh/mesh';
 import { partition } from '../partition/schedule';
 import type { ManualTacticAst, ResolvedTactic } from '../tactics/types';
-import { enumerateActions, type Action } from './actions';
+import { covers, enumerateActions, type Action } from './actions';
 import { better, Evaluator, type Cost, type Evaluation, type Measure, type Objective } from './evaluate';
 import { formatTactics } from './format';
 import { mulberry32, shuffle } from './rng';
@@ -102,9 +102,11 @@ export interface SearchResult {
 
 const DEFAULT_BUDGET = 64;
 /** Restarts that find nothing better before the search calls itself converged. */
-const PATIENCE = 3;
+const PATIENCE = 2;
 /** Partition-only evaluations (cache hits) allowed per simulation of the budget. */
 const PARTITIONS_PER_SIMULATION = 12;
+/** The share of the budget that screening single actions may use, so that combining them gets the rest. */
+const SCREEN_SHARE = 0.6;
 
 class Stop extends Error {
   constructor(readonly why: 'budget' | 'time' | 'stopped') {
@@ -165,7 +167,9 @@ export function searchPartition(o: SearchOptions): SearchResult {
     // 1. Screen: every action alone; of those that propagate to the same layout, keep the first.
     const singles: Evaluation[] = [];
     const seen = new Set<string>([baseline.key]);
+    const screenBudget = Math.ceil(SCREEN_SHARE * budget);
     for (const a of actions) {
+      if (ev.simulations > screenBudget) break;
       const e = evaluate([a]);
       if (!e.measure || seen.has(e.key)) continue;
       seen.add(e.key);
@@ -180,12 +184,16 @@ export function searchPartition(o: SearchOptions): SearchResult {
     const others = ranked.filter((a) => !improving.includes(a));
     phase = 'greedy';
     climb([...improving, ...others]);
-    // 3. Restarts over the improving actions in seeded random orders (the others had their chance
-    //    next to the best of the greedy pass).
+    // 3. Restarts (iterated local search): drop one or two random actions of the best and climb again
+    //    over the improving actions in a seeded random order, to escape an order where an early choice
+    //    blocked a better pair.
     phase = 'restart';
     for (let misses = 0; misses < PATIENCE && improving.length > 1; ) {
       const before = best.cost;
-      climb(shuffle(improving, rng));
+      const drop = new Set(shuffle(best.actions, rng).slice(0, 1 + Math.floor(rng() * 2)));
+      const kept = best.actions.filter((a) => !drop.has(a));
+      const start = evaluate(kept);
+      climb(shuffle(improving.filter((a) => !kept.includes(a)), rng), start.measure ? start : baseline);
       misses = better(best.cost, before) ? 0 : misses + 1;
     }
   } catch (e) {
@@ -204,9 +212,10 @@ export function searchPartition(o: SearchOptions): SearchResult {
     }
   });
 
-  function climb(order: readonly Action[]): void {
-    let cur: Evaluation = baseline;
+  function climb(order: readonly Action[], from: Evaluation = baseline): void {
+    let cur = from;
     for (const a of order) {
+      if (cur.actions.some((f) => covers(f, a))) continue; // a family already seeds this group
       const e = evaluate([...cur.actions, a]);
       if (e.measure && better(e.cost, cur.cost)) cur = e;
     }

@@ -31,7 +31,7 @@ export const GALLERY_MODELS: Readonly<Record<string, { zoo: string; label: strin
   },
   unet: {
     zoo: 'unet', label: 'UNet',
-    params: { batch: 256, size: 64, channels: 3, base: 128, levels: 3, groups: 32, timesteps: 1000, precision: 'mixed' },
+    params: { batch: 512, size: 64, channels: 3, base: 256, levels: 4, groups: 32, timesteps: 1000, precision: 'mixed' },
   },
   gns: {
     zoo: 'gns', label: 'GNS',

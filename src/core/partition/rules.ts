@@ -4,7 +4,7 @@
  * never op kinds. Cases are alphabetical; element-wise kinds share one.
  */
 import type { Op, OpKind, Program, TensorType } from '../ir/types';
-import { BINARY_KINDS, UNARY_KINDS } from '../ir/types';
+import { BINARY_KINDS, DTYPE_BYTES, UNARY_KINDS } from '../ir/types';
 import { isFloat } from '../ir/shape';
 import { NULL_DIM, RuleBuilder } from './ruleBuilder';
 import type { OpRule } from './types';
@@ -28,8 +28,11 @@ function pointwise(op: Op, ins: readonly TensorType[], outs: readonly TensorType
     case 'negate':
       return b.build([true]);
     case 'convert':
-      // Rounding to an integer is not linear; float ↔ float conversion is (up to rounding).
-      return b.build([isFloat(ins[0].dtype) && isFloat(outs[0].dtype)]);
+      // Rounding to an integer is not linear; float ↔ float conversion is (up to rounding). A partial value
+      // is not carried through a widening convert, so it is reduced in the narrow type: mixed precision
+      // reduces bf16 gradients (half the bytes) as soon as the backward pass makes them, not f32 copies in
+      // the optimizer.
+      return b.build([isFloat(ins[0].dtype) && isFloat(outs[0].dtype) && DTYPE_BYTES[outs[0].dtype] <= DTYPE_BYTES[ins[0].dtype]]);
     case 'add':
     case 'subtract':
       return b.build([true, true], true);

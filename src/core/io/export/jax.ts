@@ -24,8 +24,6 @@ export function partitionSpec(s: Sharding): string {
   return `P(${dims.join(', ')})`;
 }
 
-export const namedSharding = (s: Sharding): string => `NamedSharding(mesh, ${partitionSpec(s)})`;
-
 /** The part of the export a caller may want without the surrounding code (the UI's preview, tests). */
 export interface JaxShardingEntry {
   path: string;

@@ -49,12 +49,13 @@ export class MlirText {
 
   /** Bracket depth change of the code character at `i`; `->` is an arrow, not a closing angle. */
   private delta(i: number): number {
-    if (!this.isCode(i)) return 0;
-    const c = this.text[i];
-    if (c === '(' || c === '[' || c === '{' || c === '<') return 1;
-    if (c === ')' || c === ']' || c === '}') return -1;
-    if (c === '>' && this.text[i - 1] !== '-') return -1;
-    return 0;
+    if (this.inert[i] === 1) return 0;
+    switch (this.text.charCodeAt(i)) {
+      case 40: case 91: case 123: case 60: return 1; // ( [ { <
+      case 41: case 93: case 125: return -1; // ) ] }
+      case 62: return this.text.charCodeAt(i - 1) === 45 ? 0 : -1; // > unless ->
+      default: return 0;
+    }
   }
 
   /** The index of the bracket closing the one at `open`, or -1. */
@@ -110,12 +111,19 @@ export interface TextEdit {
 }
 
 /**
- * Applies non-overlapping edits (any order). At one start, the wider edit (a removal) goes first,
- * so that an insertion at the same place survives it.
+ * Applies non-overlapping edits (any order) in one pass. A removal and an insertion at the same
+ * place both apply: the removed text goes, the inserted text takes its place.
  */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || (b.end - b.start) - (a.end - a.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  // ascending by start; at one start an insertion goes before a removal, so that both apply
+  const sorted = [...edits].sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    if (e.start < at) throw new Error(`overlapping edits at ${e.start}`);
+    parts.push(text.slice(at, e.start), e.text);
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }

@@ -22,7 +22,8 @@ export interface TraceEvent {
 export interface ChromeTrace {
   traceEvents: TraceEvent[];
   displayTimeUnit: 'ms' | 'ns';
-  metadata: Record<string, string | number>;
+  /** Free-form metadata (the format's `otherData`). */
+  otherData: Record<string, string | number>;
 }
 
 /**
@@ -85,7 +86,7 @@ export function exportTrace(report: Report, mesh: Mesh): ChromeTrace {
   return {
     traceEvents: events,
     displayTimeUnit: 'ms',
-    metadata: { source: 'PartIR Explorer (simulated)', stepSeconds: report.time.step },
+    otherData: { source: 'PartIR Explorer (simulated)', stepSeconds: report.time.step },
   };
 }
 

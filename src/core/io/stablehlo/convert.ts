@@ -5,7 +5,7 @@
 import { UserError, type Diagnostic, type SourceRange } from '../../errors';
 import { ProgramBuilder } from '../../ir/builder';
 import { fmtType } from '../../ir/shape';
-import type { AttrMap, CompareDirection, ConvDims, DType, OpId, Phase, Program, TensorType, UnaryKind, ValueId } from '../../ir/types';
+import type { AttrMap, CompareDirection, ConvDims, OpId, Phase, Program, TensorType, UnaryKind, ValueId } from '../../ir/types';
 import type { Attr, FuncAst, LocAst, ModuleAst, StmtAst, TypeAst } from './ast';
 import { readBody, type BodyParts } from './body';
 import { denseValues, irType } from './dense';
@@ -229,6 +229,33 @@ export function convertModule(mod: ModuleAst): Converted {
         const dims = convDims(s, p);
         return dims ? [b.emit1('convolution', need(2), dims)] : undefined;
       }
+      // ops outside the IR that are short compositions of IR ops, so propagation still crosses them
+      case 'clamp': {
+        const [lo, x, hi] = need(3);
+        const t = b.values[x].type;
+        const fit = (v: ValueId) => (b.shape(v).length === 0 && t.shape.length > 0 ? b.broadcast(v, t.shape, []) : v);
+        return [b.emit1('minimum', [b.emit1('maximum', [x, fit(lo)], {}), fit(hi)], {})];
+      }
+      case 'exponential_minus_one': {
+        const [x] = need(1);
+        return [b.emit1('subtract', [b.emit1('exp', [x], {}), b.full(x, 1)], {})];
+      }
+      case 'log_plus_one': {
+        const [x] = need(1);
+        return [b.emit1('log', [b.emit1('add', [x, b.full(x, 1)], {})], {})];
+      }
+      case 'not': {
+        const [x] = need(1);
+        if (b.values[x].type.dtype !== 'bool') return undefined; // bitwise on integers
+        return [b.emit1('compare', [x, b.full(x, 0)], { direction: 'EQ' })];
+      }
+      case 'and': case 'or': {
+        const [x, y] = need(2);
+        if (b.values[x].type.dtype !== 'bool') return undefined;
+        return [op === 'and' ? b.select(x, y, b.full(x, 0)) : b.select(x, b.full(x, 1), y)];
+      }
+      case 'pad':
+        return pad(s, p, need(2));
       default:
         return undefined;
     }
@@ -248,6 +275,32 @@ export function convertModule(mod: ModuleAst): Converted {
     if (k === (reducer === 'sum' ? 0 : -Infinity)) return [r];
     const bi = b.broadcast(init, b.shape(r), []);
     return [b.emit1(reducer === 'sum' ? 'add' : 'maximum', [r, bi], {})];
+  }
+
+  /** Edge padding as slices (negative pads) and concatenations with the pad value; interior padding stays opaque. */
+  function pad(s: StmtAst, p: BodyParts, [x, value]: ValueId[]): ValueId[] | undefined {
+    const lowA = p.kv.get('low') ?? p.kv.get('edge_padding_low');
+    const highA = p.kv.get('high') ?? p.kv.get('edge_padding_high');
+    const interiorA = p.kv.get('interior') ?? p.kv.get('interior_padding');
+    const low = ints(lowA, s, 'low'), high = ints(highA, s, 'high');
+    if (interiorA && flat(interiorA).some((v) => v !== 0)) return undefined;
+    const shape = b.shape(x);
+    if (low.length !== shape.length || high.length !== shape.length || b.shape(value).length !== 0) return undefined;
+    let cur = x;
+    if (low.some((v) => v < 0) || high.some((v) => v < 0)) {
+      cur = b.emit1('slice', [cur], {
+        start: low.map((v) => Math.max(0, -v)), limit: shape.map((d, i) => d - Math.max(0, -high[i])), stride: shape.map(() => 1),
+      });
+    }
+    for (let d = 0; d < shape.length; d++) {
+      const parts: ValueId[] = [];
+      const block = (n: number) => b.broadcast(value, b.shape(cur).map((z, i) => (i === d ? n : z)), []);
+      if (low[d] > 0) parts.push(block(low[d]));
+      parts.push(cur);
+      if (high[d] > 0) parts.push(block(high[d]));
+      if (parts.length > 1) cur = b.emit1('concatenate', parts, { dim: d });
+    }
+    return [cur];
   }
 
   function splatOf(v: ValueId): number | undefined {
@@ -492,4 +545,3 @@ function withPhases(p: Program, backward: Set<OpId>, unlocated: Set<OpId>): Prog
   return { ...p, ops };
 }
 
-export type { DType };

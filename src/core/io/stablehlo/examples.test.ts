@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import attentionText from '../../../../public/examples/attention_block.mlir?raw';
 import mlpText from '../../../../public/examples/mlp_train_step.mlir?raw';
 import transformerText from '../../../../public/examples/transformer_train_step.mlir?raw';
+import indexText from '../../../../public/examples/index.json?raw';
 import { runProgram } from '../../interp/reference';
 import { randomInputs, verifySpmd } from '../../interp/verify';
 import type { Program } from '../../ir/types';
@@ -121,5 +122,19 @@ describe('imported shardings in the pipeline', () => {
   });
   it('a module that does not import is a UserError naming line and column', () => {
     expect(() => runPipeline(config('module @m {\n  func.func public @main( {\n}', [{ name: 'data', size: 2 }], ''))).toThrow(/^2:\d+: /);
+  });
+});
+
+describe('public/examples/index.json', () => {
+  const files: Record<string, string> = { 'mlp_train_step.mlir': mlpText, 'attention_block.mlir': attentionText, 'transformer_train_step.mlir': transformerText };
+  const entries = JSON.parse(indexText) as { file: string; title: string; mesh: Config['mesh']; tactics: string }[];
+  it('lists every example', () => {
+    expect(entries.map((e) => e.file).sort()).toEqual(Object.keys(files).sort());
+  });
+  it.each(entries.map((e) => [e.file, e] as const))('%s runs through the pipeline with its suggested mesh and tactics', (_f, e) => {
+    const res = runPipeline({ version: 1, model: { stablehlo: files[e.file] }, mesh: e.mesh, hardware: { preset: 'tpu-v5p' }, tactics: e.tactics });
+    expect(res.report.diagnostics.filter((d) => d.severity !== 'warning')).toEqual([]);
+    expect(res.report.stages.length).toBeGreaterThan(0);
+    expect(res.report.stages.flatMap((s) => s.conflicts)).toEqual([]);
   });
 });

@@ -28,14 +28,14 @@ export interface ImportOptions {
   mesh?: Mesh;
 }
 
-const EMPTY: Program = { name: 'invalid', values: [], ops: [], inputs: [], outputs: [] };
+const empty = (): Program => ({ name: 'invalid', values: [], ops: [], inputs: [], outputs: [] });
 
 export function importStableHlo(text: string, opts: ImportOptions = {}): ImportResult {
   try {
     return importOrThrow(text, opts);
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return { ok: false, program: EMPTY, seeds: [], opaque: [], diagnostics: [{ ...e.toDiagnostic(), where: e.where ?? 'model.stablehlo', severity: 'error' }] };
+    return { ok: false, program: empty(), seeds: [], opaque: [], diagnostics: [{ ...e.toDiagnostic(), where: e.where ?? 'model.stablehlo', severity: 'error' }] };
   }
 }
 

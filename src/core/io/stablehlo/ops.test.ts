@@ -218,4 +218,73 @@ describe('generic form and opaque ops', () => {
     expect(r.program.ops[1].operands).toEqual([r.program.ops[0].results[0]]);
     expect(r.program.outputs[1].value).toBe(r.program.ops[0].results[1]);
   });
+  it('while loops and variadic reduces (argmax) are kept whole as opaque ops', () => {
+    const r = importOk(moduleText([T('4x6xf32'), T('i32')], `
+      %c = stablehlo.constant dense<0> : tensor<i32>
+      %0:2 = stablehlo.while(%iterArg = %arg1, %iterArg_0 = %arg0) : tensor<i32>, tensor<4x6xf32>
+       cond {
+        %2 = stablehlo.compare  LT, %iterArg, %c,  SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
+        stablehlo.return %2 : tensor<i1>
+      } do {
+        %2 = stablehlo.negate %iterArg_0 : tensor<4x6xf32>
+        stablehlo.return %iterArg, %2 : tensor<i32>, tensor<4x6xf32>
+      }
+      %1 = stablehlo.iota dim = 1 : tensor<4x6xi32>
+      %cst = stablehlo.constant dense<0xFF800000> : tensor<f32>
+      %3:2 = stablehlo.reduce(%0#1 init: %cst), (%1 init: %c) across dimensions = [1] : (tensor<4x6xf32>, tensor<4x6xi32>, tensor<f32>, tensor<i32>) -> (tensor<4xf32>, tensor<4xi32>)
+       reducer(%a: tensor<f32>, %c2: tensor<f32>) (%b: tensor<i32>, %d: tensor<i32>)  {
+        %5 = stablehlo.compare  GT, %a, %c2,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+        %6 = stablehlo.select %5, %a, %c2 : tensor<i1>, tensor<f32>
+        %7 = stablehlo.select %5, %b, %d : tensor<i1>, tensor<i32>
+        stablehlo.return %6, %7 : tensor<f32>, tensor<i32>
+      }`, `%3#1 : ${T('4xi32')}`));
+    expect(r.opaque.map((o) => o.name)).toEqual(['stablehlo.while', 'stablehlo.reduce']);
+    const [w, , red] = r.program.ops.filter((o) => o.kind !== 'constant');
+    expect(w.operands).toEqual([r.program.inputs[1], r.program.inputs[0]]);
+    expect(w.results.map((v) => shapeOf(r.program, v))).toEqual([[], [4, 6]]);
+    expect(red.operands).toContain(w.results[1]);
+    expect(r.program.outputs[0].value).toBe(red.results[1]);
+  });
+  it('sharding constraints and optimization barriers are the values themselves', () => {
+    const r = importOk(moduleText([T('8x8xf32'), T('8x8xf32')], `
+      %0 = sdy.sharding_constraint %arg0 <@mesh, [{"x"}, {?}]> : tensor<8x8xf32>
+      %1:2 = stablehlo.optimization_barrier %0, %arg1 : tensor<8x8xf32>, tensor<8x8xf32>
+      %2 = stablehlo.add %1#0, %1#1 : tensor<8x8xf32>`, `%2 : ${T('8x8xf32')}`));
+    expect(r.program.ops.map((o) => o.kind)).toEqual(['add']);
+    expect(r.program.ops[0].operands).toEqual(r.program.inputs);
+  });
+});
+
+describe('ops imported as short compositions', () => {
+  const run = (text: string, ins: number[][]) => Array.from(runProgram(importOk(text).program, ins.map((x) => Float32Array.from(x)))[0]);
+  it('clamp with scalar bounds', () => {
+    const text = moduleText([T('f32'), T('4xf32'), T('f32')], '%0 = stablehlo.clamp %arg0, %arg1, %arg2 : (tensor<f32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>', `%0 : ${T('4xf32')}`);
+    expect(run(text, [[-1], [-5, -0.5, 0.5, 5], [1]])).toEqual([-1, -0.5, 0.5, 1]);
+    expect(importOk(text).opaque).toEqual([]);
+  });
+  it('exponential_minus_one and log_plus_one', () => {
+    const text = moduleText([T('2xf32')], `
+      %0 = stablehlo.exponential_minus_one %arg0 : tensor<2xf32>
+      %1 = stablehlo.log_plus_one %0 : tensor<2xf32>`, `%1 : ${T('2xf32')}`);
+    expect(run(text, [[0.25, -0.5]]).map((v) => Math.round(v * 1e5) / 1e5)).toEqual([0.25, -0.5]);
+  });
+  it('not, and, or on booleans', () => {
+    const text = moduleText([T('4xi1'), T('4xi1')], `
+      %0 = stablehlo.not %arg0 : tensor<4xi1>
+      %1 = stablehlo.and %0, %arg1 : tensor<4xi1>
+      %2 = stablehlo.or %1, %arg0 : tensor<4xi1>
+      %3 = stablehlo.convert %1 : (tensor<4xi1>) -> tensor<4xf32>
+      %4 = stablehlo.convert %2 : (tensor<4xi1>) -> tensor<4xf32>
+      %5 = stablehlo.concatenate %3, %4, dim = 0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>`, `%5 : ${T('8xf32')}`);
+    // a = [0,0,1,1], b = [0,1,0,1]: (!a & b) = [0,1,0,0]; (!a & b) | a = [0,1,1,1]
+    expect(run(text, [[0, 0, 1, 1], [0, 1, 0, 1]])).toEqual([0, 1, 0, 0, 0, 1, 1, 1]);
+  });
+  it('pad with positive and negative edges; interior padding stays opaque', () => {
+    const text = moduleText([T('2x3xf32')], `
+      %cst = stablehlo.constant dense<9.000000e+00> : tensor<f32>
+      %0 = stablehlo.pad %arg0, %cst, low = [1, -1], high = [0, 1], interior = [0, 0] : (tensor<2x3xf32>, tensor<f32>) -> tensor<3x3xf32>`, `%0 : ${T('3x3xf32')}`);
+    expect(run(text, [[1, 2, 3, 4, 5, 6]])).toEqual([9, 9, 9, 2, 3, 9, 5, 6, 9]);
+    const interior = importOk(text.replace('interior = [0, 0]', 'interior = [1, 0]').replace(/tensor<3x3xf32>/g, 'tensor<4x3xf32>'));
+    expect(interior.opaque.map((o) => o.name)).toEqual(['stablehlo.pad']);
+  });
 });
