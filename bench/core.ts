@@ -36,19 +36,27 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time<T>(f: () => T): { ms: number; value: T } {
+/** Wall time and CPU time (user + system, this process) of `f`: the machine is shared, so wall alone misleads. */
+function time<T>(f: () => T): { ms: number; cpu: number; value: T } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const value = f();
-  return { ms: performance.now() - t0, value };
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpu: (c.user + c.system) / 1000, value };
 }
 
+const STAGES = ['build', 'partition', 'lower', 'simulate', 'total'] as const;
+type Stage = (typeof STAGES)[number];
+
 const rows: string[][] = [];
-const result: Record<string, Record<string, number>> = {};
+const result: Record<number, { ops: number; wall: Record<Stage, number>; cpu: Record<Stage, number> }> = {};
 for (const layers of [24, 96]) {
   const config = gpt3(layers);
   const mesh = meshOf(config);
   const hw = resolveHardware(config.hardware, mesh);
-  const t = { build: [] as number[], partition: [] as number[], lower: [] as number[], simulate: [] as number[], total: [] as number[] };
+  const wall = Object.fromEntries(STAGES.map((k) => [k, [] as number[]])) as Record<Stage, number[]>;
+  const cpu = Object.fromEntries(STAGES.map((k) => [k, [] as number[]])) as Record<Stage, number[]>;
   let ops = 0;
   for (let r = 0; r < RUNS; r++) {
     const b = time(() => buildZooModel('transformer', (config.model as { params: Record<string, number | string> }).params));
@@ -59,22 +67,30 @@ for (const layers of [24, 96]) {
     const p = time(() => partition(b.value, mesh, tac.tactics));
     const l = time(() => lower(p.value));
     const s = time(() => simulate(l.value, hw, { overlap: true }));
-    t.build.push(b.ms);
-    t.partition.push(p.ms);
-    t.lower.push(l.ms);
-    t.simulate.push(s.ms);
-    t.total.push(b.ms + p.ms + l.ms + s.ms);
+    const runs = { build: b, partition: p, lower: l, simulate: s };
+    for (const k of ['build', 'partition', 'lower', 'simulate'] as const) {
+      wall[k].push(runs[k].ms);
+      cpu[k].push(runs[k].cpu);
+    }
+    wall.total.push(b.ms + p.ms + l.ms + s.ms);
+    cpu.total.push(b.cpu + p.cpu + l.cpu + s.cpu);
   }
-  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
-  result[layers] = { ops, ...m };
-  rows.push([`${layers}`, `${ops}`, ...['build', 'partition', 'lower', 'simulate', 'total'].map((k) => m[k].toFixed(1)), `${Math.round(ops / (m.build / 1000)).toLocaleString('en')}`]);
+  const mw = Object.fromEntries(STAGES.map((k) => [k, median(wall[k])])) as Record<Stage, number>;
+  const mc = Object.fromEntries(STAGES.map((k) => [k, median(cpu[k])])) as Record<Stage, number>;
+  result[layers] = { ops, wall: mw, cpu: mc };
+  rows.push([
+    `${layers}`, `${ops}`,
+    ...STAGES.flatMap((k) => [mw[k].toFixed(1), mc[k].toFixed(1)]),
+    `${Math.round(ops / (mc.build / 1000)).toLocaleString('en')}`,
+  ]);
 }
 
-const header = ['layers', 'ops', 'build ms', 'partition ms', 'lower ms', 'simulate ms', 'total ms', 'build ops/s'];
+const header = ['layers', 'ops', ...STAGES.flatMap((k) => [`${k} ms`, `${k} cpu`]), 'build ops/cpu-s'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 console.log(`GPT-3 shape (dModel 12288, 96 heads, seq 2048, mixed-precision Adam) on a replica=4 × batch=8 × model=8 mesh, BP+BP+MP+ZeRO-3; median of ${RUNS} runs`);
+console.log('"ms" is wall-clock time, "cpu" is CPU time of this process (user + system, all threads incl. GC helpers), both in ms');
 console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));
 for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '));
-const p24 = result[24].partition + result[24].lower;
-const p96 = result[96].partition + result[96].lower;
-console.log(`partition+lower 96 / 24 layers: ${(p96 / p24).toFixed(2)}× (linear would be 4×)`);
+const ratio = (m: 'wall' | 'cpu') =>
+  (result[96][m].partition + result[96][m].lower) / (result[24][m].partition + result[24][m].lower);
+console.log(`partition+lower 96 / 24 layers: ${ratio('wall').toFixed(2)}× wall, ${ratio('cpu').toFixed(2)}× cpu (linear would be 4×)`);

@@ -35,7 +35,9 @@ function row(id: string, title: string, config: Config): Row {
     const { report } = runPipeline(config);
     const errors = report.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new Error(`tactic error: ${errors[0].message}`);
-    const peak = Math.max(...report.memory.perDevice.map((d) => d.peak));
+    const worst = report.memory.perDevice.reduce((a, d) => (d.peak > a.peak ? d : a));
+    const peak = worst.peak;
+    const oom = peak > worst.capacity ? ` (over ${fmtBytes(worst.capacity)})` : '';
     const perAxis = new Map<string, number>();
     for (const c of report.collectives) {
       const k = c.axes.join('+');
@@ -46,7 +48,7 @@ function row(id: string, title: string, config: Config): Row {
     process.stderr.write(`${id} on ${mesh}: ${Date.now() - t0} ms\n`);
     return {
       model: modelLabel, strategy, mesh,
-      cells: [fmtBytes(peak), fmtTime(report.time.step), `${(report.time.mfu * 100).toFixed(1)}%`, comm, String(conflicts)],
+      cells: [fmtBytes(peak) + oom, fmtTime(report.time.step), `${(report.time.mfu * 100).toFixed(1)}%`, comm, String(conflicts)],
     };
   } catch (e) {
     process.stderr.write(`${id} on ${mesh}: failed: ${(e as Error).message}\n`);

@@ -10,6 +10,7 @@ import { partition } from '../core/partition/schedule';
 import { lower } from '../core/spmd/lower';
 import { resolveTactics } from '../core/tactics/resolve';
 import type { Report } from '../core/report';
+import { exportCommand } from './exportCommand';
 import { readConfigFile } from './io';
 import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
 
@@ -103,6 +104,7 @@ export const COMMANDS: Record<string, Command> = {
       throw new UserError('usage', 'url needs "encode <config.json>" or "decode <url-or-fragment>"');
     },
   },
+  export: exportCommand,
 };
 
 export function usage(): string {

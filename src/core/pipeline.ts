@@ -22,6 +22,8 @@ import { listCollectives } from './spmd/collectives';
 import { lower } from './spmd/lower';
 import type { SpmdProgram } from './spmd/types';
 import { resolveTactics } from './tactics/resolve';
+import { runSchedule } from './auto/schedule';
+import type { SearchProgress } from './auto/search';
 import type { TacticAst } from './tactics/types';
 
 export interface PipelineOptions {
@@ -29,6 +31,10 @@ export interface PipelineOptions {
   onProgress?: (stage: string, fraction: number) => void;
   /** Checked between stages; when it returns true the pipeline throws a `cancelled` UserError. */
   isCancelled?: () => boolean;
+  /** Added: progress of an AutomaticPartition's search (by tactic name), with its best strategy so far. */
+  onAutoProgress?: (tactic: string, progress: SearchProgress) => void;
+  /** Added: when true, a running AutomaticPartition stops searching and its best so far is used. */
+  stopAutomatic?: () => boolean;
 }
 
 /** The report plus the intermediate artefacts that views (graph, hover) need. */
@@ -64,9 +70,17 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   const imported = 'stablehlo' in config.model ? importForConfig(config) : undefined;
   const hardware = resolveHardware(config.hardware, mesh);
   step('tactics', 0.2);
-  const resolved = resolveTactics(config.tactics, program, mesh);
+  const resolved = resolveTactics(config.tactics, program, mesh, { runAutomatic: true });
+  // AutomaticPartition entries search in place, with the tactics before them fixed.
+  const scheduled = resolved.schedule.some((e) => e.kind === 'automatic')
+    ? runSchedule(program, mesh, hardware, imported?.tactics ?? [], resolved.schedule, {
+      overlap: config.options?.overlap ?? true,
+      onProgress: opts.onAutoProgress,
+      shouldStop: () => (opts.stopAutomatic?.() ?? false) || (opts.isCancelled?.() ?? false),
+    })
+    : undefined;
   step('partition', 0.3);
-  const part = partition(program, mesh, [...(imported?.tactics ?? []), ...resolved.tactics]);
+  const part = partition(program, mesh, scheduled?.tactics ?? [...(imported?.tactics ?? []), ...resolved.tactics]);
   step('lower', 0.6);
   const spmd = lower(part);
   step('simulate', 0.8);
@@ -102,8 +116,9 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     memory: sim.memory,
     time: sim.time,
     timeline: sim.timeline,
-    diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...conflictDiagnostics(part, resolved.asts)],
+    diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...(scheduled?.diagnostics ?? []), ...conflictDiagnostics(part, resolved.asts)],
   };
+  if (scheduled) report.auto = scheduled.auto;
   step('done', 1);
   return { report, program, mesh, asts: resolved.asts, partition: part, spmd };
 }

@@ -99,4 +99,34 @@ export interface Report {
   time: TimeJson;
   timeline: { device: number; intervals: TimelineInterval[] }[];
   diagnostics: Diagnostic[];
+  /** Added: one entry per AutomaticPartition in the schedule, in order (what it chose, for "make manual"). */
+  auto?: AutoJson[];
+}
+
+/** Added: what an AutomaticPartition searched and chose. */
+export interface AutoJson {
+  /** The AutomaticPartition's name in the text. */
+  tactic: string;
+  axes: string[];
+  objective: 'time' | 'memory';
+  /** Bytes per device the result had to fit in (the device capacity when not given). */
+  memoryLimit: number;
+  /** The chosen tactics as text, to paste in place of the AutomaticPartition ("make manual"). */
+  text: string;
+  /** Their names, to put in `schedule` where the AutomaticPartition's name was. */
+  names: string[];
+  /** The chosen actions: tile the values a glob matches on a dim over an axis. */
+  chosen: { axis: string; glob: string; dim: number | 'LARGEST' }[];
+  /** The schedule up to the automatic tactic, without it and with its choice. */
+  baseline: { step: number; peak: number };
+  best: { step: number; peak: number };
+  /** Whether the best fits in memoryLimit. */
+  feasible: boolean;
+  simulations: number;
+  budget: number;
+  seed: number;
+  seconds: number;
+  stopped: 'converged' | 'budget' | 'time' | 'stopped';
+  /** Best cost over time: one entry per simulated candidate. */
+  log: { simulation: number; seconds: number; step: number; peak: number; bestStep: number; bestPeak: number }[];
 }

@@ -12,7 +12,7 @@
  * so the result reads like a strategy a person would write. All randomness comes from the seed, and
  * the budget counts simulations, so a run is deterministic for a seed.
  */
-import type { SourceRange } from '../errors';
+import { UserError, type SourceRange } from '../errors';
 import type { Program } from '../ir/types';
 import type { Hardware } from '../mesh/hardware';
 import type { Mesh } from '../mesh/mesh';
@@ -77,6 +77,7 @@ export interface SearchResult {
   readonly axes: readonly string[];
   readonly objective: Objective;
   readonly memoryLimit: number;
+  readonly budget: number;
   readonly actions: readonly Action[];
   /** The chosen tactics as text to paste in place of the AutomaticPartition ("make manual"). */
   readonly text: string;
@@ -131,7 +132,7 @@ export function searchPartition(o: SearchOptions): SearchResult {
 
   let phase: SearchPhase = 'screen';
   const baseline = ev.evaluate([]);
-  if (!baseline.measure) throw new Error(`the fixed tactics do not partition: ${baseline.rejected ?? ''}`);
+  if (!baseline.measure) throw new UserError('tactic', `${o.name}: the tactics before it do not partition: ${baseline.rejected ?? ''}`, { range: o.range });
   let best: Evaluation = baseline;
 
   const consider = (e: Evaluation): void => {
@@ -224,7 +225,7 @@ export function searchPartition(o: SearchOptions): SearchResult {
   const chosen = best.actions;
   const t = ev.tactics(chosen);
   return {
-    name: o.name, axes: o.axes, objective: o.objective, memoryLimit: limit,
+    name: o.name, axes: o.axes, objective: o.objective, memoryLimit: limit, budget,
     actions: chosen, text: formatTactics(t.asts), names: t.asts.map((x) => x.name), asts: t.asts, tactics: t.tactics,
     baseline: baseline.measure, best: best.measure ?? baseline.measure, feasible: feasible(best.cost), log,
     stats: { actions: actions.length, simulations: Math.max(0, ev.simulations - 1), partitions: ev.partitions, seconds: seconds(), stopped },

@@ -37,6 +37,7 @@ const GRAD_CASES: [string, Record<string, number | string>][] = [
   ['llama', { layers: 1, dModel: 8, heads: 2, kvHeads: 1, dFF: 8, seq: 4, vocab: 7, batch: 2, optimizer: 'sgd' }],
   ['llama', { layers: 2, dModel: 8, heads: 2, kvHeads: 2, dFF: 8, seq: 3, vocab: 5, batch: 2, optimizer: 'sgd', remat: 'full' }],
   ['moe', { layers: 1, dModel: 8, heads: 2, dFF: 8, experts: 3, topK: 2, capacityFactor: 1, seq: 4, vocab: 7, batch: 2, optimizer: 'sgd', auxLoss: 0.5 }],
+  ['moe', { layers: 2, dModel: 8, heads: 2, dFF: 8, experts: 2, topK: 1, groupSize: 2, seq: 4, vocab: 7, batch: 1, optimizer: 'sgd', remat: 'full' }],
   ['unet', { batch: 2, size: 4, channels: 2, base: 4, levels: 1, groups: 2, timesteps: 5, optimizer: 'sgd' }],
   ['gns', { nodes: 5, edges: 9, nodeIn: 3, edgeIn: 2, latent: 4, steps: 2, out: 2, optimizer: 'sgd' }],
 ];

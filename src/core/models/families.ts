@@ -141,6 +141,7 @@ const moe: FamilySpec = {
     int('seq', 16, 1, 'sequence length (one routing group)'),
     int('vocab', 128, 2, 'vocabulary size'),
     int('batch', 8, 1, 'sequences per step'),
+    choice('remat', 'none', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
     ...trainingParams,
   ],
   buildResolved: (p) => {

@@ -4,6 +4,8 @@
  * at full size its tactics resolve without errors on its own mesh.
  */
 import { describe, expect, it } from 'vitest';
+import { decodeFragment, encodeConfig } from '../io/url';
+import { validateConfig } from '../io/validate';
 import { resolveTactics } from '../tactics';
 import { GALLERY, galleryEntry, strategyText } from './gallery';
 import { prove, SMALL_PARAMS, smallMesh, zooOf } from './galleryHarness';
@@ -16,6 +18,14 @@ describe('gallery', () => {
     const zoos = new Set(GALLERY.map((g) => zooOf(g.config)));
     for (const z of ['t32', 't48', 'transformer-decode', 'llama', 'moe', 'unet', 'gns']) expect(zoos, z).toContain(z);
     for (const g of GALLERY) expect(galleryEntry(g.id)).toBe(g);
+  });
+
+  it('configs are valid and survive the share-URL round trip', () => {
+    for (const g of GALLERY) {
+      expect(validateConfig(g.config)).toEqual(g.config);
+      const back = decodeFragment(encodeConfig(g.config));
+      expect(back.ok && validateConfig(back.config)).toEqual(g.config);
+    }
   });
 
   it('writes schedules as tactic text', () => {

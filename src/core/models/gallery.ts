@@ -27,7 +27,7 @@ export const GALLERY_MODELS: Readonly<Record<string, { zoo: string; label: strin
   },
   moe: {
     zoo: 'moe', label: 'MoE (16 × 8 experts)',
-    params: { layers: 16, dModel: 2048, heads: 16, dFF: 8192, experts: 8, topK: 2, capacityFactor: 1.25, groupSize: 512, seq: 2048, vocab: 32000, batch: 64, precision: 'mixed' },
+    params: { layers: 16, dModel: 2048, heads: 16, dFF: 8192, experts: 8, topK: 2, capacityFactor: 1.25, groupSize: 512, seq: 2048, vocab: 32000, batch: 64, precision: 'mixed', remat: 'full' },
   },
   unet: {
     zoo: 'unet', label: 'UNet',

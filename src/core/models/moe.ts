@@ -13,7 +13,7 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
-import { stopGradient } from './autodiff';
+import { stopGradient, type RematSegment } from './autodiff';
 import { dense, gelu, layerNorm, mean, scale, softmax, softmaxCrossEntropy } from './layers';
 import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
 import { finishTrainingStep } from './step';
@@ -37,6 +37,8 @@ export interface MoeConfig {
   readonly optimizer: OptimizerKind;
   readonly precision: Precision;
   readonly learningRate: number;
+  /** `full`: each block's forward is recomputed in the backward pass, so only block inputs stay live. */
+  readonly remat: 'none' | 'full';
   readonly mode: 'train' | 'infer';
 }
 
@@ -89,9 +91,11 @@ export function buildMoe(c: MoeConfig): Program {
     return b.add(tok, b.broadcast(embedPositions, [c.batch, c.seq, d], [1, 2]));
   });
   const aux: ValueId[] = [];
+  const remat: RematSegment[] = [];
   layers.forEach((lp, i) => {
     b.setName(x, `layer_${i}/x`);
     const s = `layer_${i}`;
+    const start = b.ops.length;
     const ln1 = b.scoped(`${s}/ln1`, () => b.setName(layerNorm(b, x, lp.ln1.scale, lp.ln1.bias), `${s}/ln1/out`));
     const attnOut = b.scoped(`${s}/attn`, () => fusedAttention(b, s, ln1, lp, dh));
     const x1 = b.scoped(s, () => b.add(x, attnOut));
@@ -99,6 +103,7 @@ export function buildMoe(c: MoeConfig): Program {
     const moe = b.scoped(`${s}/moe`, () => mixtureOfExperts(b, c, s, ln2, lp));
     aux.push(moe.aux);
     x = b.scoped(s, () => b.add(x1, moe.out));
+    if (c.remat === 'full') remat.push({ start, end: b.ops.length });
   });
   const final = b.scoped('final_ln', () => layerNorm(b, x, finalLn.scale, finalLn.bias));
   const logits = b.scoped('unembed', () => b.setName(
@@ -108,7 +113,7 @@ export function buildMoe(c: MoeConfig): Program {
     const balance = aux.reduce((acc, a) => b.add(acc, a));
     return b.add(ce, scale(b, balance, c.auxLoss / aux.length));
   });
-  if (state) finishTrainingStep(b, loss, params, state);
+  if (state) finishTrainingStep(b, loss, params, state, remat);
   else {
     b.output(logits, 'logits');
     b.output(loss, 'loss');

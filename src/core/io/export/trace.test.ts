@@ -28,6 +28,7 @@ describe('exportTrace', () => {
       intervals.forEach((iv, k) => {
         const e = mine[k];
         expect(e.args!.op).toBe(iv.op);
+        if (iv.kind === 'compute') expect(e.name).toBe(iv.scope ? `${iv.scope} ${iv.op}` : iv.op);
         expect(e.cat).toBe(iv.kind);
         expect(e.ts!).toBeCloseTo(iv.start * 1e6, 5);
         expect(e.dur!).toBeCloseTo((iv.end - iv.start) * 1e6, 5);

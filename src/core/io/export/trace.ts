@@ -68,7 +68,7 @@ export function exportTrace(report: Report, mesh: Mesh): ChromeTrace {
         args.serves = c.op;
       }
       events.push({
-        name: iv.kind === 'communication' ? `${iv.collective ?? 'collective'}${iv.axes?.length ? ` (${iv.axes.join(', ')})` : ''}` : iv.op,
+        name: iv.kind === 'communication' ? `${iv.collective ?? 'collective'}${iv.axes?.length ? ` (${iv.axes.join(', ')})` : ''}` : iv.scope ? `${iv.scope} ${iv.op}` : iv.op,
         cat: iv.kind,
         ph: 'X', pid: device, tid, ts: start / 1e6, dur: (end - start) / 1e6, args,
       });

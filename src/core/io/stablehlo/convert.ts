@@ -55,6 +55,19 @@ export function convertModule(mod: ModuleAst): Converted {
     return undefined;
   };
 
+  // a deep model repeats a few hundred location names thousands of times
+  const scopeCache = new Map<string, { scope: string; backward: boolean } | undefined>();
+  const scopeOf = (l: LocAst) => {
+    const name = resolveLoc(l);
+    if (name === undefined) return undefined;
+    let r = scopeCache.get(name);
+    if (r === undefined && !scopeCache.has(name)) {
+      r = isKeyPath(name) ? undefined : scopeOfLocName(name);
+      scopeCache.set(name, r);
+    }
+    return r;
+  };
+
   // inputs
   const usedPaths = new Set<string>();
   const args = main.args.map((a, i) => {
@@ -91,8 +104,7 @@ export function convertModule(mod: ModuleAst): Converted {
     for (const s of f.body) {
       const op = s.op.replace(/^(stablehlo|mhlo)\./, '');
       if (op === 'return' || op === 'func.return') return readBody(s.body).operands.map((r) => lookup(env, r, s));
-      const locName = resolveLoc(s.loc);
-      const fromLoc = locName !== undefined && !isKeyPath(locName) ? scopeOfLocName(locName) : undefined;
+      const fromLoc = scopeOf(s.loc);
       const scope = fromLoc ? fromLoc.scope : outerScope;
       const firstOp = b.ops.length;
       const results = emitStmt(s, op, env, scope, depth);

@@ -50,9 +50,29 @@ export function lex(text: string): Token[] {
     void start;
     out.push({ kind, text: value, line: sl, col: sc, endLine: line, endCol: col });
   };
+  const ID_RUN = /[A-Za-z0-9_$.]*/y;
   while (i < text.length) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { advance(1); continue; }
+    if (c === ' ' || c === '\t' || c === '\r') { i++; col++; continue; }
+    if (c === '\n') { i++; line++; col = 1; continue; }
+    // fast path for the bulk of a module: bare identifiers and SSA names (no newlines inside)
+    if (isIdStart(c) || c === '%') {
+      ID_RUN.lastIndex = i + 1;
+      ID_RUN.exec(text);
+      const end = ID_RUN.lastIndex;
+      const word = text.slice(c === '%' ? i + 1 : i, end);
+      if (c === '%' && word === '') throw syntaxError('expected a name after "%"', here(c, line, col));
+      const isType = c !== '%' && (word === 'tensor' || word === 'tuple' || word === 'vector' || word === 'complex' || word === 'memref') && text[end] === '<';
+      const ssaIndex = c === '%' && text[end] === '#' && isDigit(text[end + 1] ?? '');
+      if (!isType && !ssaIndex) {
+        const sc = col;
+        col += end - i;
+        i = end;
+        out.push({ kind: c === '%' ? 'ssa' : 'ident', text: word, line, col: sc, endLine: line, endCol: col });
+        continue;
+      }
+      // types and `%5#1` take the general path below
+    }
     if (c === '/' && text[i + 1] === '/') {
       while (i < text.length && text[i] !== '\n') advance(1);
       continue;

@@ -70,8 +70,20 @@ export function skipItem(c: Cursor): Token[] {
 // ---------------------------------------------------------------- types
 
 /** `tensor<8x16xf32>` → shape and element type; anything else is kept as unsupported. */
+const typeCache = new Map<string, TypeAst>();
+
 export function parseTypeToken(t: Token): TypeAst {
   if (t.kind !== 'type') throw syntaxError(`expected a type, found ${describe(t)}`, t);
+  let ty = typeCache.get(t.text);
+  if (ty === undefined) {
+    ty = readType(t);
+    if (typeCache.size > 10000) typeCache.clear();
+    typeCache.set(t.text, ty);
+  }
+  return ty;
+}
+
+function readType(t: Token): TypeAst {
   const m = /^tensor<([^,>]*)(,.*)?>$/.exec(t.text);
   if (!m) return { shape: [], elem: '', unsupported: t.text };
   const parts = m[1].split('x');
