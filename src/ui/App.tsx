@@ -10,9 +10,12 @@ import { GraphPane } from './GraphPane';
 import { ChartsPane, SummaryPane } from './ChartsPane';
 import { TacticPalette } from './palette';
 import { installShortcuts } from './shortcuts';
+import { AutoPanel } from './AutoPanel';
+import { useApp } from './store';
 
 export function App() {
   useEffect(() => installShortcuts(), []);
+  const comparing = useApp((s) => s.docB !== null);
   return (
     <div className="app">
       <Header />
@@ -25,11 +28,18 @@ export function App() {
           <GraphPane />
           <ChartsPane />
         </section>
-        <section className="right">
-          <div className="pane-title">Tactics <span className="muted small">schedule of partitioning tactics</span></div>
+        <section className={comparing ? 'right comparing' : 'right'}>
+          <div className="pane-title">{comparing ? 'Tactics A' : 'Tactics'} <span className="muted small">schedule of partitioning tactics</span></div>
           <TacticPalette />
           <TacticEditor />
           <ErrorBar />
+          {comparing && (
+            <>
+              <div className="pane-title b">Tactics B <span className="muted small">the same config with these tactics; the diff is under the graph</span></div>
+              <TacticEditor side="b" />
+            </>
+          )}
+          <AutoPanel />
           <div className="pane-title">Stages</div>
           <div className="stages-host"><StagesPanel /></div>
         </section>

@@ -1,5 +1,6 @@
 /** Summary strip and the charts of the report (components from src/ui/charts), in tabs under the graph. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { ComparePanel } from './ComparePanel';
 import { CollectivesTable, MemoryChart, StageChart, SummaryStrip, TimeBreakdown, Timeline } from './charts';
 import { selectOpByLabel } from './GraphPane';
 import { useApp } from './store';
@@ -7,6 +8,10 @@ import { useApp } from './store';
 export function SummaryPane() {
   const report = useApp((s) => s.report);
   const stale = useApp((s) => s.reportStale);
+  // bench:ui: the summary strip shows a new report (first render, and each edit's result).
+  useEffect(() => {
+    if (report) performance.mark('summary-drawn');
+  }, [report]);
   return (
     <div className={stale ? 'summary-host stale' : 'summary-host'}>
       <SummaryStrip time={report?.time} memory={report?.memory} collectives={report?.collectives} />
@@ -15,20 +20,27 @@ export function SummaryPane() {
 }
 
 const TABS = ['memory & time', 'timeline', 'collectives', 'tactics'] as const;
-type Tab = (typeof TABS)[number];
+type Tab = (typeof TABS)[number] | 'compare';
 
 export function ChartsPane() {
   const report = useApp((s) => s.report);
   const axes = useApp((s) => s.doc.mesh.axes);
+  const comparing = useApp((s) => s.docB !== null);
   const [tab, setTab] = useState<Tab>('memory & time');
+  // Opening the compare view shows the diff; closing it goes back to the charts.
+  useEffect(() => setTab(comparing ? 'compare' : 'memory & time'), [comparing]);
+  useEffect(() => {
+    if (report) performance.mark('charts-drawn');
+  }, [report]);
   if (!report) return null;
+  const tabs: Tab[] = comparing ? ['compare', ...TABS] : [...TABS];
   return (
-    <div className="charts-pane" data-testid="charts-pane">
+    <div className={comparing ? 'charts-pane comparing' : 'charts-pane'} data-testid="charts-pane">
       <div className="tabs" role="tablist">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button key={t} role="tab" aria-selected={t === tab} className={t === tab ? 'tab active' : 'tab'}
             data-testid={`tab-${t.split(' ')[0]}`} onClick={() => setTab(t)}>
-            {t}{t === 'collectives' ? ` (${report.collectives.length})` : ''}
+            {t === 'compare' ? 'A vs B' : t}{t === 'collectives' ? ` (${report.collectives.length})` : ''}
           </button>
         ))}
       </div>
@@ -42,6 +54,7 @@ export function ChartsPane() {
         {tab === 'timeline' && <Timeline timeline={report.timeline} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
         {tab === 'collectives' && <CollectivesTable collectives={report.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}
         {tab === 'tactics' && <StageChart stages={report.stages} />}
+        {tab === 'compare' && comparing && <ComparePanel />}
       </div>
     </div>
   );

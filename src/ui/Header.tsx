@@ -1,9 +1,12 @@
 /** Title, undo/redo, the run status with progress and cancel, and the share button. */
 import { useState } from 'react';
 import { cancelRun, rerun } from './runner';
-import { appStore, redo, undo, useApp } from './store';
+import { appStore, redo, startCompare, stopCompare, undo, useApp } from './store';
 import { shareUrl } from './urlSync';
-import { ExamplesMenu, ExportMenu } from './Menus';
+import { ExamplesMenu } from './Menus';
+import { ExportMenu } from './export/ExportMenu';
+import { pipelineClient } from './runner';
+import { graphImage } from './GraphPane';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'idle', pending: 'waiting…', running: 'computing…', ok: 'up to date', error: 'error', cancelled: 'cancelled',
@@ -33,7 +36,8 @@ function Status() {
 function ShareButton() {
   const [shown, setShown] = useState<{ url: string; copied: boolean } | null>(null);
   const share = async () => {
-    const url = shareUrl(appStore.getState().doc);
+    const s = appStore.getState();
+    const url = shareUrl(s.doc, s.docB);
     let copied = false;
     try {
       await navigator.clipboard.writeText(url);
@@ -45,7 +49,7 @@ function ShareButton() {
   };
   return (
     <div className="share">
-      <button data-testid="share" onClick={() => void share()} title="Copy a link that holds this whole configuration">Share</button>
+      <button data-testid="share" onClick={() => void share()} title="Copy a link that holds this whole configuration (A and B when comparing)">Share</button>
       {shown && (
         <div className="share-pop" data-testid="share-pop">
           <div>
@@ -57,6 +61,31 @@ function ShareButton() {
         </div>
       )}
     </div>
+  );
+}
+
+function CompareToggle() {
+  const comparing = useApp((s) => s.docB !== null);
+  return (
+    <button data-testid="compare-toggle" aria-pressed={comparing} className={comparing ? 'active' : undefined}
+      title={comparing ? 'Close the compare view (B is dropped)' : 'Compare this configuration (A) with a copy (B) that you edit'}
+      onClick={() => (comparing ? stopCompare() : startCompare())}>
+      {comparing ? '✕ Close compare' : 'Compare A/B'}
+    </button>
+  );
+}
+
+function Export() {
+  const config = useApp((s) => s.doc);
+  const report = useApp((s) => s.report);
+  return (
+    <ExportMenu config={config} report={report}
+      exportFile={(kind) => pipelineClient().exportFile(kind)}
+      images={[
+        { id: 'graph', label: 'Graph', get: graphImage },
+        { id: 'charts', label: 'Charts', get: () => document.querySelector<SVGSVGElement>('[data-testid="charts-pane"] svg') },
+      ]}
+      onError={(banner) => appStore.setState({ banner })} />
   );
 }
 
@@ -72,7 +101,8 @@ export function Header() {
       <Status />
       <button data-testid="undo" disabled={!canUndo} onClick={undo} title="Undo (Ctrl+Z)">↶ Undo</button>
       <button data-testid="redo" disabled={!canRedo} onClick={redo} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
-      <ExportMenu />
+      <CompareToggle />
+      <Export />
       <ShareButton />
     </header>
   );

@@ -16,8 +16,12 @@ export function ErrorBar() {
   const error = useApp((s) => s.error);
   const markers = useApp((s) => s.markers);
   if (!error) return null;
-  const where = error.range ? `line ${error.range.line}, column ${error.range.column}` : error.where;
-  const more = markers.filter((m) => m.severity !== 'warning').length - (error.range ? 1 : 0);
+  // An import error's range is in the module text, not the tactics: say so.
+  const inModule = error.where === 'model.stablehlo';
+  const where = error.range && error.range.line > 0
+    ? `${inModule ? 'module ' : ''}line ${error.range.line}, column ${error.range.column}`
+    : error.where;
+  const more = markers.filter((m) => m.severity !== 'warning').length - (error.range && !inModule ? 1 : 0);
   return (
     <div className={error.internal ? 'error-bar internal' : 'error-bar'} role="alert" data-testid="error" data-code={error.code}>
       <strong>{error.internal ? 'Internal error' : 'Error'}</strong>

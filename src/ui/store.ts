@@ -8,7 +8,7 @@ import { useStore } from 'zustand';
 import type { Diagnostic } from '../core/errors';
 import type { Config } from '../core/io/config';
 import type { Report } from '../core/report';
-import type { ZooEntryDto, TacticDoc } from '../worker/protocol';
+import type { AutoProgressDto, CompareDto, ZooEntryDto, TacticDoc } from '../worker/protocol';
 import { DEFAULT_CONFIG } from './defaultConfig';
 
 export type RunStatus = 'idle' | 'pending' | 'running' | 'ok' | 'error' | 'cancelled';
@@ -17,10 +17,32 @@ export interface DocumentSlice {
   doc: Config;
   past: Config[];
   future: Config[];
+  /**
+   * Configuration B of the compare view (null: not comparing). It rides in the URL next to A, but is
+   * outside A's undo history: B's editor keeps its own per-keystroke undo.
+   */
+  docB: Config | null;
   /** Consecutive edits with the same key (typing in the editor, dragging a number) merge into one undo step. */
   lastEditKey: string | null;
   lastEditAt: number;
 }
+
+/** B's run and its diff against A (compare view). */
+export interface CompareState {
+  status: RunStatus;
+  progress: { stage: string; fraction: number } | null;
+  report: Report | null;
+  error: (Diagnostic & { internal?: boolean }) | null;
+  markers: Diagnostic[];
+  diff: CompareDto | null;
+  /** Graph node ids of A whose sharding differs in B (groups that hold them included). */
+  highlight: string[];
+  highlightValues: number[];
+}
+
+export const EMPTY_COMPARE: CompareState = {
+  status: 'idle', progress: null, report: null, error: null, markers: [], diff: null, highlight: [], highlightValues: [],
+};
 
 export interface DerivedSlice {
   status: RunStatus;
@@ -39,6 +61,9 @@ export interface DerivedSlice {
   banner: string | null;
   zoo: ZooEntryDto[];
   tacticDocs: TacticDoc[];
+  /** A running AutomaticPartition's progress and best strategy so far (kept after a cancel, to adopt it). */
+  auto: AutoProgressDto | null;
+  compare: CompareState;
 }
 
 export interface ViewSlice {
@@ -54,9 +79,9 @@ const MERGE_WINDOW_MS = 1500;
 
 export function initialState(doc: Config = DEFAULT_CONFIG): AppState {
   return {
-    doc, past: [], future: [], lastEditKey: null, lastEditAt: 0,
+    doc, docB: null, past: [], future: [], lastEditKey: null, lastEditAt: 0,
     status: 'idle', progress: null, report: null, reportStale: false, error: null, markers: [], paths: [],
-    stageNames: [], millis: 0, banner: null, zoo: [], tacticDocs: [],
+    stageNames: [], millis: 0, banner: null, zoo: [], tacticDocs: [], auto: null, compare: EMPTY_COMPARE,
     selected: null, stage: null, expanded: [],
   };
 }
@@ -100,3 +125,22 @@ export function redo(): void {
 }
 
 export const setTactics = (text: string): void => editDoc((d) => (d.tactics === text ? d : { ...d, tactics: text }), 'tactics');
+
+/** Opens the compare view with B as a copy of A (or the B a link brought). */
+export function startCompare(b?: Config): void {
+  const s = appStore.getState();
+  appStore.setState({ docB: b ?? s.doc, compare: { ...EMPTY_COMPARE, status: 'pending' } });
+}
+
+export function stopCompare(): void {
+  appStore.setState({ docB: null, compare: EMPTY_COMPARE });
+}
+
+export function editDocB(update: (doc: Config) => Config): void {
+  const s = appStore.getState();
+  if (!s.docB) return;
+  const next = update(s.docB);
+  if (next !== s.docB) appStore.setState({ docB: next });
+}
+
+export const setTacticsB = (text: string): void => editDocB((d) => (d.tactics === text ? d : { ...d, tactics: text }));

@@ -39,3 +39,81 @@ export function callFor(tactic: string, axis: string, path: string | null): stri
   if (tactic === 'ZeRO') return `ZeRO(stage=3, axis=${JSON.stringify(axis)})`;
   return `${tactic}(axis=${JSON.stringify(axis)})`;
 }
+
+/** Index just past the `)` that closes the `(` at `open`, skipping strings and comments; -1 if unclosed. */
+export function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Replaces the whole word `name` inside `schedule = [...]` by `replacement` (names joined), or drops it when there are none. */
+function replaceInSchedule(text: string, name: string | RegExp, names: readonly string[]): string | null {
+  const m = /^schedule\s*=\s*\[/m.exec(text);
+  if (!m) return null;
+  const open = m.index + m[0].length - 1;
+  const close = closingParen(text, open);
+  if (close < 0) return null;
+  const inside = text.slice(open + 1, close - 1);
+  const entry = typeof name === 'string' ? new RegExp(`\\b${escapeRe(name)}\\b`) : name;
+  const hit = entry.exec(inside);
+  if (!hit) return null;
+  let start = hit.index;
+  let end = hit.index + hit[0].length;
+  let replacement = names.join(', ');
+  if (names.length === 0) {
+    // Drop the entry and one neighbouring comma, so `[BP, A, MP]` becomes `[BP, MP]`.
+    const after = /^\s*,\s*/.exec(inside.slice(end));
+    const before = /,\s*$/.exec(inside.slice(0, start));
+    if (after) end += after[0].length;
+    else if (before) start -= before[0].length;
+    replacement = '';
+  }
+  const newInside = inside.slice(0, start) + replacement + inside.slice(end);
+  return `${text.slice(0, open + 1)}${newInside}${text.slice(close - 1)}`;
+}
+
+/**
+ * "Make manual": the AutomaticPartition named `auto.tactic` becomes the ManualPartition tactics it chose
+ * (`auto.text`, one definition per line), and its entry in `schedule` becomes their names. An inline
+ * `AutomaticPartition(...)` in the schedule is handled the same way, with the definitions put before the
+ * schedule. Returns null when the text no longer holds that tactic (edited since the run).
+ */
+export function makeManual(text: string, auto: { tactic: string; text: string; names: readonly string[] }): string | null {
+  const defs = auto.text.trim();
+  const def = new RegExp(`^([ \\t]*)${escapeRe(auto.tactic)}\\s*=\\s*AutomaticPartition\\s*\\(`, 'm').exec(text);
+  if (def) {
+    const end = closingParen(text, def.index + def[0].length - 1);
+    if (end < 0) return null;
+    // Without a choice the definition goes, with the rest of its line when that is blank.
+    const restOfLine = /^[ \t]*\n/.exec(text.slice(end));
+    const replaced = defs
+      ? `${text.slice(0, def.index)}${defs.split('\n').map((l) => def[1] + l.trim()).join('\n')}${text.slice(end)}`
+      : `${text.slice(0, def.index)}${text.slice(end + (restOfLine ? restOfLine[0].length : 0))}`;
+    return replaceInSchedule(replaced, auto.tactic, auto.names) ?? replaced;
+  }
+  // Inline: `schedule = [BP, AutomaticPartition(axes=["model"])]`.
+  const sched = /^schedule\s*=\s*\[/m.exec(text);
+  if (!sched) return null;
+  const call = /AutomaticPartition\s*\(/.exec(text.slice(sched.index));
+  if (!call) return null;
+  const start = sched.index + call.index;
+  const end = closingParen(text, start + call[0].length - 1);
+  if (end < 0) return null;
+  const withoutCall = `${text.slice(0, start)}${auto.names.length ? auto.names.join(', ') : '__AUTO__'}${text.slice(end)}`;
+  const cleaned = auto.names.length ? withoutCall : (replaceInSchedule(withoutCall, '__AUTO__', []) ?? withoutCall);
+  return defs ? `${cleaned.slice(0, sched.index)}${defs}\n${cleaned.slice(sched.index)}` : cleaned;
+}

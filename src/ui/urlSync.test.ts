@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { encodeConfig } from '../core/io/url';
+import { encodeComparison, encodeConfig } from '../core/io/url';
 import { configFromFragment, resolveStartup } from './urlSync';
 import { DEFAULT_CONFIG } from './defaultConfig';
 
@@ -36,5 +36,20 @@ describe('resolveStartup', () => {
   it('ignores saved work that no longer validates', () => {
     expect(resolveStartup('', '{"version": 99}').source).toBe('default');
     expect(resolveStartup('', 'not json').source).toBe('default');
+  });
+
+  it('opens a compare link with both A and B, and an old single-config link with no B', () => {
+    const r = resolveStartup('#' + encodeComparison(DEFAULT_CONFIG, other), null);
+    expect(r).toEqual({ doc: DEFAULT_CONFIG, docB: other, source: 'link', banner: null });
+    const old = resolveStartup('#' + encodeConfig(other), null);
+    expect(old.docB).toBeUndefined();
+    expect(old.doc).toEqual(other);
+  });
+
+  it('refuses a compare link whose B is invalid, saying it is B', () => {
+    const badB = encodeComparison(DEFAULT_CONFIG, { ...other, mesh: { axes: [{ name: 'batch', size: 0 }] } });
+    const r = configFromFragment(badB);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/configuration B is not valid.*mesh\.axes\[0\]\.size/);
   });
 });

@@ -4,38 +4,50 @@
  * localStorage, so a bad link never costs the user their last document.
  */
 import type { Config } from '../core/io/config';
-import { decodeFragment, encodeConfig } from '../core/io/url';
+import { decodeComparison, encodeComparison } from '../core/io/url';
 import { validateConfig } from '../core/io/validate';
 import { isUserError } from '../core/errors';
 import { DEFAULT_CONFIG } from './defaultConfig';
-import { appStore, replaceDoc } from './store';
+import { appStore, replaceDoc, startCompare, stopCompare } from './store';
 
 export const STORAGE_KEY = 'partir-explorer/doc';
 const WRITE_DEBOUNCE_MS = 150;
 
 export type StartupSource = 'link' | 'saved' | 'default';
 
-/** Reads a fragment into a valid Config, or says what is wrong with it. */
-export function configFromFragment(fragment: string): { ok: true; config: Config } | { ok: false; error: string } {
-  const decoded = decodeFragment(fragment);
-  if (!decoded.ok) return decoded;
+function validated(json: unknown, which: string): { ok: true; config: Config } | { ok: false; error: string } {
   try {
-    return { ok: true, config: validateConfig(decoded.config) };
+    return { ok: true, config: validateConfig(json) };
   } catch (e) {
     const where = isUserError(e) && e.where ? ` (at ${e.where})` : '';
-    return { ok: false, error: `the link's configuration is not valid${where}: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, error: `the link's ${which} is not valid${where}: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * Reads a fragment into a valid Config (A) and, for a compare link (`c1.<A>&b=c1.<B>`), B; or says what
+ * is wrong with it. Single-config links (every link before compare existed) give `b: null`.
+ */
+export function configFromFragment(fragment: string): { ok: true; config: Config; b: Config | null } | { ok: false; error: string } {
+  const decoded = decodeComparison(fragment);
+  if (!decoded.ok) return decoded;
+  const a = validated(decoded.config, 'configuration');
+  if (!a.ok) return a;
+  if (decoded.b === null) return { ok: true, config: a.config, b: null };
+  const b = validated(decoded.b, 'configuration B');
+  if (!b.ok) return b;
+  return { ok: true, config: a.config, b: b.config };
 }
 
 /**
  * What the app opens with: the link's config if it is good; otherwise the saved work in progress, or
  * the default example — with a banner naming the link's problem.
  */
-export function resolveStartup(fragment: string, saved: string | null): { doc: Config; source: StartupSource; banner: string | null } {
+export function resolveStartup(fragment: string, saved: string | null): { doc: Config; docB?: Config; source: StartupSource; banner: string | null } {
   let banner: string | null = null;
   if (fragment.replace(/^#/, '') !== '') {
     const r = configFromFragment(fragment);
-    if (r.ok) return { doc: r.config, source: 'link', banner: null };
+    if (r.ok) return r.b ? { doc: r.config, docB: r.b, source: 'link', banner: null } : { doc: r.config, source: 'link', banner: null };
     banner = `Could not open the shared link: ${r.error}.`;
   }
   if (saved !== null) {
@@ -57,29 +69,32 @@ function readSaved(): string | null {
   }
 }
 
-export function shareUrl(doc: Config): string {
-  return `${location.origin}${location.pathname}${location.search}#${encodeConfig(doc)}`;
+/** The link to this document; in the compare view it holds both A and B. */
+export function shareUrl(doc: Config, docB: Config | null = null): string {
+  return `${location.origin}${location.pathname}${location.search}#${encodeComparison(doc, docB)}`;
 }
 
 /** Loads the initial document into the store and keeps URL, storage and store in step. */
 export function startUrlSync(): () => void {
   const start = resolveStartup(location.hash, readSaved());
   appStore.setState({ doc: start.doc, banner: start.banner });
+  if (start.docB) startCompare(start.docB);
   // Keep a bad link in the address bar until the user edits, so it can still be copied or fixed.
   let written = start.source === 'link' ? location.hash.slice(1) : '';
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const unsubscribe = appStore.subscribe((s, prev) => {
-    if (s.doc === prev.doc) return;
+    if (s.doc === prev.doc && s.docB === prev.docB) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const frag = encodeConfig(s.doc);
+      const now = appStore.getState();
+      const frag = encodeComparison(now.doc, now.docB);
       if (frag !== written) {
         written = frag;
         history.replaceState(history.state, '', `#${frag}`);
       }
       try {
-        localStorage.setItem(STORAGE_KEY, JSON.stringify(s.doc));
+        localStorage.setItem(STORAGE_KEY, JSON.stringify(now.doc));
       } catch {
         // Storage full or disabled: the URL still holds the document.
       }
@@ -93,6 +108,8 @@ export function startUrlSync(): () => void {
     written = frag;
     if (r.ok) {
       replaceDoc(r.config);
+      if (r.b) startCompare(r.b);
+      else if (appStore.getState().docB) stopCompare();
       appStore.setState({ banner: null });
     } else {
       appStore.setState({ banner: `Could not open the pasted link: ${r.error}. Your document is unchanged.` });

@@ -8,17 +8,26 @@ import * as Comlink from 'comlink';
 import type { WorkerApi } from '../worker/worker';
 import type { GraphLayout } from '../worker/layout';
 import type { ExportFile, ExportKind } from '../worker/protocol';
-import type { CompletionDto, HoverReply, NodeDetailsDto, ProgressUpdate, RunReply, TacticDoc, ZooEntryDto } from '../worker/protocol';
+import type {
+  AutoProgressDto, CompletionDto, HoverReply, ModuleInfo, NodeDetailsDto, ProgressUpdate, RunReply, TacticDoc, ZooEntryDto,
+} from '../worker/protocol';
 
-export interface ClientEvents {
+type ProgressFn = (stage: string, fraction: number, auto?: AutoProgressDto) => void;
+
+/** How a request reaches the worker: a plain run by default; the compare client runs B against A. */
+export type Invoke<R> = (api: Comlink.Remote<WorkerApi>, seq: number, payload: unknown, progress: ProgressFn) => Promise<R>;
+
+const invokeRun: Invoke<RunReply> = (api, seq, config, progress) => api.run(seq, config, progress);
+
+export interface ClientEvents<R = RunReply> {
   onStart(seq: number): void;
-  onReply(reply: RunReply): void;
+  onReply(reply: R): void;
   onProgress(p: ProgressUpdate): void;
   /** The worker died or could not start; the message says why. */
   onCrash(message: string): void;
 }
 
-export class PipelineClient {
+export class PipelineClient<R extends { seq: number } = RunReply> {
   private worker!: Worker;
   private api!: Comlink.Remote<WorkerApi>;
   private seq = 0;
@@ -27,14 +36,17 @@ export class PipelineClient {
   /** Bumped on every restart so that replies from a terminated worker are ignored. */
   private generation = 0;
 
-  constructor(private readonly events: ClientEvents) {
+  private readonly invoke: Invoke<R>;
+
+  constructor(private readonly events: ClientEvents<R>, invoke?: Invoke<R>, private readonly name = 'partir-pipeline') {
+    this.invoke = invoke ?? (invokeRun as unknown as Invoke<R>);
     this.start();
   }
 
   private start(): void {
     this.generation++;
     const gen = this.generation;
-    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'partir-pipeline' });
+    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: this.name });
     this.worker.addEventListener('error', (e) => {
       if (gen !== this.generation) return;
       e.preventDefault();
@@ -76,11 +88,10 @@ export class PipelineClient {
     this.inFlight = seq;
     const gen = this.generation;
     this.events.onStart(seq);
-    const progress = Comlink.proxy((stage: string, fraction: number) => {
-      if (gen === this.generation && seq === this.seq) this.events.onProgress({ seq, stage, fraction });
+    const progress = Comlink.proxy((stage: string, fraction: number, auto?: AutoProgressDto) => {
+      if (gen === this.generation && seq === this.seq) this.events.onProgress(auto ? { seq, stage, fraction, auto } : { seq, stage, fraction });
     });
-    this.api
-      .run(seq, config, progress)
+    this.invoke(this.api, seq, config, progress)
       .then((reply) => {
         if (gen !== this.generation) return;
         this.inFlight = null;
@@ -143,7 +154,11 @@ export class PipelineClient {
     return this.safe(() => this.api.tactics(), []);
   }
 
-  layout(expanded: string[], stage: number | null): Promise<GraphLayout | null> {
-    return this.safe(() => this.api.layout(expanded, stage), null);
+  layout(expanded: string[], stage: number | null, highlightValues?: number[]): Promise<GraphLayout | null> {
+    return this.safe(() => this.api.layout(expanded, stage, highlightValues), null);
+  }
+
+  moduleInfo(text: string): Promise<ModuleInfo> {
+    return this.safe<ModuleInfo>(() => this.api.moduleInfo(text), { ops: 0, warnings: 0, error: { code: 'worker', message: 'the worker did not answer' } });
   }
 }

@@ -3,8 +3,10 @@ import { layoutGraph, type GraphLayout } from './layout';
 import type { Session } from './session';
 
 /** `stage` null = the final shardings. Null when there is no program to lay out yet. */
-export function layoutFor(session: Session, expanded: string[], stage: number | null): GraphLayout | null {
+export function layoutFor(session: Session, expanded: string[], stage: number | null, highlightValues?: number[]): GraphLayout | null {
   const r = session.result;
   if (!r) return null;
-  return layoutGraph(r.program, { expanded, stage: stage ?? undefined, partition: r.partition, spmd: r.spmd });
+  const opts = { expanded, stage: stage ?? undefined, partition: r.partition, spmd: r.spmd };
+  // `highlightValues` (compare view) marks collapsed groups holding a differing value; layouts without it ignore it.
+  return layoutGraph(r.program, highlightValues && highlightValues.length ? { ...opts, highlightValues } : opts);
 }

@@ -62,6 +62,11 @@ export interface LayoutNode {
   readonly inputCount?: number;
   readonly axes: readonly AxisMark[];
   readonly collectives: readonly CollectiveMark[];
+  /**
+   * Set when `highlightValues` was given: the leaf's value is one of them, or (collapsed groups) how
+   * many of them the group hides, so a difference inside a closed layer still shows.
+   */
+  readonly highlighted?: number;
 }
 
 export interface LayoutEdge {
@@ -103,6 +108,8 @@ export interface LayoutOptions {
   readonly stage?: number;
   readonly partition?: PartitionResult;
   readonly spmd?: SpmdProgram;
+  /** Value ids to mark (e.g. whose sharding differs between two configs in the compare view). */
+  readonly highlightValues?: readonly number[];
 }
 
 // ---------------------------------------------------------------- sizes
@@ -146,6 +153,10 @@ export interface GraphModel {
   readonly inputCount: Int32Array;
   readonly inputOfValue: Map<ValueId, number>;
   readonly cache: Map<string, GroupBox>;
+  /** Leaf edges ordered by value, so that the values an aggregated edge carries are counted once without a Set. */
+  readonly edgesByValue: Int32Array;
+  /** Global bytes of every value. */
+  readonly valueBytes: Float64Array;
 }
 
 /** A laid-out group: its size and its children's positions relative to its top-left corner. */
@@ -283,6 +294,8 @@ export function graphModel(program: Program): GraphModel {
     groupEdges: edgeSets.map(toPairs), rootEdges: toPairs(rootSet),
     edgeSrc: Int32Array.from(src), edgeDst: Int32Array.from(dst), edgeValue: Int32Array.from(val),
     opCount, inputCount, inputOfValue, cache: new Map(),
+    edgesByValue: Int32Array.from(val.keys()).sort((x, y) => val[x] - val[y] || x - y),
+    valueBytes: Float64Array.from(program.values, (v) => tensorBytes(v.type)),
   };
   models.set(program, model);
   return model;
@@ -531,6 +544,38 @@ function leafStateCodes(m: GraphModel, shardings: readonly Sharding[], axes: rea
   return codes;
 }
 
+interface GroupCounts {
+  readonly gTiled: Int32Array;
+  readonly gPartial: Int32Array;
+  readonly gTotal: Int32Array;
+}
+const countCache = new WeakMap<readonly Sharding[], GroupCounts>();
+
+/** Per group and mesh axis: how many leaves under it are tiled / partial; cached per shardings snapshot. */
+function groupStateCounts(m: GraphModel, shardings: readonly Sharding[] | undefined, axes: readonly { name: string }[]): GroupCounts {
+  const firstGroup = m.nOps + m.nInputs;
+  const nGroups = m.nNodes - firstGroup;
+  const na = axes.length;
+  const hit = shardings && countCache.get(shardings);
+  if (hit && hit.gTiled.length === nGroups * na && hit.gTotal.length === nGroups) return hit;
+  const out = { gTiled: new Int32Array(nGroups * na), gPartial: new Int32Array(nGroups * na), gTotal: new Int32Array(nGroups) };
+  if (!shardings || !na) return out;
+  const codes = leafStateCodes(m, shardings, axes);
+  for (let l = 0; l < firstGroup; l++) {
+    for (let g = m.parent[l]; g >= 0; g = m.parent[g]) {
+      const k = g - firstGroup;
+      out.gTotal[k]++;
+      for (let i = 0; i < na; i++) {
+        const c = codes[l * na + i];
+        if (c === 1) out.gTiled[k * na + i]++;
+        else if (c === 2) out.gPartial[k * na + i]++;
+      }
+    }
+  }
+  countCache.set(shardings, out);
+  return out;
+}
+
 function shardingsFor(opts: LayoutOptions): { shardings?: readonly Sharding[]; stage: number; stages: number } {
   const part = opts.partition;
   if (!part) return { stage: -1, stages: 0 };
@@ -540,12 +585,148 @@ function shardingsFor(opts: LayoutOptions): { shardings?: readonly Sharding[]; s
   return { shardings: part.stages[opts.stage].shardings, stage: opts.stage, stages };
 }
 
+// ---------------------------------------------------------------- incremental edge and collective aggregation
+
+/** Visible edges keyed by `a * nNodes + b`, each with its first value, how many distinct values and their bytes. */
+interface Aggregate {
+  readonly index: Map<number, number>;
+  readonly keys: number[];
+  readonly first: number[];
+  readonly count: number[];
+  readonly bytes: number[];
+}
+
+const newAggregate = (): Aggregate => ({ index: new Map(), keys: [], first: [], count: [], bytes: [] });
+
+function addToAggregate(agg: Aggregate, k: number, first: number, count: number, bytes: number): void {
+  let x = agg.index.get(k);
+  if (x === undefined) {
+    x = agg.keys.length;
+    agg.index.set(k, x);
+    agg.keys.push(k);
+    agg.first.push(first);
+    agg.count.push(0);
+    agg.bytes.push(0);
+  }
+  agg.count[x] += count;
+  agg.bytes[x] += bytes;
+}
+
+/**
+ * Aggregates leaf edges (indices, in value order) by their visible endpoints `rep`. Edges come grouped
+ * by value, so a value reaching several consumers inside one visible target counts once (`seen` holds
+ * the targets of the current value: a handful at most).
+ */
+function aggregateEdges(m: GraphModel, rep: Int32Array, edgeList: ArrayLike<number>, agg: Aggregate): void {
+  const seen: number[] = [];
+  let current = -1;
+  for (let i = 0; i < edgeList.length; i++) {
+    const e = edgeList[i];
+    const a = rep[m.edgeSrc[e]];
+    const b = rep[m.edgeDst[e]];
+    if (a === b) continue;
+    const v = m.edgeValue[e];
+    if (v !== current) {
+      current = v;
+      seen.length = 0;
+    } else if (seen.includes(b)) continue;
+    seen.push(b);
+    addToAggregate(agg, a * m.nNodes + b, v, 1, m.valueBytes[v]);
+  }
+}
+
+interface TopIndex {
+  /** The top-level ancestor of every node (the node itself at the top). */
+  readonly top: Int32Array;
+  /** Rank of every leaf edge in value order. */
+  readonly edgeRank: Int32Array;
+  /** Per top-level node: the leaf edges with an end under it, in value order. */
+  readonly edgesOfTop: Map<number, Int32Array>;
+  /** The edges with every group collapsed. */
+  readonly base: Aggregate;
+}
+
+const topIndexes = new WeakMap<GraphModel, TopIndex>();
+
+function topIndex(m: GraphModel): TopIndex {
+  const hit = topIndexes.get(m);
+  if (hit) return hit;
+  const top = new Int32Array(m.nNodes);
+  const firstGroup = m.nOps + m.nInputs;
+  // Groups are numbered parent-first, so their tops fill in one pass; leaves read their parent's.
+  for (let g = firstGroup; g < m.nNodes; g++) top[g] = m.parent[g] < 0 ? g : top[m.parent[g]];
+  for (let l = 0; l < firstGroup; l++) top[l] = m.parent[l] < 0 ? l : top[m.parent[l]];
+  const edgeRank = new Int32Array(m.edgesByValue.length);
+  m.edgesByValue.forEach((e, i) => (edgeRank[e] = i));
+  const lists = new Map<number, number[]>();
+  for (const e of m.edgesByValue) {
+    const a = top[m.edgeSrc[e]];
+    const b = top[m.edgeDst[e]];
+    for (const t of a === b ? [a] : [a, b]) {
+      const l = lists.get(t);
+      if (l) l.push(e);
+      else lists.set(t, [e]);
+    }
+  }
+  const edgesOfTop = new Map<number, Int32Array>();
+  for (const [t, l] of lists) edgesOfTop.set(t, Int32Array.from(l));
+  const base = newAggregate();
+  aggregateEdges(m, top, m.edgesByValue, base);
+  const out = { top, edgeRank, edgesOfTop, base };
+  topIndexes.set(m, out);
+  return out;
+}
+
+/** The leaf edges with an end under one of the given top-level nodes, each once, in value order. */
+function touchedEdges(tops: TopIndex, openTops: readonly number[]): ArrayLike<number> {
+  if (openTops.length === 0) return [];
+  if (openTops.length === 1) return tops.edgesOfTop.get(openTops[0]) ?? [];
+  const all = new Set<number>();
+  for (const t of openTops) for (const e of tops.edgesOfTop.get(t) ?? []) all.add(e);
+  return Int32Array.from(all).sort((x, y) => tops.edgeRank[x] - tops.edgeRank[y]);
+}
+
+interface CollectiveIndex {
+  readonly raw: RawCollective[];
+  /** Per top-level node: the collectives with an end under it. */
+  readonly byTop: Map<number, number[]>;
+}
+
+const collectiveIndexes = new WeakMap<SpmdProgram, CollectiveIndex>();
+
+function collectiveIndex(m: GraphModel, tops: TopIndex, spmd: SpmdProgram): CollectiveIndex {
+  const hit = collectiveIndexes.get(spmd);
+  if (hit) return hit;
+  const raw = collectivesOf(m, spmd);
+  const byTop = new Map<number, number[]>();
+  raw.forEach((c, i) => {
+    if (c.to < 0 || c.to >= m.nOps) return;
+    const b = tops.top[c.to];
+    const a = c.from >= 0 ? tops.top[c.from] : b;
+    for (const t of a === b ? [a] : [a, b]) {
+      const l = byTop.get(t);
+      if (l) l.push(i);
+      else byTop.set(t, [i]);
+    }
+  });
+  const out = { raw, byTop };
+  collectiveIndexes.set(spmd, out);
+  return out;
+}
+
 /** Scopes to expand so that op `opId` is visible (its ancestors, outermost first). */
 export function groupsToReveal(program: Program, opId: number): string[] {
   const scope = program.ops[opId]?.scope ?? '';
   if (!scope) return [];
   const parts = scope.split('/');
   return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** What an op node is: its kind and the last part of its value's name, else of its scope (`dot_general · hidden`). */
+export function opNodeLabel(kind: string, valueName: string | undefined, scope: string): string {
+  const tail = valueName ?? scope;
+  const part = tail.slice(tail.lastIndexOf('/') + 1);
+  return part ? `${kind} · ${part}` : kind;
 }
 
 export const opNodeId = (opId: number): string => `op:${opId}`;
@@ -610,77 +791,81 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
   const valueOfLeaf = (n: number): ValueId | undefined =>
     n < m.nOps ? program.ops[n].results[0] : n < firstGroup ? program.inputs[n - m.nOps] : undefined;
 
-  // Group overlays: per visible group (collapsed or expanded), per axis, counts of tiled / partial values under it.
-  const nGroups = m.nNodes - firstGroup;
+  // Group overlays: per group, per axis, counts of tiled / partial values under it (independent of what is expanded).
   const na = axes.length;
-  const gTiled = new Int32Array(nGroups * na);
-  const gPartial = new Int32Array(nGroups * na);
-  const gTotal = new Int32Array(nGroups);
-  if (shardings && na) {
-    const codes = leafStateCodes(m, shardings, axes);
-    for (let l = 0; l < firstGroup; l++) {
-      for (let g = m.parent[l]; g >= 0; g = m.parent[g]) {
-        if (rep[g] !== g) continue; // hidden inside a collapsed ancestor
-        const k = g - firstGroup;
-        gTotal[k]++;
-        for (let i = 0; i < na; i++) {
-          const c = codes[l * na + i];
-          if (c === 1) gTiled[k * na + i]++;
-          else if (c === 2) gPartial[k * na + i]++;
-        }
-      }
-    }
-  }
+  const { gTiled, gPartial, gTotal } = groupStateCounts(m, shardings, axes);
 
-  // Collectives on visible edges (keyed by rep pair) or on the visible node where they stay inside.
+  // Visible edges and collectives: the all-collapsed aggregate (cached) minus what touches an expanded
+  // top-level group, plus those leaf edges re-aggregated under the current expansion. Expanding one
+  // layer of a 96-layer step so costs that layer's edges, not the whole program's.
+  const tops = topIndex(m);
+  const openTops: number[] = [];
+  for (const g of expanded) if (m.parent[g] < 0) openTops.push(g);
+  const open = (n: number) => expanded.has(n);
+  const agg = newAggregate();
+  const base = tops.base;
+  for (let x = 0; x < base.first.length; x++) {
+    const k = base.keys[x];
+    if (open(Math.floor(k / m.nNodes)) || open(k % m.nNodes)) continue;
+    addToAggregate(agg, k, base.first[x], base.count[x], base.bytes[x]);
+  }
+  aggregateEdges(m, rep, touchedEdges(tops, openTops), agg);
+
   const edgeMarks = new Map<number, CollectiveMark[]>();
   const nodeMarks = new Map<number, CollectiveMark[]>();
   if (showsCollectives && opts.spmd) {
-    for (const c of collectivesOf(m, opts.spmd)) {
-      if (c.to < 0 || c.to >= m.nOps) continue;
+    const cs = collectiveIndex(m, tops, opts.spmd);
+    const put = (marks: Map<number, CollectiveMark[]>, k: number, c: RawCollective) => {
+      const l = marks.get(k);
+      if (l) addMark(l, c);
+      else marks.set(k, [{ kind: c.kind, axes: c.axes, bytes: c.bytes, count: 1 }]);
+    };
+    const place = (c: RawCollective) => {
       const b = rep[c.to];
       const a = c.from >= 0 ? rep[c.from] : b;
-      const k = a * m.nNodes + b;
-      if (a === b) {
-        const l = nodeMarks.get(b) ?? [];
-        addMark(l, c);
-        nodeMarks.set(b, l);
-      } else {
-        const l = edgeMarks.get(k) ?? [];
-        addMark(l, c);
-        edgeMarks.set(k, l);
-      }
-    }
-  }
-
-  // Visible edges: aggregate leaf edges by their visible endpoints.
-  const agg = new Map<number, { first: number; values: Set<number> }>();
-  for (let e = 0; e < m.edgeSrc.length; e++) {
-    const a = rep[m.edgeSrc[e]];
-    const b = rep[m.edgeDst[e]];
-    if (a === b) continue;
-    const k = a * m.nNodes + b;
-    let x = agg.get(k);
-    if (!x) agg.set(k, (x = { first: m.edgeValue[e], values: new Set() }));
-    x.values.add(m.edgeValue[e]);
+      if (a === b) put(nodeMarks, b, c);
+      else put(edgeMarks, a * m.nNodes + b, c);
+    };
+    const touched = new Set<number>();
+    for (const t of openTops) for (const i of cs.byTop.get(t) ?? []) touched.add(i);
+    cs.raw.forEach((c, i) => {
+      if (c.to < 0 || c.to >= m.nOps || touched.has(i)) return;
+      // Untouched collectives sit between (or inside) collapsed top-level nodes, where `rep` is the top.
+      place(c);
+    });
+    for (const i of touched) place(cs.raw[i]);
   }
   const idOf = (n: number): string =>
     n < m.nOps ? opNodeId(n) : n < firstGroup ? inputNodeId(program.inputs[n - m.nOps]) : groupNodeId(m.groupScope[n - firstGroup]);
 
   const edges: LayoutEdge[] = [];
-  for (const [k, x] of agg) {
+  for (let x = 0; x < agg.keys.length; x++) {
+    const k = agg.keys[x];
     const a = Math.floor(k / m.nNodes);
     const b = k % m.nNodes;
-    let bytes = 0;
-    for (const v of x.values) bytes += tensorBytes(program.values[v].type);
-    const label = x.values.size === 1
-      ? formatShardedType(program.values[x.first].type, shardings?.[x.first])
-      : `${x.values.size} tensors`;
+    const first = agg.first[x];
+    const count = agg.count[x];
+    const bytes = agg.bytes[x];
+    const label = count === 1 ? formatShardedType(program.values[first].type, shardings?.[first]) : `${count} tensors`;
     edges.push({
       id: `${idOf(a)}->${idOf(b)}`, source: idOf(a), target: idOf(b),
       points: [[absX[a] + w[a] / 2, absY[a] + h[a]], [absX[b] + w[b] / 2, absY[b]]],
-      label, values: x.values.size, bytes, back: m.key[b] < m.key[a], collectives: edgeMarks.get(k) ?? [],
+      label, values: count, bytes, back: m.key[b] < m.key[a], collectives: edgeMarks.get(k) ?? [],
     });
+  }
+
+  // Highlighted values: the leaf that defines each one, counted on every collapsed group that hides it.
+  const highlightOf = new Map<number, number>();
+  if (opts.highlightValues?.length) {
+    for (const v of opts.highlightValues) {
+      const def = program.values[v]?.def;
+      if (def === undefined) continue;
+      const input = def < 0 ? m.inputOfValue.get(v) : undefined;
+      if (def < 0 && input === undefined) continue;
+      const leaf = def >= 0 ? def : m.nOps + input!;
+      const r = rep[leaf];
+      highlightOf.set(r, (highlightOf.get(r) ?? 0) + 1);
+    }
   }
 
   const nodes: LayoutNode[] = visible.map((n) => {
@@ -688,6 +873,7 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
       id: idOf(n), x: absX[n], y: absY[n], width: w[n], height: h[n],
       parent: m.parent[n] < 0 ? null : idOf(m.parent[n]), depth: m.depth[n],
       collectives: nodeMarks.get(n) ?? [],
+      ...(highlightOf.has(n) ? { highlighted: highlightOf.get(n) } : {}),
     };
     if (n >= firstGroup) {
       const k = n - firstGroup;
@@ -713,7 +899,7 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
       const op = program.ops[n];
       const name = program.values[v]?.name;
       return {
-        ...base, kind: 'op', label: name ? `${op.kind} · ${name.slice(name.lastIndexOf('/') + 1)}` : op.kind,
+        ...base, kind: 'op', label: opNodeLabel(op.kind, name, op.scope),
         sublabel: sub, scope: op.scope, opId: op.id, valueId: v, opKind: op.kind, phase: op.phase, axes: marks,
       };
     }

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../core/errors';
 import type { Report } from '../core/report';
+import type { Comparison } from '../core/compare';
 
 export interface RunOk {
   readonly seq: number;
@@ -37,6 +38,48 @@ export interface ProgressUpdate {
   readonly seq: number;
   readonly stage: string;
   readonly fraction: number;
+  /** While an AutomaticPartition searches: how far it got and the best strategy so far. */
+  readonly auto?: AutoProgressDto;
+}
+
+/** A running AutomaticPartition's progress (from the core search's callback), with its best so far. */
+export interface AutoProgressDto {
+  /** The AutomaticPartition's name in the text. */
+  readonly tactic: string;
+  readonly phase: string;
+  readonly simulations: number;
+  readonly budget: number;
+  readonly seconds: number;
+  /** The best strategy so far as ManualPartition text (empty: nothing beats the tactics before it yet). */
+  readonly best: { readonly text: string; readonly step: number; readonly peak: number; readonly feasible: boolean };
+}
+
+/** What the import panel learns from a module before it becomes the document's model. */
+export interface ModuleInfo {
+  /** The module's `sdy.mesh` axes, when it declares one. */
+  readonly mesh?: { name: string; size: number }[];
+  /** `module @name`, when named. */
+  readonly name?: string;
+  readonly ops: number;
+  /** The first import error, with its line and column in the module text. */
+  readonly error?: Diagnostic;
+  readonly warnings: number;
+}
+
+/** The diff of A and B: core's `compareResults` output, plain JSON (values, collectives, memory and time, B − A). */
+export type CompareDto = Comparison;
+
+/** B's run plus its diff against A. */
+export interface CompareReply {
+  readonly seq: number;
+  readonly b: RunReply;
+  /** Null when either side failed (then `b` or `errorA` says why). */
+  readonly diff: CompareDto | null;
+  readonly errorA?: Diagnostic;
+  /** Graph node ids (in A's layout) whose sharding differs, including the groups that hold them. */
+  readonly highlight: readonly string[];
+  /** A's value ids whose sharding differs (for the layout's group marking). */
+  readonly highlightValues: readonly number[];
 }
 
 export interface HoverMatch {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Config } from '../core/io/config';
-import { Session } from './session';
+import { highlightNodes, Session } from './session';
 import { coreDeps } from './wiring';
 import { layoutFor } from './graphLayout';
 
@@ -109,4 +109,78 @@ describe('Session', () => {
     if ('error' in md) throw new Error(md.error);
     expect(md.text.length).toBeGreaterThan(50);
   });
+
+  it('compares B against A: B becomes the session result, the diff names the values B shards differently, and the graph ids to mark', () => {
+    const s = new Session(coreDeps);
+    const b: Config = { ...config, tactics: 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n' };
+    const r = s.compare(4, b, config);
+    expect(r.seq).toBe(4);
+    if (!r.b.ok) throw new Error(r.b.error.message);
+    expect(r.b.stageNames).toEqual(['BP']);
+    expect(s.result?.report.stages.map((x) => x.tactic)).toEqual(['BP']);
+    const diff = r.diff!;
+    expect(diff.sameModel).toBe(true);
+    // Megatron (in A only) tiles w_in on "model"; B leaves it replicated there.
+    const w = diff.shardings.values.find((v) => v.value === 'params/layer_0/mlp/w_in');
+    expect(w?.a?.model).toEqual({ tiled: 1 });
+    expect(w?.b?.model).toBe('replicated');
+    // A's Megatron all-reduces on "model" are gone in B.
+    expect(diff.collectives.removed.some((c) => c.axes.includes('model'))).toBe(true);
+    expect(diff.collectives.added.some((c) => c.axes.includes('model'))).toBe(false);
+    expect(diff.time.step.a).not.toBe(diff.time.step.b);
+    // Highlight: the differing input's node and the groups that hold the differing ops.
+    const id = s.result!.program.values.find((v) => v.name === 'params/layer_0/mlp/w_in')!.id;
+    expect(r.highlightValues).toContain(id);
+    expect(r.highlight).toContain(`in:${id}`);
+    expect(r.highlight).toContain('g:layer_0');
+
+    // The same pair again reuses both results; an invalid A is reported as A's problem.
+    const again = s.compare(5, b, config);
+    expect(again.diff?.shardings.count).toBe(diff.shardings.count);
+    const badA = s.compare(6, b, { ...config, mesh: { axes: [{ name: 'batch', size: 0 }] } });
+    expect(badA.diff).toBeNull();
+    expect(badA.errorA?.where).toMatch(/mesh/);
+  });
+
+  it('highlightNodes maps values to input nodes, defining ops and every enclosing group', () => {
+    const s = new Session(coreDeps);
+    s.run(1, config);
+    const p = s.result!.program;
+    const op = p.ops.find((o) => o.scope === 'layer_1/mlp')!;
+    const nodes = highlightNodes(p, [op.results[0], p.inputs[0]]);
+    expect(nodes).toEqual(expect.arrayContaining([`op:${op.id}`, 'g:layer_1', 'g:layer_1/mlp', `in:${p.inputs[0]}`]));
+  });
+
+  it('describes a StableHLO module before loading it, with the line and column of an import error', async () => {
+    const s = new Session(coreDeps);
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync('public/examples/attention_block.mlir', 'utf8');
+    const info = s.moduleInfo(text);
+    expect(info.error).toBeUndefined();
+    expect(info.ops).toBeGreaterThan(5);
+    expect(info.mesh?.map((a) => a.name)).toContain('data');
+    // A type left open on the line of `func.func`: the error points at that line.
+    const broken = text.replace(/tensor<([^>]*)>/, 'tensor<$1');
+    const line = text.split('\n').findIndex((l) => l.includes('tensor<')) + 1;
+    const bad = s.moduleInfo(broken);
+    expect(bad.error?.range?.line).toBe(line);
+    expect(bad.error?.range?.column).toBeGreaterThan(1);
+    expect(bad.error?.message.length).toBeGreaterThan(5);
+  });
+
+  it('streams an AutomaticPartition search with its best so far, and puts what it chose in the report', () => {
+    const s = new Session(coreDeps);
+    const tiny: Config = {
+      ...config,
+      model: { zoo: 'mlp', params: { layers: 2, dModel: 16, dHidden: 32, batch: 8 } },
+      tactics: 'A = AutomaticPartition(axes=["model"], budget=3)\nschedule = [A]\n',
+    };
+    const seen: { tactic: string; simulations: number; best: { text: string } }[] = [];
+    const r = s.run(1, tiny, undefined, (p) => seen.push(p));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p.tactic === 'A')).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].simulations).toBeGreaterThanOrEqual(seen[i - 1].simulations);
+    expect(r.report.auto?.[0].tactic).toBe('A');
+  }, 60_000);
 });

@@ -11,7 +11,8 @@ import type { Sharding } from '../core/partition/types';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { groupsToReveal, opNodeId } from './layout';
 import type {
-  CompletionDto, ExportFile, ExportKind, HoverMatch, HoverReply, NodeDetailsDto, RunReply, TacticDoc, ZooEntryDto,
+  AutoProgressDto, CompareDto, CompareReply, CompletionDto, ExportFile, ExportKind, HoverMatch, HoverReply, ModuleInfo, NodeDetailsDto,
+  RunReply, TacticDoc, ZooEntryDto,
 } from './protocol';
 
 export interface SessionDeps {
@@ -26,6 +27,10 @@ export interface SessionDeps {
   opLabel?(program: Program, opId: number): string;
   tactics?(): TacticDoc[];
   formatShardedType?(type: TensorType, sharding: Sharding | undefined, axes: readonly string[]): string;
+  /** What a StableHLO module holds (mesh, name, first error) before it is loaded as the model. */
+  moduleInfo?(text: string): ModuleInfo;
+  /** The diff of A and B, with the value ids of A whose sharding differs (for graph highlighting). */
+  compare?(a: PipelineResult, b: PipelineResult): { diff: CompareDto; valuesA: number[] };
   /** Exporters over the last result, by kind (text out). */
   exporters?: Partial<Record<ExportKind, (result: PipelineResult, config: Config) => ExportFile>>;
 }
@@ -76,12 +81,35 @@ function toDiagnostic(e: unknown): { diag: Diagnostic; internal: boolean } {
 
 const isError = (d: Diagnostic) => d.severity !== 'warning';
 
+/** Import problems point into the module text, not the tactic text: they are no editor markers. */
+const inTactics = (d: Diagnostic) => d.range !== undefined && d.where !== 'model.stablehlo' && d.range.line > 0;
+
+export type AutoProgressSink = (p: AutoProgressDto) => void;
+
+/** Node ids of A's graph to highlight for value ids: the value's node (input or defining op) and every enclosing group. */
+export function highlightNodes(program: Program, values: readonly number[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    const value = program.values[v];
+    if (!value) continue;
+    if (value.def < 0) {
+      out.add(`in:${v}`);
+      continue;
+    }
+    out.add(`op:${value.def}`);
+    const scope = program.ops[value.def]?.scope ?? '';
+    const parts = scope ? scope.split('/') : [];
+    for (let i = 1; i <= parts.length; i++) out.add(`g:${parts.slice(0, i).join('/')}`);
+  }
+  return [...out];
+}
+
 export class Session {
   private last: Cached | undefined;
 
   constructor(private readonly deps: SessionDeps) {}
 
-  run(seq: number, json: unknown, onProgress?: (stage: string, fraction: number) => void): RunReply {
+  run(seq: number, json: unknown, onProgress?: (stage: string, fraction: number) => void, onAuto?: AutoProgressSink): RunReply {
     const t0 = Date.now();
     let config: Config;
     try {
@@ -92,10 +120,14 @@ export class Session {
     }
     let result: PipelineResult;
     try {
-      result = this.deps.runPipeline(config, { onProgress });
+      const onAutoProgress = onAuto
+        ? (tactic: string, p: { phase: string; simulations: number; budget: number; seconds: number; best: AutoProgressDto['best'] }) =>
+          onAuto({ tactic, phase: p.phase, simulations: p.simulations, budget: p.budget, seconds: p.seconds, best: { ...p.best } })
+        : undefined;
+      result = this.deps.runPipeline(config, { onProgress, onAutoProgress });
     } catch (e) {
       const { diag, internal } = toDiagnostic(e);
-      return { seq, ok: false, error: diag, markers: diag.range ? [diag] : [], internal };
+      return { seq, ok: false, error: diag, markers: inTactics(diag) ? [diag] : [], internal };
     }
     const markers = this.markersOf(result);
     const hasErrors = markers.some(isError) || result.report.diagnostics.some(isError);
@@ -122,7 +154,53 @@ export class Session {
    * places each on the tactic that ran into it).
    */
   private markersOf(result: PipelineResult): Diagnostic[] {
-    return result.report.diagnostics.filter((d) => d.range);
+    return result.report.diagnostics.filter(inTactics);
+  }
+
+  /** The other side of a comparison (A, while this session serves B), cached by its config. */
+  private otherSide: { key: string; result: PipelineResult } | undefined;
+  private lastB: { key: string; reply: RunReply } | undefined;
+
+  /**
+   * Runs B (which becomes this session's result, so hover and completion in B's editor work) and A, and
+   * diffs them. Either side is reused when its config has not changed since the last call.
+   */
+  compare(seq: number, jsonB: unknown, jsonA: unknown, onProgress?: (stage: string, fraction: number) => void): CompareReply {
+    const none = { diff: null, highlight: [], highlightValues: [] };
+    let keyB: string | null = null;
+    try {
+      keyB = JSON.stringify(this.deps.validateConfig(jsonB));
+    } catch {
+      // run() below reports the invalid config as a value
+    }
+    const b = keyB !== null && this.lastB?.key === keyB && this.last ? { ...this.lastB.reply, seq } : this.run(seq, jsonB, onProgress);
+    if (keyB !== null) this.lastB = { key: keyB, reply: b };
+    let resultA: PipelineResult;
+    try {
+      const configA = this.deps.validateConfig(jsonA);
+      const keyA = JSON.stringify(configA);
+      if (this.otherSide?.key !== keyA) this.otherSide = { key: keyA, result: this.deps.runPipeline(configA) };
+      resultA = this.otherSide.result;
+    } catch (e) {
+      return { seq, b, ...none, errorA: toDiagnostic(e).diag };
+    }
+    if (!b.ok || b.hasErrors || !this.last || !this.deps.compare) return { seq, b, ...none };
+    try {
+      const { diff, valuesA } = this.deps.compare(resultA, this.last.result);
+      return { seq, b, diff, highlight: highlightNodes(resultA.program, valuesA), highlightValues: valuesA };
+    } catch (e) {
+      return { seq, b, ...none, errorA: toDiagnostic(e).diag };
+    }
+  }
+
+  /** What a module holds, for the import panel (never throws). */
+  moduleInfo(text: string): ModuleInfo {
+    if (!this.deps.moduleInfo) return { ops: 0, warnings: 0, error: { code: 'unavailable', message: 'StableHLO import is not available in this build' } };
+    try {
+      return this.deps.moduleInfo(text);
+    } catch (e) {
+      return { ops: 0, warnings: 0, error: toDiagnostic(e).diag };
+    }
   }
 
   get program(): Program | undefined {

@@ -13,6 +13,8 @@ import { exportTraceText } from '../core/io/export/trace';
 import { exportMarkdown } from '../core/io/export/markdown';
 import { exportJax } from '../core/io/export/jax';
 import { exportSdy } from '../core/io/export/sdy';
+import { importStableHlo } from '../core/io/stablehlo';
+import { compareResults } from '../core/compare';
 
 // `runPipeline` is a declared contract until the lead wires it; read it through the namespace so that
 // a missing implementation is a clear error instead of a failed module load.
@@ -45,6 +47,22 @@ export const coreDeps: SessionDeps = {
       })),
     })),
   formatShardedType: (type, sharding) => formatShardedType(type, sharding),
+  compare: (a, b) => {
+    const diff = compareResults(a, b);
+    return { diff, valuesA: diff.shardings.idsA };
+  },
+  moduleInfo: (text) => {
+    const r = importStableHlo(text);
+    const error = r.diagnostics.find((d) => d.severity !== 'warning');
+    const name = /^\s*module\s+@([\w.$-]+)/m.exec(text)?.[1];
+    return {
+      ops: r.program.ops.length,
+      warnings: r.diagnostics.filter((d) => d.severity === 'warning').length,
+      ...(name ? { name } : {}),
+      ...(r.mesh ? { mesh: r.mesh.axes.map((a) => ({ name: a.name, size: a.size })) } : {}),
+      ...(error || !r.ok ? { error: error ? { ...error } : { code: 'stablehlo-import', message: 'the module could not be imported' } } : {}),
+    };
+  },
   exporters: {
     config: (_r, config) => ({ filename: 'partir-config.json', mime: 'application/json', text: `${JSON.stringify(config, null, 2)}\n` }),
     trace: (r, config) => ({ filename: 'partir-trace.json', mime: 'application/json', text: exportTraceText(r.report, config) }),

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { deflateSync, strToU8 } from 'fflate';
-import { decodeFragment, encodeConfig, fromBase64Url, toBase64Url, URL_CODEC_PREFIX } from './url';
+import { decodeComparison, decodeFragment, encodeComparison, encodeConfig, fromBase64Url, splitFragment, toBase64Url, URL_CODEC_PREFIX } from './url';
 import { HARDWARE_PRESET_IDS, LINK_KINDS, type Config } from './config';
 
 // JSON has no -0, NaN or Infinity; a Config never holds them, so neither do the generated ones.
@@ -144,3 +144,45 @@ describe('encodeConfig / decodeFragment', () => {
     });
   });
 });
+
+describe('comparison links (A and B in one fragment)', () => {
+  it('round-trips any pair of configs, and A alone', () => {
+    fc.assert(
+      fc.property(configArb, fc.option(configArb, { nil: null }), (a, b) => {
+        const frag = encodeComparison(a, b);
+        const r = decodeComparison(`#${frag}`);
+        expect(r).toEqual({ ok: true, config: a, b });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads an old single-config link as A with no B, and a compare link as A for old-style readers of the head', () => {
+    const a = arbitrarySample();
+    const old = encodeConfig(a);
+    expect(decodeComparison(old)).toEqual({ ok: true, config: a, b: null });
+    const both = encodeComparison(a, { ...a, tactics: 'other' });
+    // The part before `&` is exactly the single-config fragment of A.
+    expect(splitFragment(both).a).toBe(old);
+    expect(decodeFragment(splitFragment(both).a)).toEqual({ ok: true, config: a });
+  });
+
+  it('names the broken half of a compare link', () => {
+    const a = arbitrarySample();
+    const r = decodeComparison(`${encodeConfig(a)}&b=c1.@@`);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/^configuration B: .*"@"/);
+    const r2 = decodeComparison(`c1.@@&b=${encodeConfig(a)}`);
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(r2.error).not.toMatch(/configuration B/);
+  });
+
+  it('ignores unknown parameters after A', () => {
+    const a = arbitrarySample();
+    expect(decodeComparison(`${encodeConfig(a)}&x=1`)).toEqual({ ok: true, config: a, b: null });
+  });
+});
+
+function arbitrarySample(): Config {
+  return fc.sample(configArb, { numRuns: 1, seed: 42 })[0];
+}

@@ -105,3 +105,40 @@ export function decodeFragment(fragment: string): DecodeResult {
     return { ok: false, error: `the link could not be read (${e instanceof Error ? e.message : String(e)})` };
   }
 }
+
+/**
+ * Compare links hold two configs: `c1.<A>&b=c1.<B>`. The A part is exactly a single-config fragment, so
+ * every old link (`c1.<A>`) still reads as A alone; `&` never occurs in base64url, so the split is exact.
+ */
+export const COMPARE_PARAM = 'b';
+
+/** The fragment (without `#`) holding A, and B when comparing. */
+export function encodeComparison(a: Config, b: Config | null): string {
+  const head = encodeConfig(a);
+  return b ? `${head}&${COMPARE_PARAM}=${encodeConfig(b)}` : head;
+}
+
+/** The A and B parts of a fragment (with or without `#`); `b` is null for a single-config link. */
+export function splitFragment(fragment: string): { a: string; b: string | null } {
+  const f = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  const parts = f.split('&');
+  let b: string | null = null;
+  for (const p of parts.slice(1)) {
+    const eq = p.indexOf('=');
+    if (eq > 0 && p.slice(0, eq) === COMPARE_PARAM) b = p.slice(eq + 1);
+  }
+  return { a: parts[0], b };
+}
+
+export type ComparisonDecodeResult = { ok: true; config: unknown; b: unknown | null } | { ok: false; error: string };
+
+/** Reads A (required) and B (optional); a damaged B is named as such, so the message says which half broke. */
+export function decodeComparison(fragment: string): ComparisonDecodeResult {
+  const { a, b } = splitFragment(fragment);
+  const ra = decodeFragment(a);
+  if (!ra.ok) return ra;
+  if (b === null) return { ok: true, config: ra.config, b: null };
+  const rb = decodeFragment(b);
+  if (!rb.ok) return { ok: false, error: `configuration B: ${rb.error}` };
+  return { ok: true, config: ra.config, b: rb.config };
+}

@@ -64,7 +64,7 @@ function paperTransformer(name: string, layers: number, dModel: number, heads: n
       int('dFF', 4 * dModel, 1, 'MLP hidden width'),
       int('seq', 2048, 1, 'sequence length'),
       int('vocab', 32000, 2, 'vocabulary size'),
-      int('batch', 256, 1, 'sequences per step'),
+      int('batch', 64, 1, 'sequences per step'),
       { name: 'tiedEmbeddings', kind: 'boolean', default: true, description: 'logits use the token embedding transposed instead of params/unembed' },
       choice('remat', 'full', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
       choice('attention', 'flash', ['standard', 'flash'], 'standard: materialised scores; flash: one fused attention op'),

@@ -336,27 +336,58 @@ export function ruleOf(op: Op, program: Program): OpRule | null {
 }
 
 /**
+ * Kinds whose rule depends only on the kind and the operand/result types (their attributes are implied by
+ * the types or do not affect the factors), so their cache key skips the attributes.
+ */
+const TYPE_ONLY_RULE: ReadonlySet<OpKind> = new Set<OpKind>([
+  ...UNARY_KINDS.filter((k) => k !== 'convert'), ...BINARY_KINDS, 'select', 'reshape', 'attention', 'attention_grad',
+  'dynamic_update_slice',
+]);
+
+/** Appends a type to a cache key: dtype then dims (cheaper than join on the hot path). */
+function appendType(key: string, t: TensorType): string {
+  key += t.dtype;
+  const sh = t.shape;
+  for (let i = 0; i < sh.length; i++) key += 'x' + sh[i];
+  return key;
+}
+
+// Programs are immutable once built, and both propagation and the lowering need the rules of the same
+// program: computed once per program (checked against its op count, in case a builder's arrays grew).
+const RULES = new WeakMap<Program, (OpRule | null)[]>();
+
+/**
  * Rules of every op of `program` (index = OpId). Rules are immutable and depend only on the op's
  * kind, attributes and operand/result types, so the many identical ops of a deep model (every
- * layer repeats the same shapes) share one rule object.
+ * layer repeats the same shapes) share one rule object. The array is cached per program; callers
+ * must not modify it.
  */
 export function rulesOf(program: Program): (OpRule | null)[] {
+  const cached = RULES.get(program);
+  if (cached !== undefined && cached.length === program.ops.length) return cached;
   const cache = new Map<string, OpRule | null>();
   const vals = program.values;
-  const typeKey = (v: number) => {
-    const t = vals[v].type;
-    return `${t.dtype}${t.shape.join('x')}`;
-  };
-  return program.ops.map((op) => {
+  const ops = program.ops;
+  const out = new Array<OpRule | null>(ops.length);
+  for (let o = 0; o < ops.length; o++) {
+    const op = ops[o];
     const rc = REGISTRY[op.kind];
-    if (rc === undefined || rc === barrier) return null;
-    const key = `${op.kind}|${op.operands.map(typeKey).join(',')}|${op.results.map(typeKey).join(',')}|${JSON.stringify(op.attrs)}`;
+    if (rc === undefined || rc === barrier) {
+      out[o] = null;
+      continue;
+    }
+    let key: string = op.kind;
+    for (let i = 0; i < op.operands.length; i++) key = appendType(key + ',', vals[op.operands[i]].type);
+    key += '|';
+    for (let i = 0; i < op.results.length; i++) key = appendType(key + ',', vals[op.results[i]].type);
+    if (!TYPE_ONLY_RULE.has(op.kind)) key += '|' + JSON.stringify(op.attrs);
     let rule = cache.get(key);
     if (rule === undefined) {
       rule = ruleOf(op, program);
       cache.set(key, rule);
     }
-    return rule;
-  });
+    out[o] = rule;
+  }
+  RULES.set(program, out);
+  return out;
 }
-

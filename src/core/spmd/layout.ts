@@ -12,6 +12,9 @@ import type { Sharding } from '../partition/types';
 export class AxisTable {
   private readonly size = new Map<string, number>();
   private readonly pos = new Map<string, number>();
+  /** Layout ids handed out by `layoutId` (per lowering: the map dies with it). */
+  private readonly ids = new Map<Sharding, number>();
+  private readonly idOfKey = new Map<string, number>();
   constructor(readonly mesh: Mesh) {
     mesh.axes.forEach((a, i) => {
       this.size.set(a.name, a.size);
@@ -30,6 +33,21 @@ export class AxisTable {
     let n = 1;
     for (const a of axes) n *= this.sizeOf(a);
     return n;
+  }
+  /**
+   * A small integer naming the layout of `s`: equal for shardings with the same dims and partial axes
+   * (by shardingKey), so that memos keyed by layouts work across distinct but equal Sharding objects.
+   * Each object's key is computed once.
+   */
+  layoutId(s: Sharding): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      const key = shardingKey(s);
+      id = this.idOfKey.get(key);
+      if (id === undefined) this.idOfKey.set(key, (id = this.idOfKey.size));
+      this.ids.set(s, id);
+    }
+    return id;
   }
   /** Axes sorted in mesh order (all-reduce axes have no major/minor meaning; this makes them canonical). */
   meshOrder(axes: Iterable<string>): string[] {
@@ -68,21 +86,27 @@ export const sameAxes = (a: readonly string[], b: readonly string[]): boolean =>
  * A dim that does not divide is a user error (a tactic asked for a split the shape cannot take).
  */
 export function localType(t: TensorType, s: Sharding, axes: AxisTable, what: () => string): TensorType {
+
   if (s.dims.length !== t.shape.length)
     throw new Error(`sharding of ${what()} has ${s.dims.length} dims, its type has rank ${t.shape.length}`);
   let tiled = false;
-  for (const d of s.dims) if (d.length > 0) tiled = true;
+  for (let d = 0; d < s.dims.length; d++) if (s.dims[d].length > 0) tiled = true;
   if (!tiled) return t;
-  const shape = t.shape.map((size, d) => {
-    const tiles = axes.product(s.dims[d]);
-    if (tiles === 1) return size;
+  const shape = new Array<number>(t.shape.length);
+  for (let d = 0; d < shape.length; d++) {
+    const size = t.shape[d];
+    const tiles = s.dims[d].length === 0 ? 1 : axes.product(s.dims[d]);
+    if (tiles === 1) {
+      shape[d] = size;
+      continue;
+    }
     if (size % tiles !== 0)
       throw new UserError(
         'sharding',
         `${what()}: dim ${d} (size ${size}) is not divisible by the ${tiles} tiles of mesh axes ${s.dims[d].map((a) => `"${a}"`).join(', ')}`,
         { where: what() },
       );
-    return size / tiles;
-  });
+    shape[d] = size / tiles;
+  }
   return { shape, dtype: t.dtype };
 }

@@ -19,7 +19,7 @@ import { rulesOf } from '../partition/rules';
 import type { OpRule, PartitionResult, Sharding } from '../partition/types';
 import { AxisTable, isReplicated, localType, replicated, sameAxes, sameSharding, shardingKey, withoutPartial } from './layout';
 import { localAttrs } from './localattrs';
-import { opSharding } from './opsharding';
+import { opSharding, type OpSharding } from './opsharding';
 import { applyStep, planReshard } from './reshard';
 import type { SpmdProgram } from './types';
 
@@ -48,8 +48,12 @@ export interface LowerOptions {
   checkTypes?: boolean;
 }
 
+export const T: Record<string, number> = {};
+const tk = (k: string, t0: number) => { T[k] = (T[k] ?? 0) + performance.now() - t0; };
 export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdProgram {
   const checkTypes = opts.checkTypes ?? false;
+  // Plans of identical ops in identical layouts (every layer of a deep model) are computed once.
+  const memo = new Map<string, OpSharding>();
   const { program: g, mesh, shardings } = result;
   const axes = new AxisTable(mesh);
   const b = new ProgramBuilder(g.name);
@@ -59,9 +63,10 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   for (let v = 0; v < g.values.length; v++) uses[v] = users[v].length;
   for (const o of g.outputs) uses[o.value]++;
 
-  // Every sharding the PartitionResult gives must divide its value's shape.
+  let t0 = performance.now();
   for (const v of g.values) localType(v.type, shardings[v.id], axes, () => describe(g, v.id));
 
+  tk('setup', t0); t0 = performance.now();
   const variants: (Variant[] | undefined)[] = new Array(g.values.length);
   const held = (v: ValueId): Variant => (variants[v] as Variant[])[0];
   const addVariant = (v: ValueId, local: ValueId, sharding: Sharding) => {
@@ -81,7 +86,8 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       return vid;
     });
     const scope = served?.scope ?? '', phase: Phase = served?.phase ?? 'forward';
-    b.ops.push({ id, kind, operands: [...operands], results, attrs, scope, phase } as unknown as Op);
+    // Every caller passes a fresh operand array, so it is stored as is.
+    b.ops.push({ id, kind, operands, results, attrs, scope, phase } as unknown as Op);
     source.push(served?.id ?? -1);
     return results;
   };
@@ -153,6 +159,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       operandActual: u.operands.map((w) => (variants[w] ? held(w).sharding : shardings[w])),
       operandUses: u.operands.map((w) => uses[w]),
       axes,
+      memo,
     });
     return plan.operands[u.operands.indexOf(v)];
   };
@@ -176,7 +183,9 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     return best;
   };
 
+  tk('inputs', t0);
   for (const op of g.ops) {
+    let t1 = performance.now();
     const gOperandTypes = op.operands.map((v) => g.values[v].type);
     // Nothing sharded around this op: it runs as in the global program.
     let trivial = true;
@@ -190,6 +199,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
         b.values[lr].role = gv.role;
         addVariant(op.results[i], lr, shardings[op.results[i]]);
       });
+      tk('trivial', t1);
       continue;
     }
     // Element-wise op with every operand already in the result's (non-partial) layout: compute as is.
@@ -206,6 +216,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
         b.values[lr].name = gv.name;
         b.values[lr].role = gv.role;
         addVariant(op.results[0], lr, decl);
+        tk('elementwise', t1);
         continue;
       }
     }
@@ -219,6 +230,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
         operandActual: op.operands.map((v) => held(v).sharding),
         operandUses: op.operands.map((v) => uses[v]),
         axes,
+        memo,
       });
       operandTargets = [...plan.operands];
       resultShardings = [...plan.results];
@@ -231,7 +243,9 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       if (op.kind === 'constant' && op.attrs.data === undefined) resultShardings = [decl];
       if (op.kind === 'iota' && decl.dims[op.attrs.dim].length === 0) resultShardings = [decl];
     }
+    tk('plan', t1); t1 = performance.now();
     const localOperands = op.operands.map((v, i) => reshard(v, operandTargets[i], op.id));
+    tk('reshard', t1); t1 = performance.now();
     const localResultTypes: TensorType[] = op.results.map((r, i) => localOf(r, resultShardings[i]));
     const attrs = localAttrs(op, gOperandTypes, localOperands.map((v) => b.values[v].type), localResultTypes);
     if (checkTypes && op.kind !== 'custom') {
@@ -249,7 +263,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       b.values[lr].role = gv.role;
       addVariant(op.results[i], lr, resultShardings[i]);
     });
-    // Reduce a partial result right after its producer unless its consumer keeps it partial.
+    tk('emit', t1); t1 = performance.now();
     op.results.forEach((r, i) => {
       if (resultShardings[i].partial.length === 0) return;
       const t = reductionTarget(r, resultShardings[i].partial);
@@ -260,6 +274,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       const k = vs.findIndex((x) => x.local === local);
       [vs[0], vs[k]] = [vs[k], vs[0]];
     });
+    tk('reduce', t1);
   }
 
   const outputShardings = g.outputs.map((o) => {

@@ -56,9 +56,38 @@ export interface OpShardingInput {
   /** Number of uses of each operand's value (op operands + program outputs). */
   readonly operandUses: readonly number[];
   readonly axes: AxisTable;
+  /**
+   * Optional memo shared by the calls of one lowering (one mesh, one AxisTable): the plan depends only on the rule
+   * (which fixes the op kind and the types), the layouts of the results and operands and whether each
+   * operand has one use, and the layers of a deep model ask the same few questions thousands of times.
+   * The returned plan is then shared: callers must not modify it.
+   */
+  readonly memo?: Map<string, OpSharding>;
+}
+
+const ruleIds = new WeakMap<OpRule, number>();
+let nextRuleId = 0;
+
+function memoKey(inp: OpShardingInput): string {
+  let id = ruleIds.get(inp.rule);
+  if (id === undefined) ruleIds.set(inp.rule, (id = nextRuleId++));
+  let key = `${id}`;
+  for (let i = 0; i < inp.resultDecl.length; i++) key += ',' + (inp.resultDecl[i] ? inp.axes.layoutId(inp.resultDecl[i]) : -1);
+  key += '|';
+  for (let i = 0; i < inp.operandActual.length; i++) key += ',' + inp.axes.layoutId(inp.operandActual[i]) + (inp.operandUses[i] === 1 ? 'u' : '');
+  return key;
 }
 
 export function opSharding(inp: OpShardingInput): OpSharding {
+  // scatter's plan also depends on how its operand was made (see sumsOverReduction): never memoised.
+  if (inp.memo === undefined || inp.op.kind === 'scatter') return planOpSharding(inp);
+  const key = memoKey(inp);
+  let plan = inp.memo.get(key);
+  if (plan === undefined) inp.memo.set(key, (plan = planOpSharding(inp)));
+  return plan;
+}
+
+function planOpSharding(inp: OpShardingInput): OpSharding {
   const { op, program, rule, resultDecl, operandActual, axes } = inp;
   const nf = rule.factorSizes.length;
   const factorAxes: (string[] | null)[] = new Array<string[] | null>(nf).fill(null);

@@ -4,8 +4,12 @@ import Editor, { type OnMount } from '@monaco-editor/react';
 import { monaco } from './monacoSetup';
 import { LANGUAGE_ID, THEME } from './partirLanguage';
 import { MARKER_OWNER, registerProviders, toMarker } from './providers';
-import { appStore, setTactics, useApp } from '../store';
-import { pipelineClient } from '../runner';
+import { appStore, setTactics, setTacticsB, useApp } from '../store';
+import { comparePipelineClient, pipelineClient } from '../runner';
+
+/** B's editor model (compare view); hover and completion there answer from B's worker. */
+const B_PATH = 'tactics-b.partir';
+const clientFor = (uri?: string) => (uri?.includes(B_PATH) ? comparePipelineClient() ?? pipelineClient() : pipelineClient());
 
 type CodeEditor = Parameters<OnMount>[0];
 
@@ -13,16 +17,24 @@ let activeEditor: CodeEditor | null = null;
 /** The editor's current text (for tests and for drag-and-drop insertion). */
 export const editorText = (): string => activeEditor?.getValue() ?? appStore.getState().doc.tactics;
 
-export function TacticEditor() {
-  const tactics = useApp((s) => s.doc.tactics);
-  const markers = useApp((s) => s.markers);
+let providersRegistered = false;
+
+/** The tactic text of A (the document) or, in the compare view, of B. */
+export function TacticEditor({ side = 'a' }: { side?: 'a' | 'b' }) {
+  const tactics = useApp((s) => (side === 'a' ? s.doc.tactics : (s.docB?.tactics ?? '')));
+  const markers = useApp((s) => (side === 'a' ? s.markers : s.compare.markers));
   const editorRef = useRef<CodeEditor | null>(null);
 
   useEffect(() => {
+    if (providersRegistered) return;
+    providersRegistered = true;
     registerProviders(monaco, {
-      complete: (text, line, column) =>
-        pipelineClient().complete(text, line, column, appStore.getState().doc.mesh.axes.map((a) => a.name)),
-      hoverAt: (text, line, column) => pipelineClient().hoverAt(text, line, column),
+      complete: (text, line, column, uri) => {
+        const s = appStore.getState();
+        const doc = uri?.includes(B_PATH) && s.docB ? s.docB : s.doc;
+        return clientFor(uri).complete(text, line, column, doc.mesh.axes.map((a) => a.name));
+      },
+      hoverAt: (text, line, column, uri) => clientFor(uri).hoverAt(text, line, column),
       tacticDocs: () => appStore.getState().tacticDocs,
     });
   }, []);
@@ -36,22 +48,24 @@ export function TacticEditor() {
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    activeEditor = editor;
+    if (side === 'a') activeEditor = editor;
     const model = editor.getModel();
     if (model) {
-      const data = appStore.getState().markers.map((d) => toMarker(monaco, d)).filter((m): m is NonNullable<typeof m> => m !== null);
+      const s = appStore.getState();
+      const data = (side === 'a' ? s.markers : s.compare.markers).map((d) => toMarker(monaco, d)).filter((m): m is NonNullable<typeof m> => m !== null);
       monaco.editor.setModelMarkers(model, MARKER_OWNER, data);
     }
   };
 
   return (
-    <div className="editor-host" data-testid="tactic-editor">
+    <div className={side === 'a' ? 'editor-host' : 'editor-host editor-b'} data-testid={side === 'a' ? 'tactic-editor' : 'tactic-editor-b'}>
       <Editor
         height="100%"
+        path={side === 'a' ? 'tactics-a.partir' : B_PATH}
         language={LANGUAGE_ID}
         theme={THEME}
         value={tactics}
-        onChange={(v) => setTactics(v ?? '')}
+        onChange={(v) => (side === 'a' ? setTactics(v ?? '') : setTacticsB(v ?? ''))}
         onMount={onMount}
         loading={<div className="muted pad">Loading editor…</div>}
         options={{

@@ -10,8 +10,9 @@ import { LANGUAGE_ID } from './partirLanguage';
 export const MARKER_OWNER = 'partir';
 
 export interface ProviderSources {
-  complete(text: string, line: number, column: number): Promise<CompletionDto[]>;
-  hoverAt(text: string, line: number, column: number): ReturnType<import('../workerClient').PipelineClient['hoverAt']>;
+  /** `uri` names the editor's model (A's editor or B's in the compare view), so answers come from that side's worker. */
+  complete(text: string, line: number, column: number, uri?: string): Promise<CompletionDto[]>;
+  hoverAt(text: string, line: number, column: number, uri?: string): ReturnType<import('../workerClient').PipelineClient['hoverAt']>;
   tacticDocs(): TacticDoc[];
 }
 
@@ -65,7 +66,7 @@ export function registerProviders(monaco: typeof Monaco, src: ProviderSources): 
     monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
       triggerCharacters: ['"', "'", '/', '(', ',', '=', ' '],
       async provideCompletionItems(model, position) {
-        const items = await src.complete(model.getValue(), position.lineNumber, position.column);
+        const items = await src.complete(model.getValue(), position.lineNumber, position.column, model.uri.toString());
         const word = model.getWordUntilPosition(position);
         const wordRange = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, position.column);
         const inString = stringStartColumn(model.getLineContent(position.lineNumber), position.column);
@@ -93,7 +94,7 @@ export function registerProviders(monaco: typeof Monaco, src: ProviderSources): 
           const args = doc.args.map((a) => `- \`${a.name}\`: ${a.type} — ${a.doc}`).join('\n');
           return { contents: [{ value: `**${doc.name}** — ${doc.description}` }, { value: args || '_no arguments_' }] };
         }
-        const h = await src.hoverAt(model.getValue(), position.lineNumber, position.column);
+        const h = await src.hoverAt(model.getValue(), position.lineNumber, position.column, model.uri.toString());
         if (!h) return null;
         const head = `**\`${h.glob}\`** matches ${h.total === 0 ? 'no value' : h.total === 1 ? '1 value' : `${h.total} values`}`;
         const rows = h.matches.map((m) => {

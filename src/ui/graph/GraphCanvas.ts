@@ -1,14 +1,42 @@
 /** Canvas drawing of a large layout (thousands of elements), with only the nodes in view drawn in detail. */
 import type { ZoomTransform } from 'd3';
-import type { GraphLayout, LayoutNode } from '../../worker/layout';
+import type { CollectiveMark, GraphLayout, LayoutNode } from '../../worker/layout';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
-import { clip, edgePath, toggleBox } from './geometry';
+import { EDGE_LABEL_ZOOM, clip, edgePath, toggleBox } from './geometry';
+
+const HIGHLIGHT = '#e11d48';
+
+/** `AR×4 model`: the text of a collective badge, as on the SVG graph. */
+export function collectiveBadgeText(c: CollectiveMark): string {
+  return `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`;
+}
+
+function drawBadges(ctx: CanvasRenderingContext2D, marks: readonly CollectiveMark[], x: number, y: number): void {
+  ctx.font = '600 10px system-ui, sans-serif';
+  let dx = 0;
+  for (const c of marks) {
+    const text = collectiveBadgeText(c);
+    const w = ctx.measureText(text).width + 10;
+    ctx.fillStyle = COLLECTIVE_COLOR[c.kind];
+    ctx.beginPath();
+    ctx.roundRect(x + dx, y, w, 15, 7.5);
+    ctx.fill();
+    ctx.fillStyle = '#fff';
+    ctx.fillText(text, x + dx + 5, y + 11.2);
+    dx += w + 3;
+  }
+}
 
 export function drawCanvas(
   canvas: HTMLCanvasElement,
   layout: GraphLayout,
   t: ZoomTransform,
-  opts: { selected: string | null; colors: ReadonlyMap<string, string>; byId: ReadonlyMap<string, LayoutNode> },
+  opts: {
+    selected: string | null;
+    colors: ReadonlyMap<string, string>;
+    byId: ReadonlyMap<string, LayoutNode>;
+    highlight?: ReadonlySet<string>;
+  },
 ): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
@@ -23,6 +51,16 @@ export function drawCanvas(
   const y1 = y0 + canvas.height / dpr / t.k;
   const inView = (n: { x: number; y: number; width: number; height: number }) => n.x < x1 && n.x + n.width > x0 && n.y < y1 && n.y + n.height > y0;
   const detail = t.k > 0.35;
+  const edgeLabels = t.k >= EDGE_LABEL_ZOOM;
+  const isHighlighted = (n: LayoutNode) => !!n.highlighted || !!opts.highlight?.has(n.id);
+  const outline = (n: LayoutNode) => {
+    ctx.save();
+    ctx.strokeStyle = HIGHLIGHT;
+    ctx.lineWidth = 3 / Math.min(1, t.k);
+    ctx.setLineDash([7, 3]);
+    ctx.strokeRect(n.x - 4, n.y - 4, n.width + 8, n.height + 8);
+    ctx.restore();
+  };
 
   for (const n of layout.nodes) {
     if (n.kind !== 'group' || !n.expanded || !inView(n)) continue;
@@ -31,6 +69,7 @@ export function drawCanvas(
     ctx.lineWidth = 1 / t.k;
     ctx.fillRect(n.x, n.y, n.width, n.height);
     ctx.strokeRect(n.x, n.y, n.width, n.height);
+    if (isHighlighted(n)) outline(n);
     if (detail) {
       ctx.fillStyle = '#334';
       ctx.font = 'bold 12px system-ui, sans-serif';
@@ -45,17 +84,18 @@ export function drawCanvas(
     if (s && d && !inView({ x: Math.min(s.x, d.x), y: Math.min(s.y, d.y), width: Math.abs(s.x - d.x) + s.width + 200, height: Math.abs(s.y - d.y) + s.height })) continue;
     ctx.strokeStyle = e.back ? '#c9ced6' : '#8a94a0';
     ctx.stroke(new Path2D(edgePath(e, s, d).d));
-    if (e.collectives.length && detail) {
+    if ((e.collectives.length || edgeLabels) && detail) {
       const { mid } = edgePath(e, s, d);
-      let dx = 0;
-      for (const c of e.collectives) {
-        ctx.fillStyle = COLLECTIVE_COLOR[c.kind];
-        ctx.fillRect(mid[0] + 4 + dx, mid[1], 30, 12);
-        ctx.fillStyle = '#fff';
-        ctx.font = '9px system-ui, sans-serif';
-        ctx.fillText(COLLECTIVE_SHORT[c.kind], mid[0] + 8 + dx, mid[1] + 9);
-        dx += 33;
+      if (edgeLabels) {
+        ctx.font = '10px ui-monospace, monospace';
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = '#fbfcfd';
+        ctx.strokeText(clip(e.label, 40), mid[0] + 4, mid[1] - 2);
+        ctx.fillStyle = '#4a5561';
+        ctx.fillText(clip(e.label, 40), mid[0] + 4, mid[1] - 2);
+        ctx.lineWidth = 1 / Math.max(t.k, 0.5);
       }
+      if (e.collectives.length) drawBadges(ctx, e.collectives, mid[0] + 4, mid[1] + 2);
     }
   }
   for (const n of layout.nodes) {
@@ -65,6 +105,7 @@ export function drawCanvas(
     ctx.lineWidth = (n.id === opts.selected ? 3 : 1) / t.k;
     ctx.fillRect(n.x, n.y, n.width, n.height);
     ctx.strokeRect(n.x, n.y, n.width, n.height);
+    if (isHighlighted(n)) outline(n);
     const w = (n.width - 8) / Math.max(1, n.axes.length);
     n.axes.forEach((a, i) => {
       ctx.fillStyle = markFill(a, opts.colors);
@@ -72,12 +113,14 @@ export function drawCanvas(
     });
     if (detail) {
       ctx.fillStyle = '#1f2933';
-      ctx.font = '11px system-ui, sans-serif';
-      ctx.fillText(clip(n.label, 26), n.x + 7, n.y + 20);
+      ctx.font = n.kind === 'group' ? '600 13px system-ui, sans-serif' : '12px system-ui, sans-serif';
+      ctx.fillText(clip(n.label, n.kind === 'group' ? 22 : 28), n.x + 7, n.y + (n.kind === 'group' ? 23 : 21));
       ctx.fillStyle = '#5b6673';
-      ctx.font = '9.5px ui-monospace, monospace';
-      ctx.fillText(clip(n.kind === 'group' ? `${n.opCount} ops` : n.sublabel, 30), n.x + 7, n.y + 32);
+      ctx.font = '10px ui-monospace, monospace';
+      const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
+      ctx.fillText(clip(sub, 32), n.x + 7, n.y + (n.kind === 'group' ? 38 : 35));
       if (n.kind === 'group') drawToggle(ctx, n, t.k);
+      if (n.collectives.length) drawBadges(ctx, n.collectives, n.x + 4, n.y + n.height - 4);
     }
   }
 }

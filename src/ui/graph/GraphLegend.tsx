@@ -3,7 +3,8 @@ import type { CollectiveName } from '../../core/report';
 import type { GraphLayout } from '../../worker/layout';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, REPLICATED } from './colors';
 
-export function GraphLegend({ layout, colors }: { layout: GraphLayout; colors: ReadonlyMap<string, string> }) {
+/** `highlighted`: how many drawn nodes are marked as differing between A and B (compare view); 0 hides the entry. */
+export function GraphLegend({ layout, colors, highlighted = 0 }: { layout: GraphLayout; colors: ReadonlyMap<string, string>; highlighted?: number }) {
   const kinds = new Set<CollectiveName>();
   for (const e of layout.edges) for (const c of e.collectives) kinds.add(c.kind);
   for (const n of layout.nodes) for (const c of n.collectives) kinds.add(c.kind);
@@ -30,6 +31,13 @@ export function GraphLegend({ layout, colors }: { layout: GraphLayout; colors: R
           <span>{k}</span>
         </div>
       ))}
+      {highlighted > 0 && (
+        <div className="graph-legend-row" data-testid="legend-highlight">
+          <span className="swatch highlight" />
+          <span>sharding differs between A and B</span>
+          <span className="graph-muted">({highlighted} shown)</span>
+        </div>
+      )}
       {layout.meshAxes.length > 0 && !layout.showsCollectives && layout.stages > 0 && (
         <div className="graph-muted">collectives: final stage only</div>
       )}

@@ -34,11 +34,11 @@ function CollectiveBadges({ marks, x, y }: { marks: readonly CollectiveMark[]; x
     <g className="graph-collectives">
       {marks.map((c) => {
         const text = `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`;
-        const w = 8 + text.length * 5.6;
+        const w = 10 + text.length * 6.2;
         const el = (
           <g key={`${c.kind}-${c.axes.join('+')}`} transform={`translate(${x + dx},${y})`} data-testid="graph-collective" data-kind={c.kind}>
-            <rect width={w} height={14} rx={7} fill={COLLECTIVE_COLOR[c.kind]} />
-            <text x={w / 2} y={10.5} textAnchor="middle" className="graph-collective-text">{text}</text>
+            <rect width={w} height={15} rx={7.5} fill={COLLECTIVE_COLOR[c.kind]} />
+            <text x={w / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{text}</text>
             <title>{collectiveTitle(c)}</title>
           </g>
         );
@@ -54,6 +54,8 @@ interface NodeProps {
   colors: ReadonlyMap<string, string>;
   selected: boolean;
   dropping: boolean;
+  /** Compare view: this node's sharding differs between A and B (or, for a group, a value inside it). */
+  highlighted?: boolean;
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
   onDragOver?: (e: DragEvent) => void;
@@ -61,8 +63,14 @@ interface NodeProps {
   onDrop?: (e: DragEvent) => void;
 }
 
-export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, selected, dropping, onSelect, onToggle, onDragOver, onDragLeave, onDrop }: NodeProps) {
-  const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}`;
+export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, selected, dropping, highlighted, onSelect, onToggle, onDragOver, onDragLeave, onDrop }: NodeProps) {
+  const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}${highlighted ? ' highlighted' : ''}`;
+  // Drawn outside the box so that it reads next to the selection outline rather than under it.
+  const outline = highlighted && (
+    <rect className="graph-highlight" x={n.x - 4} y={n.y - 4} width={n.width + 8} height={n.height + 8} rx={8} data-testid="graph-highlight">
+      <title>{n.kind === 'group' && n.highlighted ? `${n.highlighted} value${n.highlighted > 1 ? 's' : ''} inside differ between A and B` : 'sharding differs between A and B'}</title>
+    </rect>
+  );
   const select = (e: React.MouseEvent) => {
     e.stopPropagation();
     onSelect(n.id, n);
@@ -84,6 +92,7 @@ export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, select
   if (n.kind === 'group' && n.expanded) {
     return (
       <g {...common}>
+        {outline}
         <rect className="graph-group-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={8} />
         <text className="graph-group-title" x={n.x + 10} y={n.y + 17}>{n.label}<tspan className="graph-muted">{`  ${n.sublabel} · ${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`}</tspan></text>
         {toggleBtn}
@@ -91,15 +100,16 @@ export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, select
     );
   }
   const fill = n.kind === 'group' ? '#f1f4f8' : n.kind === 'input' ? '#f2f8f2' : PHASE_COLOR[n.phase ?? 'forward'] ?? '#fff';
-  const chars = Math.floor((n.width - 12) / 6.3);
+  const chars = Math.floor((n.width - 12) / 6.9);
   const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
     <g {...common}>
       <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}`}</title>
+      {outline}
       <rect className="graph-node-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
       <AxisBands node={n} colors={colors} />
-      <text className="graph-node-label" x={n.x + 7} y={n.y + (n.kind === 'group' ? 22 : 19)}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
-      <text className="graph-node-sub" x={n.x + 7} y={n.y + (n.kind === 'group' ? 37 : 31)}>{clip(sub, Math.floor((n.width - 12) / 5.6))}</text>
+      <text className="graph-node-label" x={n.x + 7} y={n.y + (n.kind === 'group' ? 23 : 21)}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
+      <text className="graph-node-sub" x={n.x + 7} y={n.y + (n.kind === 'group' ? 38 : 35)}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
       {toggleBtn}
       {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={n.x + 4} y={n.y + n.height - 4} />}
     </g>

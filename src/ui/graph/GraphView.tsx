@@ -8,7 +8,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
-import { fitTransform, hitTest, onToggleBox } from './geometry';
+import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, onToggleBox } from './geometry';
 import { GraphEdgeSvg, GraphNodeSvg } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
@@ -33,18 +33,27 @@ export interface GraphViewProps {
   onDropTactic?: (nodeId: string, payload: string) => void;
   /** Force a renderer (tests, screenshots); by default canvas past CANVAS_THRESHOLD elements. */
   renderer?: 'svg' | 'canvas';
+  /**
+   * Node ids to mark (compare view: sharding differs between A and B). Collapsed groups that hide a
+   * marked value come marked from the layout itself (`LayoutNode.highlighted`, via `highlightValues`).
+   */
+  highlight?: ReadonlySet<string>;
 }
 
 export const TACTIC_MIME = 'application/x-partir-tactic';
 
 export function GraphView(props: GraphViewProps) {
-  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic } = props;
+  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
   const transformRef = useRef<ZoomTransform>(zoomIdentity);
   const fittedRef = useRef<string | null>(null);
+  /** Whether the user has panned or zoomed since the last fit: then expand/collapse keeps their view. */
+  const userMovedRef = useRef(false);
+  /** The group the user last expanded or collapsed here, to keep it in view when the graph is refitted. */
+  const toggledRef = useRef<string | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   /** The last node selected by a click in this view (such a selection never pans the view). */
   const clickedRef = useRef<string | null>(null);
@@ -55,6 +64,11 @@ export function GraphView(props: GraphViewProps) {
   const [size, setSize] = useState({ w: 800, h: 600 });
 
   const count = layout ? layout.nodes.length + layout.edges.length : 0;
+  const highlightCount = useMemo(() => {
+    let k = 0;
+    for (const n of layout?.nodes ?? []) if (n.highlighted || highlight?.has(n.id)) k++;
+    return k;
+  }, [layout, highlight]);
   const mode = props.renderer ?? (count > CANVAS_THRESHOLD ? 'canvas' : 'svg');
   const colors = useMemo(() => axisColorMap(layout?.meshAxes ?? []), [layout?.meshAxes]);
   const byId = useMemo(() => new Map((layout?.nodes ?? []).map((n) => [n.id, n])), [layout]);
@@ -62,8 +76,8 @@ export function GraphView(props: GraphViewProps) {
   const redrawCanvas = useCallback(() => {
     const c = canvasRef.current;
     if (!c || !layout || mode !== 'canvas') return;
-    drawCanvas(c, layout, transformRef.current, { selected, colors, byId });
-  }, [layout, mode, selected, colors, byId]);
+    drawCanvas(c, layout, transformRef.current, { selected, colors, byId, highlight });
+  }, [layout, mode, selected, colors, byId, highlight]);
 
   // Pan and zoom: d3 owns the transform; React is not re-rendered on every wheel event.
   useEffect(() => {
@@ -72,9 +86,12 @@ export function GraphView(props: GraphViewProps) {
     const z = d3zoom<HTMLDivElement, unknown>()
       .scaleExtent([0.02, 4])
       .filter((ev: Event) => ev.type !== 'mousedown' || (ev as MouseEvent).button === 0)
-      .on('zoom', (ev: { transform: ZoomTransform }) => {
+      .on('zoom', (ev: { transform: ZoomTransform; sourceEvent?: Event | null }) => {
         transformRef.current = ev.transform;
+        if (ev.sourceEvent) userMovedRef.current = true; // a wheel or a drag, not one of our fits
         viewportRef.current?.setAttribute('transform', ev.transform.toString());
+        // Edge labels (sharded types) only once zoomed in far enough to read them; a class, not a re-render.
+        host.classList.toggle('graph-zoomed-in', ev.transform.k >= EDGE_LABEL_ZOOM);
         if (canvasRef.current) requestAnimationFrame(() => redrawRef.current());
       });
     zoomRef.current = z;
@@ -96,21 +113,39 @@ export function GraphView(props: GraphViewProps) {
     return () => ro.disconnect();
   }, []);
 
-  const fit = useCallback(() => {
+  /** Fits the graph at a readable zoom, keeping `focus` (a group just toggled) in view when it must crop. */
+  const fitTo = useCallback((focusId: string | null) => {
     const host = hostRef.current;
-    if (!host || !layout || !zoomRef.current) return;
-    const t = fitTransform(layout, host.clientWidth, host.clientHeight);
+    if (!host || !layout || !zoomRef.current || host.clientWidth === 0) return;
+    const focus = focusId ? byId.get(focusId) : undefined;
+    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: READABLE_ZOOM, focus });
     select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
-  }, [layout]);
+    userMovedRef.current = false;
+  }, [layout, byId]);
+  const fit = useCallback(() => fitTo(null), [fitTo]);
 
-  // Fit when a new program arrives (its top-level nodes differ); expand/collapse and stage changes keep the user's view.
+  // A new program (its top-level nodes differ) is fitted afresh. Expand/collapse refits too unless the
+  // user has moved the view since, keeping the toggled group in sight; stage changes never move it.
   const topLevel = useMemo(() => (layout ? layout.nodes.filter((n) => n.parent === null).map((n) => n.id).join('|') : ''), [layout]);
+  const expandedKey = layout ? layout.expanded.join('|') : '';
+  const expandedRef = useRef<string | null>(null);
   useEffect(() => {
-    if (layout && fittedRef.current !== topLevel) {
+    if (!layout) return;
+    if (fittedRef.current !== topLevel) {
       fittedRef.current = topLevel;
-      fit();
+      expandedRef.current = expandedKey;
+      toggledRef.current = null;
+      fitTo(null);
+    } else if (expandedRef.current !== expandedKey) {
+      expandedRef.current = expandedKey;
+      if (!userMovedRef.current) fitTo(toggledRef.current);
     }
-  }, [layout, topLevel, fit]);
+  }, [layout, topLevel, expandedKey, fitTo]);
+
+  // Each drawn layout leaves a mark, so the shell's bench can time click → graph on screen.
+  useEffect(() => {
+    if (layout && typeof performance !== 'undefined' && performance.mark) performance.mark('graph-drawn');
+  }, [layout, mode]);
 
   // A node selected from elsewhere (timeline, collectives table) is brought into view if it is off screen.
   useEffect(() => {
@@ -118,13 +153,12 @@ export function GraphView(props: GraphViewProps) {
     const n = selected ? byId.get(selected) : undefined;
     if (!host || !n || !zoomRef.current || clickedRef.current === selected) return;
     const t = transformRef.current;
-    const [x0, y0] = t.invert([0, 0]);
-    const [x1, y1] = t.invert([host.clientWidth, host.clientHeight]);
     // only when it is (nearly) out of sight: never move what the user is pointing at
-    if (n.x + n.width > x0 + 20 && n.x < x1 - 20 && n.y + n.height > y0 + 10 && n.y < y1 - 10) return;
+    if (boxInView(n, t, host.clientWidth, host.clientHeight, 20)) return;
     const cx = n.x + Math.min(n.width, 400) / 2;
     const cy = n.y + Math.min(n.height, 200) / 2;
-    const k = Math.max(t.k, 0.5);
+    const k = Math.max(t.k, READABLE_ZOOM);
+    userMovedRef.current = true; // the user asked to look here: a later refit must not jump away
     select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth / 2 - cx * k, host.clientHeight / 2 - cy * k).scale(k));
   }, [selected, byId]);
 
@@ -138,7 +172,11 @@ export function GraphView(props: GraphViewProps) {
     redrawCanvas();
   }, [redrawCanvas, size]);
 
-  const toggle = useCallback((n: LayoutNode) => n.kind === 'group' && onToggleGroup(n.scope), [onToggleGroup]);
+  const toggle = useCallback((n: LayoutNode) => {
+    if (n.kind !== 'group') return;
+    toggledRef.current = n.id;
+    onToggleGroup(n.scope);
+  }, [onToggleGroup]);
 
   const toLayout = (clientX: number, clientY: number): [number, number] => {
     const r = hostRef.current!.getBoundingClientRect();
@@ -166,7 +204,7 @@ export function GraphView(props: GraphViewProps) {
   return (
     <div className="graph-view" data-testid="graph-view" data-renderer={mode}>
       <div className="graph-toolbar">
-        {layout ? <GraphLegend layout={layout} colors={colors} /> : <span />}
+        {layout ? <GraphLegend layout={layout} colors={colors} highlighted={highlightCount} /> : <span />}
         <div className="graph-controls">
           <span className="graph-count" data-testid="graph-count">{layout ? `${layout.nodes.length} nodes · ${layout.edges.length} edges` : ''}</span>
           <button type="button" data-testid="graph-fit" onClick={fit} title="Fit the graph in view">Fit</button>
@@ -207,7 +245,7 @@ export function GraphView(props: GraphViewProps) {
               </marker>
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
-              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget}
+              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight}
                 onSelect={selectHere} onToggle={toggle} drop={onDropTactic ? drop : undefined} />}
             </g>
           </svg>
@@ -227,6 +265,7 @@ interface SceneProps {
   colors: ReadonlyMap<string, string>;
   selected: string | null;
   dropTarget: string | null;
+  highlight?: ReadonlySet<string>;
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
   drop?: {
@@ -237,11 +276,12 @@ interface SceneProps {
 }
 
 /** Groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
-const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, onSelect, onToggle, drop }: SceneProps) {
+const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, onSelect, onToggle, drop }: SceneProps) {
   const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
   const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
   const nodeProps = (n: LayoutNode) => ({
     node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
+    highlighted: !!n.highlighted || !!highlight?.has(n.id),
     onSelect, onToggle,
     onDragOver: drop?.over(n.id), onDragLeave: drop?.leave, onDrop: drop?.drop(n.id),
   });

@@ -24,12 +24,52 @@ export function edgePath(e: LayoutEdge, src: Box | undefined, dst: Box | undefin
   return { d: `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`, mid: [(x1 + x2) / 2, (y1 + y2) / 2] };
 }
 
-/** The zoom transform (k, tx, ty) that fits the whole layout in a viewport, never zooming in past 1. */
-export function fitTransform(layout: Pick<GraphLayout, 'width' | 'height'>, viewW: number, viewH: number, margin = 24): { k: number; x: number; y: number } {
+/** Below this zoom the node labels (11–12 px) drop under ~8 px on screen: too small to read. */
+export const READABLE_ZOOM = 0.72;
+/** From this zoom on, edges show their sharded type (at lower zooms the labels would pile up). */
+export const EDGE_LABEL_ZOOM = 0.9;
+
+export interface FitOptions {
+  margin?: number;
+  /** The smallest zoom a fit may choose; a layout that would need less is shown at this zoom, cropped. */
+  minK?: number;
+  /** When cropped: the box to keep in view (e.g. the group just expanded); by default the top of the layout. */
+  focus?: Box;
+}
+
+/**
+ * The zoom transform (k, tx, ty) that fits the layout in a viewport, never zooming in past 1. A tall
+ * graph (a 4-layer step is a long chain) in a short pane would fit only as unreadable specks, so the
+ * fit never goes below `minK`: it then shows the focus box (or the top of the graph), centred
+ * horizontally on it and starting at its top, and the user pans from there.
+ */
+export function fitTransform(layout: Pick<GraphLayout, 'width' | 'height'>, viewW: number, viewH: number, opts: FitOptions | number = {}): { k: number; x: number; y: number } {
+  const o: FitOptions = typeof opts === 'number' ? { margin: opts } : opts;
+  const margin = o.margin ?? 24;
   if (layout.width <= 0 || layout.height <= 0 || viewW <= 0 || viewH <= 0) return { k: 1, x: margin, y: margin };
-  const k = Math.min(1, (viewW - 2 * margin) / layout.width, (viewH - 2 * margin) / layout.height);
-  const kk = Math.max(0.02, k);
-  return { k: kk, x: (viewW - layout.width * kk) / 2, y: Math.max(margin, (viewH - layout.height * kk) / 2) };
+  const k = Math.max(0.02, Math.min(1, (viewW - 2 * margin) / layout.width, (viewH - 2 * margin) / layout.height));
+  const minK = Math.min(1, o.minK ?? 0);
+  if (k >= minK) return { k, x: (viewW - layout.width * k) / 2, y: Math.max(margin, (viewH - layout.height * k) / 2) };
+  const f = o.focus ?? { x: 0, y: 0, width: layout.width, height: 0 };
+  // Horizontally: centre the focus, but never leave empty space where the graph could be.
+  const cx = f.x + f.width / 2;
+  let x = viewW / 2 - cx * minK;
+  if (layout.width * minK <= viewW - 2 * margin) x = (viewW - layout.width * minK) / 2;
+  else x = Math.min(margin, Math.max(viewW - margin - layout.width * minK, x));
+  // Vertically: the focus starts near the top unless it is short enough to centre.
+  const fh = f.height * minK;
+  let y = fh > 0 && fh < viewH - 2 * margin ? viewH / 2 - (f.y + f.height / 2) * minK : margin - f.y * minK;
+  y = Math.min(margin, Math.max(viewH - margin - layout.height * minK, y));
+  return { k: minK, x, y };
+}
+
+/** Whether a box (layout coordinates) is at least partly inside the viewport of transform t. */
+export function boxInView(b: Box, t: { k: number; x: number; y: number }, viewW: number, viewH: number, slack = 0): boolean {
+  const x0 = (0 - t.x) / t.k;
+  const y0 = (0 - t.y) / t.k;
+  const x1 = (viewW - t.x) / t.k;
+  const y1 = (viewH - t.y) / t.k;
+  return b.x + b.width > x0 + slack && b.x < x1 - slack && b.y + b.height > y0 + slack && b.y < y1 - slack;
 }
 
 /** The topmost node under a layout-space point: the deepest one, since children draw over their group. */

@@ -1,4 +1,5 @@
-/** The left panel: model and its parameters, mesh axes, hardware, options. */
+/** The left panel: model and its parameters (or an imported module), mesh axes, hardware, options. */
+import { useState } from 'react';
 import { HARDWARE_PRESET_IDS, type HardwarePresetId, type LinkKind, type ModelParams } from '../../core/io/config';
 import type { ZooParamDto } from '../../worker/protocol';
 import {
@@ -6,6 +7,7 @@ import {
 } from '../docEdits';
 import { editDoc, useApp } from '../store';
 import { NumberField, TextField } from './fields';
+import { ImportPanel } from './ImportPanel';
 
 const FALLBACK_ZOO = ['transformer', 'mlp'];
 const AXIS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,48 +29,67 @@ function ParamField({ name, value, schema }: { name: string; value: number | str
   return <TextField testId={testId} label={name} value={value} onCommit={set} />;
 }
 
+/** The picker's entry for an imported module (not a zoo name: those are identifiers). */
+const IMPORT = 'stablehlo:import';
+
+export const moduleNameOf = (text: string): string | undefined => /^\s*module\s+@([\w.$-]+)/m.exec(text)?.[1];
+
 function ModelSection() {
   const model = useApp((s) => s.doc.model);
   const zoo = useApp((s) => s.zoo);
-  if (!('zoo' in model)) {
-    return (
-      <section className="panel-section">
-        <h3>Model</h3>
-        <p className="muted">Imported StableHLO module ({model.stablehlo.length.toLocaleString()} characters).</p>
-      </section>
-    );
-  }
-  const entry = zoo.find((z) => z.name === model.zoo);
+  const [importing, setImporting] = useState(false);
+  const isModule = !('zoo' in model);
+  const showImport = isModule || importing;
+  const entry = 'zoo' in model ? zoo.find((z) => z.name === model.zoo) : undefined;
   const names = zoo.length ? zoo.map((z) => z.name) : FALLBACK_ZOO;
+  const zooName = 'zoo' in model ? model.zoo : null;
   // Show the schema's params (with defaults for those not set), then any extra params the document holds.
   const params: [string, number | string | boolean, ZooParamDto | undefined][] = [];
-  const given: ModelParams = model.params ?? {};
+  const given: ModelParams = 'zoo' in model ? (model.params ?? {}) : {};
   if (entry) for (const p of entry.params) params.push([p.name, given[p.name] ?? p.default, p]);
   for (const [k, v] of Object.entries(given)) if (!entry?.params.some((p) => p.name === k)) params.push([k, v, undefined]);
+  const moduleLabel = isModule ? `StableHLO: @${moduleNameOf(model.stablehlo) ?? 'module'}` : 'StableHLO module (import)…';
   return (
     <section className="panel-section">
       <h3>Model</h3>
       <label className="row">
-        <span>zoo</span>
-        <select data-testid="model-picker" value={model.zoo}
+        <span>model</span>
+        <select data-testid="model-picker" value={showImport ? IMPORT : (zooName ?? IMPORT)}
           onChange={(e) => {
+            if (e.target.value === IMPORT) {
+              setImporting(true);
+              return;
+            }
+            setImporting(false);
             const next = zoo.find((z) => z.name === e.target.value);
             const defaults: ModelParams = {};
             for (const p of next?.params ?? []) defaults[p.name] = p.default;
             editDoc((d) => setZooModel(d, e.target.value, defaults));
           }}>
-          {(names.includes(model.zoo) ? names : [model.zoo, ...names]).map((n) => <option key={n} value={n}>{n}</option>)}
+          {(zooName === null || names.includes(zooName) ? names : [zooName, ...names]).map((n) => <option key={n} value={n}>{n}</option>)}
+          <option value={IMPORT}>{moduleLabel}</option>
         </select>
       </label>
-      {entry && <p className="muted small">{entry.description}</p>}
-      <div className="grid2">
-        {params.map(([name, value, schema]) => (
-          <label key={name} className="row" title={schema?.description}>
-            <span>{name}</span>
-            <ParamField name={name} value={value} schema={schema} />
-          </label>
-        ))}
-      </div>
+      {showImport ? (
+        <>
+          {isModule
+            ? <p className="muted small" data-testid="module-summary">Imported module, {model.stablehlo.split('\n').length.toLocaleString()} lines; its argument shardings run as the first stages.</p>
+            : <p className="muted small">Paste a module, drop a .mlir file, or open an example.</p>}
+          <ImportPanel onLoaded={() => setImporting(false)} />
+        </>
+      ) : (
+        <>
+          {entry && <p className="muted small">{entry.description}</p>}
+          <div className="grid2">
+            {params.map(([name, value, schema]) => (
+              <label key={name} className="row" title={schema?.description}>
+                <span>{name}</span>
+                <ParamField name={name} value={value} schema={schema} />
+              </label>
+            ))}
+          </div>
+        </>
+      )}
     </section>
   );
 }

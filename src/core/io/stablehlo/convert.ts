@@ -30,6 +30,20 @@ const IDENTITY = new Set(['sdy.sharding_constraint', 'sdy.reshard', 'optimizatio
 const IDENTITY_CALLS = new Set(['Sharding', 'xla.sdy.FuncResultSharding', 'xla.sdy.ShardingConstraint']);
 const COMPARE = new Set(['EQ', 'NE', 'LT', 'LE', 'GT', 'GE']);
 
+/** The StableHLO op set (spec and dialect): any other `stablehlo.*` name is a typo, not an opaque op. */
+const STABLEHLO_OPS = new Set((
+  'abs add after_all all_gather all_reduce all_to_all and atan2 batch_norm_grad batch_norm_inference batch_norm_training ' +
+  'bitcast_convert broadcast broadcast_in_dim case cbrt ceil cholesky clamp collective_broadcast collective_permute compare ' +
+  'complex composite concatenate constant convert convolution cosine count_leading_zeros create_token cross-replica-sum ' +
+  'custom_call divide dot dot_general dynamic_broadcast_in_dim dynamic_conv dynamic_gather dynamic_iota dynamic_pad ' +
+  'dynamic_reshape dynamic_slice dynamic_update_slice einsum exponential exponential_minus_one fft floor gather ' +
+  'get_dimension_size get_tuple_element if imag infeed iota is_finite log log_plus_one logistic map maximum minimum ' +
+  'multiply negate not optimization_barrier or outfeed pad partition_id popcnt power real real_dynamic_slice recv reduce ' +
+  'reduce_precision reduce_scatter reduce_window remainder replica_id reshape return reverse rng rng_bit_generator ' +
+  'round_nearest_afz round_nearest_even rsqrt scatter select select_and_scatter send shift_left shift_right_arithmetic ' +
+  'shift_right_logical sign sine slice sort sqrt subtract tan tanh torch_index_select transpose triangular_solve tuple ' +
+  'unary_einsum uniform_dequantize uniform_quantize while xor').split(' '));
+
 const MAX_INLINE_DEPTH = 64;
 
 const err = (s: StmtAst | undefined, message: string): UserError =>
@@ -79,7 +93,7 @@ export function convertModule(mod: ModuleAst): Converted {
     return b.input(path, irType(a.type, `argument ${a.name} of @${main.name}`));
   });
 
-  const outs = inline(main, args, '', 0, undefined);
+  const outs = inline(main, args, '', false, 0, undefined);
   if (outs.length !== main.results.length && main.results.length > 0)
     throw new UserError('stablehlo-import', `@${main.name} returns ${outs.length} values but declares ${main.results.length}`, { where: 'model.stablehlo' });
   const usedOut = new Set<string>();
@@ -95,7 +109,7 @@ export function convertModule(mod: ModuleAst): Converted {
   return { program: withPhases(built, backwardOps, unlocatedOps), args, opaque, warnings };
 
   /** Emits the body of `f` with `ins` bound to its arguments; returns the returned values. */
-  function inline(f: FuncAst, ins: readonly ValueId[], outerScope: string, depth: number, call: StmtAst | undefined): ValueId[] {
+  function inline(f: FuncAst, ins: readonly ValueId[], outerScope: string, outerBackward: boolean, depth: number, call: StmtAst | undefined): ValueId[] {
     if (depth > MAX_INLINE_DEPTH) throw err(call, `calls nest deeper than ${MAX_INLINE_DEPTH} (recursive @${f.name}?)`);
     if (ins.length !== f.args.length) throw err(call, `@${f.name} takes ${f.args.length} arguments, the call passes ${ins.length}`);
     if (f.body.length === 0) throw err(call, `@${f.name} has no body`);
@@ -104,12 +118,19 @@ export function convertModule(mod: ModuleAst): Converted {
     for (const s of f.body) {
       const op = s.op.replace(/^(stablehlo|mhlo)\./, '');
       if (op === 'return' || op === 'func.return') return readBody(s.body).operands.map((r) => lookup(env, r, s));
+      // a statement without a location (hoisted constants, ops of a called function) inherits the caller's
       const fromLoc = scopeOf(s.loc);
       const scope = fromLoc ? fromLoc.scope : outerScope;
+      const backward = fromLoc ? fromLoc.backward : outerBackward;
       const firstOp = b.ops.length;
-      const results = emitStmt(s, op, env, scope, depth);
-      if (fromLoc?.backward) for (let k = firstOp; k < b.ops.length; k++) backwardOps.add(k);
-      if (!fromLoc) for (let k = firstOp; k < b.ops.length; k++) unlocatedOps.add(k);
+      const isCall = op === 'call' || op === 'func.call';
+      const results = emitStmt(s, op, env, scope, backward, depth);
+      if (!isCall) {
+        for (let k = firstOp; k < b.ops.length; k++) {
+          if (backward) backwardOps.add(k);
+          if (!fromLoc) unlocatedOps.add(k);
+        }
+      }
       const names = s.results.flatMap((r) => (r.count === 1 ? [r.name] : Array.from({ length: r.count }, (_, k) => `${r.name}#${k}`)));
       if (results.length < names.length) throw err(s, `"${s.op}" gives ${results.length} result(s), ${names.length} named`);
       names.forEach((n, k) => env.set(n, results[k]));
@@ -124,13 +145,14 @@ export function convertModule(mod: ModuleAst): Converted {
     return v;
   }
 
-  function emitStmt(s: StmtAst, op: string, env: Map<string, ValueId>, scope: string, depth: number): ValueId[] {
+  function emitStmt(s: StmtAst, op: string, env: Map<string, ValueId>, scope: string, backward: boolean, depth: number): ValueId[] {
     const parts = readBody(s.body);
     if (op === 'call' || op === 'func.call') {
       const callee = funcs.get(parts.syms[0] ?? '');
       if (!callee) throw err(s, `call to unknown function @${parts.syms[0] ?? '?'}`);
-      return inline(callee, parts.operands.map((r) => lookup(env, r, s)), scope, depth + 1, s);
+      return inline(callee, parts.operands.map((r) => lookup(env, r, s)), scope, backward, depth + 1, s);
     }
+    if (s.op.startsWith('stablehlo.') && !STABLEHLO_OPS.has(op)) throw err(s, `unknown StableHLO op "${s.op}"`);
     const declared = declaredResults(s);
     const emit = (): ValueId[] => {
       const known = emitKnown(s, op, parts, env, declared);
@@ -554,6 +576,14 @@ function withPhases(p: Program, backward: Set<OpId>, unlocated: Set<OpId>): Prog
   }
   for (let k = n - 1; k >= 0; k--) if (unlocated.has(k) && firstUser[k] >= 0) phase[k] = phase[firstUser[k]];
   const ops = p.ops.map((op) => (op.phase === phase[op.id] ? op : ({ ...op, phase: phase[op.id] } as typeof op)));
+  // what the backward pass hands to the optimizer are the gradients (for memory accounting)
+  for (const op of ops) {
+    if (op.phase !== 'optimizer') continue;
+    for (const v of op.operands) {
+      const d = p.values[v].def;
+      if (d >= 0 && phase[d] === 'backward' && p.values[v].role === undefined) p.values[v].role = 'gradient';
+    }
+  }
   return { ...p, ops };
 }
 

@@ -65,6 +65,11 @@ describe('the MLP example is a correct training step', () => {
       'forward:layer_0', 'forward:layer_1', 'backward:layer_1', 'backward:layer_1', 'backward:layer_0',
     ]);
   });
+  it('marks what the backward pass hands to the optimizer as gradients, one per parameter', () => {
+    const grads = p.values.filter((v) => v.role === 'gradient').map((v) => v.type.shape);
+    const params = p.inputs.filter((v) => p.values[v].role === 'param').map((v) => p.values[v].type.shape);
+    expect(grads.map((s) => s.join('x')).sort()).toEqual(params.map((s) => s.join('x')).sort());
+  });
   it('its update is p − 0.01·∇loss, checked against central differences of the loss', () => {
     const inputs = randomInputs(p, 7);
     const base = runProgram(p, inputs);

@@ -7,7 +7,8 @@ import type { OpId, Program, ValueId } from '../../ir/types';
 import type { Mesh } from '../../mesh/mesh';
 import type { Attr } from './ast';
 import { convertModule } from './convert';
-import { parseModule } from './parser';
+import { lex } from './lexer';
+import { Cursor, parseModule } from './parser';
 import { hloToSharding, parseHloSharding, parseSdySharding, type ImportedSharding } from './sharding';
 
 export interface ImportResult {
@@ -44,7 +45,19 @@ function importOrThrow(text: string, opts: ImportOptions): ImportResult {
   const conv = convertModule(mod);
   const diagnostics: Diagnostic[] = [...conv.warnings];
   const meshAst = mod.meshes[0];
-  const mesh: Mesh | undefined = meshAst ? { axes: meshAst.axes.map((a) => ({ name: a.name, size: a.size })) } : undefined;
+  let mesh: Mesh | undefined = meshAst ? { axes: meshAst.axes.map((a) => ({ name: a.name, size: a.size })) } : undefined;
+  if (!mesh) {
+    // XLA's round-trip encoding keeps the meshes in a module frontend attribute
+    const meshes = frontendAttr(mod.attrs, 'xla.sdy.meshes');
+    if (meshes !== undefined) {
+      try {
+        mesh = meshFromFrontendAttr(meshes);
+      } catch (e) {
+        if (!isUserError(e)) throw e;
+        diagnostics.push({ code: 'stablehlo-mesh', severity: 'warning', where: 'model.stablehlo', message: `xla.sdy.meshes: ${e.message}` });
+      }
+    }
+  }
   if (mod.meshes.length > 1) {
     diagnostics.push({ code: 'stablehlo-mesh', severity: 'warning', where: 'model.stablehlo', message: `the module defines ${mod.meshes.length} meshes; using @${meshAst.name}` });
   }
@@ -68,8 +81,10 @@ function importOrThrow(text: string, opts: ImportOptions): ImportResult {
     try {
       const sdy = a.attrs.get('sdy.sharding');
       const hlo = a.attrs.get('mhlo.sharding');
+      const roundTrip = frontendAttr(a.attrs, 'xla.sdy.sharding');
       let s: ImportedSharding | undefined;
       if (sdy) s = parseSdySharding(tokensOf(sdy), rank);
+      else if (roundTrip !== undefined) s = parseSdySharding(lex(roundTrip).slice(0, -1), rank);
       else if (hlo?.kind === 'str') {
         const spec = parseHloSharding(hlo.value);
         const target = mesh ?? opts.mesh;
@@ -89,4 +104,33 @@ function importOrThrow(text: string, opts: ImportOptions): ImportResult {
 function tokensOf(a: Attr) {
   if (a.kind === 'struct' || a.kind === 'other') return a.tokens;
   throw new UserError('stablehlo-sharding', 'sdy.sharding must be written #sdy.sharding<@mesh, [...]>');
+}
+
+/** A string entry of `mhlo.frontend_attributes = {…}` (how XLA serialization carries sdy attributes). */
+function frontendAttr(attrs: ReadonlyMap<string, Attr>, key: string): string | undefined {
+  const fa = attrs.get('mhlo.frontend_attributes');
+  const v = fa?.kind === 'dict' ? fa.entries.get(key) : undefined;
+  return v?.kind === 'str' ? v.value : undefined;
+}
+
+/** The first mesh of `{mesh = #sdy.mesh<["data"=2, "model"=4]>, …}`. */
+function meshFromFrontendAttr(text: string): Mesh {
+  const c = new Cursor(lex(text));
+  while (!c.done && !(c.peek().kind === 'hash' && c.peek().text === 'sdy.mesh')) c.next();
+  if (c.done) throw new UserError('stablehlo-mesh', 'no #sdy.mesh<…> found');
+  c.next();
+  c.expect('<');
+  c.expect('[');
+  const axes: { name: string; size: number }[] = [];
+  if (!c.is(']')) {
+    do {
+      const name = c.next();
+      c.expect('=');
+      const size = Number(c.next().text);
+      if (name.kind !== 'str' || !Number.isInteger(size) || size < 1) throw new UserError('stablehlo-mesh', `bad mesh axis near "${name.text}"`);
+      axes.push({ name: name.text, size });
+    } while (c.eat(','));
+  }
+  c.expect(']');
+  return { axes };
 }

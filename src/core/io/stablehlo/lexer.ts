@@ -46,8 +46,7 @@ export function lex(text: string): Token[] {
       i++;
     }
   };
-  const push = (kind: TokKind, value: string, start: number, sl: number, sc: number) => {
-    void start;
+  const push = (kind: TokKind, value: string, sl: number, sc: number) => {
     out.push({ kind, text: value, line: sl, col: sc, endLine: line, endCol: col });
   };
   const ID_RUN = /[A-Za-z0-9_$.]*/y;
@@ -77,7 +76,7 @@ export function lex(text: string): Token[] {
       while (i < text.length && text[i] !== '\n') advance(1);
       continue;
     }
-    const sl = line, sc = col, start = i;
+    const sl = line, sc = col;
     if (c === '"') {
       let v = '';
       advance(1);
@@ -98,7 +97,7 @@ export function lex(text: string): Token[] {
         v += ch;
         advance(1);
       }
-      push('str', v, start, sl, sc);
+      push('str', v, sl, sc);
       continue;
     }
     if (c === '%' || c === '@' || c === '#' || c === '^') {
@@ -109,7 +108,7 @@ export function lex(text: string): Token[] {
         while (i < text.length && text[i] !== '"' && text[i] !== '\n') { v += text[i]; advance(1); }
         if (text[i] !== '"') throw syntaxError('unterminated symbol name', here(c, sl, sc));
         advance(1);
-        push('sym', v, start, sl, sc);
+        push('sym', v, sl, sc);
         continue;
       }
       let v = '';
@@ -120,7 +119,7 @@ export function lex(text: string): Token[] {
         advance(1);
         while (i < text.length && isDigit(text[i])) { v += text[i]; advance(1); }
       }
-      push(c === '%' ? 'ssa' : c === '@' ? 'sym' : c === '#' ? 'hash' : 'block', v, start, sl, sc);
+      push(c === '%' ? 'ssa' : c === '@' ? 'sym' : c === '#' ? 'hash' : 'block', v, sl, sc);
       continue;
     }
     if (c === '!' && isIdStart(text[i + 1] ?? '')) {
@@ -129,14 +128,14 @@ export function lex(text: string): Token[] {
       let v = '!';
       while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
       if (text[i] === '<') v += balancedAngle();
-      push('type', v, start, sl, sc);
+      push('type', v, sl, sc);
       continue;
     }
     if (isDigit(c) || ((c === '-' || c === '+') && isDigit(text[i + 1] ?? ''))) {
       const m = /^[-+]?(0x[0-9A-Fa-f]+|\d+(\.\d*)?([eE][-+]?\d+)?)/.exec(text.slice(i, i + 64));
       const v = m ? m[0] : c;
       advance(v.length);
-      push('num', v, start, sl, sc);
+      push('num', v, sl, sc);
       continue;
     }
     if (isIdStart(c)) {
@@ -144,20 +143,20 @@ export function lex(text: string): Token[] {
       while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
       if ((v === 'tensor' || v === 'tuple' || v === 'vector' || v === 'complex' || v === 'memref') && text[i] === '<') {
         v += balancedAngle();
-        push('type', v, start, sl, sc);
+        push('type', v, sl, sc);
         continue;
       }
-      push('ident', v, start, sl, sc);
+      push('ident', v, sl, sc);
       continue;
     }
     if (c === '-' && text[i + 1] === '>') {
       advance(2);
-      push('punct', '->', start, sl, sc);
+      push('punct', '->', sl, sc);
       continue;
     }
     if ('()[]{}<>,:=?*+!|'.includes(c)) {
       advance(1);
-      push('punct', c, start, sl, sc);
+      push('punct', c, sl, sc);
       continue;
     }
     throw syntaxError(`unexpected character "${c}"`, here(c, sl, sc));

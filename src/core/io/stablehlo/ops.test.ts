@@ -287,4 +287,22 @@ describe('ops imported as short compositions', () => {
     const interior = importOk(text.replace('interior = [0, 0]', 'interior = [1, 0]').replace(/tensor<3x3xf32>/g, 'tensor<4x3xf32>'));
     expect(interior.opaque.map((o) => o.name)).toEqual(['stablehlo.pad']);
   });
+  it('a shard_map (sdy.manual_computation) is one opaque op over its operands', () => {
+    const r = importOk(moduleText([T('16x32xf32')], `
+      %0 = stablehlo.negate %arg0 : tensor<16x32xf32>
+      %1 = sdy.manual_computation(%0) in_shardings=[<@mesh, [{"data"}, {}]>] out_shardings=[<@mesh, [{"data"}, {}]>] manual_axes={"data"} (%arg1: tensor<8x32xf32>) {
+        %3 = stablehlo.add %arg1, %arg1 : tensor<8x32xf32>
+        sdy.return %3 : tensor<8x32xf32>
+      } : (tensor<16x32xf32>) -> tensor<16x32xf32>
+      %2 = stablehlo.abs %1 : tensor<16x32xf32>`, `%2 : ${T('16x32xf32')}`));
+    expect(r.program.ops.map((o) => o.kind)).toEqual(['negate', 'custom', 'abs']);
+    expect(r.program.ops[1].operands).toEqual(r.program.ops[0].results);
+    expect(r.opaque.map((o) => o.name)).toEqual(['sdy.manual_computation']);
+  });
+  it('a misspelt stablehlo op is an error (MLIR would not parse it), not an opaque op', () => {
+    const r = importStableHlo(moduleText([T('3xf32')], '%0 = stablehlo.negatee %arg0 : tensor<3xf32>', `%0 : ${T('3xf32')}`));
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', range: { line: 3, column: 5 } });
+    expect(r.diagnostics[0].message).toMatch(/unknown StableHLO op "stablehlo.negatee"/);
+  });
 });

@@ -80,4 +80,15 @@ describe('argument shardings become seeds', () => {
     expect(r.seeds).toEqual([]);
     expect(r.diagnostics[0]).toMatchObject({ severity: 'warning', code: 'stablehlo-sharding' });
   });
+  it('reads XLA\'s round-trip encoding: meshes and shardings in mhlo.frontend_attributes', () => {
+    const t = `module @jit_f attributes {mhlo.frontend_attributes = {xla.sdy.meshes = "{mesh = #sdy.mesh<[\\22data\\22=2, \\22model\\22=4]>}"}, mhlo.num_partitions = 8 : i32} {
+  func.func public @main(%arg0: tensor<8x16xf32> {mhlo.frontend_attributes = {xla.sdy.sharding = "#sdy.sharding<@mesh, [{\\22data\\22}, {\\22model\\22}]>"}, mhlo.sharding = "{devices=[2,4]<=[8]}"}) -> (tensor<8x16xf32> {jax.result_info = ""}) {
+    return %arg0 : tensor<8x16xf32>
+  }
+}`;
+    const r = importStableHlo(t);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.mesh).toEqual(mesh({ data: 2, model: 4 }));
+    expect(r.seeds.map((s) => s.sharding.dims)).toEqual([[['data'], ['model']]]);
+  });
 });

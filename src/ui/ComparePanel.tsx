@@ -1,0 +1,146 @@
+/**
+ * The compare view's diff (A = the document, B = its copy with other tactics): time and memory deltas,
+ * collectives B adds or removes, and the values whose sharding differs (marked on the graph). Raw
+ * figures ride in `data-a` / `data-b` for tests; the diff itself comes from core's `compareResults`.
+ */
+import type { AxisShardingJson } from '../core/report';
+import type { CompareDto } from '../worker/protocol';
+import { formatBytes, formatSeconds } from './format';
+import { useApp } from './store';
+
+type Fmt = (n: number) => string;
+const pct: Fmt = (f) => `${(100 * f).toFixed(1)}%`;
+
+/** `+12.3%` of A, or `±0`; lower is better for time and memory, higher for MFU. */
+export function relativeChange(a: number, b: number): string {
+  if (a === b) return '±0';
+  if (a === 0) return b > 0 ? '+∞' : '−∞';
+  const r = (b - a) / Math.abs(a);
+  return `${r > 0 ? '+' : '−'}${Math.abs(100 * r).toFixed(1)}%`;
+}
+
+function DeltaRow({ id, label, a, b, fmt, higherIsBetter = false }: { id: string; label: string; a: number; b: number; fmt: Fmt; higherIsBetter?: boolean }) {
+  const better = a === b ? '' : (b < a) !== higherIsBetter ? 'better' : 'worse';
+  return (
+    <tr data-testid={`diff-${id}`} data-a={a} data-b={b}>
+      <th>{label}</th>
+      <td>{fmt(a)}</td>
+      <td>{fmt(b)}</td>
+      <td className={better}>{relativeChange(a, b)}</td>
+    </tr>
+  );
+}
+
+export const axisText = (s: AxisShardingJson | undefined): string =>
+  s === undefined ? '—' : typeof s === 'object' ? `dim ${s.tiled}` : s;
+
+const MAX_ROWS = 60;
+
+function Totals({ diff }: { diff: CompareDto }) {
+  const t = diff.time;
+  const m = diff.memory;
+  return (
+    <table className="diff-table totals">
+      <thead><tr><th /><th>A</th><th>B</th><th>B vs A</th></tr></thead>
+      <tbody>
+        <DeltaRow id="step" label="step time" a={t.step.a} b={t.step.b} fmt={formatSeconds} />
+        <DeltaRow id="compute" label="compute" a={t.compute.a} b={t.compute.b} fmt={formatSeconds} />
+        <DeltaRow id="communication" label="communication" a={t.communication.a} b={t.communication.b} fmt={formatSeconds} />
+        <DeltaRow id="exposed" label="exposed comms" a={t.exposedCommunication.a} b={t.exposedCommunication.b} fmt={formatSeconds} />
+        <DeltaRow id="mfu" label="MFU" a={t.mfu.a} b={t.mfu.b} fmt={pct} higherIsBetter />
+        <DeltaRow id="peak" label="peak memory / device" a={m.peak.a} b={m.peak.b} fmt={formatBytes} />
+        {Object.entries(m.atPeak).map(([k, d]) => (
+          <DeltaRow key={k} id={`mem-${k}`} label={`· ${k}`} a={d.a} b={d.b} fmt={formatBytes} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Collectives({ diff }: { diff: CompareDto }) {
+  const rows = [
+    ...diff.collectives.added.map((g) => ({ g, change: 'added' as const })),
+    ...diff.collectives.removed.map((g) => ({ g, change: 'removed' as const })),
+    ...diff.collectives.changed.map((g) => ({ g, change: 'changed' as const })),
+  ];
+  return (
+    <div className="diff-block">
+      <h4>
+        Collectives <span className="muted small" data-testid="diff-collectives-count" data-added={diff.collectives.added.length}
+          data-removed={diff.collectives.removed.length}>{diff.collectives.added.length} added, {diff.collectives.removed.length} removed, {diff.collectives.changed.length} changed</span>
+      </h4>
+      {rows.length === 0 ? <div className="muted small">the same collectives</div> : (
+        <table className="diff-table">
+          <thead><tr><th /><th>kind</th><th>axes</th><th>phase</th><th>op</th><th>count A→B</th><th>bytes A→B</th></tr></thead>
+          <tbody>
+            {rows.slice(0, MAX_ROWS).map(({ g, change }, i) => (
+              <tr key={i} className={`change-${change}`} data-testid={`diff-collective-${change}`}>
+                <td>{change === 'added' ? '+' : change === 'removed' ? '−' : '~'}</td>
+                <td>{g.kind}</td>
+                <td>{g.axes.join(', ')}</td>
+                <td>{g.phase}</td>
+                <td className="op" title={g.op}>{g.op}</td>
+                <td>{g.count.a} → {g.count.b}</td>
+                <td>{formatBytes(g.bytes.a)} → {formatBytes(g.bytes.b)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {rows.length > MAX_ROWS && <div className="muted small">… and {rows.length - MAX_ROWS} more</div>}
+    </div>
+  );
+}
+
+function Shardings({ diff }: { diff: CompareDto }) {
+  const s = diff.shardings;
+  return (
+    <div className="diff-block">
+      <h4>
+        Values sharded differently <span className="muted small" data-testid="diff-values-count" data-value={s.count}>
+          {s.count.toLocaleString()}{diff.sameModel ? '' : ' (different programs: matched by name)'} — outlined on the graph</span>
+      </h4>
+      {s.count === 0 ? <div className="muted small">every value is sharded alike</div> : (
+        <table className="diff-table">
+          <thead><tr><th>value</th><th>axes</th><th>A</th><th>B</th></tr></thead>
+          <tbody>
+            {s.values.slice(0, MAX_ROWS).map((v) => (
+              <tr key={v.value} data-testid="diff-value">
+                <td className="op" title={v.value}><code>{v.value}</code></td>
+                <td>{v.axes.join(', ')}</td>
+                <td>{v.a ? v.axes.map((ax) => `${ax}: ${axisText(v.a![ax])}`).join('; ') : 'absent'}</td>
+                <td>{v.b ? v.axes.map((ax) => `${ax}: ${axisText(v.b![ax])}`).join('; ') : 'absent'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {s.values.length > MAX_ROWS && <div className="muted small">… and {s.count - MAX_ROWS} more</div>}
+    </div>
+  );
+}
+
+export function ComparePanel() {
+  const compare = useApp((s) => s.compare);
+  const diff = compare.diff;
+  return (
+    <div className="compare-panel" data-testid="compare-panel" data-status={compare.status}>
+      {compare.error && (
+        <div className="error-bar" role="alert" data-testid="compare-error">
+          <strong>B</strong>
+          {compare.error.range && <span className="where">line {compare.error.range.line}, column {compare.error.range.column}</span>}
+          <span className="msg">{compare.error.message}</span>
+        </div>
+      )}
+      {!diff ? (
+        <div className="muted pad">{compare.status === 'running' || compare.status === 'pending' ? 'Computing B and the diff…' : 'No diff yet.'}</div>
+      ) : (
+        <div className={compare.status === 'ok' ? 'compare-body' : 'compare-body stale'}>
+          <div className="diff-block"><h4>Time and memory <span className="muted small">A: {diff.meshes.a} · B: {diff.meshes.b}</span></h4><Totals diff={diff} /></div>
+          <Collectives diff={diff} />
+          <Shardings diff={diff} />
+        </div>
+      )}
+    </div>
+  );
+}

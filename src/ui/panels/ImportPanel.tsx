@@ -1,0 +1,157 @@
+/**
+ * Import a StableHLO module: paste it, drop or open a `.mlir` file, or pick one of the bundled examples
+ * (`public/examples/`, fetched from this origin). The module is checked in the worker before it becomes
+ * the document's model, so a bad paste shows its error with a line and column and costs nothing: the
+ * text stays in the box to fix.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { Config, LinkKind } from '../../core/io/config';
+import type { ModuleInfo } from '../../worker/protocol';
+import { linkKindsFor } from '../docEdits';
+import { pipelineClient } from '../runner';
+import { editDoc, useApp } from '../store';
+
+export interface ModuleExample {
+  file: string;
+  title: string;
+  mesh?: { axes: { name: string; size: number }[] };
+  tactics?: string;
+}
+
+/** Same origin, relative to the app's base (works under any deploy path). */
+const examplesBase = () => `${import.meta.env.BASE_URL}examples/`;
+
+let examplesPromise: Promise<ModuleExample[]> | null = null;
+export function loadModuleExamples(): Promise<ModuleExample[]> {
+  examplesPromise ??= fetch(`${examplesBase()}index.json`)
+    .then((r) => (r.ok ? (r.json() as Promise<ModuleExample[]>) : []))
+    .catch(() => []);
+  return examplesPromise;
+}
+
+/** Tactics for a module without suggested ones: its own shardings (if any) run first. */
+export const MODULE_TACTICS = `# The module's own shardings (sdy / mhlo) run first; add tactics after them.
+schedule = []
+`;
+
+/** The document with `text` as its model; the mesh from the example, else the module's `sdy.mesh`, else unchanged. */
+export function withModule(doc: Config, text: string, mesh: { name: string; size: number }[] | undefined, tactics: string): Config {
+  const axes = mesh && mesh.length ? mesh.map((a) => ({ name: a.name, size: a.size })) : doc.mesh.axes;
+  const kinds = linkKindsFor(doc.hardware.preset);
+  const links: Record<string, LinkKind> = {};
+  for (const a of axes) links[a.name] = doc.hardware.links?.[a.name] ?? kinds[0];
+  return { ...doc, model: { stablehlo: text }, mesh: { axes }, hardware: { ...doc.hardware, links }, tactics };
+}
+
+export const describeError = (e: NonNullable<ModuleInfo['error']>): string =>
+  e.range && e.range.line > 0 ? `line ${e.range.line}, column ${e.range.column}: ${e.message.replace(/^\d+:\d+:\s*/, '')}` : e.message;
+
+export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
+  const current = useApp((s) => ('stablehlo' in s.doc.model ? s.doc.model.stablehlo : ''));
+  const [draft, setDraft] = useState(current);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
+  const [examples, setExamples] = useState<ModuleExample[]>([]);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    void loadModuleExamples().then((e) => live && setExamples(e));
+    return () => {
+      live = false;
+    };
+  }, []);
+  // A module loaded from elsewhere (undo, a link) replaces the box's text.
+  useEffect(() => setDraft(current), [current]);
+
+  const load = async (text: string, example?: ModuleExample) => {
+    if (text.trim() === '') {
+      setError('the module is empty: paste StableHLO text or open a .mlir file');
+      return;
+    }
+    setBusy(true);
+    const info = await pipelineClient().moduleInfo(text);
+    setBusy(false);
+    if (info.error) {
+      setError(describeError(info.error));
+      return;
+    }
+    setError(null);
+    const mesh = example?.mesh?.axes ?? info.mesh;
+    editDoc((d) => withModule(d, text, mesh, example?.tactics ?? (d.tactics.trim() && 'stablehlo' in d.model ? d.tactics : MODULE_TACTICS)));
+    onLoaded?.();
+  };
+
+  const openFile = async (file: File) => {
+    const text = await file.text();
+    setDraft(text);
+    await load(text);
+  };
+
+  const openExample = async (e: ModuleExample) => {
+    setBusy(true);
+    try {
+      const r = await fetch(`${examplesBase()}${e.file}`);
+      if (!r.ok) throw new Error(`${e.file}: HTTP ${r.status}`);
+      const text = await r.text();
+      setDraft(text);
+      await load(text, e);
+    } catch (err) {
+      setError(`could not open the example: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div
+      className={over ? 'import-panel drop' : 'import-panel'}
+      data-testid="import-panel"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        const file = e.dataTransfer.files[0];
+        setOver(false);
+        if (!file) return;
+        e.preventDefault();
+        void openFile(file);
+      }}
+    >
+      {examples.length > 0 && (
+        <div className="import-examples">
+          <span className="muted small">examples</span>
+          {examples.map((e) => (
+            <button key={e.file} className="linkish" data-testid={`module-example-${e.file}`} title={e.title} disabled={busy}
+              onClick={() => void openExample(e)}>{e.file.replace(/\.mlir$/, '')}</button>
+          ))}
+        </div>
+      )}
+      <textarea
+        data-testid="import-text"
+        aria-label="StableHLO module text"
+        spellCheck={false}
+        placeholder={'Paste a StableHLO module (jax.jit(f).lower(...).as_text()), or drop a .mlir file here'}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+      />
+      <div className="import-actions">
+        <button data-testid="import-load" disabled={busy || draft.trim() === '' || draft === current} onClick={() => void load(draft)}>
+          {busy ? 'Checking…' : current ? 'Re-import' : 'Import'}
+        </button>
+        <button data-testid="import-open" onClick={() => fileRef.current?.click()} disabled={busy}>Open .mlir…</button>
+        <input ref={fileRef} type="file" accept=".mlir,.txt,text/plain" hidden data-testid="import-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void openFile(f);
+          }} />
+      </div>
+      {error && <div className="import-error" role="alert" data-testid="import-error">{error}</div>}
+    </div>
+  );
+}
