@@ -4,13 +4,15 @@
  */
 import type { Config } from '../core/io/config';
 import { editorText } from './editor/TacticEditor';
-import { appStore, replaceDoc, setTactics, type AppState } from './store';
+import { appStore, replaceDoc, setTactics, setTacticsB, type AppState } from './store';
 
 export interface PartirTestHook {
   setTactics(text: string): void;
+  /** B's tactics in the compare view. */
+  setTacticsB(text: string): void;
   setDoc(doc: Config): void;
   editorText(): string;
-  state(): Pick<AppState, 'doc' | 'status' | 'error' | 'markers' | 'reportStale' | 'paths'> & { hasReport: boolean };
+  state(): Pick<AppState, 'doc' | 'docB' | 'status' | 'error' | 'markers' | 'reportStale' | 'paths' | 'compare'> & { hasReport: boolean; auto: AppState['auto'] };
 }
 
 declare global {
@@ -22,11 +24,15 @@ declare global {
 export function installTestHook(): void {
   window.__partir = {
     setTactics,
+    setTacticsB,
     setDoc: replaceDoc,
     editorText,
     state: () => {
       const s = appStore.getState();
-      return { doc: s.doc, status: s.status, error: s.error, markers: s.markers, reportStale: s.reportStale, paths: s.paths, hasReport: s.report !== null };
+      return {
+        doc: s.doc, docB: s.docB, status: s.status, error: s.error, markers: s.markers, reportStale: s.reportStale, paths: s.paths,
+        compare: s.compare, hasReport: s.report !== null, auto: s.auto,
+      };
     },
   };
 }

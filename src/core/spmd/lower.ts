@@ -12,10 +12,9 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import { inferTypes } from '../ir/shape';
-import { computeUsers } from '../ir/program';
 import type { AttrsOf, Op, OpKind, Phase, Program, TensorType, ValueId } from '../ir/types';
 import { BINARY_KINDS, UNARY_KINDS } from '../ir/types';
-import { rulesOf } from '../partition/rules';
+import { programFacts } from '../partition/facts';
 import type { OpRule, PartitionResult, Sharding } from '../partition/types';
 import { AxisTable, isReplicated, localType, replicated, sameAxes, sameSharding, shardingKey, withoutPartial } from './layout';
 import { localAttrs } from './localattrs';
@@ -48,8 +47,6 @@ export interface LowerOptions {
   checkTypes?: boolean;
 }
 
-export const T: Record<string, number> = {};
-const tk = (k: string, t0: number) => { T[k] = (T[k] ?? 0) + performance.now() - t0; };
 export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdProgram {
   const checkTypes = opts.checkTypes ?? false;
   // Plans of identical ops in identical layouts (every layer of a deep model) are computed once.
@@ -58,21 +55,23 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   const axes = new AxisTable(mesh);
   const b = new ProgramBuilder(g.name);
   const source: number[] = [];
-  const users = computeUsers(g);
-  const uses = new Int32Array(g.values.length);
-  for (let v = 0; v < g.values.length; v++) uses[v] = users[v].length;
-  for (const o of g.outputs) uses[o.value]++;
+  // Rules, users and use counts as propagation computed them (cached per program): `uses` counts op
+  // operands and program outputs.
+  const facts = programFacts(g);
+  const { userStart, userList, useCount: uses, rules } = facts;
 
-  let t0 = performance.now();
-  for (const v of g.values) localType(v.type, shardings[v.id], axes, () => describe(g, v.id));
+  // Every sharding the PartitionResult gives must divide its value's shape.
+  for (let v = 0; v < g.values.length; v++) {
+    if (!isReplicated(shardings[v])) localType(g.values[v].type, shardings[v], axes, () => describe(g, v));
+  }
 
-  tk('setup', t0); t0 = performance.now();
   const variants: (Variant[] | undefined)[] = new Array(g.values.length);
   const held = (v: ValueId): Variant => (variants[v] as Variant[])[0];
   const addVariant = (v: ValueId, local: ValueId, sharding: Sharding) => {
     (variants[v] ??= []).push({ local, sharding });
   };
-  const localOf = (v: ValueId, s: Sharding) => localType(g.values[v].type, s, axes, () => describe(g, v));
+  const localOf = (v: ValueId, s: Sharding): TensorType =>
+    isReplicated(s) ? g.values[v].type : localType(g.values[v].type, s, axes, () => describe(g, v));
 
   /**
    * Appends one op to the builder's arrays with explicit result types and the scope and phase of
@@ -80,11 +79,12 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
    */
   const emit = (kind: OpKind, operands: readonly ValueId[], attrs: AttrsOf<OpKind>, types: readonly TensorType[], served: Op | undefined): ValueId[] => {
     const id = b.ops.length;
-    const results = types.map((type, index) => {
+    const results = new Array<ValueId>(types.length);
+    for (let index = 0; index < types.length; index++) {
       const vid = b.values.length;
-      b.values.push({ id: vid, type, def: id, index });
-      return vid;
-    });
+      b.values.push({ id: vid, type: types[index], def: id, index });
+      results[index] = vid;
+    }
     const scope = served?.scope ?? '', phase: Phase = served?.phase ?? 'forward';
     // Every caller passes a fresh operand array, so it is stored as is.
     b.ops.push({ id, kind, operands, results, attrs, scope, phase } as unknown as Op);
@@ -143,24 +143,36 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     const names = outputsOf.get(o.value);
     if (names) names.push(o.name); else outputsOf.set(o.value, [o.name]);
   }
-  // One rule per distinct op signature (the layers of a deep model repeat the same few).
-  const rules = rulesOf(g);
   const ruleAt = (op: Op): OpRule | null => rules[op.id];
 
   const outputTarget = (v: ValueId, name: string): Sharding => inputByName.get(name) ?? withoutPartial(shardings[v]);
+
+  const resultDeclOf = (op: Op): Sharding[] => {
+    const out = new Array<Sharding>(op.results.length);
+    for (let i = 0; i < op.results.length; i++) out[i] = shardings[op.results[i]];
+    return out;
+  };
+  /** Copies a global result's name and role to its local value and records the variant. */
+  const defineResult = (gv: ValueId, lr: ValueId, sharding: Sharding): void => {
+    const val = g.values[gv];
+    const local = b.values[lr];
+    local.name = val.name;
+    local.role = val.role;
+    addVariant(gv, lr, sharding);
+  };
 
   /** The layout user op `u` will want its operand `v` in, with the other operands as they are (or will be). */
   const wantedBy = (u: Op, v: ValueId): Sharding => {
     const rule = ruleAt(u);
     if (!rule) return replicated(g.values[v].type.shape.length);
-    const plan = opSharding({
-      op: u, program: g, rule,
-      resultDecl: u.results.map((r) => shardings[r]),
-      operandActual: u.operands.map((w) => (variants[w] ? held(w).sharding : shardings[w])),
-      operandUses: u.operands.map((w) => uses[w]),
-      axes,
-      memo,
-    });
+    const operandActual = new Array<Sharding>(u.operands.length);
+    const operandUses = new Array<number>(u.operands.length);
+    for (let i = 0; i < u.operands.length; i++) {
+      const w = u.operands[i];
+      operandActual[i] = variants[w] ? held(w).sharding : shardings[w];
+      operandUses[i] = uses[w];
+    }
+    const plan = opSharding({ op: u, program: g, rule, resultDecl: resultDeclOf(u), operandActual, operandUses, axes, memo });
     return plan.operands[u.operands.indexOf(v)];
   };
 
@@ -171,7 +183,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
    */
   const reductionTarget = (v: ValueId, partial: readonly string[]): Sharding | undefined => {
     const wants: Sharding[] = [];
-    for (const u of users[v]) wants.push(wantedBy(g.ops[u], v));
+    for (let i = userStart[v]; i < userStart[v + 1]; i++) wants.push(wantedBy(g.ops[userList[i]], v));
     for (const name of outputsOf.get(v) ?? []) wants.push(outputTarget(v, name));
     let best: Sharding | undefined, bestTiles = 0;
     for (const t of wants) {
@@ -183,23 +195,19 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     return best;
   };
 
-  tk('inputs', t0);
   for (const op of g.ops) {
-    let t1 = performance.now();
-    const gOperandTypes = op.operands.map((v) => g.values[v].type);
+    const nIn = op.operands.length, nOut = op.results.length;
     // Nothing sharded around this op: it runs as in the global program.
     let trivial = true;
-    for (const v of op.operands) if (!isReplicated(held(v).sharding)) { trivial = false; break; }
-    if (trivial) for (const r of op.results) if (!isReplicated(shardings[r])) { trivial = false; break; }
+    for (let i = 0; i < nIn && trivial; i++) if (!isReplicated(held(op.operands[i]).sharding)) trivial = false;
+    for (let i = 0; i < nOut && trivial; i++) if (!isReplicated(shardings[op.results[i]])) trivial = false;
     if (trivial) {
-      const results = emit(op.kind, op.operands.map((v) => held(v).local), op.attrs, op.results.map((r) => g.values[r].type), op);
-      results.forEach((lr, i) => {
-        const gv = g.values[op.results[i]];
-        b.values[lr].name = gv.name;
-        b.values[lr].role = gv.role;
-        addVariant(op.results[i], lr, shardings[op.results[i]]);
-      });
-      tk('trivial', t1);
+      const locals = new Array<ValueId>(nIn);
+      for (let i = 0; i < nIn; i++) locals[i] = held(op.operands[i]).local;
+      const types = new Array<TensorType>(nOut);
+      for (let i = 0; i < nOut; i++) types[i] = g.values[op.results[i]].type;
+      const results = emit(op.kind, locals, op.attrs, types, op);
+      for (let i = 0; i < nOut; i++) defineResult(op.results[i], results[i], shardings[op.results[i]]);
       continue;
     }
     // Element-wise op with every operand already in the result's (non-partial) layout: compute as is.
@@ -211,12 +219,10 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
         if (!(h.dims.length === 0 && h.partial.length === 0) && !sameSharding(h, decl)) { same = false; break; }
       }
       if (same) {
-        const [lr] = emit(op.kind, op.operands.map((v) => held(v).local), op.attrs, [localOf(op.results[0], decl)], op);
-        const gv = g.values[op.results[0]];
-        b.values[lr].name = gv.name;
-        b.values[lr].role = gv.role;
-        addVariant(op.results[0], lr, decl);
-        tk('elementwise', t1);
+        const locals = new Array<ValueId>(nIn);
+        for (let i = 0; i < nIn; i++) locals[i] = held(op.operands[i]).local;
+        const [lr] = emit(op.kind, locals, op.attrs, [localOf(op.results[0], decl)], op);
+        defineResult(op.results[0], lr, decl);
         continue;
       }
     }
@@ -224,16 +230,16 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     let operandTargets: Sharding[];
     let resultShardings: Sharding[];
     if (rule) {
-      const plan = opSharding({
-        op, program: g, rule,
-        resultDecl: op.results.map((r) => shardings[r]),
-        operandActual: op.operands.map((v) => held(v).sharding),
-        operandUses: op.operands.map((v) => uses[v]),
-        axes,
-        memo,
-      });
-      operandTargets = [...plan.operands];
-      resultShardings = [...plan.results];
+      const operandActual = new Array<Sharding>(nIn);
+      const operandUses = new Array<number>(nIn);
+      for (let i = 0; i < nIn; i++) {
+        operandActual[i] = held(op.operands[i]).sharding;
+        operandUses[i] = uses[op.operands[i]];
+      }
+      const plan = opSharding({ op, program: g, rule, resultDecl: resultDeclOf(op), operandActual, operandUses, axes, memo });
+      // Read only (the plan may be shared through the memo).
+      operandTargets = plan.operands as Sharding[];
+      resultShardings = plan.results as Sharding[];
     } else {
       // A barrier: constants and iotas are made locally in their declared layout when no device
       // offset is needed; anything else runs whole on every device.
@@ -243,13 +249,19 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       if (op.kind === 'constant' && op.attrs.data === undefined) resultShardings = [decl];
       if (op.kind === 'iota' && decl.dims[op.attrs.dim].length === 0) resultShardings = [decl];
     }
-    tk('plan', t1); t1 = performance.now();
-    const localOperands = op.operands.map((v, i) => reshard(v, operandTargets[i], op.id));
-    tk('reshard', t1); t1 = performance.now();
-    const localResultTypes: TensorType[] = op.results.map((r, i) => localOf(r, resultShardings[i]));
-    const attrs = localAttrs(op, gOperandTypes, localOperands.map((v) => b.values[v].type), localResultTypes);
+    const localOperands = new Array<ValueId>(nIn);
+    const gOperandTypes = new Array<TensorType>(nIn);
+    const localOperandTypes = new Array<TensorType>(nIn);
+    for (let i = 0; i < nIn; i++) {
+      localOperands[i] = reshard(op.operands[i], operandTargets[i], op.id);
+      gOperandTypes[i] = g.values[op.operands[i]].type;
+      localOperandTypes[i] = b.values[localOperands[i]].type;
+    }
+    const localResultTypes = new Array<TensorType>(nOut);
+    for (let i = 0; i < nOut; i++) localResultTypes[i] = localOf(op.results[i], resultShardings[i]);
+    const attrs = localAttrs(op, gOperandTypes, localOperandTypes, localResultTypes);
     if (checkTypes && op.kind !== 'custom') {
-      const got = inferTypes(op.kind, localOperands.map((v) => b.values[v].type), attrs);
+      const got = inferTypes(op.kind, localOperandTypes, attrs);
       got.forEach((t, i) => {
         const want = localResultTypes[i].shape;
         if (want.length !== t.shape.length || want.some((d, j) => d !== t.shape[j]))
@@ -257,24 +269,19 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       });
     }
     const results = emit(op.kind, localOperands, attrs, localResultTypes, op);
-    results.forEach((lr, i) => {
-      const gv = g.values[op.results[i]];
-      b.values[lr].name = gv.name;
-      b.values[lr].role = gv.role;
-      addVariant(op.results[i], lr, resultShardings[i]);
-    });
-    tk('emit', t1); t1 = performance.now();
-    op.results.forEach((r, i) => {
-      if (resultShardings[i].partial.length === 0) return;
+    for (let i = 0; i < nOut; i++) defineResult(op.results[i], results[i], resultShardings[i]);
+    // Reduce a partial result right after its producer unless its consumer keeps it partial.
+    for (let i = 0; i < nOut; i++) {
+      const r = op.results[i];
+      if (resultShardings[i].partial.length === 0) continue;
       const t = reductionTarget(r, resultShardings[i].partial);
-      if (!t) return;
+      if (!t) continue;
       const local = reshard(r, t, op.id);
       // From here on the value is held reduced: users compute from this layout.
       const vs = variants[r] as Variant[];
       const k = vs.findIndex((x) => x.local === local);
       [vs[0], vs[k]] = [vs[k], vs[0]];
-    });
-    tk('reduce', t1);
+    }
   }
 
   const outputShardings = g.outputs.map((o) => {
