@@ -1,42 +1,7 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { encodeConfig } from '../src/core/io/url';
 import { DEFAULT_CONFIG } from '../src/ui/defaultConfig';
-
-/** Every page must stay on localhost and log no errors. */
-function watch(page: Page) {
-  const external: string[] = [];
-  const problems: string[] = [];
-  page.context().on('request', (r) => {
-    if (!/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(r.url())) external.push(r.url());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`requestfailed: ${r.url()}`);
-  });
-  return {
-    check() {
-      expect(external, 'requests beyond localhost').toEqual([]);
-      expect(problems, 'console errors').toEqual([]);
-    },
-  };
-}
-
-async function shot(page: Page, name: string) {
-  const path = test.info().outputPath(name);
-  await page.screenshot({ path, fullPage: true });
-  mkdirSync('artifacts', { recursive: true });
-  copyFileSync(path, `artifacts/${name}`);
-}
-
-const num = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute('data-value'));
-
-async function waitUpToDate(page: Page) {
-  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
-}
+import { num, shot, waitUpToDate, watch } from './helpers';
 
 // The default example: 4 layers, dModel 512, heads 8, dFF 2048, seq 512, vocab 8192, batch 16 (tied embeddings).
 function transformerParams(L: number, d: number, f: number, s: number, v: number, tied: boolean) {
@@ -254,7 +219,7 @@ test('export the config as a file, and open a paper example from the menu', asyn
   await page.goto('/');
   await waitUpToDate(page);
   const doc = await page.evaluate(() => window.__partir!.state().doc);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').selectOption('config')]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-menu').selectOption('text:config')]);
   expect(download.suggestedFilename()).toBe('partir-config.json');
   const path = await download.path();
   const { readFileSync } = await import('node:fs');

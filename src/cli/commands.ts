@@ -11,6 +11,7 @@ import { lower } from '../core/spmd/lower';
 import { resolveTactics } from '../core/tactics/resolve';
 import type { Report } from '../core/report';
 import { exportCommand } from './exportCommand';
+import { importCommand } from './importCommand';
 import { readConfigFile } from './io';
 import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
 
@@ -104,6 +105,7 @@ export const COMMANDS: Record<string, Command> = {
       throw new UserError('usage', 'url needs "encode <config.json>" or "decode <url-or-fragment>"');
     },
   },
+  import: importCommand,
   export: exportCommand,
 };
 

@@ -1,0 +1,266 @@
+/**
+ * The explorer's second round: charts follow edits, drag-and-drop with undo, shared links against the
+ * CLI's numbers, expand/collapse, StableHLO import, AutomaticPartition progress and "make manual", and
+ * the compare view. Configs are set through the URL or the test hook, on small models, to stay fast.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { test, expect, type Page } from '@playwright/test';
+import type { Config } from '../src/core/io/config';
+import { encodeConfig } from '../src/core/io/url';
+import type { Report } from '../src/core/report';
+import { makeManual } from '../src/ui/tacticText';
+import { figures, shot, TINY, waitUpToDate, watch } from './helpers';
+
+const run = promisify(execFile);
+
+async function openWith(page: Page, config: Config) {
+  await page.goto(`/#${encodeConfig(config)}`);
+  await waitUpToDate(page);
+}
+
+const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+test('editing the tactics changes the charts', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, TINY);
+  const before = await figures(page);
+  expect(before.step).toBeGreaterThan(0);
+  expect(before.communication).toBeGreaterThan(0);
+  // Megatron out: the model axis goes unused, so the all-reduces on it go, and the step changes.
+  await page.evaluate(() => window.__partir!.setTactics('BP = BatchParallel(axis="batch")\nschedule = [BP]\n'));
+  await expect.poll(async () => (await figures(page)).step, { timeout: 30_000 }).not.toBe(before.step);
+  await waitUpToDate(page);
+  const after = await figures(page);
+  expect(after.communication).not.toBe(before.communication);
+  // Replicating the parameters over "model" holds more bytes per device than Megatron's shards.
+  expect(after.peak).toBeGreaterThan(before.peak);
+  await shot(page, 'edit-charts.png');
+  w.check();
+});
+
+test('dragging a tactic onto a node changes the text and the charts; undo takes it back', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, { ...TINY, tactics: 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n' });
+  const before = await figures(page);
+  const tacticsBefore = await page.evaluate(() => window.__partir!.state().doc.tactics);
+  await page.getByTestId('group-toggle-params').click();
+  await page.getByTestId('group-toggle-params/layer_0').click();
+  await page.getByTestId('group-toggle-params/layer_0/mlp').click();
+  // A real HTML5 drag (dragstart → dragover → drop with a DataTransfer) from the palette onto w_in's node.
+  const target = page.locator('[data-testid^="graph-node-in:"]', { hasText: 'w_in' }).first();
+  await expect(target).toBeVisible();
+  await page.dragAndDrop('[data-testid="palette-ManualPartition"]', `[data-testid="${await target.getAttribute('data-testid')}"]`);
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).toBe(
+    'BP = BatchParallel(axis="batch")\nT1 = ManualPartition(inputs={"params/layer_0/mlp/w_in": LARGEST}, axis="model")\nschedule = [BP, T1]\n',
+  );
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('T1 = ManualPartition');
+  await expect.poll(async () => (await figures(page)).step, { timeout: 30_000 }).not.toBe(before.step);
+  await waitUpToDate(page);
+  expect((await figures(page)).communication).not.toBe(before.communication);
+  await shot(page, 'drag-drop.png');
+
+  await page.getByTestId('undo').click();
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).toBe(tacticsBefore);
+  await expect.poll(async () => (await figures(page)).step, { timeout: 30_000 }).toBe(before.step);
+  await waitUpToDate(page);
+  expect(await figures(page)).toEqual(before);
+  w.check();
+});
+
+test('a shared URL opens in a fresh page with the same numbers as `cli simulate` gives for that config', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const w = watch(page);
+  const config: Config = { ...TINY, mesh: { axes: [{ name: 'batch', size: 4 }, { name: 'model', size: 2 }] }, hardware: { preset: 'h100', links: { batch: 'nvlink', model: 'nvlink' } } };
+  // The CLI runs in parallel with the browser: same config, its own process.
+  const file = test.info().outputPath('shared-config.json');
+  writeFileSync(file, JSON.stringify(config));
+  const cli = run('npx', ['tsx', 'src/cli/main.ts', 'simulate', file, '--json'], { maxBuffer: 256 * 2 ** 20 });
+
+  await openWith(page, config);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const w2 = watch(other);
+  await other.goto(url);
+  await waitUpToDate(other);
+  const shown = await figures(other);
+  const report = JSON.parse((await cli).stdout) as Report;
+  const expected = {
+    step: report.time.step,
+    peak: Math.max(...report.memory.perDevice.map((d) => d.peak)),
+    mfu: report.time.mfu,
+    communication: report.collectives.reduce((s, c) => s + c.bytes, 0),
+  };
+  for (const k of Object.keys(expected) as (keyof typeof expected)[]) {
+    expect(relClose(shown[k], expected[k]), `${k}: page ${shown[k]}, cli ${expected[k]}`).toBe(true);
+  }
+  expect(Number(await other.getByTestId('model-parameters').getAttribute('data-value'))).toBe(report.model.parameters);
+  await shot(other, 'shared-vs-cli.png');
+  w2.check();
+  await fresh.close();
+  w.check();
+});
+
+test('expand and collapse a layer', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, TINY);
+  const count = () => page.locator('[data-testid^="graph-node-"]').count();
+  await expect(page.getByTestId('group-toggle-layer_0')).toBeVisible();
+  const collapsed = await count();
+  await expect(page.getByTestId('graph-node-g:layer_0')).toHaveAttribute('data-kind', 'group');
+  await page.getByTestId('group-toggle-layer_0').click();
+  await expect.poll(count).toBeGreaterThan(collapsed);
+  // The layer's sub-blocks appear as groups of their own.
+  await expect(page.getByTestId('group-toggle-layer_0/mlp')).toBeVisible();
+  await shot(page, 'layer-expanded.png');
+  await page.getByTestId('group-toggle-layer_0').click();
+  await expect.poll(count).toBe(collapsed);
+  await expect(page.getByTestId('group-toggle-layer_0/mlp')).toHaveCount(0);
+  w.check();
+});
+
+test('import a StableHLO module: an example, a dropped file, and a broken paste with its line and column', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, TINY);
+  await page.getByTestId('model-picker').selectOption('stablehlo:import');
+  await expect(page.getByTestId('import-panel')).toBeVisible();
+  // The examples come from this origin's public/examples/.
+  await page.getByTestId('module-example-mlp_train_step.mlir').click();
+  await expect(page.getByTestId('model-picker').locator('option:checked')).toHaveText(/^StableHLO: @/);
+  await waitUpToDate(page);
+  const doc = await page.evaluate(() => window.__partir!.state().doc);
+  expect(doc.model).toEqual({ stablehlo: readFileSync('public/examples/mlp_train_step.mlir', 'utf8') });
+  expect(doc.mesh.axes).toEqual([{ name: 'batch', size: 2 }]);
+  await expect(page.getByTestId('stage-0')).toBeVisible();
+  const ops = Number(await page.getByTestId('model-ops').getAttribute('data-value'));
+  expect(ops).toBeGreaterThan(5);
+  await shot(page, 'import-example.png');
+
+  // Drop a .mlir file onto the panel: a DataTransfer holding a File, as the browser builds for a real drop.
+  const attention = readFileSync('public/examples/attention_block.mlir', 'utf8');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'attention_block.mlir', { type: 'text/plain' }));
+    const panel = document.querySelector('[data-testid="import-panel"]')!;
+    panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, attention);
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.model)).toEqual({ stablehlo: attention });
+  // The module's own sdy mesh becomes the mesh.
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.mesh.axes)).toEqual([{ name: 'data', size: 2 }]);
+  await waitUpToDate(page);
+
+  // A broken paste: the error names its line and column; the document keeps the last good module.
+  const lines = attention.split('\n');
+  const typeLine = lines.findIndex((l) => l.includes('tensor<')) + 1;
+  await page.getByTestId('import-text').fill(attention.replace(/tensor<([^>]*)>/, 'tensor<$1'));
+  await page.getByTestId('import-load').click();
+  await expect(page.getByTestId('import-error')).toContainText(new RegExp(`^line ${typeLine}, column \\d+: `));
+  expect(await page.evaluate(() => window.__partir!.state().doc.model)).toEqual({ stablehlo: attention });
+  await shot(page, 'import-error.png');
+
+  // Back to the zoo from the picker.
+  await page.getByTestId('model-picker').selectOption('mlp');
+  await waitUpToDate(page);
+  expect(await page.evaluate(() => window.__partir!.state().doc.model)).toMatchObject({ zoo: 'mlp' });
+  w.check();
+});
+
+test('AutomaticPartition shows its progress and best so far, and "make manual" puts its choice in the text', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page);
+  const tactics = 'BP = BatchParallel(axis="batch")\nA = AutomaticPartition(axes=["model"], budget=6)\nschedule = [BP, A]\n';
+  await page.goto(`/#${encodeConfig({ ...TINY, tactics })}`);
+  // While the search runs: progress with a count of simulations and the best strategy so far.
+  const live = page.getByTestId('auto-progress');
+  await expect(live).toBeVisible({ timeout: 60_000 });
+  await expect(live).toHaveAttribute('data-budget', '6');
+  await expect(page.getByTestId('auto-best')).toContainText('best so far');
+  await expect(page.getByTestId('status')).toContainText(/searching A/);
+  await shot(page, 'auto-running.png');
+  await waitUpToDate(page, 150_000);
+
+  const auto = await page.evaluate(() => window.__partir!.state());
+  expect(auto.status).toBe('ok');
+  const result = await page.evaluate(async () => {
+    // The finished search's choice, as the report gives it.
+    const s = window.__partir!.state();
+    return { tactics: s.doc.tactics };
+  });
+  expect(result.tactics).toBe(tactics);
+  await expect(page.getByTestId('auto-result-0')).toBeVisible();
+  const gain = page.getByTestId('auto-gain-0');
+  expect(Number(await gain.getAttribute('data-best'))).toBeLessThanOrEqual(Number(await gain.getAttribute('data-baseline')));
+  const chosenText = (await page.getByTestId('auto-text-0').count()) ? await page.getByTestId('auto-text-0').innerText() : '';
+  await shot(page, 'auto-done.png');
+
+  await page.getByTestId('auto-make-manual-0').click();
+  const after = await page.evaluate(() => window.__partir!.state().doc.tactics);
+  expect(after).not.toContain('AutomaticPartition');
+  const names = [...chosenText.matchAll(/^\s*([A-Za-z_]\w*)\s*=/gm)].map((m) => m[1]);
+  expect(after).toBe(makeManual(tactics, { tactic: 'A', text: chosenText, names }));
+  await waitUpToDate(page, 60_000);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  // The manual schedule runs the same strategy: its step time is the search's best.
+  expect(relClose(Number(await page.getByTestId('step-time').getAttribute('data-value')), Number(await gain.getAttribute('data-best')))).toBe(true);
+  w.check();
+});
+
+test('compare: B is a copy of A with its own tactics, a real diff, highlighted values, and both in one link', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const w = watch(page);
+  await openWith(page, TINY);
+  const a = await figures(page);
+  await page.getByTestId('compare-toggle').click();
+  await expect(page.getByTestId('tactic-editor-b')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().docB)).toEqual(TINY);
+  // B identical to A: no difference.
+  await expect(page.getByTestId('compare-panel')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  await expect(page.getByTestId('diff-values-count')).toHaveAttribute('data-value', '0');
+
+  await page.evaluate(() => window.__partir!.setTacticsB('BP = BatchParallel(axis="batch")\nschedule = [BP]\n'));
+  await expect.poll(() => page.getByTestId('diff-values-count').getAttribute('data-value'), { timeout: 60_000 }).not.toBe('0');
+  await expect(page.getByTestId('compare-panel')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  const step = page.getByTestId('diff-step');
+  expect(Number(await step.getAttribute('data-a'))).toBe(a.step);
+  expect(Number(await step.getAttribute('data-b'))).not.toBe(a.step);
+  expect(Number(await page.getByTestId('diff-peak').getAttribute('data-a'))).toBe(a.peak);
+  // Megatron's all-reduces on "model" exist only in A.
+  expect(Number(await page.getByTestId('diff-collectives-count').getAttribute('data-removed'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('diff-collective-removed').first()).toContainText('model');
+  await expect(page.getByTestId('diff-value').first()).toBeVisible();
+  // The graph marks the groups holding differing values.
+  await expect(page.getByTestId('graph-highlight').first()).toBeVisible();
+  await expect(page.getByTestId('legend-highlight')).toBeVisible();
+  await shot(page, 'compare.png');
+
+  // One link holds A and B.
+  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#c1\.[A-Za-z0-9_-]+&b=c1\.[A-Za-z0-9_-]+$/);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const w2 = watch(other);
+  await other.goto(url);
+  await waitUpToDate(other);
+  const state = await other.evaluate(() => window.__partir!.state());
+  expect(state.doc).toEqual(TINY);
+  expect(state.docB?.tactics).toBe('BP = BatchParallel(axis="batch")\nschedule = [BP]\n');
+  await expect(other.getByTestId('compare-panel')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  expect(await other.getByTestId('diff-step').getAttribute('data-b')).toBe(await step.getAttribute('data-b'));
+  expect(await other.getByTestId('diff-values-count').getAttribute('data-value')).toBe(await page.getByTestId('diff-values-count').getAttribute('data-value'));
+  w2.check();
+  await fresh.close();
+
+  // Closing the view drops B from the link; an old single-config link still opens as before.
+  await page.getByTestId('compare-toggle').click();
+  await expect(page.getByTestId('tactic-editor-b')).toHaveCount(0);
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('&b=');
+  w.check();
+});
