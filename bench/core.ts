@@ -13,6 +13,11 @@ import { resolveTactics } from '../src/core/tactics/resolve';
 import { meshOf } from '../src/core/pipeline';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/**
+ * Runs per size made before the measured ones and reported apart as "cold": the first runs pay for JIT
+ * compilation (which on a loaded machine takes several runs), and the explorer's worker pays it once.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 
 function gpt3(layers: number): Config {
   return {
@@ -50,7 +55,7 @@ const STAGES = ['build', 'partition', 'lower', 'simulate', 'total'] as const;
 type Stage = (typeof STAGES)[number];
 
 const rows: string[][] = [];
-const result: Record<number, { ops: number; wall: Record<Stage, number>; cpu: Record<Stage, number> }> = {};
+const result: Record<number, { ops: number; wall: Record<Stage, number>; cpu: Record<Stage, number>; cold?: { wall: number; cpu: number } }> = {};
 for (const layers of [24, 96]) {
   const config = gpt3(layers);
   const mesh = meshOf(config);
@@ -58,7 +63,8 @@ for (const layers of [24, 96]) {
   const wall = Object.fromEntries(STAGES.map((k) => [k, [] as number[]])) as Record<Stage, number[]>;
   const cpu = Object.fromEntries(STAGES.map((k) => [k, [] as number[]])) as Record<Stage, number[]>;
   let ops = 0;
-  for (let r = 0; r < RUNS; r++) {
+  let cold: { wall: number; cpu: number } | undefined;
+  for (let r = 0; r < WARMUP + RUNS; r++) {
     const b = time(() => buildZooModel('transformer', (config.model as { params: Record<string, number | string> }).params));
     ops = b.value.ops.length;
     const tac = resolveTactics(config.tactics, b.value, mesh);
@@ -68,6 +74,10 @@ for (const layers of [24, 96]) {
     const l = time(() => lower(p.value));
     const s = time(() => simulate(l.value, hw, { overlap: true }));
     const runs = { build: b, partition: p, lower: l, simulate: s };
+    if (r < WARMUP) {
+      if (r === 0) cold = { wall: b.ms + p.ms + l.ms + s.ms, cpu: b.cpu + p.cpu + l.cpu + s.cpu };
+      continue;
+    }
     for (const k of ['build', 'partition', 'lower', 'simulate'] as const) {
       wall[k].push(runs[k].ms);
       cpu[k].push(runs[k].cpu);
@@ -77,7 +87,7 @@ for (const layers of [24, 96]) {
   }
   const mw = Object.fromEntries(STAGES.map((k) => [k, median(wall[k])])) as Record<Stage, number>;
   const mc = Object.fromEntries(STAGES.map((k) => [k, median(cpu[k])])) as Record<Stage, number>;
-  result[layers] = { ops, wall: mw, cpu: mc };
+  result[layers] = { ops, wall: mw, cpu: mc, cold };
   rows.push([
     `${layers}`, `${ops}`,
     ...STAGES.flatMap((k) => [mw[k].toFixed(1), mc[k].toFixed(1)]),
@@ -87,10 +97,14 @@ for (const layers of [24, 96]) {
 
 const header = ['layers', 'ops', ...STAGES.flatMap((k) => [`${k} ms`, `${k} cpu`]), 'build ops/cpu-s'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-console.log(`GPT-3 shape (dModel 12288, 96 heads, seq 2048, mixed-precision Adam) on a replica=4 × batch=8 × model=8 mesh, BP+BP+MP+ZeRO-3; median of ${RUNS} runs`);
+console.log(`GPT-3 shape (dModel 12288, 96 heads, seq 2048, mixed-precision Adam) on a replica=4 × batch=8 × model=8 mesh, BP+BP+MP+ZeRO-3; median of ${RUNS} runs after ${WARMUP} warm-up run(s) per size`);
 console.log('"ms" is wall-clock time, "cpu" is CPU time of this process (user + system, all threads incl. GC helpers), both in ms');
 console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));
 for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '));
 const ratio = (m: 'wall' | 'cpu') =>
   (result[96][m].partition + result[96][m].lower) / (result[24][m].partition + result[24][m].lower);
+for (const layers of [24, 96]) {
+  const c = result[layers].cold;
+  if (c) console.log(`cold (first) run, ${layers} layers: total ${c.wall.toFixed(1)} ms wall, ${c.cpu.toFixed(1)} ms cpu`);
+}
 console.log(`partition+lower 96 / 24 layers: ${ratio('wall').toFixed(2)}× wall, ${ratio('cpu').toFixed(2)}× cpu (linear would be 4×)`);

@@ -5,11 +5,9 @@ import { validateConfig } from '../core/io/validate';
 import { checkInterpretable, verifySpmd } from '../core/interp/verify';
 import { ZOO } from '../core/models/zoo';
 import { summarize } from '../core/models/summary';
-import { buildProgram, meshOf, runPipeline } from '../core/pipeline';
-import { partition } from '../core/partition/schedule';
-import { lower } from '../core/spmd/lower';
-import { resolveTactics } from '../core/tactics/resolve';
+import { buildProgram, runPipeline } from '../core/pipeline';
 import type { Report } from '../core/report';
+import { compareCommand } from './compareCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { readConfigFile } from './io';
@@ -68,11 +66,10 @@ export const COMMANDS: Record<string, Command> = {
       const config = readConfigFile(file);
       const program = buildProgram(config);
       checkInterpretable(program);
-      const mesh = meshOf(config);
-      const resolved = resolveTactics(config.tactics, program, mesh);
-      const errors = resolved.diagnostics.filter((d) => d.severity !== 'warning');
+      const result = runPipeline(config);
+      const errors = result.report.diagnostics.filter((d) => d.severity !== 'warning');
       if (errors.length) throw new UserError('tactics', `tactics: ${fmtDiag(errors[0])}`);
-      const res = verifySpmd(lower(partition(program, mesh, resolved.tactics)));
+      const res = verifySpmd(result.spmd);
       const json = { ok: res.ok, maxAbsError: res.maxAbsError, devices: res.devices };
       const text = `${res.ok ? 'ok' : 'MISMATCH'}: max abs error ${res.maxAbsError.toExponential(2)} over ${res.devices} devices${res.worst ? ` (worst: ${res.worst})` : ''}`;
       return { json, text, exitCode: res.ok ? 0 : 1 };
@@ -105,6 +102,7 @@ export const COMMANDS: Record<string, Command> = {
       throw new UserError('usage', 'url needs "encode <config.json>" or "decode <url-or-fragment>"');
     },
   },
+  compare: compareCommand,
   import: importCommand,
   export: exportCommand,
 };

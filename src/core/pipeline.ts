@@ -71,14 +71,23 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   const hardware = resolveHardware(config.hardware, mesh);
   step('tactics', 0.2);
   const resolved = resolveTactics(config.tactics, program, mesh, { runAutomatic: true });
-  // AutomaticPartition entries search in place, with the tactics before them fixed.
-  const scheduled = resolved.schedule.some((e) => e.kind === 'automatic')
+  // AutomaticPartition entries search in place, with the tactics before them fixed; not while the
+  // text has errors (a search takes seconds, and the schedule is being edited).
+  const automatic = resolved.schedule.filter((e) => e.kind === 'automatic');
+  const textErrors = resolved.diagnostics.some((d) => d.severity !== 'warning');
+  const scheduled = automatic.length && !textErrors
     ? runSchedule(program, mesh, hardware, imported?.tactics ?? [], resolved.schedule, {
       overlap: config.options?.overlap ?? true,
       onProgress: opts.onAutoProgress,
       shouldStop: () => (opts.stopAutomatic?.() ?? false) || (opts.isCancelled?.() ?? false),
+      cacheKey: JSON.stringify([config.model, config.mesh, config.hardware, config.options ?? null]),
     })
     : undefined;
+  if (automatic.length && textErrors) {
+    for (const e of automatic) {
+      if (e.kind === 'automatic') resolved.diagnostics.push({ code: 'auto-not-run', severity: 'warning', range: e.ast.range, message: `${e.ast.name} searches once the tactic text has no errors` });
+    }
+  }
   step('partition', 0.3);
   const part = partition(program, mesh, scheduled?.tactics ?? [...(imported?.tactics ?? []), ...resolved.tactics]);
   step('lower', 0.6);

@@ -5,7 +5,8 @@ import type { Program, ValueId } from '../core/ir/types';
 import type { PartitionResult, Sharding } from '../core/partition/types';
 import type { SpmdProgram } from '../core/spmd/types';
 import {
-  formatShardedType, graphModel, groupsToReveal, layeredLayout, layoutGraph, type GraphLayout, type LayoutNode,
+  formatShardedType, graphModel, groupsToReveal, inputGroupOf, layeredLayout, layoutGraph, opNodeLabel,
+  type GraphLayout, type LayoutNode,
 } from './layout';
 
 const D = 8;
@@ -393,5 +394,88 @@ describe('on the zoo transformer', () => {
       const ops = lay.nodes.reduce((s, n) => s + (n.kind === 'op' ? 1 : n.kind === 'group' && !n.expanded ? n.opCount! : 0), 0);
       expect(ops).toBe(p.ops.length);
     }
+  });
+});
+
+describe('visible edges under any expansion (incremental aggregation)', () => {
+  const p = syntheticStep(3, 2);
+  const m = graphModel(p);
+  const allScopes = [...m.groupScope];
+
+  /** Brute force from the drawn nodes alone: the visible stand-in of a leaf is its outermost collapsed (or itself). */
+  function bruteEdges(lay: GraphLayout): Map<string, { values: number; bytes: number }> {
+    const shown = new Map(lay.nodes.map((n) => [n.id, n]));
+    const standIn = (leafId: string, scope: string): string => {
+      const parts = scope ? scope.split('/') : [];
+      for (let i = 1; i <= parts.length; i++) {
+        const g = shown.get(`g:${parts.slice(0, i).join('/')}`);
+        if (g && !g.expanded) return g.id;
+      }
+      return leafId;
+    };
+    const leafOf = (v: number): string => {
+      const def = p.values[v].def;
+      return def >= 0 ? standIn(`op:${def}`, p.ops[def].scope) : standIn(`in:${v}`, inputGroupOf(p.values[v].name));
+    };
+    const sets = new Map<string, Set<number>>();
+    for (const op of p.ops) {
+      const b = standIn(`op:${op.id}`, op.scope);
+      for (const v of op.operands) {
+        const a = leafOf(v);
+        if (a === b) continue;
+        const k = `${a}->${b}`;
+        if (!sets.has(k)) sets.set(k, new Set());
+        sets.get(k)!.add(v);
+      }
+    }
+    const bytes = (v: number) => p.values[v].type.shape.reduce((x, y) => x * y, 1) * 4;
+    return new Map([...sets].map(([k, vs]) => [k, { values: vs.size, bytes: [...vs].reduce((t, v) => t + bytes(v), 0) }]));
+  }
+
+  it('equals a brute-force aggregation for random expansions, in any call order', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...allScopes), { maxLength: 8 }), (picked) => {
+      // expand each picked scope together with its ancestors, so that it is really open
+      const ex = new Set<string>();
+      for (const s of picked) s.split('/').forEach((_, i, parts) => ex.add(parts.slice(0, i + 1).join('/')));
+      const lay = layoutGraph(p, { expanded: [...ex] });
+      const want = bruteEdges(lay);
+      const got = new Map(lay.edges.map((e) => [e.id, { values: e.values, bytes: e.bytes }]));
+      expect(got).toEqual(want);
+    }), { numRuns: 40 });
+  });
+});
+
+describe('highlighted values (compare view)', () => {
+  const p = syntheticStep(3);
+  const v = p.ops.find((o) => o.scope === 'layer_1/mlp')!.results[0];
+  const w = p.inputs.find((x) => p.values[x].name === 'params/layer_2/attn/w')!;
+  const marked = (lay: GraphLayout) => lay.nodes.filter((n) => n.highlighted).map((n) => [n.id, n.highlighted]);
+
+  it('marks the collapsed group that hides a value, down to the op once it is shown', () => {
+    expect(marked(layoutGraph(p, { expanded: [], highlightValues: [v] }))).toEqual([['g:layer_1', 1]]);
+    expect(marked(layoutGraph(p, { expanded: ['layer_1'], highlightValues: [v] }))).toEqual([['g:layer_1/mlp', 1]]);
+    const open = layoutGraph(p, { expanded: ['layer_1', 'layer_1/mlp'], highlightValues: [v] });
+    expect(marked(open)).toEqual([[`op:${p.values[v].def}`, 1]]);
+  });
+
+  it('counts several values in one group and marks inputs under their path group', () => {
+    const v2 = p.ops.filter((o) => o.scope === 'layer_1/attn')[1].results[0];
+    const lay = layoutGraph(p, { expanded: [], highlightValues: [v, v2, w] });
+    expect(new Map(marked(lay) as [string, number][])).toEqual(new Map([['g:layer_1', 2], ['g:params', 1]]));
+    const shown = layoutGraph(p, { expanded: ['params', 'params/layer_2', 'params/layer_2/attn'], highlightValues: [w] });
+    expect(marked(shown)).toEqual([[`in:${w}`, 1]]);
+  });
+
+  it('marks nothing without highlightValues, and ignores unknown value ids', () => {
+    expect(marked(layoutGraph(p, { expanded: [] }))).toEqual([]);
+    expect(marked(layoutGraph(p, { expanded: [], highlightValues: [1e9] }))).toEqual([]);
+  });
+});
+
+describe('opNodeLabel', () => {
+  it('names the op by kind and its value name, else its scope', () => {
+    expect(opNodeLabel('dot_general', 'layer_0/mlp/hidden', 'layer_0/mlp')).toBe('dot_general · hidden');
+    expect(opNodeLabel('add', undefined, 'layer_3/attn')).toBe('add · attn');
+    expect(opNodeLabel('add', undefined, '')).toBe('add');
   });
 });

@@ -30,11 +30,10 @@ const MP = 'MP = Megatron(axis="model")';
 const Z3 = 'Z3 = ZeRO(stage=3, axis="batch")';
 
 /**
- * 8 layers at realistic widths and a global batch of 4 over a batch axis of 4: one sequence per
- * device, so the model axis cannot split the batch again and tensor parallelism is what pays.
+ * Realistic widths and a global batch of 4 over a batch axis of 4: one sequence per device, so the
+ * model axis cannot split the batch again (the 8-layer run is in transformer8.test.ts).
  */
-const TRANSFORMER_8: Params = { layers: 8, dModel: 1024, heads: 16, dFF: 4096, seq: 2048, vocab: 32000, batch: 4 };
-const TRANSFORMER_2: Params = { ...TRANSFORMER_8, layers: 2 };
+const TRANSFORMER_2: Params = { layers: 2, dModel: 1024, heads: 16, dFF: 4096, seq: 2048, vocab: 32000, batch: 4 };
 /** Small enough for the SPMD interpreter. */
 const TINY: Params = { layers: 2, dModel: 32, heads: 4, dFF: 64, seq: 8, vocab: 64, batch: 4, precision: 'fp32' };
 
@@ -127,27 +126,6 @@ describe('searchPartition on a small step', () => {
     expect(r.stats.simulations).toBe(3);
     expect(r.best.step).toBeLessThanOrEqual(r.baseline.step);
   });
-});
-
-describe('AutomaticPartition in the pipeline (8-layer transformer)', () => {
-  it('finds a strategy on "model" after BatchParallel within 5% of Megatron or better, and "make manual" reproduces it', () => {
-    const megatron = runPipeline(config(TRANSFORMER_8, lines(BP, MP, 'schedule = [BP, MP]')));
-    const auto = runPipeline(config(TRANSFORMER_8, lines(BP, 'AUTO = AutomaticPartition(axes=["model"], seed=1)', 'schedule = [BP, AUTO]')));
-    const found = auto.report.auto?.[0];
-    expect(found).toBeDefined();
-    if (!found) return;
-    expect(auto.report.time.step).toBeLessThanOrEqual(1.05 * megatron.report.time.step);
-    expect(found.best.step).toBeCloseTo(auto.report.time.step, 12);
-    expect(found.best.step).toBeLessThan(found.baseline.step);
-    expect(found.feasible).toBe(true);
-    expect(found.chosen.length).toBeGreaterThan(0);
-    expect(found.chosen.every((a) => a.axis === 'model')).toBe(true);
-    expect(auto.report.stages.map((s) => s.tactic)).toEqual(['BP', ...found.names]);
-    // "make manual": the text in place of the AutomaticPartition gives the same step.
-    const manual = runPipeline(config(TRANSFORMER_8, lines(BP, found.text, `schedule = [BP, ${found.names.join(', ')}]`)));
-    expect(manual.report.time.step).toBeCloseTo(auto.report.time.step, 12);
-    expect(manual.report.diagnostics.filter((d) => d.severity !== 'warning')).toEqual([]);
-  }, 240_000);
 });
 
 describe('AutomaticPartition for memory on the batch axis', () => {

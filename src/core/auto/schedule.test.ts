@@ -35,6 +35,30 @@ describe('schedule entries', () => {
   });
 });
 
+describe('searches are remembered', () => {
+  it('an edit after the AutomaticPartition reuses its search; an edit before it searches again', () => {
+    const base = 'BP = BatchParallel(axis="batch")\nA = AutomaticPartition(axes=["model"], objective="memory", budget=6, seed=9)';
+    let calls = 0;
+    const run = (text: string) => runPipeline(config(text), { onAutoProgress: () => calls++ });
+    const first = run(`${base}\nschedule = [BP, A]`);
+    const searched = calls;
+    expect(searched).toBeGreaterThan(0);
+    const later = run(`${base}\nZ = ZeRO(stage=1, axis="batch")\nschedule = [BP, A, Z]`);
+    expect(calls).toBe(searched);
+    expect(later.report.auto).toEqual(first.report.auto);
+    run(`${base}\nschedule = [A]`);
+    expect(calls).toBeGreaterThan(searched);
+  });
+
+  it('does not search while the text has errors', () => {
+    let calls = 0;
+    const r = runPipeline(config('BP = BatchParallel(axis="batch")\nA = AutomaticPartition(axes=["model"], budget=4)\nX = ManualPartition(inputs={"nothing/*": 0}, axis="model")\nschedule = [BP, A, X]'), { onAutoProgress: () => calls++ });
+    expect(calls).toBe(0);
+    expect(r.report.auto).toBeUndefined();
+    expect(r.report.diagnostics.some((d) => d.code === 'auto-not-run')).toBe(true);
+  });
+});
+
 describe('AutomaticPartition over two axes', () => {
   it('emits one ManualPartition per axis, in the order of axes, and the result is a correct SPMD program', () => {
     const r = runPipeline(config('A = AutomaticPartition(axes=["batch", "model"], objective="memory", budget=24, seed=4)\nschedule = [A]'));

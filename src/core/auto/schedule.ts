@@ -20,6 +20,21 @@ export interface AutoRunOptions {
   readonly shouldStop?: () => boolean;
   /** Default budget (simulations) when the tactic gives none. */
   readonly budget?: number;
+  /**
+   * What identifies the program, mesh and hardware (e.g. the config without its tactics). When given,
+   * finished searches are remembered under it with their fixed tactics and arguments: the search is
+   * deterministic, so an edit after the AutomaticPartition does not search again.
+   */
+  readonly cacheKey?: string;
+}
+
+/** Finished searches, most recent last. */
+const MEMO = new Map<string, SearchResult>();
+const MEMO_SIZE = 8;
+
+function memoKey(base: string, prefix: readonly ResolvedTactic[], ast: AutomaticTacticAst, budget: number | undefined, overlap: boolean | undefined): string {
+  const fixed = prefix.map((t) => [t.name, t.axis, t.seeds.map((s) => [s.value, s.dim, (s as { largest?: boolean }).largest ?? false])]);
+  return JSON.stringify([base, fixed, ast.name, ast.axes, ast.objective, ast.memoryLimit ?? null, ast.budget ?? budget ?? null, ast.seed ?? null, overlap ?? true]);
 }
 
 export function runSchedule(
@@ -35,11 +50,17 @@ export function runSchedule(
       continue;
     }
     const ast = e.ast;
-    const r = searchPartition({
+    const key = opts.cacheKey === undefined ? undefined : memoKey(opts.cacheKey, tactics, ast, opts.budget, opts.overlap);
+    const known = key === undefined ? undefined : MEMO.get(key);
+    const r = known ?? searchPartition({
       program, mesh, hardware, prefix: tactics, axes: ast.axes, name: ast.name, range: ast.range,
       objective: ast.objective, memoryLimit: ast.memoryLimit, budget: ast.budget ?? opts.budget, seed: ast.seed,
       overlap: opts.overlap, shouldStop: opts.shouldStop, onProgress: opts.onProgress && ((p) => opts.onProgress?.(ast.name, p)),
     });
+    if (key !== undefined && !known && r.stats.stopped !== 'stopped') {
+      MEMO.set(key, r);
+      if (MEMO.size > MEMO_SIZE) MEMO.delete(MEMO.keys().next().value as string);
+    }
     tactics.push(...r.tactics);
     results.push(r);
     auto.push(autoJson(ast, r));

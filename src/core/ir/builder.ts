@@ -55,13 +55,15 @@ export class ProgramBuilder {
 
   /** Runs `f` inside a child name scope. */
   scoped<T>(name: string, f: () => T): T {
+    // The scope string is extended and restored rather than re-joined (same result as scopes.join('/')).
+    const prev = this.scopeStr;
+    this.scopeStr = this.scopes.length === 0 ? name : `${prev}/${name}`;
     this.scopes.push(name);
-    this.scopeStr = this.scopes.join('/');
     try {
       return f();
     } finally {
       this.scopes.pop();
-      this.scopeStr = this.scopes.join('/');
+      this.scopeStr = prev;
     }
   }
 
@@ -78,14 +80,21 @@ export class ProgramBuilder {
 
   /** Adds an op; result types are inferred unless given (collectives, lowering). */
   emit<K extends OpKind>(kind: K, operands: readonly ValueId[], attrs: AttrsOf<K>, resultTypes?: readonly TensorType[]): ValueId[] {
-    const types = resultTypes ?? inferTypes(kind, operands.map((v) => this.values[v].type), attrs);
+    // Plain loops: this runs for every op of a 50k-op training step.
+    let types = resultTypes;
+    if (types === undefined) {
+      const ins = new Array<TensorType>(operands.length);
+      for (let i = 0; i < operands.length; i++) ins[i] = this.values[operands[i]].type;
+      types = inferTypes(kind, ins, attrs);
+    }
     const id = this.ops.length;
-    const results = types.map((type, index) => {
+    const results = new Array<ValueId>(types.length);
+    for (let index = 0; index < types.length; index++) {
       const vid = this.values.length;
-      this.values.push({ id: vid, type, def: id, index });
-      return vid;
-    });
-    this.ops.push({ id, kind, operands: [...operands], results, attrs, scope: this.scopeStr, phase: this.phase } as unknown as Op);
+      this.values.push({ id: vid, type: types[index], def: id, index });
+      results[index] = vid;
+    }
+    this.ops.push({ id, kind, operands: operands.slice(), results, attrs, scope: this.scopeStr, phase: this.phase } as unknown as Op);
     return results;
   }
 

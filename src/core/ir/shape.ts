@@ -21,7 +21,10 @@ function need(kind: OpKind, ins: readonly TensorType[], n: number): void {
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function checkDims(kind: string, dims: readonly number[], rank: number, what: string): void {
@@ -43,6 +46,12 @@ function checkShape(kind: string, shape: readonly number[]): void {
  * which passes their result types explicitly.
  */
 export function inferTypes(kind: OpKind, ins: readonly TensorType[], attrs: unknown): TensorType[] {
+  // The commonest case first: a binary op on equal types returns its operand's type object (as a unary
+  // op does), rather than a copy per op.
+  if (ins.length === 2 && kind !== 'compare' && BINARY.has(kind)) {
+    const a = ins[0], b = ins[1];
+    if (a.dtype === b.dtype && sameShape(a.shape, b.shape)) return [a];
+  }
   if (UNARY.has(kind)) {
     need(kind, ins, 1);
     if (kind === 'convert') return [{ shape: ins[0].shape, dtype: (attrs as AttrMap['convert']).dtype }];

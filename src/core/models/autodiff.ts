@@ -10,8 +10,8 @@
 import { UserError } from '../errors';
 import type { ProgramBuilder } from '../ir/builder';
 import { isFloat } from '../ir/shape';
-import type { Op, OpId, OpKind, ValueId } from '../ir/types';
-import { VJP_RULES, NO_GRADIENT } from './vjp';
+import type { Op, OpId, OpKind, TensorType, ValueId } from '../ir/types';
+import { VJP_RULES, NO_GRADIENT, type VjpContext } from './vjp';
 
 /** Scope segment appended to the scope of a forward op recomputed in the backward pass (remat). */
 export const REMAT_SCOPE = 'remat';
@@ -75,6 +75,28 @@ export function customVjp(b: ProgramBuilder, start: OpId, inputs: readonly Value
   if (!list) customUnits.set(b, (list = []));
   list.push({ start, end, inputs, output, rule });
   return output;
+}
+
+/**
+ * The context a VJP rule gets for one op. A class rather than an object literal with arrow functions:
+ * it is made for every differentiated op (tens of thousands), and its `x`/`y` are shared methods
+ * instead of two fresh closures each.
+ */
+class OpVjpContext implements VjpContext {
+  constructor(
+    readonly b: ProgramBuilder,
+    readonly op: Op,
+    readonly g: readonly (ValueId | undefined)[],
+    readonly needs: readonly boolean[],
+    private readonly seg: number,
+    private readonly primal: (v: ValueId, seg: number) => ValueId,
+  ) {}
+  x(k: number): ValueId {
+    return this.primal(this.op.operands[k], this.seg);
+  }
+  y(k: number): ValueId {
+    return this.primal(this.op.results[k], this.seg);
+  }
 }
 
 /** An intermediate of a custom unit read outside it would silently get no cotangent: refuse it. */
@@ -149,14 +171,24 @@ export function grad(b: ProgramBuilder, loss: ValueId, wrt: readonly ValueId[], 
   const cheap = new Map<ValueId, ValueId>();
 
   const clone = (op: Op, seg: number, memo: Map<ValueId, ValueId>, v: ValueId): ValueId => {
-    const operands = op.operands.map((u) => primal(u, seg));
-    const types = op.results.map((r) => b.values[r].type);
+    const operands = new Array<ValueId>(op.operands.length);
+    for (let i = 0; i < operands.length; i++) operands[i] = primal(op.operands[i], seg);
+    const types = new Array<TensorType>(op.results.length);
+    for (let i = 0; i < types.length; i++) types[i] = b.values[op.results[i]].type;
     const results = b.emit(op.kind, operands, op.attrs, types);
     // Emitted wherever the rule that asked for it runs; the copy belongs to its forward op's scope.
     const id = b.ops.length - 1;
-    b.ops[id] = { ...b.ops[id], scope: op.scope === '' ? REMAT_SCOPE : `${op.scope}/${REMAT_SCOPE}` } as Op;
-    op.results.forEach((r, i) => memo.set(r, results[i]));
-    return results[op.results.indexOf(v)];
+    const e = b.ops[id];
+    b.ops[id] = {
+      id: e.id, kind: e.kind, operands: e.operands, results: e.results, attrs: e.attrs,
+      scope: op.scope === '' ? REMAT_SCOPE : `${op.scope}/${REMAT_SCOPE}`, phase: e.phase,
+    } as Op;
+    let at = 0;
+    for (let i = 0; i < results.length; i++) {
+      memo.set(op.results[i], results[i]);
+      if (op.results[i] === v) at = i;
+    }
+    return results[at];
   };
 
   // Primal value as an op of remat segment `seg` sees it in the backward pass: a value defined inside
@@ -180,21 +212,20 @@ export function grad(b: ProgramBuilder, loss: ValueId, wrt: readonly ValueId[], 
   };
 
   const differentiate = (op: Op, seg: number): void => {
-    const needs = op.operands.map((v) => active[v] === 1);
-    if (!needs.some(Boolean)) return;
+    const n = op.operands.length;
+    const needs = new Array<boolean>(n);
+    let any = false;
+    for (let k = 0; k < n; k++) any = (needs[k] = active[op.operands[k]] === 1) || any;
+    if (!any) return;
     const rule = VJP_RULES[op.kind];
     if (!rule) throw new UserError('autodiff', `cannot differentiate a ${op.kind} op (in "${op.scope || 'top'}"): it has no gradient rule`);
-    const cts = rule({
-      b, op,
-      x: (k) => primal(op.operands[k], seg),
-      y: (k) => primal(op.results[k], seg),
-      g: op.results.map((r) => (ct[r] >= 0 ? ct[r] : undefined)),
-      needs,
-    });
-    op.operands.forEach((v, k) => {
+    const g = new Array<ValueId | undefined>(op.results.length);
+    for (let i = 0; i < op.results.length; i++) g[i] = ct[op.results[i]] >= 0 ? ct[op.results[i]] : undefined;
+    const cts = rule(new OpVjpContext(b, op, g, needs, seg, primal));
+    for (let k = 0; k < n; k++) {
       const c = cts[k];
-      if (needs[k] && c !== undefined) accumulate(v, c);
-    });
+      if (needs[k] && c !== undefined) accumulate(op.operands[k], c);
+    }
   };
 
   const differentiateUnit = (u: CustomUnit, seg: number): void => {

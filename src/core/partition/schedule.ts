@@ -127,13 +127,17 @@ function label(program: Program, v: ValueId): string {
  */
 function materialize(prop: Propagator, v: ValueId, interned: Map<number, Sharding>, scratch: Int32Array): Sharding {
   const rank = prop.program.values[v].type.shape.length;
-  const nAxes = prop.axisNames.length;
+  const state = prop.state, origin = prop.origin;
+  const nAxes = state.length;
   // key = rank, then per axis its state and its position among the axes of its dim.
   let key = rank;
   for (let a = 0; a < nAxes; a++) {
-    const s = prop.state[a][v];
+    const s = state[a][v];
     let pos = 0;
-    if (s >= 0) for (let b = 0; b < nAxes; b++) if (prop.state[b][v] === s && prop.origin[b][v] < prop.origin[a][v]) pos++;
+    if (s >= 0) {
+      const oa = origin[a][v];
+      for (let b = 0; b < nAxes; b++) if (state[b][v] === s && origin[b][v] < oa) pos++;
+    }
     key = (key * (rank + 4) + (s + 3)) * nAxes + pos;
   }
   let sh = interned.get(key);
@@ -147,8 +151,8 @@ function materialize(prop: Propagator, v: ValueId, interned: Map<number, Shardin
     }
     const partial = prop.axisNames
       .map((_, a) => a)
-      .filter((a) => prop.state[a][v] === PARTIAL)
-      .sort((a, b) => prop.origin[a][v] - prop.origin[b][v])
+      .filter((a) => state[a][v] === PARTIAL)
+      .sort((a, b) => origin[a][v] - origin[b][v])
       .map((a) => prop.axisNames[a]);
     sh = { dims, partial };
     interned.set(key, sh);

@@ -22,6 +22,12 @@ export function indexProgram(p: Program): ProgramIndex {
   const fill = userStart.slice(0, nV);
   const userOps = new Int32Array(userStart[nV]);
   for (const op of p.ops) for (const v of op.operands) userOps[fill[v]++] = op.id;
+  return { userStart, userOps, bytes: valueBytes(p) };
+}
+
+/** Bytes of every value of `p` at its shape. */
+export function valueBytes(p: Program): Float64Array {
+  const nV = p.values.length;
   const bytes = new Float64Array(nV);
   for (let v = 0; v < nV; v++) {
     const t = p.values[v].type;
@@ -29,7 +35,7 @@ export function indexProgram(p: Program): ProgramIndex {
     for (let i = 0; i < t.shape.length; i++) n *= t.shape[i];
     bytes[v] = n;
   }
-  return { userStart, userOps, bytes };
+  return bytes;
 }
 
 export const userCount = (ix: ProgramIndex, v: number): number => ix.userStart[v + 1] - ix.userStart[v];

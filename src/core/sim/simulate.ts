@@ -9,7 +9,9 @@ import { isRecomputed } from '../models/autodiff';
 import type { DeviceMemory, TimeJson, TimelineInterval } from '../report';
 import type { SpmdProgram } from '../spmd/types';
 import { fastFlops, isMatmul } from './cost';
-import { indexProgram } from './index_program';
+import { indexProgram, valueBytes, type ProgramIndex } from './index_program';
+
+const NO_USERS = new Int32Array(0);
 import { peakMemory } from './memory';
 import { schedule } from './schedule';
 import { buildTimeline } from './timeline';
@@ -44,7 +46,8 @@ export interface SimulationResult {
 export function modelFlops(global: Program): number {
   const cached = modelFlopsCache.get(global);
   if (cached !== undefined) return cached;
-  const ix = indexProgram(global);
+  // fastFlops reads only the value sizes: the global program's use lists are not built.
+  const ix: ProgramIndex = { userStart: NO_USERS, userOps: NO_USERS, bytes: valueBytes(global) };
   let f = 0;
   for (const op of global.ops) if (!isRecomputed(op)) f += fastFlops(op, global, ix);
   modelFlopsCache.set(global, f);

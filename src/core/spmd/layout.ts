@@ -12,6 +12,12 @@ import type { Sharding } from '../partition/types';
 export class AxisTable {
   private readonly size = new Map<string, number>();
   private readonly pos = new Map<string, number>();
+  /**
+   * Memo of localType: sharding object → global type object → local type. Per lowering (the maps die
+   * with it); the layers of a deep model share a few dozen sharding objects and many type objects, so
+   * most values hit the memo and share one local type object.
+   */
+  readonly localTypes = new Map<Sharding, Map<TensorType, TensorType>>();
   /** Layout ids handed out by `layoutId` (per lowering: the map dies with it). */
   private readonly ids = new Map<Sharding, number>();
   private readonly idOfKey = new Map<string, number>();
@@ -92,6 +98,14 @@ export function localType(t: TensorType, s: Sharding, axes: AxisTable, what: () 
   let tiled = false;
   for (let d = 0; d < s.dims.length; d++) if (s.dims[d].length > 0) tiled = true;
   if (!tiled) return t;
+  let byType = axes.localTypes.get(s);
+  if (byType === undefined) axes.localTypes.set(s, (byType = new Map()));
+  let local = byType.get(t);
+  if (local === undefined) byType.set(t, (local = tileType(t, s, axes, what)));
+  return local;
+}
+
+function tileType(t: TensorType, s: Sharding, axes: AxisTable, what: () => string): TensorType {
   const shape = new Array<number>(t.shape.length);
   for (let d = 0; d < shape.length; d++) {
     const size = t.shape[d];

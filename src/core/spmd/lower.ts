@@ -77,12 +77,22 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
    * Appends one op to the builder's arrays with explicit result types and the scope and phase of
    * the global op it computes or serves (cheaper than nesting builder scopes for 10⁵ ops).
    */
-  const emit = (kind: OpKind, operands: readonly ValueId[], attrs: AttrsOf<OpKind>, types: readonly TensorType[], served: Op | undefined): ValueId[] => {
+  const emit = (
+    kind: OpKind, operands: readonly ValueId[], attrs: AttrsOf<OpKind>, types: readonly TensorType[], served: Op | undefined,
+    computes = false,
+  ): ValueId[] => {
     const id = b.ops.length;
     const results = new Array<ValueId>(types.length);
     for (let index = 0; index < types.length; index++) {
       const vid = b.values.length;
-      b.values.push({ id: vid, type: types[index], def: id, index });
+      if (computes && served) {
+        // The local piece of a global result carries its name and role (created with them, rather than
+        // added later, so the value object is allocated once at its final size).
+        const gv = g.values[served.results[index]];
+        b.values.push({ id: vid, type: types[index], def: id, index, name: gv.name, role: gv.role });
+      } else {
+        b.values.push({ id: vid, type: types[index], def: id, index });
+      }
       results[index] = vid;
     }
     const scope = served?.scope ?? '', phase: Phase = served?.phase ?? 'forward';
@@ -152,14 +162,6 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     for (let i = 0; i < op.results.length; i++) out[i] = shardings[op.results[i]];
     return out;
   };
-  /** Copies a global result's name and role to its local value and records the variant. */
-  const defineResult = (gv: ValueId, lr: ValueId, sharding: Sharding): void => {
-    const val = g.values[gv];
-    const local = b.values[lr];
-    local.name = val.name;
-    local.role = val.role;
-    addVariant(gv, lr, sharding);
-  };
 
   /** The layout user op `u` will want its operand `v` in, with the other operands as they are (or will be). */
   const wantedBy = (u: Op, v: ValueId): Sharding => {
@@ -206,8 +208,8 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       for (let i = 0; i < nIn; i++) locals[i] = held(op.operands[i]).local;
       const types = new Array<TensorType>(nOut);
       for (let i = 0; i < nOut; i++) types[i] = g.values[op.results[i]].type;
-      const results = emit(op.kind, locals, op.attrs, types, op);
-      for (let i = 0; i < nOut; i++) defineResult(op.results[i], results[i], shardings[op.results[i]]);
+      const results = emit(op.kind, locals, op.attrs, types, op, true);
+      for (let i = 0; i < nOut; i++) addVariant(op.results[i], results[i], shardings[op.results[i]]);
       continue;
     }
     // Element-wise op with every operand already in the result's (non-partial) layout: compute as is.
@@ -221,8 +223,8 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       if (same) {
         const locals = new Array<ValueId>(nIn);
         for (let i = 0; i < nIn; i++) locals[i] = held(op.operands[i]).local;
-        const [lr] = emit(op.kind, locals, op.attrs, [localOf(op.results[0], decl)], op);
-        defineResult(op.results[0], lr, decl);
+        const [lr] = emit(op.kind, locals, op.attrs, [localOf(op.results[0], decl)], op, true);
+        addVariant(op.results[0], lr, decl);
         continue;
       }
     }
@@ -268,8 +270,8 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
           throw new Error(`lowering ${op.kind} (op ${op.id}): local result [${t.shape.join(',')}] but its sharding needs [${want.join(',')}]`);
       });
     }
-    const results = emit(op.kind, localOperands, attrs, localResultTypes, op);
-    for (let i = 0; i < nOut; i++) defineResult(op.results[i], results[i], resultShardings[i]);
+    const results = emit(op.kind, localOperands, attrs, localResultTypes, op, true);
+    for (let i = 0; i < nOut; i++) addVariant(op.results[i], results[i], resultShardings[i]);
     // Reduce a partial result right after its producer unless its consumer keeps it partial.
     for (let i = 0; i < nOut; i++) {
       const r = op.results[i];

@@ -82,7 +82,7 @@ export const tacticCatalog: readonly TacticSpec[] = [
   ...FAMILY_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',
-    description: 'Search for tactics over the given axes with the simulator as the cost (not run yet).',
+    description: 'Search for tactics over the given axes with the simulator as the cost; earlier tactics stay fixed.',
     args: [
       { name: 'axes', type: { kind: 'axes' }, required: true, typeLabel: '["axis", ...]', doc: 'The mesh axes the search may use.' },
       { name: 'objective', type: { kind: 'enum', oneOf: ['time', 'memory'] }, required: false, default: 'time', typeLabel: '"time" | "memory"', doc: 'Minimise step time or peak memory.' },

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear, select, zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3';
 import type { Report, TimelineInterval } from '../../core/report';
-import { COLLECTIVE_COLOR } from '../graph/colors';
+import { intervalColor } from './timelineSvg';
 import { deviceCoordsLabel, intervalAt, opIdOfInterval } from './data';
 import { formatSeconds } from './format';
 import './charts.css';
@@ -15,7 +15,6 @@ const LABEL_W = 84;
 const LANE_H = 12;
 const ROW_GAP = 6;
 const AXIS_H = 18;
-const COMPUTE = { forward: '#4e79a7' };
 
 export interface TimelineProps {
   timeline: Report['timeline'];
@@ -113,9 +112,7 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
         const x0 = Math.max(LABEL_W, x(i.start));
         const x1 = Math.max(x0 + 0.6, x(i.end));
         const lane = i.kind === 'compute' ? 0 : 1;
-        const color = lane === 0
-          ? (i.scope.startsWith('optimizer') ? '#f28e2b' : COMPUTE.forward)
-          : (i.collective ? COLLECTIVE_COLOR[i.collective] : '#c2185b');
+        const color = intervalColor(i);
         const p = pending[lane];
         if (p.x1 >= p.x0 && p.color === color && x0 <= p.x1 + 0.5) p.x1 = Math.max(p.x1, x1);
         else {

@@ -7,3 +7,4 @@ export { StageChart } from './StageChart';
 export { chartToSvgString } from './svg';
 export * from './format';
 export * from './data';
+export { timelineToSvgString, intervalColor, mergedLane } from './timelineSvg';

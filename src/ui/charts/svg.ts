@@ -2,7 +2,12 @@
  * Serialises a chart (an <svg>, or an element that contains one) to a standalone SVG document string,
  * with the computed styles of its elements inlined, so that the file renders the same outside the app.
  */
-const STYLE_PROPS = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-family', 'font-weight', 'text-anchor'];
+const STYLE_PROPS = [
+  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linejoin', 'stroke-opacity', 'opacity',
+  'font-size', 'font-family', 'font-weight', 'font-style', 'text-anchor', 'dominant-baseline', 'paint-order',
+  // hidden elements (e.g. edge labels shown only on hover) must stay hidden in the file
+  'display', 'visibility',
+];
 
 export function chartToSvgString(element: Element): string {
   const svg = element instanceof SVGSVGElement ? element : element.querySelector('svg');

@@ -27,6 +27,15 @@ function drawBadges(ctx: CanvasRenderingContext2D, marks: readonly CollectiveMar
   }
 }
 
+type DrawOptions = Parameters<typeof drawCanvas>[3];
+
+/** What each on-screen canvas last drew, so that an export can redraw the whole graph, not just the view. */
+const drawn = new WeakMap<HTMLCanvasElement, { layout: GraphLayout; opts: DrawOptions }>();
+
+export function lastDrawn(canvas: HTMLCanvasElement): { layout: GraphLayout; opts: DrawOptions } | undefined {
+  return drawn.get(canvas);
+}
+
 export function drawCanvas(
   canvas: HTMLCanvasElement,
   layout: GraphLayout,
@@ -36,13 +45,22 @@ export function drawCanvas(
     colors: ReadonlyMap<string, string>;
     byId: ReadonlyMap<string, LayoutNode>;
     highlight?: ReadonlySet<string>;
+    /** Device pixels per CSS pixel; the screen's by default (1 for an offscreen export). */
+    pixelRatio?: number;
+    /** Paint this colour first (exports: a PNG with a transparent background reads badly). */
+    background?: string;
   },
 ): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
-  const dpr = window.devicePixelRatio || 1;
+  drawn.set(canvas, { layout, opts });
+  const dpr = opts.pixelRatio ?? (window.devicePixelRatio || 1);
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (opts.background) {
+    ctx.fillStyle = opts.background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+  }
   ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
   // the visible window in layout coordinates: skip what is off screen
   const x0 = -t.x / t.k;
@@ -70,12 +88,6 @@ export function drawCanvas(
     ctx.fillRect(n.x, n.y, n.width, n.height);
     ctx.strokeRect(n.x, n.y, n.width, n.height);
     if (isHighlighted(n)) outline(n);
-    if (detail) {
-      ctx.fillStyle = '#334';
-      ctx.font = 'bold 12px system-ui, sans-serif';
-      ctx.fillText(`${n.label}  (${n.opCount} ops)`, n.x + 10, n.y + 17);
-      drawToggle(ctx, n, t.k);
-    }
   }
   ctx.lineWidth = 1 / Math.max(t.k, 0.5);
   for (const e of layout.edges) {
@@ -96,6 +108,21 @@ export function drawCanvas(
         ctx.lineWidth = 1 / Math.max(t.k, 0.5);
       }
       if (e.collectives.length) drawBadges(ctx, e.collectives, mid[0] + 4, mid[1] + 2);
+    }
+  }
+  // Titles of open groups go over the edges that cross them, with a halo, so they stay legible.
+  if (detail) {
+    for (const n of layout.nodes) {
+      if (n.kind !== 'group' || !n.expanded || !inView(n)) continue;
+      const title = `${n.label}  ${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`;
+      ctx.font = '600 13px system-ui, sans-serif';
+      ctx.lineWidth = 4;
+      ctx.lineJoin = 'round';
+      ctx.strokeStyle = '#f3f5f8';
+      ctx.strokeText(title, n.x + 10, n.y + 18);
+      ctx.fillStyle = '#334';
+      ctx.fillText(title, n.x + 10, n.y + 18);
+      drawToggle(ctx, n, t.k);
     }
   }
   for (const n of layout.nodes) {

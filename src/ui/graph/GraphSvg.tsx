@@ -94,7 +94,7 @@ export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, select
       <g {...common}>
         {outline}
         <rect className="graph-group-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={8} />
-        <text className="graph-group-title" x={n.x + 10} y={n.y + 17}>{n.label}<tspan className="graph-muted">{`  ${n.sublabel} · ${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`}</tspan></text>
+        <text className="graph-group-title" x={n.x + 10} y={n.y + 18}>{n.label}<tspan className="graph-muted">{`  ${n.sublabel !== n.label ? `${n.sublabel} · ` : ''}${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`}</tspan></text>
         {toggleBtn}
       </g>
     );

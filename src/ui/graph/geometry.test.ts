@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { LayoutEdge, LayoutNode } from '../../worker/layout';
-import { clip, edgePath, fitTransform, hitTest } from './geometry';
+import { boxInView, clip, edgePath, fitTransform, hitTest, svgElementEstimate } from './geometry';
 
 const node = (id: string, x: number, y: number, w: number, h: number, depth = 0): LayoutNode =>
   ({ id, kind: 'op', label: id, sublabel: '', x, y, width: w, height: h, parent: null, depth, scope: '', axes: [], collectives: [] });
@@ -58,5 +58,56 @@ describe('toggle box', () => {
     expect(b.y + b.height).toBeLessThanOrEqual(g.y + g.height);
     expect(onToggleBox(g, b.x + 8, b.y + 8)).toBe(true);
     expect(onToggleBox(g, g.x + 10, g.y + 10)).toBe(false);
+  });
+});
+
+describe('fitTransform with a readable minimum zoom', () => {
+  const tall = { width: 400, height: 3000 };
+  it('fits as before when the fit zoom is readable', () => {
+    const t = fitTransform({ width: 500, height: 300 }, 1000, 600, { minK: 0.7 });
+    expect(t.k).toBe(1);
+  });
+  it('never goes below minK and then shows the top of the graph', () => {
+    const t = fitTransform(tall, 800, 400, { minK: 0.7, margin: 20 });
+    expect(t.k).toBe(0.7);
+    // the top edge of the layout sits at the margin; the graph is centred horizontally
+    expect(t.y).toBeCloseTo(20);
+    expect(t.x + (tall.width * t.k) / 2).toBeCloseTo(400);
+  });
+  it('keeps the focus box in view when cropping', () => {
+    const focus = { x: 100, y: 2000, width: 200, height: 150 };
+    const t = fitTransform(tall, 800, 400, { minK: 0.7, margin: 20, focus });
+    expect(boxInView(focus, t, 800, 400)).toBe(true);
+    // fully inside, not just touching
+    expect(focus.y * t.k + t.y).toBeGreaterThanOrEqual(0);
+    expect((focus.y + focus.height) * t.k + t.y).toBeLessThanOrEqual(400);
+  });
+  it('does not scroll past the bottom of the graph for a focus near the end', () => {
+    const focus = { x: 0, y: 2990, width: 100, height: 10 };
+    const t = fitTransform(tall, 800, 400, { minK: 0.7, margin: 20, focus });
+    expect(tall.height * t.k + t.y).toBeGreaterThanOrEqual(400 - 20 - 1e-9);
+  });
+  it('keeps the old numeric margin form', () => {
+    expect(fitTransform({ width: 2000, height: 1000 }, 1000, 600, 0).k).toBeCloseTo(0.5);
+  });
+});
+
+describe('boxInView', () => {
+  it('tells visible from off-screen boxes under a transform', () => {
+    const t = { k: 2, x: -100, y: 0 };
+    expect(boxInView({ x: 60, y: 10, width: 10, height: 10 }, t, 200, 200)).toBe(true);
+    expect(boxInView({ x: 10, y: 10, width: 10, height: 10 }, t, 200, 200)).toBe(false); // left of x = 50
+    expect(boxInView({ x: 60, y: 150, width: 10, height: 10 }, t, 200, 200)).toBe(false); // below y = 100
+  });
+});
+
+describe('svgElementEstimate', () => {
+  it('grows with nodes, edges and collectives', () => {
+    const a = node('a', 0, 0, 10, 10);
+    const e: LayoutEdge = { id: 'e', source: 'a', target: 'a', points: [[0, 0], [0, 1]], label: '', values: 1, bytes: 0, back: false, collectives: [] };
+    const base = svgElementEstimate({ nodes: [a], edges: [e] });
+    expect(svgElementEstimate({ nodes: [a, a], edges: [e] })).toBeGreaterThan(base);
+    const withC = { ...e, collectives: [{ kind: 'all-reduce' as const, axes: ['x'], bytes: 1, count: 1 }] };
+    expect(svgElementEstimate({ nodes: [a], edges: [withC] })).toBeGreaterThan(base);
   });
 });

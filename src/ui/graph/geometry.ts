@@ -93,3 +93,15 @@ export function onToggleBox(n: Box & { expanded?: boolean }, x: number, y: numbe
   const b = toggleBox(n);
   return x >= b.x - 2 && x <= b.x + b.width + 2 && y >= b.y - 2 && y <= b.y + b.height + 2;
 }
+
+/**
+ * About how many SVG elements the layout draws as (a node is a box, bands, labels, a toggle; an edge a
+ * path, a hit path, a title, badges): past CANVAS_THRESHOLD the browser's style and layout work on
+ * every expand outweighs the drawing, so the view switches to canvas (GraphView's CANVAS_THRESHOLD).
+ */
+export function svgElementEstimate(layout: Pick<GraphLayout, 'nodes' | 'edges'>): number {
+  let k = 0;
+  for (const n of layout.nodes) k += 6 + 2 * n.axes.length + (n.kind === 'group' ? 3 : 0) + 4 * n.collectives.length;
+  for (const e of layout.edges) k += 5 + 4 * e.collectives.length;
+  return k;
+}

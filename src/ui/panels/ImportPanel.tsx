@@ -43,6 +43,15 @@ export function withModule(doc: Config, text: string, mesh: { name: string; size
   return { ...doc, model: { stablehlo: text }, mesh: { axes }, hardware: { ...doc.hardware, links }, tactics };
 }
 
+/**
+ * A pasted or dropped module keeps the tactics of a module it replaces on the same mesh (re-importing an
+ * edited module); otherwise they were written for another program or mesh, and the module's own start.
+ */
+export function tacticsForModule(doc: Config, mesh: { name: string; size: number }[] | undefined): string {
+  const sameMesh = !mesh || mesh.length === 0 || JSON.stringify(mesh) === JSON.stringify(doc.mesh.axes);
+  return 'stablehlo' in doc.model && sameMesh && doc.tactics.trim() ? doc.tactics : MODULE_TACTICS;
+}
+
 export const describeError = (e: NonNullable<ModuleInfo['error']>): string =>
   e.range && e.range.line > 0 ? `line ${e.range.line}, column ${e.range.column}: ${e.message.replace(/^\d+:\d+:\s*/, '')}` : e.message;
 
@@ -79,7 +88,7 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
     }
     setError(null);
     const mesh = example?.mesh?.axes ?? info.mesh;
-    editDoc((d) => withModule(d, text, mesh, example?.tactics ?? (d.tactics.trim() && 'stablehlo' in d.model ? d.tactics : MODULE_TACTICS)));
+    editDoc((d) => withModule(d, text, mesh, example?.tactics ?? tacticsForModule(d, mesh)));
     onLoaded?.();
   };
 
