@@ -175,23 +175,44 @@ test('AutomaticPartition shows its progress and best so far, and "make manual" p
   test.setTimeout(180_000);
   const w = watch(page);
   // Big enough that the search takes a few seconds in the browser, small enough to finish well within the timeout.
-  const tactics = 'BP = BatchParallel(axis="batch")\nA = AutomaticPartition(axes=["model"], budget=16)\nschedule = [BP, A]\n';
+  const tactics = 'BP = BatchParallel(axis="batch")\nA = AutomaticPartition(axes=["model"], objective="memory", budget=16)\nschedule = [BP, A]\n';
   const model = { zoo: 'transformer', params: { layers: 4, dModel: 128, heads: 4, dFF: 512, seq: 64, vocab: 512, batch: 8 } };
+  // What the page showed while the search ran, recorded in the page itself (the search may be quicker than polling).
+  await page.addInitScript(() => {
+    const seen = { status: [] as string[], auto: [] as { simulations: number; budget: number; best: string }[] };
+    (window as unknown as { __seen: typeof seen }).__seen = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector('[data-testid="status"]')?.textContent ?? '';
+      if (seen.status[seen.status.length - 1] !== status) seen.status.push(status);
+      const live = document.querySelector('[data-testid="auto-progress"]');
+      if (live) {
+        const entry = { simulations: Number(live.getAttribute('data-simulations')), budget: Number(live.getAttribute('data-budget')), best: document.querySelector('[data-testid="auto-best"]')?.textContent ?? '' };
+        const last = seen.auto[seen.auto.length - 1];
+        if (!last || last.simulations !== entry.simulations || last.best !== entry.best) seen.auto.push(entry);
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
   await page.goto(`/#${encodeConfig({ ...TINY, model, tactics })}`);
-  // While the search runs: progress with a count of simulations and the best strategy so far.
-  const live = page.getByTestId('auto-progress');
-  await expect(live).toBeVisible({ timeout: 60_000 });
-  await expect(live).toHaveAttribute('data-budget', '16');
-  await expect(page.getByTestId('auto-best')).toContainText('best so far');
-  await expect(page.getByTestId('status')).toContainText(/searching A/);
-  await shot(page, 'auto-running.png');
+  // A screenshot of the search under way when it is still running by then.
+  await Promise.race([page.getByTestId('auto-progress').waitFor({ timeout: 60_000 }), page.getByTestId('auto-result-0').waitFor({ timeout: 60_000 })]);
+  if (await page.getByTestId('auto-progress').isVisible()) await shot(page, 'auto-running.png');
   await waitUpToDate(page, 150_000);
+  const seen = await page.evaluate(() => (window as unknown as { __seen: { status: string[]; auto: { simulations: number; budget: number; best: string }[] } }).__seen);
+  // While it ran: the header counted simulations, and the panel showed the count and the best so far.
+  expect(seen.status.some((t) => /searching A \d+\/16/.test(t)), seen.status.join(' | ')).toBe(true);
+  expect(seen.auto.length).toBeGreaterThan(0);
+  expect(seen.auto.every((e) => e.budget === 16 && /best so far: step .+, peak .+/.test(e.best))).toBe(true);
+  for (let i = 1; i < seen.auto.length; i++) expect(seen.auto[i].simulations).toBeGreaterThanOrEqual(seen.auto[i - 1].simulations);
 
   expect(await page.evaluate(() => window.__partir!.state().doc.tactics)).toBe(tactics);
   await expect(page.getByTestId('auto-result-0')).toBeVisible();
   const gain = page.getByTestId('auto-gain-0');
-  expect(Number(await gain.getAttribute('data-best'))).toBeLessThanOrEqual(Number(await gain.getAttribute('data-baseline')));
-  const chosenText = (await page.getByTestId('auto-text-0').count()) ? await page.getByTestId('auto-text-0').innerText() : '';
+  const best = Number(await gain.getAttribute('data-best'));
+  const bestPeak = Number(await gain.getAttribute('data-best-peak'));
+  // The memory objective shards something on "model" (parameters, optimizer state): the peak drops.
+  const chosenText = await page.getByTestId('auto-text-0').innerText();
+  expect(chosenText).toMatch(/^A_model = ManualPartition\(inputs=\{/);
+  expect(bestPeak).toBeLessThan(Number(await gain.getAttribute('data-baseline-peak')));
   await shot(page, 'auto-done.png');
 
   await page.getByTestId('auto-make-manual-0').click();
@@ -202,7 +223,9 @@ test('AutomaticPartition shows its progress and best so far, and "make manual" p
   await waitUpToDate(page, 60_000);
   await expect(page.getByTestId('error')).toHaveCount(0);
   // The manual schedule runs the same strategy: its step time is the search's best.
-  expect(relClose(Number(await page.getByTestId('step-time').getAttribute('data-value')), Number(await gain.getAttribute('data-best')))).toBe(true);
+  expect(relClose(Number(await page.getByTestId('step-time').getAttribute('data-value')), best)).toBe(true);
+  expect(relClose(Number(await page.getByTestId('peak-memory').getAttribute('data-value')), bestPeak)).toBe(true);
+  await shot(page, 'auto-made-manual.png');
   w.check();
 });
 
@@ -257,5 +280,27 @@ test('compare: B is a copy of A with its own tactics, a real diff, highlighted v
   await page.getByTestId('compare-toggle').click();
   await expect(page.getByTestId('tactic-editor-b')).toHaveCount(0);
   await expect.poll(() => new URL(page.url()).hash).not.toContain('&b=');
+  w.check();
+});
+
+test('a cancelled AutomaticPartition keeps its best so far, which can be adopted', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page);
+  const tactics = 'BP = BatchParallel(axis="batch")\nA = AutomaticPartition(axes=["model"], objective="memory", budget=200)\nschedule = [BP, A]\n';
+  const model = { zoo: 'transformer', params: { layers: 4, dModel: 128, heads: 4, dFF: 512, seq: 64, vocab: 512, batch: 8 } };
+  await page.goto(`/#${encodeConfig({ ...TINY, model, tactics })}`);
+  // Wait for a best strategy so far, then stop the run.
+  await expect(page.getByTestId('auto-adopt-best')).toBeVisible({ timeout: 90_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('auto-progress')).toContainText('cancelled');
+  const best = await page.getByTestId('auto-best').locator('pre').innerText();
+  expect(best).toMatch(/^A_model = ManualPartition\(/);
+  await shot(page, 'auto-cancelled.png');
+  await page.getByTestId('auto-adopt-best').click();
+  const after = await page.evaluate(() => window.__partir!.state().doc.tactics);
+  expect(after).toBe(makeManual(tactics, { tactic: 'A', text: best, names: ['A_model'] }));
+  await waitUpToDate(page, 60_000);
+  await expect(page.getByTestId('error')).toHaveCount(0);
   w.check();
 });

@@ -1,4 +1,3 @@
-import './ui/editor/monacoSetup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './ui/app.css';

@@ -1,10 +1,9 @@
 /** The explorer's layout: header; side panel | summary, graph and charts | editor and stages. */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Header } from './Header';
 import { Banner, ErrorBar } from './Messages';
 import { ModelSummary } from './ModelSummary';
 import { SidePanel } from './panels/SidePanel';
-import { TacticEditor } from './editor/TacticEditor';
 import { StagesPanel } from './StagesPanel';
 import { GraphPane } from './GraphPane';
 import { ChartsPane, SummaryPane } from './ChartsPane';
@@ -12,6 +11,17 @@ import { TacticPalette } from './palette';
 import { installShortcuts } from './shortcuts';
 import { AutoPanel } from './AutoPanel';
 import { useApp } from './store';
+
+// Monaco is most of the JavaScript: a chunk of its own, so the first result is on screen without it.
+const LazyEditor = lazy(() => import('./editor/TacticEditor').then((m) => ({ default: m.TacticEditor })));
+
+function TacticEditor({ side = 'a' }: { side?: 'a' | 'b' }) {
+  return (
+    <Suspense fallback={<div className="editor-host muted pad" data-testid={side === 'a' ? 'tactic-editor-loading' : 'tactic-editor-b-loading'}>Loading editor…</div>}>
+      <LazyEditor side={side} />
+    </Suspense>
+  );
+}
 
 export function App() {
   useEffect(() => installShortcuts(), []);

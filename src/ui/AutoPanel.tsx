@@ -60,7 +60,7 @@ export function AutoPanel() {
               on {r.axes.join(', ')} ({r.objective}) · {r.simulations} simulations, {r.seconds.toFixed(1)} s, {r.stopped}
             </span>
           </div>
-          <div className="small" data-testid={`auto-gain-${i}`} data-baseline={r.baseline.step} data-best={r.best.step}>
+          <div className="small" data-testid={`auto-gain-${i}`} data-baseline={r.baseline.step} data-best={r.best.step} data-best-peak={r.best.peak} data-baseline-peak={r.baseline.peak}>
             step {formatSeconds(r.baseline.step)} → <strong>{formatSeconds(r.best.step)}</strong>, peak {formatBytes(r.baseline.peak)} → <strong>{formatBytes(r.best.peak)}</strong>
             {!r.feasible && <span className="warn"> · over the {formatBytes(r.memoryLimit)} limit</span>}
           </div>

@@ -16,15 +16,22 @@ function Status() {
   const status = useApp((s) => s.status);
   const progress = useApp((s) => s.progress);
   const millis = useApp((s) => s.millis);
+  const auto = useApp((s) => s.auto);
   const busy = status === 'running' || status === 'pending';
+  // While an AutomaticPartition searches, its simulations are the progress that matters.
+  const searching = status === 'running' && auto !== null;
+  const fraction = searching ? auto.simulations / Math.max(1, auto.budget) : (progress?.fraction ?? 0);
+  const text = searching
+    ? `searching ${auto.tactic} ${auto.simulations}/${auto.budget}`
+    : status === 'running' && progress ? `${progress.stage} ${Math.round(progress.fraction * 100)}%` : STATUS_TEXT[status];
   return (
     <div className={`status status-${status}`} data-testid="status" data-status={status} role="status" aria-live="polite">
       <span className="dot" />
-      <span>{status === 'running' && progress ? `${progress.stage} ${Math.round(progress.fraction * 100)}%` : STATUS_TEXT[status]}</span>
+      <span>{text}</span>
       {status === 'ok' && <span className="muted small">{millis} ms</span>}
       {busy && (
         <>
-          <span className="progress"><span style={{ width: `${Math.round((progress?.fraction ?? 0) * 100)}%` }} /></span>
+          <span className="progress"><span style={{ width: `${Math.round(Math.min(1, fraction) * 100)}%` }} /></span>
           <button data-testid="cancel" onClick={cancelRun} title="Stop this run (the last result stays on screen)">Cancel</button>
         </>
       )}

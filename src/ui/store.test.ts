@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { appStore, editDoc, initialState, redo, undo, setTactics } from './store';
-import { applyReply } from './runner';
+import { appStore, editDoc, EMPTY_COMPARE, initialState, redo, setTacticsB, startCompare, stopCompare, undo, setTactics } from './store';
+import { applyCompareReply, applyReply } from './runner';
 import { DEFAULT_CONFIG } from './defaultConfig';
 import type { Report } from '../core/report';
-import type { RunReply } from '../worker/protocol';
+import type { CompareDto, CompareReply, RunReply } from '../worker/protocol';
 
 beforeEach(() => appStore.setState(initialState(), true));
 
@@ -67,5 +67,54 @@ describe('applyReply', () => {
     expect('report' in patch).toBe(false);
     expect(patch.error).toMatchObject({ where: 'hardware.links.batch', internal: false });
     expect(patch.reportStale).toBe(true);
+  });
+});
+
+describe('compare view (B)', () => {
+  it('starts B as a copy of A, edits B alone, and keeps B out of A\'s undo history', () => {
+    setTactics('a1');
+    startCompare();
+    expect(appStore.getState().docB).toEqual(appStore.getState().doc);
+    setTacticsB('b1');
+    expect(appStore.getState().docB?.tactics).toBe('b1');
+    expect(appStore.getState().doc.tactics).toBe('a1');
+    undo();
+    expect(appStore.getState().doc.tactics).toBe(DEFAULT_CONFIG.tactics);
+    expect(appStore.getState().docB?.tactics).toBe('b1');
+    stopCompare();
+    expect(appStore.getState().docB).toBeNull();
+    setTacticsB('ignored'); // no B: nothing to edit
+    expect(appStore.getState().docB).toBeNull();
+  });
+
+  const report = { model: { parameters: 1 } } as unknown as Report;
+  const diff = { sameModel: true, shardings: { count: 2, values: [], idsA: [3, 4], idsB: [3, 4] } } as unknown as CompareDto;
+  const okB: RunReply = { seq: 1, ok: true, report, markers: [], hasErrors: false, paths: [], stageNames: [], millis: 1 };
+
+  it('takes B\'s report, the diff and the nodes to highlight from a good reply', () => {
+    const reply: CompareReply = { seq: 1, b: okB, diff, highlight: ['in:3', 'g:layer_0'], highlightValues: [3, 4] };
+    const s = applyCompareReply(EMPTY_COMPARE, reply);
+    expect(s.status).toBe('ok');
+    expect(s.report).toBe(report);
+    expect(s.diff).toBe(diff);
+    expect(s.highlight).toEqual(['in:3', 'g:layer_0']);
+    expect(s.highlightValues).toEqual([3, 4]);
+  });
+
+  it('keeps the last diff when B fails, with B\'s error and markers', () => {
+    const good = applyCompareReply(EMPTY_COMPARE, { seq: 1, b: okB, diff, highlight: ['in:3'], highlightValues: [3] });
+    const marker = { code: 'syntax', message: 'expected )', range: { line: 1, column: 5, endLine: 1, endColumn: 6 } };
+    const bad = applyCompareReply(good, { seq: 2, b: { ...okB, seq: 2, hasErrors: true, markers: [marker] }, diff: null, highlight: [], highlightValues: [] });
+    expect(bad.status).toBe('error');
+    expect(bad.error?.message).toBe('expected )');
+    expect(bad.markers).toEqual([marker]);
+    expect(bad.diff).toBe(diff);
+    expect(bad.highlight).toEqual(['in:3']);
+  });
+
+  it('names A when A cannot run', () => {
+    const s = applyCompareReply(EMPTY_COMPARE, { seq: 1, b: okB, diff: null, errorA: { code: 'config', message: 'bad mesh' }, highlight: [], highlightValues: [] });
+    expect(s.status).toBe('error');
+    expect(s.error?.message).toBe('A: bad mesh');
   });
 });

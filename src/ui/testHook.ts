@@ -3,7 +3,7 @@
  * text through it rather than typing, because Monaco rewrites typed multi-line text (auto-indent).
  */
 import type { Config } from '../core/io/config';
-import { editorText } from './editor/TacticEditor';
+import { editorText } from './editor/editorText';
 import { appStore, replaceDoc, setTactics, setTacticsB, type AppState } from './store';
 
 export interface PartirTestHook {

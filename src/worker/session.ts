@@ -283,7 +283,14 @@ export class Session {
   /** The op a Report entry names, so the UI can select it in the graph. */
   findOp(label: string): { opId: number; nodeId: string; reveal: string[] } | null {
     const p = this.last?.result.program;
-    if (!p || !this.deps.opLabel) return null;
+    if (!p) return null;
+    // Timeline intervals name ops as `<kind>#<global op id>`.
+    const byId = /#(\d+)$/.exec(label);
+    if (byId && p.ops[Number(byId[1])]) {
+      const id = Number(byId[1]);
+      return { opId: id, nodeId: opNodeId(id), reveal: groupsToReveal(p, id) };
+    }
+    if (!this.deps.opLabel) return null;
     for (const op of p.ops) {
       if (this.deps.opLabel(p, op.id) === label) return { opId: op.id, nodeId: opNodeId(op.id), reveal: groupsToReveal(p, op.id) };
     }

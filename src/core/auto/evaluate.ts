@@ -66,11 +66,12 @@ export interface Evaluation {
   readonly unsimulated?: boolean;
 }
 
-export interface EvaluatorInit {
+/** What an automatic partition works on: shared by the search's options and the evaluator. */
+export interface AutoProblem {
   readonly program: Program;
   readonly mesh: Mesh;
   readonly hardware: Hardware;
-  /** The manual tactics before the automatic one, fixed. */
+  /** The manual tactics before the automatic one; they stay fixed. */
   readonly prefix: readonly ResolvedTactic[];
   /** The axes the search may use, in the order its tactics are emitted. */
   readonly axes: readonly string[];
@@ -78,6 +79,9 @@ export interface EvaluatorInit {
   readonly name: string;
   readonly range: SourceRange;
   readonly objective: Objective;
+}
+
+export interface EvaluatorInit extends AutoProblem {
   readonly memoryLimit: number;
   readonly overlap: boolean;
 }

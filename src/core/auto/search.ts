@@ -12,28 +12,15 @@
  * so the result reads like a strategy a person would write. All randomness comes from the seed, and
  * the budget counts simulations, so a run is deterministic for a seed.
  */
-import { UserError, type SourceRange } from '../errors';
-import type { Program } from '../ir/types';
-import type { Hardware } from '../mesh/hardware';
-import type { Mesh } from '../mesh/mesh';
+import { UserError } from '../errors';
 import { partition } from '../partition/schedule';
+import { mulberry32, shuffle } from '../rng';
 import type { ManualTacticAst, ResolvedTactic } from '../tactics/types';
 import { covers, enumerateActions, type Action } from './actions';
-import { better, Evaluator, type Cost, type Evaluation, type Measure, type Objective } from './evaluate';
+import { better, Evaluator, type AutoProblem, type Cost, type Evaluation, type Measure, type Objective } from './evaluate';
 import { formatTactics } from './format';
-import { mulberry32, shuffle } from './rng';
 
-export interface SearchOptions {
-  readonly program: Program;
-  readonly mesh: Mesh;
-  readonly hardware: Hardware;
-  /** The manual tactics before the automatic one; they stay fixed. */
-  readonly prefix: readonly ResolvedTactic[];
-  readonly axes: readonly string[];
-  /** The automatic tactic's name; the emitted tactics are `<name>_<axis>`. */
-  readonly name: string;
-  readonly range: SourceRange;
-  readonly objective: Objective;
+export interface SearchOptions extends AutoProblem {
   /** Per-device bytes the result must fit in; default: the device's memory capacity. */
   readonly memoryLimit?: number;
   /** How many candidates may be lowered and simulated (cache hits are free). Default 64. */

@@ -21,29 +21,38 @@ export function stridesOf(shape: readonly number[]): number[] {
 }
 
 /**
- * out[idx] = src[base + Σ idx[i]·srcStrides[i]] over the row-major index space of `outShape`.
- * One odometer serves transpose, broadcast (stride 0), slice (stride·step) and tile extraction.
+ * base + Σ idx[i]·strides[i] for every index of `shape`, enumerated row-major. The one odometer behind
+ * transpose, broadcast (stride 0), slice (stride·step), tile extraction and insertion, and the
+ * batch / free / contracting split of a contraction.
  */
-export function stridedCopy(
-  src: Float32Array, base: number, srcStrides: readonly number[], outShape: readonly number[],
-): Float32Array {
-  const n = numel(outShape);
-  const out = new Float32Array(n);
+export function stridedOffsets(shape: readonly number[], strides: readonly number[], base = 0): Int32Array {
+  const n = numel(shape);
+  const out = new Int32Array(n);
   if (n === 0) return out;
-  const r = outShape.length;
+  const r = shape.length;
   const idx = new Array<number>(r).fill(0);
   let off = base;
   for (let k = 0; k < n; k++) {
-    out[k] = src[off];
+    out[k] = off;
     // advance the odometer (last dim fastest), keeping `off` in step
     for (let i = r - 1; i >= 0; i--) {
       idx[i]++;
-      off += srcStrides[i];
-      if (idx[i] < outShape[i]) break;
-      off -= srcStrides[i] * outShape[i];
+      off += strides[i];
+      if (idx[i] < shape[i]) break;
+      off -= strides[i] * shape[i];
       idx[i] = 0;
     }
   }
+  return out;
+}
+
+/** out[idx] = src[base + Σ idx[i]·srcStrides[i]] over the row-major index space of `outShape`. */
+export function stridedCopy(
+  src: Float32Array, base: number, srcStrides: readonly number[], outShape: readonly number[],
+): Float32Array {
+  const offsets = stridedOffsets(outShape, srcStrides, base);
+  const out = new Float32Array(offsets.length);
+  for (let k = 0; k < offsets.length; k++) out[k] = src[offsets[k]];
   return out;
 }
 
@@ -51,21 +60,8 @@ export function stridedCopy(
 export function stridedWrite(
   dst: Float32Array, base: number, dstStrides: readonly number[], shape: readonly number[], src: Float32Array,
 ): void {
-  const n = numel(shape);
-  if (n === 0) return;
-  const r = shape.length;
-  const idx = new Array<number>(r).fill(0);
-  let off = base;
-  for (let k = 0; k < n; k++) {
-    dst[off] = src[k];
-    for (let i = r - 1; i >= 0; i--) {
-      idx[i]++;
-      off += dstStrides[i];
-      if (idx[i] < shape[i]) break;
-      off -= dstStrides[i] * shape[i];
-      idx[i] = 0;
-    }
-  }
+  const offsets = stridedOffsets(shape, dstStrides, base);
+  for (let k = 0; k < offsets.length; k++) dst[offsets[k]] = src[k];
 }
 
 /**
@@ -73,21 +69,5 @@ export function stridedWrite(
  * in the order `dims` are listed. Used to split a contraction into batch / free / contracting parts.
  */
 export function offsetsOver(shape: readonly number[], strides: readonly number[], dims: readonly number[]): Int32Array {
-  const sizes = dims.map((d) => shape[d]);
-  const st = dims.map((d) => strides[d]);
-  const n = numel(sizes);
-  const out = new Int32Array(n);
-  const idx = new Array<number>(dims.length).fill(0);
-  let off = 0;
-  for (let k = 0; k < n; k++) {
-    out[k] = off;
-    for (let i = dims.length - 1; i >= 0; i--) {
-      idx[i]++;
-      off += st[i];
-      if (idx[i] < sizes[i]) break;
-      off -= st[i] * sizes[i];
-      idx[i] = 0;
-    }
-  }
-  return out;
+  return stridedOffsets(dims.map((d) => shape[d]), dims.map((d) => strides[d]));
 }

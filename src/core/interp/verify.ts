@@ -1,6 +1,7 @@
 import { computeUsers } from '../ir/program';
 import type { Program, ValueId } from '../ir/types';
 import { deviceCount } from '../mesh/mesh';
+import { mulberry32 } from '../rng';
 import type { SpmdProgram } from '../spmd/types';
 import { checkInterpretable } from './cost';
 import { runProgram } from './reference';
@@ -8,18 +9,6 @@ import { runSpmd } from './spmd';
 import { numel } from './tensor';
 
 export { interpretCost, checkInterpretable, INTERPRET_LIMIT } from './cost';
-
-/** mulberry32: a small, fast, deterministic PRNG (uniform in [0, 1)). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Ops through which an index value keeps its meaning (it is only moved, not computed on). */
 const INDEX_PRESERVING = new Set(['reshape', 'transpose', 'broadcast_in_dim', 'slice', 'concatenate', 'convert', 'select', 'dynamic_slice']);

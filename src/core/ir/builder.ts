@@ -80,6 +80,14 @@ export class ProgramBuilder {
 
   /** Adds an op; result types are inferred unless given (collectives, lowering). */
   emit<K extends OpKind>(kind: K, operands: readonly ValueId[], attrs: AttrsOf<K>, resultTypes?: readonly TensorType[]): ValueId[] {
+    return this.emitOwned(kind, operands.slice(), attrs, resultTypes);
+  }
+
+  /**
+   * `emit` for an operand array nobody else holds (the convenience constructors' fresh literals): it is
+   * stored in the op as is rather than copied.
+   */
+  private emitOwned<K extends OpKind>(kind: K, operands: ValueId[], attrs: AttrsOf<K>, resultTypes?: readonly TensorType[]): ValueId[] {
     // Plain loops: this runs for every op of a 50k-op training step.
     let types = resultTypes;
     if (types === undefined) {
@@ -94,7 +102,7 @@ export class ProgramBuilder {
       this.values.push({ id: vid, type: types[index], def: id, index });
       results[index] = vid;
     }
-    this.ops.push({ id, kind, operands: operands.slice(), results, attrs, scope: this.scopeStr, phase: this.phase } as unknown as Op);
+    this.ops.push({ id, kind, operands, results, attrs, scope: this.scopeStr, phase: this.phase } as unknown as Op);
     return results;
   }
 
@@ -109,10 +117,10 @@ export class ProgramBuilder {
   // ---- convenience constructors used by the model zoo and autodiff ----
 
   unary(kind: Exclude<UnaryKind, 'convert'>, x: ValueId): ValueId {
-    return this.emit1(kind, [x], {} as AttrsOf<typeof kind>);
+    return this.emitOwned(kind, [x], NO_ATTRS as AttrsOf<typeof kind>)[0];
   }
   binary(kind: Exclude<BinaryKind, 'compare'>, a: ValueId, b: ValueId): ValueId {
-    return this.emit1(kind, [a, b], {} as AttrsOf<typeof kind>);
+    return this.emitOwned(kind, [a, b], NO_ATTRS as AttrsOf<typeof kind>)[0];
   }
   add(a: ValueId, b: ValueId): ValueId { return this.binary('add', a, b); }
   sub(a: ValueId, b: ValueId): ValueId { return this.binary('subtract', a, b); }
@@ -123,19 +131,19 @@ export class ProgramBuilder {
   exp(x: ValueId): ValueId { return this.unary('exp', x); }
   log(x: ValueId): ValueId { return this.unary('log', x); }
   convert(x: ValueId, dtype: DType): ValueId {
-    return this.type(x).dtype === dtype ? x : this.emit1('convert', [x], { dtype });
+    return this.type(x).dtype === dtype ? x : this.emitOwned('convert', [x], { dtype })[0];
   }
   compare(a: ValueId, b: ValueId, direction: CompareDirection): ValueId {
-    return this.emit1('compare', [a, b], { direction });
+    return this.emitOwned('compare', [a, b], { direction })[0];
   }
   select(p: ValueId, a: ValueId, b: ValueId): ValueId {
-    return this.emit1('select', [p, a, b], {});
+    return this.emitOwned('select', [p, a, b], NO_ATTRS as AttrsOf<'select'>)[0];
   }
   dot(a: ValueId, b: ValueId, dims: AttrMap['dot_general']): ValueId {
-    return this.emit1('dot_general', [a, b], dims);
+    return this.emitOwned('dot_general', [a, b], dims)[0];
   }
   broadcast(x: ValueId, shape: readonly number[], dims: readonly number[]): ValueId {
-    return this.emit1('broadcast_in_dim', [x], { shape, dims });
+    return this.emitOwned('broadcast_in_dim', [x], { shape, dims })[0];
   }
   /** Broadcasts `x` to `shape` aligning its dims with the trailing dims (numpy rules). */
   broadcastTo(x: ValueId, shape: readonly number[]): ValueId {
@@ -144,17 +152,17 @@ export class ProgramBuilder {
     return this.broadcast(x, shape, Array.from({ length: r }, (_, i) => shape.length - r + i));
   }
   reduce(x: ValueId, reducer: 'sum' | 'max', dims: readonly number[]): ValueId {
-    return this.emit1('reduce', [x], { reducer, dims });
+    return this.emitOwned('reduce', [x], { reducer, dims })[0];
   }
   sum(x: ValueId, dims: readonly number[]): ValueId { return this.reduce(x, 'sum', dims); }
   transpose(x: ValueId, perm: readonly number[]): ValueId {
-    return this.emit1('transpose', [x], { perm });
+    return this.emitOwned('transpose', [x], { perm })[0];
   }
   reshape(x: ValueId, shape: readonly number[]): ValueId {
-    return this.emit1('reshape', [x], { shape });
+    return this.emitOwned('reshape', [x], { shape })[0];
   }
   constant(value: number, shape: readonly number[] = [], dtype: DType = 'f32'): ValueId {
-    return this.emit1('constant', [], { shape, dtype, value });
+    return this.emitOwned('constant', [], { shape, dtype, value })[0];
   }
   /** A scalar constant broadcast to the shape and dtype of `like`. */
   full(like: ValueId, value: number): ValueId {
@@ -165,6 +173,12 @@ export class ProgramBuilder {
     return this.emit1('iota', [], { shape, dim, dtype });
   }
 }
+
+/**
+ * The attributes of every op whose kind takes none (element-wise ops, select), shared: a 50k-op step
+ * would otherwise carry one empty object per op. Frozen, since attributes are never mutated.
+ */
+const NO_ATTRS: Record<string, never> = Object.freeze({}) as Record<string, never>;
 
 export function roleOfPath(path: string): ValueRole {
   if (path.startsWith('params/')) return 'param';

@@ -89,130 +89,139 @@ const GPU_COMMON = {
 const SB_TPUS = 'jax-ml/scaling-book tpus.md';
 const SB_GPUS = 'jax-ml/scaling-book gpus.md';
 
+type PresetSources = HardwarePreset['sources'];
+
+/**
+ * A TPU preset: the shared TPU figures, f32 matmuls at a third of the bf16 peak (3 bf16 passes), and
+ * the data-centre network (2.5e10 B/s per host) shared by the chips of a host.
+ */
+function tpu(
+  f: {
+    id: HardwarePresetId; name: string; topology: 'torus-2d' | 'torus-3d'; bf16Tflops: number; hbmBytes: number;
+    hbmBandwidth: number; iciBandwidth: number; chipsPerHost: number; wraparoundMultiple: number;
+  },
+  sources: PresetSources,
+): HardwarePreset {
+  return {
+    id: f.id, name: f.name, family: 'tpu', topology: f.topology,
+    figures: {
+      ...TPU_COMMON, peakFlopsBf16: f.bf16Tflops * TF, peakFlopsFp32: f.bf16Tflops * TF / 3, hbmBytes: f.hbmBytes,
+      hbmBandwidth: f.hbmBandwidth, iciBandwidth: f.iciBandwidth, dcnBandwidth: 25 * GB / f.chipsPerHost,
+      nodeSize: f.chipsPerHost, wraparoundMultiple: f.wraparoundMultiple,
+    },
+    // The f32 peak above is derived, not a vendor figure; a preset may say more.
+    sources: { peakFlopsFp32: 'derived: bf16 peak / 3', ...sources },
+  };
+}
+
+/** A GPU preset: the shared GPU figures in an NVSwitch node, with the chip's peaks, HBM and links. */
+function gpu(
+  f: {
+    id: HardwarePresetId; name: string; bf16Tflops: number; fp32Tflops: number; hbmBytes: number; hbmBandwidth: number;
+    nvlinkBandwidth: number; ibBandwidth: number;
+  },
+  sources: PresetSources,
+): HardwarePreset {
+  return {
+    id: f.id, name: f.name, family: 'gpu', topology: 'nvswitch',
+    figures: {
+      ...GPU_COMMON, peakFlopsBf16: f.bf16Tflops * TF, peakFlopsFp32: f.fp32Tflops * TF, hbmBytes: f.hbmBytes,
+      hbmBandwidth: f.hbmBandwidth, nvlinkBandwidth: f.nvlinkBandwidth, ibBandwidth: f.ibBandwidth,
+    },
+    sources,
+  };
+}
+
 export const HARDWARE_PRESETS: Readonly<Record<HardwarePresetId, HardwarePreset>> = {
-  'tpu-v3': {
-    id: 'tpu-v3', name: 'TPU v3', family: 'tpu', topology: 'torus-2d',
-    figures: {
-      ...TPU_COMMON, peakFlopsBf16: 123 * TF, peakFlopsFp32: 41 * TF, hbmBytes: 32 * GIB, hbmBandwidth: 900 * GB,
-      iciBandwidth: 1e11, dcnBandwidth: 25 * GB / 4, nodeSize: 4,
-      wraparoundMultiple: 32, // assumption: the 2D torus wraps on full pod rows (32×32 pod)
-    },
-    sources: {
-      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v3 (123 TFLOP/s per chip)', hbmBytes: 'Cloud TPU docs tpu/docs/v3 (32 GiB)',
-      hbmBandwidth: 'Cloud TPU docs tpu/docs/v3 (900 GB/s)', iciBandwidth: `${SB_TPUS} (1e11 B/s one-way per link)`,
-      peakFlopsFp32: 'derived: bf16 peak / 3 (f32 matmul as 3 bf16 passes, precision HIGH)',
-      dcnBandwidth: `${SB_TPUS} (DCN 2.5e10 B/s per host, 4 chips per host)`, iciLatency: 'scaling-book sharding.md (≈1 µs per hop)',
-    },
-  },
-  'tpu-v4': {
-    id: 'tpu-v4', name: 'TPU v4', family: 'tpu', topology: 'torus-3d',
-    figures: {
-      ...TPU_COMMON, peakFlopsBf16: 275 * TF, peakFlopsFp32: 275 * TF / 3, hbmBytes: 32 * GIB, hbmBandwidth: 1200 * GB,
-      iciBandwidth: 4.5e10, dcnBandwidth: 25 * GB / 4, nodeSize: 4,
-      wraparoundMultiple: 4, // optical switches wrap axes that span whole 4×4×4 cubes (scaling-book)
-    },
-    sources: {
-      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v4 (275 TFLOP/s)', hbmBytes: 'Cloud TPU docs tpu/docs/v4 (32 GiB)',
-      hbmBandwidth: 'Cloud TPU docs tpu/docs/v4 (1200 GB/s)', iciBandwidth: `${SB_TPUS} (4.5e10 B/s one-way per link, 6 links)`,
-      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host, 4 chips per host)`,
-      wraparoundMultiple: 'scaling-book tpus.md (wraparound on full 4×4×4 cubes)',
-    },
-  },
-  'tpu-v5e': {
-    id: 'tpu-v5e', name: 'TPU v5e', family: 'tpu', topology: 'torus-2d',
-    figures: {
-      ...TPU_COMMON, peakFlopsBf16: 197 * TF, peakFlopsFp32: 197 * TF / 3, hbmBytes: 16 * GB, hbmBandwidth: 819 * GB,
-      iciBandwidth: 4.5e10, dcnBandwidth: 25 * GB / 8, nodeSize: 8,
-      wraparoundMultiple: 16, // v5e wraps only axes of length 16 (scaling-book)
-    },
-    sources: {
-      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v5e (197 TFLOP/s bf16)', hbmBytes: 'Cloud TPU docs tpu/docs/v5e (16 GB)',
-      hbmBandwidth: 'Cloud TPU docs tpu/docs/v5e (819 GB/s)', iciBandwidth: `${SB_TPUS} (4.5e10 B/s one-way per link, 4 links)`,
-      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: 'Cloud TPU docs v5e (2×100 Gbps NIC per 8-chip host)',
-      wraparoundMultiple: 'scaling-book tpus.md (wraparound only on axes of length 16)',
-    },
-  },
-  'tpu-v5p': {
-    id: 'tpu-v5p', name: 'TPU v5p', family: 'tpu', topology: 'torus-3d',
-    figures: {
-      ...TPU_COMMON, peakFlopsBf16: 459 * TF, peakFlopsFp32: 459 * TF / 3, hbmBytes: 95 * GB, hbmBandwidth: 2765 * GB,
-      iciBandwidth: 9e10, dcnBandwidth: 25 * GB / 4, nodeSize: 4, wraparoundMultiple: 4,
-    },
-    sources: {
-      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v5p (459 TFLOP/s)', hbmBytes: 'Cloud TPU docs tpu/docs/v5p (95 GB)',
-      hbmBandwidth: 'Cloud TPU docs tpu/docs/v5p (2765 GB/s)', iciBandwidth: `${SB_TPUS} (9e10 B/s one-way per link, 6 links)`,
-      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host, 4 chips per host)`,
-      wraparoundMultiple: 'scaling-book tpus.md (wraparound on full 4×4×4 cubes)',
-    },
-  },
-  'tpu-v6e': {
-    id: 'tpu-v6e', name: 'TPU v6e (Trillium)', family: 'tpu', topology: 'torus-2d',
-    figures: {
-      ...TPU_COMMON, peakFlopsBf16: 918 * TF, peakFlopsFp32: 918 * TF / 3, hbmBytes: 32 * GB, hbmBandwidth: 1638 * GB,
-      iciBandwidth: 9e10, dcnBandwidth: 25 * GB / 8, nodeSize: 8, wraparoundMultiple: 16,
-    },
-    sources: {
-      peakFlopsBf16: 'Cloud TPU docs tpu/docs/v6e (918 TFLOP/s bf16)', hbmBytes: 'Cloud TPU docs tpu/docs/v6e (32 GB)',
-      hbmBandwidth: 'Cloud TPU docs tpu/docs/v6e (1638 GB/s)', iciBandwidth: `${SB_TPUS} (9e10 B/s one-way per link, 4 links)`,
-      peakFlopsFp32: 'derived: bf16 peak / 3', dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host; 8 chips per host assumed)`,
-      wraparoundMultiple: 'scaling-book tpus.md (wraparound only on axes of length 16)',
-    },
-  },
-  'a100-40gb': {
-    id: 'a100-40gb', name: 'NVIDIA A100 40GB SXM', family: 'gpu', topology: 'nvswitch',
-    figures: {
-      ...GPU_COMMON, peakFlopsBf16: 312 * TF, peakFlopsFp32: 156 * TF, hbmBytes: 40 * GB, hbmBandwidth: 1555 * GB,
-      nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
-    },
-    sources: {
-      peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
-      hbmBytes: 'NVIDIA A100 datasheet (40 GB HBM2)', hbmBandwidth: 'NVIDIA A100 datasheet (1555 GB/s)',
-      nvlinkBandwidth: `${SB_GPUS} (NVLink3: 12 links × 25 GB/s = 300 GB/s per direction)`,
-      ibBandwidth: `${SB_GPUS} (DGX A100: 8×HDR 200 Gb/s, 25 GB/s per GPU)`, nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc',
-      ibLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibEfficiency: 'calculon systems/a100_80g.json',
-    },
-  },
-  'a100-80gb': {
-    id: 'a100-80gb', name: 'NVIDIA A100 80GB SXM', family: 'gpu', topology: 'nvswitch',
-    figures: {
-      ...GPU_COMMON, peakFlopsBf16: 312 * TF, peakFlopsFp32: 156 * TF, hbmBytes: 80 * GB, hbmBandwidth: 2039 * GB,
-      nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
-    },
-    sources: {
-      peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
-      hbmBytes: 'NVIDIA A100 datasheet (80 GB HBM2e)', hbmBandwidth: 'NVIDIA A100 datasheet (2039 GB/s)',
-      nvlinkBandwidth: `${SB_GPUS} (300 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (25 GB/s per GPU)`,
-      nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
-      matmulEfficiency: 'calculon systems/a100_80g.json', memoryEfficiency: 'calculon systems/a100_80g.json',
-    },
-  },
-  h100: {
-    id: 'h100', name: 'NVIDIA H100 SXM', family: 'gpu', topology: 'nvswitch',
-    figures: {
-      ...GPU_COMMON, peakFlopsBf16: 989 * TF, peakFlopsFp32: 494.7 * TF, hbmBytes: 80 * GB, hbmBandwidth: 3350 * GB,
-      nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
-    },
-    sources: {
-      peakFlopsBf16: `${SB_GPUS}; glennklockwood.com H100 (989 TFLOP/s dense bf16)`, peakFlopsFp32: 'NVIDIA H100 datasheet (494.7 TFLOP/s dense TF32)',
-      hbmBytes: 'NVIDIA H100 datasheet (80 GB HBM3)', hbmBandwidth: 'glennklockwood.com H100 (3.35 TB/s)',
-      nvlinkBandwidth: `${SB_GPUS} (NVLink4: 18 × 25 GB/s = 450 GB/s per direction)`,
-      ibBandwidth: `${SB_GPUS} (DGX H100: 8×NDR 400 Gb/s, 50 GB/s per GPU)`, nvlinkEfficiency: `${SB_GPUS} (≈370 of 450 GB/s measured)`,
-      nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
-    },
-  },
-  h200: {
-    id: 'h200', name: 'NVIDIA H200 SXM', family: 'gpu', topology: 'nvswitch',
-    figures: {
-      ...GPU_COMMON, peakFlopsBf16: 989 * TF, peakFlopsFp32: 494.7 * TF, hbmBytes: 141 * GB, hbmBandwidth: 4800 * GB,
-      nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
-    },
-    sources: {
-      peakFlopsBf16: `${SB_GPUS} (same compute as H100)`, peakFlopsFp32: 'NVIDIA H200 page (as H100: 494.7 TFLOP/s dense TF32)',
-      hbmBytes: `${SB_GPUS} (141 GB HBM3e)`, hbmBandwidth: `${SB_GPUS} (4.8e12 B/s)`,
-      nvlinkBandwidth: `${SB_GPUS} (NVLink4, 450 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (50 GB/s per GPU)`,
-      nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
-    },
-  },
+  'tpu-v3': tpu({
+    id: 'tpu-v3', name: 'TPU v3', topology: 'torus-2d',
+    bf16Tflops: 123, hbmBytes: 32 * GIB, hbmBandwidth: 900 * GB, iciBandwidth: 1e11, chipsPerHost: 4,
+    wraparoundMultiple: 32, // assumption: the 2D torus wraps on full pod rows (32×32 pod)
+  }, {
+    peakFlopsBf16: 'Cloud TPU docs tpu/docs/v3 (123 TFLOP/s per chip)', hbmBytes: 'Cloud TPU docs tpu/docs/v3 (32 GiB)',
+    hbmBandwidth: 'Cloud TPU docs tpu/docs/v3 (900 GB/s)', iciBandwidth: `${SB_TPUS} (1e11 B/s one-way per link)`,
+    peakFlopsFp32: 'derived: bf16 peak / 3 (f32 matmul as 3 bf16 passes, precision HIGH)',
+    dcnBandwidth: `${SB_TPUS} (DCN 2.5e10 B/s per host, 4 chips per host)`, iciLatency: 'scaling-book sharding.md (≈1 µs per hop)',
+  }),
+  'tpu-v4': tpu({
+    id: 'tpu-v4', name: 'TPU v4', topology: 'torus-3d',
+    bf16Tflops: 275, hbmBytes: 32 * GIB, hbmBandwidth: 1200 * GB, iciBandwidth: 4.5e10, chipsPerHost: 4,
+    wraparoundMultiple: 4, // optical switches wrap axes that span whole 4×4×4 cubes (scaling-book)
+  }, {
+    peakFlopsBf16: 'Cloud TPU docs tpu/docs/v4 (275 TFLOP/s)', hbmBytes: 'Cloud TPU docs tpu/docs/v4 (32 GiB)',
+    hbmBandwidth: 'Cloud TPU docs tpu/docs/v4 (1200 GB/s)', iciBandwidth: `${SB_TPUS} (4.5e10 B/s one-way per link, 6 links)`,
+    dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host, 4 chips per host)`,
+    wraparoundMultiple: 'scaling-book tpus.md (wraparound on full 4×4×4 cubes)',
+  }),
+  'tpu-v5e': tpu({
+    id: 'tpu-v5e', name: 'TPU v5e', topology: 'torus-2d',
+    bf16Tflops: 197, hbmBytes: 16 * GB, hbmBandwidth: 819 * GB, iciBandwidth: 4.5e10, chipsPerHost: 8,
+    wraparoundMultiple: 16, // v5e wraps only axes of length 16 (scaling-book)
+  }, {
+    peakFlopsBf16: 'Cloud TPU docs tpu/docs/v5e (197 TFLOP/s bf16)', hbmBytes: 'Cloud TPU docs tpu/docs/v5e (16 GB)',
+    hbmBandwidth: 'Cloud TPU docs tpu/docs/v5e (819 GB/s)', iciBandwidth: `${SB_TPUS} (4.5e10 B/s one-way per link, 4 links)`,
+    dcnBandwidth: 'Cloud TPU docs v5e (2×100 Gbps NIC per 8-chip host)',
+    wraparoundMultiple: 'scaling-book tpus.md (wraparound only on axes of length 16)',
+  }),
+  'tpu-v5p': tpu({
+    id: 'tpu-v5p', name: 'TPU v5p', topology: 'torus-3d',
+    bf16Tflops: 459, hbmBytes: 95 * GB, hbmBandwidth: 2765 * GB, iciBandwidth: 9e10, chipsPerHost: 4,
+    wraparoundMultiple: 4,
+  }, {
+    peakFlopsBf16: 'Cloud TPU docs tpu/docs/v5p (459 TFLOP/s)', hbmBytes: 'Cloud TPU docs tpu/docs/v5p (95 GB)',
+    hbmBandwidth: 'Cloud TPU docs tpu/docs/v5p (2765 GB/s)', iciBandwidth: `${SB_TPUS} (9e10 B/s one-way per link, 6 links)`,
+    dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host, 4 chips per host)`,
+    wraparoundMultiple: 'scaling-book tpus.md (wraparound on full 4×4×4 cubes)',
+  }),
+  'tpu-v6e': tpu({
+    id: 'tpu-v6e', name: 'TPU v6e (Trillium)', topology: 'torus-2d',
+    bf16Tflops: 918, hbmBytes: 32 * GB, hbmBandwidth: 1638 * GB, iciBandwidth: 9e10, chipsPerHost: 8,
+    wraparoundMultiple: 16,
+  }, {
+    peakFlopsBf16: 'Cloud TPU docs tpu/docs/v6e (918 TFLOP/s bf16)', hbmBytes: 'Cloud TPU docs tpu/docs/v6e (32 GB)',
+    hbmBandwidth: 'Cloud TPU docs tpu/docs/v6e (1638 GB/s)', iciBandwidth: `${SB_TPUS} (9e10 B/s one-way per link, 4 links)`,
+    dcnBandwidth: `${SB_TPUS} (2.5e10 B/s per host; 8 chips per host assumed)`,
+    wraparoundMultiple: 'scaling-book tpus.md (wraparound only on axes of length 16)',
+  }),
+  'a100-40gb': gpu({
+    id: 'a100-40gb', name: 'NVIDIA A100 40GB SXM',
+    bf16Tflops: 312, fp32Tflops: 156, hbmBytes: 40 * GB, hbmBandwidth: 1555 * GB, nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
+  }, {
+    peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
+    hbmBytes: 'NVIDIA A100 datasheet (40 GB HBM2)', hbmBandwidth: 'NVIDIA A100 datasheet (1555 GB/s)',
+    nvlinkBandwidth: `${SB_GPUS} (NVLink3: 12 links × 25 GB/s = 300 GB/s per direction)`,
+    ibBandwidth: `${SB_GPUS} (DGX A100: 8×HDR 200 Gb/s, 25 GB/s per GPU)`, nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+    ibLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibEfficiency: 'calculon systems/a100_80g.json',
+  }),
+  'a100-80gb': gpu({
+    id: 'a100-80gb', name: 'NVIDIA A100 80GB SXM',
+    bf16Tflops: 312, fp32Tflops: 156, hbmBytes: 80 * GB, hbmBandwidth: 2039 * GB, nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
+  }, {
+    peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
+    hbmBytes: 'NVIDIA A100 datasheet (80 GB HBM2e)', hbmBandwidth: 'NVIDIA A100 datasheet (2039 GB/s)',
+    nvlinkBandwidth: `${SB_GPUS} (300 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (25 GB/s per GPU)`,
+    nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+    matmulEfficiency: 'calculon systems/a100_80g.json', memoryEfficiency: 'calculon systems/a100_80g.json',
+  }),
+  h100: gpu({
+    id: 'h100', name: 'NVIDIA H100 SXM',
+    bf16Tflops: 989, fp32Tflops: 494.7, hbmBytes: 80 * GB, hbmBandwidth: 3350 * GB, nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
+  }, {
+    peakFlopsBf16: `${SB_GPUS}; glennklockwood.com H100 (989 TFLOP/s dense bf16)`, peakFlopsFp32: 'NVIDIA H100 datasheet (494.7 TFLOP/s dense TF32)',
+    hbmBytes: 'NVIDIA H100 datasheet (80 GB HBM3)', hbmBandwidth: 'glennklockwood.com H100 (3.35 TB/s)',
+    nvlinkBandwidth: `${SB_GPUS} (NVLink4: 18 × 25 GB/s = 450 GB/s per direction)`,
+    ibBandwidth: `${SB_GPUS} (DGX H100: 8×NDR 400 Gb/s, 50 GB/s per GPU)`, nvlinkEfficiency: `${SB_GPUS} (≈370 of 450 GB/s measured)`,
+    nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+  }),
+  h200: gpu({
+    id: 'h200', name: 'NVIDIA H200 SXM',
+    bf16Tflops: 989, fp32Tflops: 494.7, hbmBytes: 141 * GB, hbmBandwidth: 4800 * GB, nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
+  }, {
+    peakFlopsBf16: `${SB_GPUS} (same compute as H100)`, peakFlopsFp32: 'NVIDIA H200 page (as H100: 494.7 TFLOP/s dense TF32)',
+    hbmBytes: `${SB_GPUS} (141 GB HBM3e)`, hbmBandwidth: `${SB_GPUS} (4.8e12 B/s)`,
+    nvlinkBandwidth: `${SB_GPUS} (NVLink4, 450 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (50 GB/s per GPU)`,
+    nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
+  }),
 };
 
 /** How a device moves data along one mesh axis. */

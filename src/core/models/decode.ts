@@ -9,8 +9,12 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
-import { dense, gelu, layerNorm, scale, softmax } from './layers';
+import { dense, layerNorm, scale, softmax } from './layers';
 import { computeDtype, type Precision } from './optimizer';
+import { declareLayers, stackLayers } from './stepParts';
+import {
+  attentionOutput, declareNormAttention, geluMlp, preNormBlock, unembedLogits, type MlpParams, type NormAttentionParams,
+} from './transformer';
 
 export interface DecodeConfig {
   readonly layers: number;
@@ -23,12 +27,7 @@ export interface DecodeConfig {
   readonly precision: Precision;
 }
 
-interface LayerParams {
-  ln1: { scale: ValueId; bias: ValueId };
-  wq: ValueId; wk: ValueId; wv: ValueId; bq: ValueId; bk: ValueId; bv: ValueId; wo: ValueId; bo: ValueId;
-  ln2: { scale: ValueId; bias: ValueId };
-  wIn: ValueId; bIn: ValueId; wOut: ValueId; bOut: ValueId;
-}
+type LayerParams = NormAttentionParams & MlpParams;
 
 /** Elements of the KV cache: 2 (k and v) · layers · batch · cacheLen · dHead. */
 export function kvCacheElements(c: Pick<DecodeConfig, 'layers' | 'batch' | 'cacheLen' | 'dModel' | 'heads'>): number {
@@ -42,19 +41,11 @@ export function buildDecode(c: DecodeConfig): Program {
   const param = (path: string, shape: number[]): ValueId => b.input(`params/${path}`, { shape, dtype: dt });
   const embedTokens = param('embed/tokens', [c.vocab, d]);
   const embedPositions = param('embed/positions', [c.cacheLen, d]);
-  const layers: LayerParams[] = [];
-  for (let i = 0; i < c.layers; i++) {
-    const p = (name: string, shape: number[]) => param(`layer_${i}/${name}`, shape);
-    layers.push({
-      ln1: { scale: p('ln1/scale', [d]), bias: p('ln1/bias', [d]) },
-      wq: p('attn/wq', [d, h, dh]), wk: p('attn/wk', [d, 1, dh]), wv: p('attn/wv', [d, 1, dh]),
-      bq: p('attn/bq', [h, dh]), bk: p('attn/bk', [1, dh]), bv: p('attn/bv', [1, dh]),
-      wo: p('attn/wo', [h, dh, d]), bo: p('attn/bo', [d]),
-      ln2: { scale: p('ln2/scale', [d]), bias: p('ln2/bias', [d]) },
-      wIn: p('mlp/w_in', [d, c.dFF]), bIn: p('mlp/b_in', [c.dFF]),
-      wOut: p('mlp/w_out', [c.dFF, d]), bOut: p('mlp/b_out', [d]),
-    });
-  }
+  const layers = declareLayers(param, c.layers, (p): LayerParams => ({
+    ...declareNormAttention(p, d, h, dh, 1), // one key/value head: multi-query
+    wIn: p('mlp/w_in', [d, c.dFF]), bIn: p('mlp/b_in', [c.dFF]),
+    wOut: p('mlp/w_out', [c.dFF, d]), bOut: p('mlp/b_out', [d]),
+  }));
   const finalLn = { scale: param('final_ln/scale', [d]), bias: param('final_ln/bias', [d]) };
   const tokens = b.input('batch/tokens', { shape: [c.batch, 1], dtype: 'i32' });
   const caches = layers.map((_, i) => ({
@@ -64,7 +55,7 @@ export function buildDecode(c: DecodeConfig): Program {
   // Not under batch/: it is one scalar for the whole batch, never tiled.
   const position = b.input('position', { shape: [], dtype: 'i32' }, 'other');
 
-  let x = b.scoped('embed', () => {
+  const x = b.scoped('embed', () => {
     const tok = b.emit1('gather', [embedTokens, tokens], { axis: 0 });
     const zero = b.constant(0, [], 'i32');
     const pos = b.emit1('dynamic_slice', [embedPositions, position, zero], { sizes: [1, d] });
@@ -72,15 +63,13 @@ export function buildDecode(c: DecodeConfig): Program {
   });
 
   const updated: { k: ValueId; v: ValueId }[] = [];
-  layers.forEach((lp, i) => {
-    b.setName(x, `layer_${i}/x`);
-    const r = decodeBlock(b, i, x, lp, caches[i], position, dh);
-    x = r.x;
+  const stack = stackLayers(b, x, layers, 'none', (v, lp, i) => {
+    const r = decodeBlock(b, i, v, lp, caches[i], position, dh);
     updated.push(r.cache);
+    return r.x;
   });
-  const final = b.scoped('final_ln', () => layerNorm(b, x, finalLn.scale, finalLn.bias));
-  const logits = b.scoped('unembed', () => b.setName(
-    b.dot(final, embedTokens, { lhsBatch: [], rhsBatch: [], lhsContract: [2], rhsContract: [1] }), 'logits'));
+  const final = b.scoped('final_ln', () => layerNorm(b, stack.x, finalLn.scale, finalLn.bias));
+  const logits = unembedLogits(b, final, embedTokens);
   b.output(logits, 'logits');
   updated.forEach((u, i) => {
     b.output(u.k, `batch/kv_cache/layer_${i}/k`);
@@ -93,27 +82,24 @@ function decodeBlock(
   b: ProgramBuilder, i: number, x: ValueId, p: LayerParams, cache: { k: ValueId; v: ValueId }, position: ValueId, dh: number,
 ): { x: ValueId; cache: { k: ValueId; v: ValueId } } {
   const s = `layer_${i}`;
-  const ln1 = b.scoped(`${s}/ln1`, () => b.setName(layerNorm(b, x, p.ln1.scale, p.ln1.bias), `${s}/ln1/out`));
   let newCache = cache;
-  const attnOut = b.scoped(`${s}/attn`, () => {
-    const q = b.setName(dense(b, ln1, p.wq, p.bq), `${s}/attn/q`);
-    const kNew = b.setName(dense(b, ln1, p.wk, p.bk), `${s}/attn/k`);
-    const vNew = b.setName(dense(b, ln1, p.wv, p.bv), `${s}/attn/v`);
-    const zero = b.constant(0, [], 'i32');
-    const write = (c: ValueId, u: ValueId, name: string) =>
-      b.setName(b.emit1('dynamic_update_slice', [c, u, zero, position, zero, zero], {}), `${s}/attn/cache_${name}`);
-    newCache = { k: write(cache.k, kNew, 'k'), v: write(cache.v, vNew, 'v') };
-    const o = multiQueryAttention(b, q, newCache.k, newCache.v, position, dh);
-    const out = b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] });
-    return b.setName(b.add(out, b.broadcastTo(p.bo, b.shape(out))), `${s}/attn/out`);
+  // The transformer's block; only the attention differs (it writes the cache and reads all of it).
+  const out = preNormBlock(b, i, x, {
+    norm1: (v) => layerNorm(b, v, p.ln1.scale, p.ln1.bias),
+    attention: (ln1) => {
+      const q = b.setName(dense(b, ln1, p.wq, p.bq), `${s}/attn/q`);
+      const kNew = b.setName(dense(b, ln1, p.wk, p.bk), `${s}/attn/k`);
+      const vNew = b.setName(dense(b, ln1, p.wv, p.bv), `${s}/attn/v`);
+      const zero = b.constant(0, [], 'i32');
+      const write = (c: ValueId, u: ValueId, name: string) =>
+        b.setName(b.emit1('dynamic_update_slice', [c, u, zero, position, zero, zero], {}), `${s}/attn/cache_${name}`);
+      newCache = { k: write(cache.k, kNew, 'k'), v: write(cache.v, vNew, 'v') };
+      return attentionOutput(b, s, multiQueryAttention(b, q, newCache.k, newCache.v, position, dh), p);
+    },
+    norm2: (v) => layerNorm(b, v, p.ln2.scale, p.ln2.bias),
+    mlp: (v) => geluMlp(b, s, v, p),
   });
-  const x1 = b.scoped(s, () => b.add(x, attnOut));
-  const ln2 = b.scoped(`${s}/ln2`, () => b.setName(layerNorm(b, x1, p.ln2.scale, p.ln2.bias), `${s}/ln2/out`));
-  const mlpOut = b.scoped(`${s}/mlp`, () => {
-    const hidden = b.setName(gelu(b, dense(b, ln2, p.wIn, p.bIn)), `${s}/mlp/hidden`);
-    return b.setName(dense(b, hidden, p.wOut, p.bOut), `${s}/mlp/out`);
-  });
-  return { x: b.scoped(s, () => b.add(x1, mlpOut)), cache: newCache };
+  return { x: out, cache: newCache };
 }
 
 /**

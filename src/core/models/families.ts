@@ -13,21 +13,8 @@ import { buildTransformer, type TransformerConfig } from './transformer';
 import { buildUnet, type UnetConfig } from './unet';
 import type { ModelParams } from '../io/config';
 import type { Program } from '../ir/types';
+import { choice, decoderDims as dim, divides, int, num as n, real, rematParam, trainingParams, transformerParams } from './paramSpecs';
 import type { ParamSpec, ResolvedParams, ZooEntry } from './zoo';
-
-const int = (name: string, def: number, min: number, description: string): ParamSpec =>
-  ({ name, kind: 'number', default: def, min, integer: true, description });
-const real = (name: string, def: number, min: number, description: string): ParamSpec =>
-  ({ name, kind: 'number', default: def, min, integer: false, description });
-const choice = (name: string, def: string, values: readonly string[], description: string): ParamSpec =>
-  ({ name, kind: 'string', default: def, values, description });
-
-const trainingParams: readonly ParamSpec[] = [
-  choice('mode', 'train', ['train', 'infer'], 'train: forward, backward and optimizer; infer: forward only'),
-  choice('optimizer', 'adam', ['adam', 'sgd'], 'Adam (with bias correction) or plain SGD'),
-  choice('precision', 'fp32', ['fp32', 'mixed'], 'mixed: bf16 params, activations and grads with f32 master weights and moments'),
-  real('learningRate', 1e-3, 0, 'learning rate'),
-];
 
 /** A zoo entry whose builder takes params already checked against its schema. */
 interface FamilySpec {
@@ -35,13 +22,6 @@ interface FamilySpec {
   readonly description: string;
   readonly params: readonly ParamSpec[];
   buildResolved(params: ResolvedParams): Program;
-}
-
-const n = (p: ResolvedParams, k: string): number => p[k] as number;
-
-function divides(p: ResolvedParams, a: string, b: string): void {
-  if (n(p, b) % n(p, a) !== 0)
-    throw new UserError('model', `${a} (${n(p, a)}) must divide ${b} (${n(p, b)})`, { where: `model.params.${a}` });
 }
 
 function evenHead(p: ResolvedParams): void {
@@ -57,22 +37,10 @@ function paperTransformer(name: string, layers: number, dModel: number, heads: n
   return {
     name,
     description,
-    params: [
-      int('layers', layers, 1, 'decoder blocks'),
-      int('dModel', dModel, 1, 'model width'),
-      int('heads', heads, 1, 'attention heads (must divide dModel)'),
-      int('dFF', 4 * dModel, 1, 'MLP hidden width'),
-      int('seq', 2048, 1, 'sequence length'),
-      int('vocab', 32000, 2, 'vocabulary size'),
-      int('batch', 64, 1, 'sequences per step'),
-      { name: 'tiedEmbeddings', kind: 'boolean', default: true, description: 'logits use the token embedding transposed instead of params/unembed' },
-      choice('remat', 'full', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
-      choice('attention', 'flash', ['standard', 'flash'], 'standard: materialised scores; flash: one fused attention op'),
-      choice('mode', 'train', ['train', 'infer'], 'train: forward, backward and optimizer; infer: forward only'),
-      choice('optimizer', 'adam', ['adam', 'sgd'], 'Adam (with bias correction) or plain SGD'),
-      choice('precision', 'mixed', ['fp32', 'mixed'], 'mixed: bf16 params, activations and grads with f32 master weights and moments'),
-      real('learningRate', 1e-4, 0, 'learning rate'),
-    ],
+    params: transformerParams({
+      layers, dModel, heads, dFF: 4 * dModel, seq: 2048, vocab: 32000, batch: 64,
+      remat: 'full', attention: 'flash', precision: 'mixed', learningRate: 1e-4,
+    }),
     buildResolved: (p) => {
       divides(p, 'heads', 'dModel');
       return buildTransformer(p as unknown as TransformerConfig);
@@ -87,13 +55,13 @@ const decode: FamilySpec = {
   name: 'transformer-decode',
   description: 'One sampling step of a decoder with multi-query attention (the paper\'s IT32): a KV cache per layer as input, updated at the position.',
   params: [
-    int('layers', 2, 1, 'decoder blocks'),
-    int('dModel', 64, 1, 'model width'),
-    int('heads', 4, 1, 'query heads (must divide dModel); one key/value head serves them all'),
-    int('dFF', 256, 1, 'MLP hidden width'),
+    dim.layers(2),
+    dim.dModel(64),
+    dim.heads(4, 'query heads (must divide dModel); one key/value head serves them all'),
+    dim.dFF(256),
     int('cacheLen', 16, 1, 'KV cache length (positions)'),
-    int('vocab', 128, 2, 'vocabulary size'),
-    int('batch', 8, 1, 'sequences decoded together'),
+    dim.vocab(128),
+    dim.batch(8, 'sequences decoded together'),
     choice('precision', 'fp32', ['fp32', 'mixed'], 'mixed: bf16 params, activations and cache'),
   ],
   buildResolved: (p) => {
@@ -106,16 +74,16 @@ const llama: FamilySpec = {
   name: 'llama',
   description: 'Llama-style decoder: RMSNorm, SwiGLU MLP, rotary position embeddings, grouped-query attention, untied unembedding.',
   params: [
-    int('layers', 2, 1, 'decoder blocks'),
-    int('dModel', 64, 1, 'model width'),
-    int('heads', 4, 1, 'query heads (must divide dModel)'),
+    dim.layers(2),
+    dim.dModel(64),
+    dim.heads(4, 'query heads (must divide dModel)'),
     int('kvHeads', 2, 1, 'key/value heads (must divide heads; 1 is multi-query)'),
-    int('dFF', 192, 1, 'SwiGLU hidden width'),
-    int('seq', 16, 1, 'sequence length'),
-    int('vocab', 128, 2, 'vocabulary size'),
-    int('batch', 8, 1, 'sequences per step'),
-    choice('remat', 'none', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
-    ...trainingParams,
+    dim.dFF(192, 'SwiGLU hidden width'),
+    dim.seq(16),
+    dim.vocab(128),
+    dim.batch(8),
+    rematParam('none'),
+    ...trainingParams(),
   ],
   buildResolved: (p) => {
     divides(p, 'heads', 'dModel');
@@ -129,20 +97,20 @@ const moe: FamilySpec = {
   name: 'moe',
   description: 'Mixture-of-experts decoder: every MLP is a top-k routed set of experts (GShard/Switch dispatch and combine, load-balancing loss).',
   params: [
-    int('layers', 2, 1, 'decoder blocks'),
-    int('dModel', 64, 1, 'model width'),
-    int('heads', 4, 1, 'attention heads (must divide dModel)'),
-    int('dFF', 128, 1, 'expert hidden width'),
+    dim.layers(2),
+    dim.dModel(64),
+    dim.heads(4),
+    dim.dFF(128, 'expert hidden width'),
     int('experts', 4, 1, 'experts per layer'),
     int('topK', 2, 1, 'experts each token is sent to'),
     real('capacityFactor', 1.25, 0, 'slots per expert and group: ceil(capacityFactor · topK · groupSize / experts)'),
     real('auxLoss', 0.01, 0, 'weight of the load-balancing loss'),
     int('groupSize', 0, 0, 'tokens per routing group (divides seq); 0: one group per sequence'),
-    int('seq', 16, 1, 'sequence length (one routing group)'),
-    int('vocab', 128, 2, 'vocabulary size'),
-    int('batch', 8, 1, 'sequences per step'),
-    choice('remat', 'none', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
-    ...trainingParams,
+    dim.seq(16, 'sequence length (one routing group)'),
+    dim.vocab(128),
+    dim.batch(8),
+    rematParam('none'),
+    ...trainingParams(),
   ],
   buildResolved: (p) => {
     divides(p, 'heads', 'dModel');
@@ -164,7 +132,7 @@ const unet: FamilySpec = {
     int('levels', 2, 1, 'resolution levels'),
     int('groups', 2, 1, 'GroupNorm groups (must divide base)'),
     int('timesteps', 100, 1, 'diffusion timesteps (rows of the timestep table)'),
-    ...trainingParams,
+    ...trainingParams(),
   ],
   buildResolved: (p) => {
     divides(p, 'groups', 'base');
@@ -185,7 +153,7 @@ const gns: FamilySpec = {
     int('latent', 16, 1, 'latent width of every MLP'),
     int('steps', 2, 1, 'message-passing steps'),
     int('out', 2, 1, 'output features per node'),
-    ...trainingParams,
+    ...trainingParams(),
   ],
   buildResolved: (p) => buildGns(p as unknown as GnsConfig),
 };

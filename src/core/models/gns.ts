@@ -13,10 +13,10 @@
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
 import { dense, gelu, layerNorm, meanSquaredError } from './layers';
-import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
-import { finishTrainingStep } from './step';
+import { computeDtype } from './optimizer';
+import { finishStep, optimizerStateFor, paramInputs, type TrainingOptions } from './stepParts';
 
-export interface GnsConfig {
+export interface GnsConfig extends TrainingOptions {
   readonly nodes: number;
   readonly edges: number;
   readonly nodeIn: number;
@@ -24,10 +24,6 @@ export interface GnsConfig {
   readonly latent: number;
   readonly steps: number;
   readonly out: number;
-  readonly optimizer: OptimizerKind;
-  readonly precision: Precision;
-  readonly learningRate: number;
-  readonly mode: 'train' | 'infer';
 }
 
 interface Mlp { w0: ValueId; b0: ValueId; w1: ValueId; b1: ValueId; ln?: { scale: ValueId; bias: ValueId } }
@@ -36,12 +32,7 @@ export function buildGns(c: GnsConfig): Program {
   const b = new ProgramBuilder('gns');
   const dt = computeDtype(c.precision);
   const L = c.latent;
-  const params: ValueId[] = [];
-  const param = (path: string, shape: number[]): ValueId => {
-    const v = b.input(`params/${path}`, { shape, dtype: dt });
-    params.push(v);
-    return v;
-  };
+  const { params, param } = paramInputs(b, dt);
   const mlp = (path: string, dIn: number, dOut: number, norm = true): Mlp => ({
     w0: param(`${path}/w0`, [dIn, L]), b0: param(`${path}/b0`, [L]),
     w1: param(`${path}/w1`, [L, dOut]), b1: param(`${path}/b1`, [dOut]),
@@ -54,9 +45,7 @@ export function buildGns(c: GnsConfig): Program {
     node: mlp(`step_${i}/node_mlp`, 2 * L, L),
   }));
   const decoder = mlp('decoder/mlp', L, c.out, false);
-  const state = c.mode === 'train'
-    ? declareOptimizerState(b, params, { kind: c.optimizer, precision: c.precision, learningRate: c.learningRate })
-    : undefined;
+  const state = optimizerStateFor(b, params, c);
   const nodes = b.input('batch/nodes', { shape: [c.nodes, c.nodeIn], dtype: dt });
   const edges = b.input('batch/edges', { shape: [c.edges, c.edgeIn], dtype: dt });
   const senders = b.input('batch/senders', { shape: [c.edges], dtype: 'i32' });
@@ -87,10 +76,6 @@ export function buildGns(c: GnsConfig): Program {
   });
   const pred = b.scoped('decoder', () => b.setName(run(h, decoder), 'prediction'));
   const loss = b.scoped('loss', () => b.convert(meanSquaredError(b, pred, targets), 'f32'));
-  if (state) finishTrainingStep(b, loss, params, state);
-  else {
-    b.output(pred, 'prediction');
-    b.output(loss, 'loss');
-  }
+  finishStep(b, loss, params, state, { value: pred, name: 'prediction' });
   return b.build();
 }

@@ -4,21 +4,12 @@
  */
 import { runProgram, runProgramValues } from '../interp/reference';
 import { ProgramBuilder } from '../ir/builder';
-import { numElements } from '../ir/shape';
 import type { Program, ValueId } from '../ir/types';
+import { mulberry32 } from '../rng';
 import { grad } from './autodiff';
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of uniform numbers in [0, 1): the core's mulberry32, under the name the tests use. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** Standard normal samples (Box–Muller), scaled. */
 export function normal(n: number, rand: () => number, scale = 1): Float32Array {

@@ -7,12 +7,12 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
-import type { RematSegment } from './autodiff';
 import { dense, mean, softmaxCrossEntropy } from './layers';
-import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
-import { finishTrainingStep } from './step';
+import { computeDtype } from './optimizer';
+import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers, type DecoderOptions } from './stepParts';
+import { preNormBlock, unembedLogits } from './transformer';
 
-export interface LlamaConfig {
+export interface LlamaConfig extends DecoderOptions {
   readonly layers: number;
   readonly dModel: number;
   readonly heads: number;
@@ -22,11 +22,6 @@ export interface LlamaConfig {
   readonly seq: number;
   readonly vocab: number;
   readonly batch: number;
-  readonly optimizer: OptimizerKind;
-  readonly precision: Precision;
-  readonly learningRate: number;
-  readonly remat: 'none' | 'full';
-  readonly mode: 'train' | 'infer';
 }
 
 /** Parameters: per layer 2d (norms) + d·dh·(2h + 2kvh) (attention) + 3·d·dFF (SwiGLU); plus 2·V·d + d. */
@@ -101,67 +96,47 @@ export function buildLlama(c: LlamaConfig): Program {
   const b = new ProgramBuilder('llama');
   const dt = computeDtype(c.precision);
   const d = c.dModel, h = c.heads, kvh = c.kvHeads, dh = d / h;
-  const params: ValueId[] = [];
-  const param = (path: string, shape: number[]): ValueId => {
-    const v = b.input(`params/${path}`, { shape, dtype: dt });
-    params.push(v);
-    return v;
-  };
+  const { params, param } = paramInputs(b, dt);
   const embed = param('embed/tokens', [c.vocab, d]);
-  const layers: LayerParams[] = [];
-  for (let i = 0; i < c.layers; i++) {
-    const p = (name: string, shape: number[]) => param(`layer_${i}/${name}`, shape);
-    layers.push({
-      ln1: p('ln1/scale', [d]),
-      wq: p('attn/wq', [d, h, dh]), wk: p('attn/wk', [d, kvh, dh]), wv: p('attn/wv', [d, kvh, dh]), wo: p('attn/wo', [h, dh, d]),
-      ln2: p('ln2/scale', [d]),
-      wGate: p('mlp/w_gate', [d, c.dFF]), wUp: p('mlp/w_up', [d, c.dFF]), wDown: p('mlp/w_down', [c.dFF, d]),
-    });
-  }
+  const layers = declareLayers(param, c.layers, (p): LayerParams => ({
+    ln1: p('ln1/scale', [d]),
+    wq: p('attn/wq', [d, h, dh]), wk: p('attn/wk', [d, kvh, dh]), wv: p('attn/wv', [d, kvh, dh]), wo: p('attn/wo', [h, dh, d]),
+    ln2: p('ln2/scale', [d]),
+    wGate: p('mlp/w_gate', [d, c.dFF]), wUp: p('mlp/w_up', [d, c.dFF]), wDown: p('mlp/w_down', [c.dFF, d]),
+  }));
   const finalLn = param('final_ln/scale', [d]);
   const unembed = param('unembed', [d, c.vocab]);
-  const state = c.mode === 'train'
-    ? declareOptimizerState(b, params, { kind: c.optimizer, precision: c.precision, learningRate: c.learningRate })
-    : undefined;
+  const state = optimizerStateFor(b, params, c);
   const tokens = b.input('batch/tokens', { shape: [c.batch, c.seq], dtype: 'i32' });
   const targets = b.input('batch/targets', { shape: [c.batch, c.seq], dtype: 'i32' });
 
-  let x = b.scoped('embed', () => b.emit1('gather', [embed, tokens], { axis: 0 }));
+  const embedded = b.scoped('embed', () => b.emit1('gather', [embed, tokens], { axis: 0 }));
   // One pair of tables for all layers: constants are propagation barriers, so sharing costs nothing.
   const rope = b.scoped('rope', () => ropeTables(b, c.seq, dh, dt));
-  const remat: RematSegment[] = [];
-  layers.forEach((lp, i) => {
-    b.setName(x, `layer_${i}/x`);
-    const start = b.ops.length;
-    x = llamaBlock(b, i, x, lp, rope, dh);
-    if (c.remat === 'full') remat.push({ start, end: b.ops.length });
-  });
+  const { x, remat } = stackLayers(b, embedded, layers, c.remat, (v, lp, i) => llamaBlock(b, i, v, lp, rope, dh));
   const final = b.scoped('final_ln', () => rmsNorm(b, x, finalLn));
-  const logits = b.scoped('unembed', () => b.setName(dense(b, final, unembed), 'logits'));
+  const logits = unembedLogits(b, final, embed, unembed);
   const loss = b.scoped('loss', () => softmaxCrossEntropy(b, b.convert(logits, 'f32'), targets));
-  if (state) finishTrainingStep(b, loss, params, state, remat);
-  else {
-    b.output(logits, 'logits');
-    b.output(loss, 'loss');
-  }
+  finishStep(b, loss, params, state, { value: logits, name: 'logits' }, remat);
   return b.build();
 }
 
 function llamaBlock(b: ProgramBuilder, i: number, x: ValueId, p: LayerParams, rope: { cos: ValueId; sin: ValueId }, dh: number): ValueId {
   const s = `layer_${i}`;
-  const ln1 = b.scoped(`${s}/ln1`, () => b.setName(rmsNorm(b, x, p.ln1), `${s}/ln1/out`));
-  const attnOut = b.scoped(`${s}/attn`, () => {
-    const q = b.setName(applyRope(b, dense(b, ln1, p.wq), rope), `${s}/attn/q`);
-    const k = b.setName(applyRope(b, dense(b, ln1, p.wk), rope), `${s}/attn/k`);
-    const v = b.setName(dense(b, ln1, p.wv), `${s}/attn/v`);
-    const o = b.emit1('attention', [q, k, v], { causal: true, scale: 1 / Math.sqrt(dh) });
-    return b.setName(b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] }), `${s}/attn/out`);
+  // The transformer's pre-norm block with RMSNorm, rotary GQA attention (no biases) and SwiGLU.
+  return preNormBlock(b, i, x, {
+    norm1: (v) => rmsNorm(b, v, p.ln1),
+    attention: (ln1) => {
+      const q = b.setName(applyRope(b, dense(b, ln1, p.wq), rope), `${s}/attn/q`);
+      const k = b.setName(applyRope(b, dense(b, ln1, p.wk), rope), `${s}/attn/k`);
+      const v = b.setName(dense(b, ln1, p.wv), `${s}/attn/v`);
+      const o = b.emit1('attention', [q, k, v], { causal: true, scale: 1 / Math.sqrt(dh) });
+      return b.setName(b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] }), `${s}/attn/out`);
+    },
+    norm2: (v) => rmsNorm(b, v, p.ln2),
+    mlp: (ln2) => {
+      const hidden = b.setName(b.mul(silu(b, dense(b, ln2, p.wGate)), dense(b, ln2, p.wUp)), `${s}/mlp/hidden`);
+      return b.setName(dense(b, hidden, p.wDown), `${s}/mlp/out`);
+    },
   });
-  const x1 = b.scoped(s, () => b.add(x, attnOut));
-  const ln2 = b.scoped(`${s}/ln2`, () => b.setName(rmsNorm(b, x1, p.ln2), `${s}/ln2/out`));
-  const mlpOut = b.scoped(`${s}/mlp`, () => {
-    const hidden = b.setName(b.mul(silu(b, dense(b, ln2, p.wGate)), dense(b, ln2, p.wUp)), `${s}/mlp/hidden`);
-    return b.setName(dense(b, hidden, p.wDown), `${s}/mlp/out`);
-  });
-  return b.scoped(s, () => b.add(x1, mlpOut));
 }

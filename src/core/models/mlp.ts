@@ -6,18 +6,14 @@
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
 import { dense, gelu, meanSquaredError } from './layers';
-import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
-import { finishTrainingStep } from './step';
+import { computeDtype } from './optimizer';
+import { finishStep, optimizerStateFor, type TrainingOptions } from './stepParts';
 
-export interface MlpConfig {
+export interface MlpConfig extends TrainingOptions {
   readonly layers: number;
   readonly dModel: number;
   readonly dHidden: number;
   readonly batch: number;
-  readonly optimizer: OptimizerKind;
-  readonly precision: Precision;
-  readonly learningRate: number;
-  readonly mode: 'train' | 'infer';
 }
 
 /** [dIn, dOut] of layer i. */
@@ -39,9 +35,7 @@ export function buildMlp(c: MlpConfig): Program {
     params.push(w, bias);
     layers.push({ w, bias });
   }
-  const state = c.mode === 'train'
-    ? declareOptimizerState(b, params, { kind: c.optimizer, precision: c.precision, learningRate: c.learningRate })
-    : undefined;
+  const state = optimizerStateFor(b, params, c);
   const x = b.input('batch/x', { shape: [c.batch, c.dModel], dtype: dt });
   const y = b.input('batch/y', { shape: [c.batch, c.dModel], dtype: dt });
 
@@ -53,10 +47,6 @@ export function buildMlp(c: MlpConfig): Program {
   }));
   b.setName(h, 'prediction');
   const loss = b.scoped('loss', () => b.convert(meanSquaredError(b, h, y), 'f32'));
-  if (state) finishTrainingStep(b, loss, params, state);
-  else {
-    b.output(h, 'prediction');
-    b.output(loss, 'loss');
-  }
+  finishStep(b, loss, params, state, { value: h, name: 'prediction' });
   return b.build();
 }

@@ -13,12 +13,15 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
-import { stopGradient, type RematSegment } from './autodiff';
+import { stopGradient } from './autodiff';
 import { dense, gelu, layerNorm, mean, scale, softmax, softmaxCrossEntropy } from './layers';
-import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
-import { finishTrainingStep } from './step';
+import { computeDtype } from './optimizer';
+import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers, type DecoderOptions } from './stepParts';
+import {
+  declareNormAttention, embedBatch, preNormBlock, selfAttention, unembedLogits, type NormAttentionParams,
+} from './transformer';
 
-export interface MoeConfig {
+export interface MoeConfig extends DecoderOptions {
   readonly layers: number;
   readonly dModel: number;
   readonly heads: number;
@@ -34,12 +37,6 @@ export interface MoeConfig {
   readonly seq: number;
   readonly vocab: number;
   readonly batch: number;
-  readonly optimizer: OptimizerKind;
-  readonly precision: Precision;
-  readonly learningRate: number;
-  /** `full`: each block's forward is recomputed in the backward pass, so only block inputs stay live. */
-  readonly remat: 'none' | 'full';
-  readonly mode: 'train' | 'infer';
 }
 
 /** Tokens per routing group. */
@@ -48,10 +45,7 @@ export const moeGroupSize = (c: Pick<MoeConfig, 'groupSize' | 'seq'>): number =>
 export const moeCapacity = (c: Pick<MoeConfig, 'capacityFactor' | 'topK' | 'seq' | 'experts' | 'groupSize'>): number =>
   Math.max(1, Math.ceil((c.capacityFactor * c.topK * moeGroupSize(c)) / c.experts));
 
-interface LayerParams {
-  ln1: { scale: ValueId; bias: ValueId };
-  wq: ValueId; wk: ValueId; wv: ValueId; bq: ValueId; bk: ValueId; bv: ValueId; wo: ValueId; bo: ValueId;
-  ln2: { scale: ValueId; bias: ValueId };
+interface LayerParams extends NormAttentionParams {
   router: ValueId; wIn: ValueId; wOut: ValueId;
 }
 
@@ -59,75 +53,41 @@ export function buildMoe(c: MoeConfig): Program {
   const b = new ProgramBuilder('moe');
   const dt = computeDtype(c.precision);
   const d = c.dModel, h = c.heads, dh = d / h, E = c.experts;
-  const params: ValueId[] = [];
-  const param = (path: string, shape: number[]): ValueId => {
-    const v = b.input(`params/${path}`, { shape, dtype: dt });
-    params.push(v);
-    return v;
-  };
+  const { params, param } = paramInputs(b, dt);
   const embedTokens = param('embed/tokens', [c.vocab, d]);
   const embedPositions = param('embed/positions', [c.seq, d]);
-  const layers: LayerParams[] = [];
-  for (let i = 0; i < c.layers; i++) {
-    const p = (name: string, shape: number[]) => param(`layer_${i}/${name}`, shape);
-    layers.push({
-      ln1: { scale: p('ln1/scale', [d]), bias: p('ln1/bias', [d]) },
-      wq: p('attn/wq', [d, h, dh]), wk: p('attn/wk', [d, h, dh]), wv: p('attn/wv', [d, h, dh]),
-      bq: p('attn/bq', [h, dh]), bk: p('attn/bk', [h, dh]), bv: p('attn/bv', [h, dh]),
-      wo: p('attn/wo', [h, dh, d]), bo: p('attn/bo', [d]),
-      ln2: { scale: p('ln2/scale', [d]), bias: p('ln2/bias', [d]) },
-      router: p('moe/w_router', [d, E]), wIn: p('moe/w_in', [E, d, c.dFF]), wOut: p('moe/w_out', [E, c.dFF, d]),
-    });
-  }
+  const layers = declareLayers(param, c.layers, (p): LayerParams => ({
+    ...declareNormAttention(p, d, h, dh),
+    router: p('moe/w_router', [d, E]), wIn: p('moe/w_in', [E, d, c.dFF]), wOut: p('moe/w_out', [E, c.dFF, d]),
+  }));
   const finalLn = { scale: param('final_ln/scale', [d]), bias: param('final_ln/bias', [d]) };
-  const state = c.mode === 'train'
-    ? declareOptimizerState(b, params, { kind: c.optimizer, precision: c.precision, learningRate: c.learningRate })
-    : undefined;
-  const tokens = b.input('batch/tokens', { shape: [c.batch, c.seq], dtype: 'i32' });
-  const targets = b.input('batch/targets', { shape: [c.batch, c.seq], dtype: 'i32' });
-
-  let x = b.scoped('embed', () => {
-    const tok = b.emit1('gather', [embedTokens, tokens], { axis: 0 });
-    return b.add(tok, b.broadcast(embedPositions, [c.batch, c.seq, d], [1, 2]));
-  });
+  const state = optimizerStateFor(b, params, c);
+  const batch = embedBatch(b, c, embedTokens, embedPositions);
   const aux: ValueId[] = [];
-  const remat: RematSegment[] = [];
-  layers.forEach((lp, i) => {
-    b.setName(x, `layer_${i}/x`);
+  const { x, remat } = stackLayers(b, batch.x, layers, c.remat, (input, lp, i) => {
     const s = `layer_${i}`;
-    const start = b.ops.length;
-    const ln1 = b.scoped(`${s}/ln1`, () => b.setName(layerNorm(b, x, lp.ln1.scale, lp.ln1.bias), `${s}/ln1/out`));
-    const attnOut = b.scoped(`${s}/attn`, () => fusedAttention(b, s, ln1, lp, dh));
-    const x1 = b.scoped(s, () => b.add(x, attnOut));
-    const ln2 = b.scoped(`${s}/ln2`, () => b.setName(layerNorm(b, x1, lp.ln2.scale, lp.ln2.bias), `${s}/ln2/out`));
-    const moe = b.scoped(`${s}/moe`, () => mixtureOfExperts(b, c, s, ln2, lp));
-    aux.push(moe.aux);
-    x = b.scoped(s, () => b.add(x1, moe.out));
-    if (c.remat === 'full') remat.push({ start, end: b.ops.length });
+    // The transformer's block with the fused attention and a mixture of experts for the MLP.
+    return preNormBlock(b, i, input, {
+      norm1: (v) => layerNorm(b, v, lp.ln1.scale, lp.ln1.bias),
+      attention: (v) => selfAttention(b, s, v, lp, dh, 'flash'),
+      norm2: (v) => layerNorm(b, v, lp.ln2.scale, lp.ln2.bias),
+      mlp: (v) => {
+        const moe = mixtureOfExperts(b, c, s, v, lp);
+        aux.push(moe.aux);
+        return moe.out;
+      },
+      mlpScope: 'moe',
+    });
   });
   const final = b.scoped('final_ln', () => layerNorm(b, x, finalLn.scale, finalLn.bias));
-  const logits = b.scoped('unembed', () => b.setName(
-    b.dot(final, embedTokens, { lhsBatch: [], rhsBatch: [], lhsContract: [2], rhsContract: [1] }), 'logits'));
+  const logits = unembedLogits(b, final, embedTokens);
   const loss = b.scoped('loss', () => {
-    const ce = softmaxCrossEntropy(b, b.convert(logits, 'f32'), targets);
+    const ce = softmaxCrossEntropy(b, b.convert(logits, 'f32'), batch.targets);
     const balance = aux.reduce((acc, a) => b.add(acc, a));
     return b.add(ce, scale(b, balance, c.auxLoss / aux.length));
   });
-  if (state) finishTrainingStep(b, loss, params, state, remat);
-  else {
-    b.output(logits, 'logits');
-    b.output(loss, 'loss');
-  }
+  finishStep(b, loss, params, state, { value: logits, name: 'logits' }, remat);
   return b.build();
-}
-
-/** The transformer's attention (biases, causal, one fused op), under the same paths and names. */
-function fusedAttention(b: ProgramBuilder, s: string, x: ValueId, p: LayerParams, dh: number): ValueId {
-  const project = (w: ValueId, bias: ValueId, name: string) => b.setName(dense(b, x, w, bias), `${s}/attn/${name}`);
-  const q = project(p.wq, p.bq, 'q'), k = project(p.wk, p.bk, 'k'), v = project(p.wv, p.bv, 'v');
-  const o = b.emit1('attention', [q, k, v], { causal: true, scale: 1 / Math.sqrt(dh) });
-  const out = b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] });
-  return b.setName(b.add(out, b.broadcastTo(p.bo, b.shape(out))), `${s}/attn/out`);
 }
 
 /**

@@ -6,10 +6,9 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
-import type { RematSegment } from './autodiff';
 import { dense, gelu, layerNorm, scale, softmax, softmaxCrossEntropy } from './layers';
-import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
-import { finishTrainingStep } from './step';
+import { computeDtype, type OptimizerKind, type Precision } from './optimizer';
+import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers } from './stepParts';
 
 export interface TransformerConfig {
   readonly layers: number;
@@ -30,11 +29,38 @@ export interface TransformerConfig {
   readonly attention: 'standard' | 'flash';
 }
 
-interface LayerParams {
-  ln1: { scale: ValueId; bias: ValueId };
+/** The attention weights of a block (`attn/...`); moe and decode blocks have the same. */
+export interface AttentionParams {
   wq: ValueId; wk: ValueId; wv: ValueId; bq: ValueId; bk: ValueId; bv: ValueId; wo: ValueId; bo: ValueId;
+}
+
+/** A block's LayerNorms and attention: all of a transformer block but its MLP. */
+export interface NormAttentionParams extends AttentionParams {
+  ln1: { scale: ValueId; bias: ValueId };
   ln2: { scale: ValueId; bias: ValueId };
+}
+
+/** The GELU MLP's weights (`mlp/...`). */
+export interface MlpParams {
   wIn: ValueId; bIn: ValueId; wOut: ValueId; bOut: ValueId;
+}
+
+type LayerParams = NormAttentionParams & MlpParams;
+
+/**
+ * Declares a block's `ln1/...`, `attn/...` and `ln2/...` params through `p` (which prefixes the layer),
+ * in the zoo's order. `kvHeads` key/value heads (`heads` for multi-head attention, 1 for multi-query).
+ */
+export function declareNormAttention(
+  p: (name: string, shape: number[]) => ValueId, d: number, h: number, dh: number, kvHeads = h,
+): NormAttentionParams {
+  return {
+    ln1: { scale: p('ln1/scale', [d]), bias: p('ln1/bias', [d]) },
+    wq: p('attn/wq', [d, h, dh]), wk: p('attn/wk', [d, kvHeads, dh]), wv: p('attn/wv', [d, kvHeads, dh]),
+    bq: p('attn/bq', [h, dh]), bk: p('attn/bk', [kvHeads, dh]), bv: p('attn/bv', [kvHeads, dh]),
+    wo: p('attn/wo', [h, dh, d]), bo: p('attn/bo', [d]),
+    ln2: { scale: p('ln2/scale', [d]), bias: p('ln2/bias', [d]) },
+  };
 }
 
 /** Parameter count: L·(4d² + 2·d·dFF + 9d + dFF) + (V + s)·d + 2d, plus d·V untied (12·L·d² + 13·L·d + … at dFF = 4d). */
@@ -48,90 +74,120 @@ export function buildTransformer(c: TransformerConfig): Program {
   const b = new ProgramBuilder('transformer');
   const dt = computeDtype(c.precision);
   const d = c.dModel, h = c.heads, dh = c.dModel / c.heads;
-  const params: ValueId[] = [];
-  const param = (path: string, shape: number[]): ValueId => {
-    const v = b.input(`params/${path}`, { shape, dtype: dt });
-    params.push(v);
-    return v;
-  };
+  const { params, param } = paramInputs(b, dt);
 
   const embedTokens = param('embed/tokens', [c.vocab, d]);
   const embedPositions = param('embed/positions', [c.seq, d]);
-  const layers: LayerParams[] = [];
-  for (let i = 0; i < c.layers; i++) {
-    const p = (name: string, shape: number[]) => param(`layer_${i}/${name}`, shape);
-    layers.push({
-      ln1: { scale: p('ln1/scale', [d]), bias: p('ln1/bias', [d]) },
-      wq: p('attn/wq', [d, h, dh]), wk: p('attn/wk', [d, h, dh]), wv: p('attn/wv', [d, h, dh]),
-      bq: p('attn/bq', [h, dh]), bk: p('attn/bk', [h, dh]), bv: p('attn/bv', [h, dh]),
-      wo: p('attn/wo', [h, dh, d]), bo: p('attn/bo', [d]),
-      ln2: { scale: p('ln2/scale', [d]), bias: p('ln2/bias', [d]) },
-      wIn: p('mlp/w_in', [d, c.dFF]), bIn: p('mlp/b_in', [c.dFF]),
-      wOut: p('mlp/w_out', [c.dFF, d]), bOut: p('mlp/b_out', [d]),
-    });
-  }
+  const layers = declareLayers(param, c.layers, (p): LayerParams => ({
+    ...declareNormAttention(p, d, h, dh),
+    wIn: p('mlp/w_in', [d, c.dFF]), bIn: p('mlp/b_in', [c.dFF]),
+    wOut: p('mlp/w_out', [c.dFF, d]), bOut: p('mlp/b_out', [d]),
+  }));
   const finalLn = { scale: param('final_ln/scale', [d]), bias: param('final_ln/bias', [d]) };
   const unembed = c.tiedEmbeddings ? undefined : param('unembed', [d, c.vocab]);
 
-  const state = c.mode === 'train'
-    ? declareOptimizerState(b, params, { kind: c.optimizer, precision: c.precision, learningRate: c.learningRate })
-    : undefined;
+  const state = optimizerStateFor(b, params, c);
+  const batch = embedBatch(b, c, embedTokens, embedPositions);
+  const { x, remat } = stackLayers(b, batch.x, layers, c.remat, (v, lp, i) => block(b, c, i, v, lp, dh));
+
+  const final = b.scoped('final_ln', () => layerNorm(b, x, finalLn.scale, finalLn.bias));
+  const logits = unembedLogits(b, final, embedTokens, unembed);
+  const loss = b.scoped('loss', () => softmaxCrossEntropy(b, b.convert(logits, 'f32'), batch.targets));
+
+  finishStep(b, loss, params, state, { value: logits, name: 'logits' }, remat);
+  return b.build();
+}
+
+/**
+ * The `batch/tokens` and `batch/targets` inputs [batch, seq] and, under `embed`, the token embeddings
+ * plus the learned positions [batch, seq, d].
+ */
+export function embedBatch(
+  b: ProgramBuilder, c: { readonly batch: number; readonly seq: number }, embedTokens: ValueId, embedPositions: ValueId,
+): { tokens: ValueId; targets: ValueId; x: ValueId } {
   const tokens = b.input('batch/tokens', { shape: [c.batch, c.seq], dtype: 'i32' });
   const targets = b.input('batch/targets', { shape: [c.batch, c.seq], dtype: 'i32' });
-
-  let x = b.scoped('embed', () => {
+  const d = b.shape(embedTokens)[1];
+  const x = b.scoped('embed', () => {
     const tok = b.emit1('gather', [embedTokens, tokens], { axis: 0 });
     return b.add(tok, b.broadcast(embedPositions, [c.batch, c.seq, d], [1, 2]));
   });
+  return { tokens, targets, x };
+}
 
-  const remat: RematSegment[] = [];
-  layers.forEach((lp, i) => {
-    b.setName(x, `layer_${i}/x`);
-    const start = b.ops.length;
-    x = block(b, c, i, x, lp, dh);
-    if (c.remat === 'full') remat.push({ start, end: b.ops.length });
-  });
-
-  const final = b.scoped('final_ln', () => layerNorm(b, x, finalLn.scale, finalLn.bias));
-  const logits = b.scoped('unembed', () => b.setName(
+/** `logits` under `unembed`: the final activations times the token embedding transposed (tied), or `unembed`. */
+export function unembedLogits(b: ProgramBuilder, final: ValueId, embedTokens: ValueId, unembed?: ValueId): ValueId {
+  return b.scoped('unembed', () => b.setName(
     unembed === undefined
       ? b.dot(final, embedTokens, { lhsBatch: [], rhsBatch: [], lhsContract: [2], rhsContract: [1] })
       : dense(b, final, unembed),
     'logits'));
-  const loss = b.scoped('loss', () => softmaxCrossEntropy(b, b.convert(logits, 'f32'), targets));
+}
 
-  if (state) finishTrainingStep(b, loss, params, state, remat);
-  else {
-    b.output(logits, 'logits');
-    b.output(loss, 'loss');
-  }
-  return b.build();
+/** The sub-layers of a pre-norm block, each called inside its scope. */
+export interface BlockParts {
+  norm1(x: ValueId): ValueId;
+  attention(x: ValueId): ValueId;
+  norm2(x: ValueId): ValueId;
+  mlp(x: ValueId): ValueId;
+  /** Scope (and name prefix) of the MLP part under `layer_{i}/`; default `mlp`. */
+  readonly mlpScope?: string;
+}
+
+/**
+ * A pre-norm residual block under the zoo's scopes and names: x + attn(norm1(x)), then
+ * + mlp(norm2(·)), with `layer_{i}/ln1/out` and `layer_{i}/ln2/out` named. Every decoder of the zoo
+ * (transformer, moe, decode, llama) is this skeleton with its own norms and sub-layers.
+ */
+export function preNormBlock(b: ProgramBuilder, i: number, x: ValueId, parts: BlockParts): ValueId {
+  const s = `layer_${i}`;
+  const ln1 = b.scoped(`${s}/ln1`, () => b.setName(parts.norm1(x), `${s}/ln1/out`));
+  const attnOut = b.scoped(`${s}/attn`, () => parts.attention(ln1));
+  const x1 = b.scoped(s, () => b.add(x, attnOut));
+  const ln2 = b.scoped(`${s}/ln2`, () => b.setName(parts.norm2(x1), `${s}/ln2/out`));
+  const mlpOut = b.scoped(`${s}/${parts.mlpScope ?? 'mlp'}`, () => parts.mlp(ln2));
+  return b.scoped(s, () => b.add(x1, mlpOut));
 }
 
 /** One pre-LayerNorm decoder block: x + attn(ln1(x)), then + mlp(ln2(·)). */
 function block(b: ProgramBuilder, c: TransformerConfig, i: number, x: ValueId, p: LayerParams, dh: number): ValueId {
   const s = `layer_${i}`;
-  const ln1 = b.scoped(`${s}/ln1`, () => b.setName(layerNorm(b, x, p.ln1.scale, p.ln1.bias), `${s}/ln1/out`));
-  const attnOut = b.scoped(`${s}/attn`, () => {
-    // [b, s, d] × [d, h, dh] → [b, s, h, dh]
-    const project = (w: ValueId, bias: ValueId, name: string) => b.setName(dense(b, ln1, w, bias), `${s}/attn/${name}`);
-    const q = project(p.wq, p.bq, 'q');
-    const k = project(p.wk, p.bk, 'k');
-    const v = project(p.wv, p.bv, 'v');
-    const o = c.attention === 'flash'
-      ? b.emit1('attention', [q, k, v], { causal: true, scale: 1 / Math.sqrt(dh) })
-      : standardAttention(b, q, k, v, dh);
-    // [b, s, h, dh] × [h, dh, d] → [b, s, d]
-    const out = b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] });
-    return b.setName(b.add(out, b.broadcastTo(p.bo, b.shape(out))), `${s}/attn/out`);
+  return preNormBlock(b, i, x, {
+    norm1: (v) => layerNorm(b, v, p.ln1.scale, p.ln1.bias),
+    attention: (v) => selfAttention(b, s, v, p, dh, c.attention),
+    norm2: (v) => layerNorm(b, v, p.ln2.scale, p.ln2.bias),
+    mlp: (v) => geluMlp(b, s, v, p),
   });
-  const x1 = b.scoped(s, () => b.add(x, attnOut));
-  const ln2 = b.scoped(`${s}/ln2`, () => b.setName(layerNorm(b, x1, p.ln2.scale, p.ln2.bias), `${s}/ln2/out`));
-  const mlpOut = b.scoped(`${s}/mlp`, () => {
-    const hidden = b.setName(gelu(b, dense(b, ln2, p.wIn, p.bIn)), `${s}/mlp/hidden`);
-    return b.setName(dense(b, hidden, p.wOut, p.bOut), `${s}/mlp/out`);
-  });
-  return b.scoped(s, () => b.add(x1, mlpOut));
+}
+
+/**
+ * Causal multi-head self-attention of x [b, s, d] with biases, naming `<s>/attn/q|k|v|out`:
+ * `standard` materialises the scores, `flash` is one fused `attention` op.
+ */
+export function selfAttention(
+  b: ProgramBuilder, s: string, x: ValueId, p: AttentionParams, dh: number, kind: 'standard' | 'flash',
+): ValueId {
+  // [b, s, d] × [d, h, dh] → [b, s, h, dh]
+  const project = (w: ValueId, bias: ValueId, name: string) => b.setName(dense(b, x, w, bias), `${s}/attn/${name}`);
+  const q = project(p.wq, p.bq, 'q');
+  const k = project(p.wk, p.bk, 'k');
+  const v = project(p.wv, p.bv, 'v');
+  const o = kind === 'flash'
+    ? b.emit1('attention', [q, k, v], { causal: true, scale: 1 / Math.sqrt(dh) })
+    : standardAttention(b, q, k, v, dh);
+  return attentionOutput(b, s, o, p);
+}
+
+/** The output projection [b, s, h, dh] × wo [h, dh, d] + bo → `<s>/attn/out` [b, s, d]. */
+export function attentionOutput(b: ProgramBuilder, s: string, o: ValueId, p: Pick<AttentionParams, 'wo' | 'bo'>): ValueId {
+  const out = b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] });
+  return b.setName(b.add(out, b.broadcastTo(p.bo, b.shape(out))), `${s}/attn/out`);
+}
+
+/** dense → GELU → dense, naming `<s>/mlp/hidden` and `<s>/mlp/out`. */
+export function geluMlp(b: ProgramBuilder, s: string, x: ValueId, p: MlpParams): ValueId {
+  const hidden = b.setName(gelu(b, dense(b, x, p.wIn, p.bIn)), `${s}/mlp/hidden`);
+  return b.setName(dense(b, hidden, p.wOut, p.bOut), `${s}/mlp/out`);
 }
 
 /** softmax(q·kᵀ/√dh + causal mask)·v with the [b, h, s, t] scores materialised. */

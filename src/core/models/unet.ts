@@ -13,10 +13,10 @@ import { ProgramBuilder } from '../ir/builder';
 import type { ConvDims, Program, ValueId } from '../ir/types';
 import { dense, mean, meanSquaredError } from './layers';
 import { silu } from './llama';
-import { computeDtype, declareOptimizerState, type OptimizerKind, type Precision } from './optimizer';
-import { finishTrainingStep } from './step';
+import { computeDtype } from './optimizer';
+import { finishStep, optimizerStateFor, type TrainingOptions } from './stepParts';
 
-export interface UnetConfig {
+export interface UnetConfig extends TrainingOptions {
   readonly batch: number;
   /** Height and width of the image; divisible by 2^levels. */
   readonly size: number;
@@ -27,10 +27,6 @@ export interface UnetConfig {
   /** GroupNorm groups; divides base. */
   readonly groups: number;
   readonly timesteps: number;
-  readonly optimizer: OptimizerKind;
-  readonly precision: Precision;
-  readonly learningRate: number;
-  readonly mode: 'train' | 'infer';
 }
 
 /** NHWC input, HWIO kernel, square window, symmetric padding. */
@@ -166,9 +162,7 @@ export function buildUnet(c: UnetConfig): Program {
   const outNorm = declareNorm(ctx, 'out_norm', c.base);
   const outConv = declareConv(ctx, 'out_conv', 3, c.base, c.channels);
 
-  const state = c.mode === 'train'
-    ? declareOptimizerState(b, ctx.params, { kind: c.optimizer, precision: c.precision, learningRate: c.learningRate })
-    : undefined;
+  const state = optimizerStateFor(b, ctx.params, c);
   const x = b.input('batch/x', { shape: [c.batch, c.size, c.size, c.channels], dtype: dt });
   const t = b.input('batch/t', { shape: [c.batch], dtype: 'i32' });
   const noise = b.input('batch/noise', { shape: [c.batch, c.size, c.size, c.channels], dtype: dt });
@@ -200,10 +194,6 @@ export function buildUnet(c: UnetConfig): Program {
   }
   const pred = b.scoped('out', () => b.setName(conv(b, silu(b, groupNorm(b, h, c.groups, outNorm.scale, outNorm.bias)), outConv), 'prediction'));
   const loss = b.scoped('loss', () => b.convert(meanSquaredError(b, pred, noise), 'f32'));
-  if (state) finishTrainingStep(b, loss, ctx.params, state);
-  else {
-    b.output(pred, 'prediction');
-    b.output(loss, 'loss');
-  }
+  finishStep(b, loss, ctx.params, state, { value: pred, name: 'prediction' });
   return b.build();
 }

@@ -8,6 +8,7 @@ import type { Program } from '../ir/types';
 import { buildMlp, type MlpConfig } from './mlp';
 import { buildTransformer, type TransformerConfig } from './transformer';
 import { familyZoo } from './families';
+import { divides, int, trainingParams, transformerParams } from './paramSpecs';
 
 export type ParamValue = number | string | boolean;
 
@@ -34,18 +35,6 @@ export interface ZooEntry {
   build(params: ResolvedParams): Program;
 }
 
-const int = (name: string, def: number, min: number, description: string): ParamSpec =>
-  ({ name, kind: 'number', default: def, min, integer: true, description });
-const choice = (name: string, def: string, values: readonly string[], description: string): ParamSpec =>
-  ({ name, kind: 'string', default: def, values, description });
-
-const trainingParams: readonly ParamSpec[] = [
-  choice('mode', 'train', ['train', 'infer'], 'train: forward, backward and optimizer; infer: forward only'),
-  choice('optimizer', 'adam', ['adam', 'sgd'], 'Adam (with bias correction) or plain SGD'),
-  choice('precision', 'fp32', ['fp32', 'mixed'], 'mixed: bf16 params, activations and grads with f32 master weights and moments'),
-  { name: 'learningRate', kind: 'number', default: 1e-3, min: 0, integer: false, description: 'learning rate' },
-];
-
 const mlp: ZooEntry = {
   name: 'mlp',
   description: 'Regression MLP (GELU, mean squared error); layers alternate dModel → dHidden → dModel.',
@@ -54,7 +43,7 @@ const mlp: ZooEntry = {
     int('dModel', 64, 1, 'input and output width'),
     int('dHidden', 256, 1, 'hidden width'),
     int('batch', 8, 1, 'examples per step'),
-    ...trainingParams,
+    ...trainingParams(),
   ],
   build: (p) => buildMlp(p as unknown as MlpConfig),
 };
@@ -62,22 +51,12 @@ const mlp: ZooEntry = {
 const transformer: ZooEntry = {
   name: 'transformer',
   description: 'GPT-style decoder: pre-LayerNorm blocks of causal multi-head attention and a GELU MLP, softmax cross-entropy.',
-  params: [
-    int('layers', 2, 1, 'decoder blocks'),
-    int('dModel', 64, 1, 'model width'),
-    int('heads', 4, 1, 'attention heads (must divide dModel)'),
-    int('dFF', 256, 1, 'MLP hidden width'),
-    int('seq', 16, 1, 'sequence length'),
-    int('vocab', 128, 2, 'vocabulary size'),
-    int('batch', 8, 1, 'sequences per step'),
-    { name: 'tiedEmbeddings', kind: 'boolean', default: true, description: 'logits use the token embedding transposed instead of params/unembed' },
-    choice('remat', 'none', ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs'),
-    choice('attention', 'standard', ['standard', 'flash'], 'standard: materialised scores; flash: one fused attention op'),
-    ...trainingParams,
-  ],
+  params: transformerParams({
+    layers: 2, dModel: 64, heads: 4, dFF: 256, seq: 16, vocab: 128, batch: 8,
+    remat: 'none', attention: 'standard', precision: 'fp32', learningRate: 1e-3,
+  }),
   build: (p) => {
-    if ((p.dModel as number) % (p.heads as number) !== 0)
-      throw new UserError('model', `heads (${p.heads}) must divide dModel (${p.dModel})`, { where: 'model.params.heads' });
+    divides(p, 'heads', 'dModel');
     return buildTransformer(p as unknown as TransformerConfig);
   },
 };

@@ -31,18 +31,28 @@ export function programFacts(program: Program): ProgramFacts {
   const cached = FACTS.get(program);
   if (cached && cached.useCount.length === program.values.length && cached.rules.length === program.ops.length) return cached;
   const nv = program.values.length;
+  const ops = program.ops;
   const useCount = new Int32Array(nv);
-  for (const op of program.ops) for (const v of op.operands) useCount[v]++;
+  for (let o = 0; o < ops.length; o++) {
+    const operands = ops[o].operands;
+    for (let i = 0; i < operands.length; i++) useCount[operands[i]]++;
+  }
   const userStart = new Int32Array(nv + 1);
   for (let v = 0; v < nv; v++) userStart[v + 1] = userStart[v] + useCount[v];
   const userList = new Int32Array(userStart[nv]);
   const fill = userStart.slice(0, nv);
-  for (const op of program.ops) for (const v of op.operands) userList[fill[v]++] = op.id;
+  for (let o = 0; o < ops.length; o++) {
+    const operands = ops[o].operands;
+    for (let i = 0; i < operands.length; i++) userList[fill[operands[i]]++] = o;
+  }
   for (const o of program.outputs) useCount[o.value]++;
   const rules = rulesOf(program);
   const free = new Uint8Array(nv);
   const opPhase = new Int8Array(program.ops.length);
-  for (const op of program.ops) opPhase[op.id] = PHASES.indexOf(op.phase);
+  for (let o = 0; o < ops.length; o++) {
+    const ph = ops[o].phase;
+    opPhase[o] = ph === 'forward' ? 0 : ph === 'backward' ? 1 : PHASES.indexOf(ph);
+  }
   // A program input is state carried into the step (parameters, optimizer state, a batch). Sharding
   // it is the tactics' decision (PartIR leaves function arguments to them), with one exception:
   // propagation may shard an input whose readers all sit in one phase, from an op of that phase
@@ -79,9 +89,10 @@ export function programFacts(program: Program): ProgramFacts {
   }
   const tensorValue = new Int32Array(tensorStart[no]);
   for (let o = 0; o < no; o++) {
-    const op = program.ops[o];
-    tensorValue.set(op.operands, tensorStart[o]);
-    tensorValue.set(op.results, tensorStart[o] + op.operands.length);
+    const op = ops[o];
+    let at = tensorStart[o];
+    for (let i = 0; i < op.operands.length; i++) tensorValue[at++] = op.operands[i];
+    for (let i = 0; i < op.results.length; i++) tensorValue[at++] = op.results[i];
   }
   const facts = { rules, useCount, userStart, userList, free, inputPhase, opPhase, tensorStart, tensorValue, operandCount };
   FACTS.set(program, facts);

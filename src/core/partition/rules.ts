@@ -337,16 +337,16 @@ export function ruleOf(op: Op, program: Program): OpRule | null {
 
 /**
  * Kinds whose rule depends only on the kind and the operand/result types (their attributes are implied by
- * the types or do not affect the factors), so their cache key skips the attributes.
+ * the types, as convert's dtype, or do not affect the factors), so their cache key skips the attributes.
  */
 const TYPE_ONLY_RULE: ReadonlySet<OpKind> = new Set<OpKind>([
-  ...UNARY_KINDS.filter((k) => k !== 'convert'), ...BINARY_KINDS, 'select', 'reshape', 'attention', 'attention_grad',
+  ...UNARY_KINDS, ...BINARY_KINDS, 'select', 'reshape', 'attention', 'attention_grad',
   'dynamic_update_slice',
 ]);
 
-/** Appends a type to a cache key: dtype then dims (cheaper than join on the hot path). */
-function appendType(key: string, t: TensorType): string {
-  key += t.dtype;
+/** A type's part of a rule cache key: dtype then dims. */
+function typeKey(t: TensorType): string {
+  let key: string = t.dtype;
   const sh = t.shape;
   for (let i = 0; i < sh.length; i++) key += 'x' + sh[i];
   return key;
@@ -366,6 +366,14 @@ export function rulesOf(program: Program): (OpRule | null)[] {
   const cached = RULES.get(program);
   if (cached !== undefined && cached.length === program.ops.length) return cached;
   const cache = new Map<string, OpRule | null>();
+  // Type objects are shared by many values (an element-wise result is its operand's type object), so
+  // each object's key is built once per call.
+  const typeKeys = new Map<TensorType, string>();
+  const keyOf = (t: TensorType): string => {
+    let k = typeKeys.get(t);
+    if (k === undefined) typeKeys.set(t, (k = typeKey(t)));
+    return k;
+  };
   const vals = program.values;
   const ops = program.ops;
   const out = new Array<OpRule | null>(ops.length);
@@ -377,9 +385,9 @@ export function rulesOf(program: Program): (OpRule | null)[] {
       continue;
     }
     let key: string = op.kind;
-    for (let i = 0; i < op.operands.length; i++) key = appendType(key + ',', vals[op.operands[i]].type);
+    for (let i = 0; i < op.operands.length; i++) key += ',' + keyOf(vals[op.operands[i]].type);
     key += '|';
-    for (let i = 0; i < op.results.length; i++) key = appendType(key + ',', vals[op.results[i]].type);
+    for (let i = 0; i < op.results.length; i++) key += ',' + keyOf(vals[op.results[i]].type);
     if (!TYPE_ONLY_RULE.has(op.kind)) key += '|' + JSON.stringify(op.attrs);
     let rule = cache.get(key);
     if (rule === undefined) {

@@ -65,10 +65,25 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     if (!isReplicated(shardings[v])) localType(g.values[v].type, shardings[v], axes, () => describe(g, v));
   }
 
-  const variants: (Variant[] | undefined)[] = new Array(g.values.length);
-  const held = (v: ValueId): Variant => (variants[v] as Variant[])[0];
+  // Most values are held in one layout: that variant is stored alone, and becomes a list (held first)
+  // only when a second layout is made, which saves an array per value of a 50k-op program.
+  const variants: (Variant | Variant[] | undefined)[] = new Array(g.values.length);
+  const held = (v: ValueId): Variant => {
+    const x = variants[v] as Variant | Variant[];
+    return Array.isArray(x) ? x[0] : x;
+  };
+  const variantList = (v: ValueId): Variant[] => {
+    const x = variants[v] as Variant | Variant[];
+    if (Array.isArray(x)) return x;
+    const list = [x];
+    variants[v] = list;
+    return list;
+  };
   const addVariant = (v: ValueId, local: ValueId, sharding: Sharding) => {
-    (variants[v] ??= []).push({ local, sharding });
+    const x = variants[v];
+    if (x === undefined) variants[v] = { local, sharding };
+    else if (Array.isArray(x)) x.push({ local, sharding });
+    else variants[v] = [x, { local, sharding }];
   };
   const localOf = (v: ValueId, s: Sharding): TensorType =>
     isReplicated(s) ? g.values[v].type : localType(g.values[v].type, s, axes, () => describe(g, v));
@@ -104,8 +119,9 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
 
   /** `v` held as `target`, emitting the collectives that get it there (serving `opId`). */
   const reshard = (v: ValueId, target: Sharding, servingOp: number): ValueId => {
-    const vs = variants[v] as Variant[];
-    if (sameSharding(vs[0].sharding, target)) return vs[0].local;
+    const h = held(v);
+    if (sameSharding(h.sharding, target)) return h.local;
+    const vs = variantList(v);
     const phase = servingOp >= 0 ? g.ops[servingOp].phase : undefined;
     let best: Variant | undefined, bestCost = Infinity;
     for (const x of vs) {
@@ -280,7 +296,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       if (!t) continue;
       const local = reshard(r, t, op.id);
       // From here on the value is held reduced: users compute from this layout.
-      const vs = variants[r] as Variant[];
+      const vs = variantList(r);
       const k = vs.findIndex((x) => x.local === local);
       [vs[0], vs[k]] = [vs[k], vs[0]];
     }

@@ -3,6 +3,7 @@
  * The checker validates calls against it and the editor builds completions and hovers from it.
  */
 import { FAMILY_TACTIC_SPECS } from './familyPresets';
+import { AXIS_ARG as AXIS, enumArg, presetSpec } from './specBuilders';
 
 export type ArgType =
   | { kind: 'axis' }
@@ -31,8 +32,6 @@ export interface TacticSpec {
   readonly example: string;
 }
 
-const AXIS: ArgSpec = { name: 'axis', type: { kind: 'axis' }, required: true, typeLabel: 'str (mesh axis)', doc: 'The mesh axis to shard over, e.g. "batch".' };
-
 export const tacticCatalog: readonly TacticSpec[] = [
   {
     name: 'ManualPartition', kind: 'manual',
@@ -43,49 +42,31 @@ export const tacticCatalog: readonly TacticSpec[] = [
     ],
     example: 'ManualPartition(inputs={"batch/*": 0}, axis="batch")',
   },
-  {
-    name: 'BatchParallel', kind: 'preset',
-    description: 'Data parallelism: tile dim 0 (the batch) of every batch/* input.',
-    args: [AXIS],
-    example: 'BatchParallel(axis="batch")',
-  },
-  {
-    name: 'Megatron', kind: 'preset',
-    description: 'Megatron-LM tensor parallelism: attention heads and the MLP hidden dim column- then row-parallel.',
-    args: [AXIS],
-    example: 'Megatron(axis="model")',
-  },
-  {
-    name: 'ZeRO', kind: 'preset',
-    description: 'ZeRO: shard optimizer state (stage 1), also gradients (2), also parameters (3) on their largest divisible dim.',
-    args: [
+  presetSpec('BatchParallel', 'Data parallelism: tile dim 0 (the batch) of every batch/* input.', 'BatchParallel(axis="batch")'),
+  presetSpec(
+    'Megatron', 'Megatron-LM tensor parallelism: attention heads and the MLP hidden dim column- then row-parallel.',
+    'Megatron(axis="model")'),
+  presetSpec(
+    'ZeRO', 'ZeRO: shard optimizer state (stage 1), also gradients (2), also parameters (3) on their largest divisible dim.',
+    'ZeRO(stage=3, axis="batch")',
+    [
       { name: 'stage', type: { kind: 'int', oneOf: [1, 2, 3] }, required: true, typeLabel: '1 | 2 | 3', doc: '1: opt_state/**; 2: also grads/**; 3: also params/**.' },
       AXIS,
-    ],
-    example: 'ZeRO(stage=3, axis="batch")',
-  },
-  {
-    name: 'SequenceParallel', kind: 'preset',
-    description: 'Sequence parallelism: tile the sequence dim of the residual-stream activations Megatron leaves replicated.',
-    args: [AXIS],
-    example: 'SequenceParallel(axis="model")',
-  },
-  {
-    name: 'EmbeddingShard', kind: 'preset',
-    description: 'Shard the embedding (and untied unembedding) table along the vocabulary or the model dim.',
-    args: [
-      AXIS,
-      { name: 'dim', type: { kind: 'enum', oneOf: ['vocab', 'model'] }, required: false, default: 'vocab', typeLabel: '"vocab" | "model"', doc: 'Which dim of the table to tile.' },
-    ],
-    example: 'EmbeddingShard(axis="model", dim="vocab")',
-  },
+    ]),
+  presetSpec(
+    'SequenceParallel', 'Sequence parallelism: tile the sequence dim of the residual-stream activations Megatron leaves replicated.',
+    'SequenceParallel(axis="model")'),
+  presetSpec(
+    'EmbeddingShard', 'Shard the embedding (and untied unembedding) table along the vocabulary or the model dim.',
+    'EmbeddingShard(axis="model", dim="vocab")',
+    [AXIS, enumArg('dim', ['vocab', 'model'], 'vocab', 'Which dim of the table to tile.')]),
   ...FAMILY_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',
     description: 'Search for tactics over the given axes with the simulator as the cost; earlier tactics stay fixed.',
     args: [
       { name: 'axes', type: { kind: 'axes' }, required: true, typeLabel: '["axis", ...]', doc: 'The mesh axes the search may use.' },
-      { name: 'objective', type: { kind: 'enum', oneOf: ['time', 'memory'] }, required: false, default: 'time', typeLabel: '"time" | "memory"', doc: 'Minimise step time or peak memory.' },
+      enumArg('objective', ['time', 'memory'], 'time', 'Minimise step time or peak memory.'),
       { name: 'memory_limit', type: { kind: 'bytes' }, required: false, typeLabel: 'str ("16GiB") or int bytes', doc: 'Per-device memory the result must fit in.' },
       { name: 'budget', type: { kind: 'int', min: 1 }, required: false, typeLabel: 'int', doc: 'How many candidate schedules the search may evaluate.' },
       { name: 'seed', type: { kind: 'int' }, required: false, typeLabel: 'int', doc: 'Random seed of the search.' },

@@ -5,6 +5,7 @@
  * matches nothing in the current program is not an error (ExpertParallel on a dense model is a no-op).
  */
 import type { TacticSpec } from './catalog';
+import { AXIS_ARG, enumArg, presetSpec } from './specBuilders';
 import type { DimSpec } from './types';
 
 type Entry = readonly [glob: string, dim: DimSpec];
@@ -70,44 +71,25 @@ export function familyPresetEntries(preset: string, args: { readonly dim?: strin
   }
 }
 
-const AXIS = { name: 'axis', type: { kind: 'axis' }, required: true, typeLabel: 'str (mesh axis)', doc: 'The mesh axis to shard over, e.g. "batch".' } as const;
-
 /** Catalog entries (arguments, docs, examples) of the family presets, for the checker and the editor. */
 export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
-  {
-    name: 'GQAMegatron', kind: 'preset',
-    description: 'Megatron for grouped-/multi-query attention (llama, transformer-decode): query heads and the MLP hidden dim (GELU or SwiGLU); dim="kv" also tiles the key/value heads.',
-    args: [
-      AXIS,
-      { name: 'dim', type: { kind: 'enum', oneOf: ['query', 'kv'] }, required: false, default: 'query', typeLabel: '"query" | "kv"', doc: 'query: tile the query heads only (key/value weights stay whole); kv: also the key/value heads (the axis must divide kvHeads).' },
-    ],
-    example: 'GQAMegatron(axis="model", dim="kv")',
-  },
-  {
-    name: 'MultiQuery', kind: 'preset',
-    description: 'Multi-query decoding (transformer-decode): tile the KV cache on its batch dim, or the query heads (the single key/value head stays replicated).',
-    args: [
-      AXIS,
-      { name: 'dim', type: { kind: 'enum', oneOf: ['batch', 'heads'] }, required: false, default: 'batch', typeLabel: '"batch" | "heads"', doc: 'batch: batch/kv_cache/** on dim 0; heads: the query heads of wq, bq and wo.' },
-    ],
-    example: 'MultiQuery(axis="model", dim="batch")',
-  },
-  {
-    name: 'ExpertParallel', kind: 'preset',
-    description: 'Expert parallelism (moe): tile the expert weights and expert-major activations on the expert dim and the group-major ones on the group dim; tokens reach their experts by all-to-all. Schedule it before BatchParallel on the same axis.',
-    args: [AXIS],
-    example: 'ExpertParallel(axis="batch")',
-  },
-  {
-    name: 'EdgeShard', kind: 'preset',
-    description: 'Graph networks (gns): tile the edge dim of batch/senders, batch/receivers and batch/edges; messages are scatter-added into partial node sums.',
-    args: [AXIS],
-    example: 'EdgeShard(axis="model")',
-  },
-  {
-    name: 'NodeShard', kind: 'preset',
-    description: 'Graph networks (gns): tile the node dim of batch/nodes and batch/targets.',
-    args: [AXIS],
-    example: 'NodeShard(axis="batch")',
-  },
+  presetSpec(
+    'GQAMegatron',
+    'Megatron for grouped-/multi-query attention (llama, transformer-decode): query heads and the MLP hidden dim (GELU or SwiGLU); dim="kv" also tiles the key/value heads.',
+    'GQAMegatron(axis="model", dim="kv")',
+    [AXIS_ARG, enumArg('dim', ['query', 'kv'], 'query', 'query: tile the query heads only (key/value weights stay whole); kv: also the key/value heads (the axis must divide kvHeads).')]),
+  presetSpec(
+    'MultiQuery',
+    'Multi-query decoding (transformer-decode): tile the KV cache on its batch dim, or the query heads (the single key/value head stays replicated).',
+    'MultiQuery(axis="model", dim="batch")',
+    [AXIS_ARG, enumArg('dim', ['batch', 'heads'], 'batch', 'batch: batch/kv_cache/** on dim 0; heads: the query heads of wq, bq and wo.')]),
+  presetSpec(
+    'ExpertParallel',
+    'Expert parallelism (moe): tile the expert weights and expert-major activations on the expert dim and the group-major ones on the group dim; tokens reach their experts by all-to-all. Schedule it before BatchParallel on the same axis.',
+    'ExpertParallel(axis="batch")'),
+  presetSpec(
+    'EdgeShard',
+    'Graph networks (gns): tile the edge dim of batch/senders, batch/receivers and batch/edges; messages are scatter-added into partial node sums.',
+    'EdgeShard(axis="model")'),
+  presetSpec('NodeShard', 'Graph networks (gns): tile the node dim of batch/nodes and batch/targets.', 'NodeShard(axis="batch")'),
 ];

@@ -1,4 +1,7 @@
-/** The tactic editor: Monaco (local bundle) bound to the document's `tactics` text. */
+/**
+ * The tactic editor: Monaco (local bundle) bound to the document's `tactics` text. Loaded lazily (App.tsx):
+ * Monaco is most of the app's JavaScript, and the summary and graph need none of it.
+ */
 import { useEffect, useRef } from 'react';
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { monaco } from './monacoSetup';
@@ -6,6 +9,7 @@ import { LANGUAGE_ID, THEME } from './partirLanguage';
 import { MARKER_OWNER, registerProviders, toMarker } from './providers';
 import { appStore, setTactics, setTacticsB, useApp } from '../store';
 import { comparePipelineClient, pipelineClient } from '../runner';
+import { setEditorTextGetter } from './editorText';
 
 /** B's editor model (compare view); hover and completion there answer from B's worker. */
 const B_PATH = 'tactics-b.partir';
@@ -13,9 +17,6 @@ const clientFor = (uri?: string) => (uri?.includes(B_PATH) ? comparePipelineClie
 
 type CodeEditor = Parameters<OnMount>[0];
 
-let activeEditor: CodeEditor | null = null;
-/** The editor's current text (for tests and for drag-and-drop insertion). */
-export const editorText = (): string => activeEditor?.getValue() ?? appStore.getState().doc.tactics;
 
 let providersRegistered = false;
 
@@ -48,7 +49,7 @@ export function TacticEditor({ side = 'a' }: { side?: 'a' | 'b' }) {
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    if (side === 'a') activeEditor = editor;
+    if (side === 'a') setEditorTextGetter(() => editor.getValue());
     const model = editor.getModel();
     if (model) {
       const s = appStore.getState();

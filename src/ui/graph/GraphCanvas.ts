@@ -98,7 +98,7 @@ export function drawCanvas(
     ctx.stroke(new Path2D(edgePath(e, s, d).d));
     if ((e.collectives.length || edgeLabels) && detail) {
       const { mid } = edgePath(e, s, d);
-      if (edgeLabels) {
+      if (edgeLabels && (!e.back || e.source === opts.selected || e.target === opts.selected)) {
         ctx.font = '10px ui-monospace, monospace';
         ctx.lineWidth = 3;
         ctx.strokeStyle = '#fbfcfd';

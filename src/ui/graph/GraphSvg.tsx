@@ -3,7 +3,7 @@ import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
-import { clip, edgePath, toggleBox, type Box } from './geometry';
+import { clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
 
@@ -49,6 +49,13 @@ function CollectiveBadges({ marks, x, y }: { marks: readonly CollectiveMark[]; x
   );
 }
 
+/** Drag-and-drop handlers shared by every node (stable: the view routes them to its latest state). */
+export interface NodeDnd {
+  over: (id: string, e: DragEvent) => void;
+  leave: () => void;
+  drop: (id: string, e: DragEvent) => void;
+}
+
 interface NodeProps {
   node: LayoutNode;
   colors: ReadonlyMap<string, string>;
@@ -56,68 +63,105 @@ interface NodeProps {
   dropping: boolean;
   /** Compare view: this node's sharding differs between A and B (or, for a group, a value inside it). */
   highlighted?: boolean;
+  /** Stable callbacks (the view keeps their identity), so that a node re-renders only when it changes. */
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
-  onDragOver?: (e: DragEvent) => void;
-  onDragLeave?: () => void;
-  onDrop?: (e: DragEvent) => void;
+  dnd?: NodeDnd;
 }
 
-export const GraphNodeSvg = memo(function GraphNodeSvg({ node: n, colors, selected, dropping, highlighted, onSelect, onToggle, onDragOver, onDragLeave, onDrop }: NodeProps) {
+const sameProps = (a: NodeProps, b: NodeProps, withPosition: boolean): boolean =>
+  a.colors === b.colors && a.selected === b.selected && a.dropping === b.dropping && a.highlighted === b.highlighted
+  && a.onSelect === b.onSelect && a.onToggle === b.onToggle && a.dnd === b.dnd && sameNode(a.node, b.node, withPosition);
+
+/**
+ * One node, placed by a translate: expanding a group moves every node below it, and a move then costs
+ * one attribute on the outer <g> while the body (memoised without the position) is left alone.
+ */
+export const GraphNodeSvg = memo(function GraphNodeSvg(props: NodeProps) {
+  const { node: n, selected, dropping, highlighted, onSelect, onToggle, dnd } = props;
   const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}${highlighted ? ' highlighted' : ''}`;
+  return (
+    <g className={cls} data-testid={`graph-node-${n.id}`} data-kind={n.kind} transform={`translate(${n.x},${n.y})`}
+      onClick={(e) => { e.stopPropagation(); onSelect(n.id, n); }}
+      onDoubleClick={(e) => { e.stopPropagation(); onToggle(n); }}
+      onDragOver={dnd ? (e) => dnd.over(n.id, e) : undefined}
+      onDragLeave={dnd ? () => dnd.leave() : undefined}
+      onDrop={dnd ? (e) => dnd.drop(n.id, e) : undefined}>
+      <NodeBody {...props} />
+    </g>
+  );
+}, (a, b) => sameProps(a, b, true));
+
+/** The node's contents in its own coordinates (top-left at 0, 0). */
+const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }: NodeProps) {
+  const n: LayoutNode = { ...node, x: 0, y: 0 };
   // Drawn outside the box so that it reads next to the selection outline rather than under it.
   const outline = highlighted && (
-    <rect className="graph-highlight" x={n.x - 4} y={n.y - 4} width={n.width + 8} height={n.height + 8} rx={8} data-testid="graph-highlight">
+    <rect className="graph-highlight" x={-4} y={-4} width={n.width + 8} height={n.height + 8} rx={8} data-testid="graph-highlight">
       <title>{n.kind === 'group' && n.highlighted ? `${n.highlighted} value${n.highlighted > 1 ? 's' : ''} inside differ between A and B` : 'sharding differs between A and B'}</title>
     </rect>
   );
-  const select = (e: React.MouseEvent) => {
-    e.stopPropagation();
-    onSelect(n.id, n);
-  };
-  const toggleBtn = n.kind === 'group' && (
-    <g className="graph-toggle" data-testid={`group-toggle-${n.scope}`} role="button" tabIndex={0}
-      aria-label={`${n.expanded ? 'Collapse' : 'Expand'} ${n.scope}`}
-      onClick={(e) => { e.stopPropagation(); onToggle(n); }}
-      onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onToggle(n); } }}>
-      <rect {...toggleBox(n)} rx={3} />
-      <text x={toggleBox(n).x + 8} y={toggleBox(n).y + 12} textAnchor="middle">{n.expanded ? '−' : '+'}</text>
-    </g>
-  );
-  const common = {
-    className: cls, 'data-testid': `graph-node-${n.id}`, 'data-kind': n.kind,
-    onClick: select, onDoubleClick: (e: React.MouseEvent) => { e.stopPropagation(); onToggle(n); },
-    onDragOver, onDragLeave, onDrop,
-  };
+  const toggleBtn = n.kind === 'group' && <GroupToggle node={node} local={n} onToggle={onToggle} />;
   if (n.kind === 'group' && n.expanded) {
+    // The title and toggle of an open group are drawn by GroupHeaderSvg, above the edges that cross it.
     return (
-      <g {...common}>
+      <>
         {outline}
-        <rect className="graph-group-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={8} />
-        <text className="graph-group-title" x={n.x + 10} y={n.y + 18}>{n.label}<tspan className="graph-muted">{`  ${n.sublabel !== n.label ? `${n.sublabel} · ` : ''}${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`}</tspan></text>
-        {toggleBtn}
-      </g>
+        <rect className="graph-group-box" x={0} y={0} width={n.width} height={n.height} rx={8} />
+      </>
     );
   }
   const fill = n.kind === 'group' ? '#f1f4f8' : n.kind === 'input' ? '#f2f8f2' : PHASE_COLOR[n.phase ?? 'forward'] ?? '#fff';
   const chars = Math.floor((n.width - 12) / 6.9);
   const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
-    <g {...common}>
+    <>
       <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}`}</title>
       {outline}
-      <rect className="graph-node-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
+      <rect className="graph-node-box" x={0} y={0} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
       <AxisBands node={n} colors={colors} />
-      <text className="graph-node-label" x={n.x + 7} y={n.y + (n.kind === 'group' ? 23 : 21)}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
-      <text className="graph-node-sub" x={n.x + 7} y={n.y + (n.kind === 'group' ? 38 : 35)}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
+      <text className="graph-node-label" x={7} y={n.kind === 'group' ? 23 : 21}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
+      <text className="graph-node-sub" x={7} y={n.kind === 'group' ? 38 : 35}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
       {toggleBtn}
-      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={n.x + 4} y={n.y + n.height - 4} />}
+      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} />}
+    </>
+  );
+}, (a, b) => sameProps(a, b, false));
+
+function GroupToggle({ node, local, onToggle }: { node: LayoutNode; local: LayoutNode; onToggle: (n: LayoutNode) => void }) {
+  const b = toggleBox(local);
+  return (
+    <g className="graph-toggle" data-testid={`group-toggle-${node.scope}`} role="button" tabIndex={0}
+      aria-label={`${node.expanded ? 'Collapse' : 'Expand'} ${node.scope}`}
+      onClick={(e) => { e.stopPropagation(); onToggle(node); }}
+      onDoubleClick={(e) => e.stopPropagation()}
+      onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onToggle(node); } }}>
+      <rect {...b} rx={3} />
+      <text x={b.x + 8} y={b.y + 12} textAnchor="middle">{node.expanded ? '−' : '+'}</text>
     </g>
   );
-});
+}
+
+/** Title and toggle of an open group, drawn after the edges so that the edges crossing the group do not hide them. */
+export const GroupHeaderSvg = memo(function GroupHeaderSvg({ node, onToggle }: { node: LayoutNode; onToggle: (n: LayoutNode) => void }) {
+  const local: LayoutNode = { ...node, x: 0, y: 0 };
+  return (
+    <g className="graph-group-header" transform={`translate(${node.x},${node.y})`}>
+      <text className="graph-group-title" x={10} y={18}>{node.label}<tspan className="graph-muted">{`  ${node.sublabel !== node.label ? `${node.sublabel} · ` : ''}${node.opCount ? `${node.opCount} ops` : `${node.inputCount} inputs`}`}</tspan></text>
+      <GroupToggle node={node} local={local} onToggle={onToggle} />
+    </g>
+  );
+}, (a, b) => a.onToggle === b.onToggle && sameNode(a.node, b.node, true));
 
 /** Edge labels show on hover, for the selected node's edges and for edges that carry a collective (else they pile up). */
-export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel }: { edge: LayoutEdge; src?: Box; dst?: Box; showLabel: boolean }) {
+interface EdgeProps {
+  edge: LayoutEdge;
+  src?: Box;
+  dst?: Box;
+  showLabel: boolean;
+}
+
+export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel }: EdgeProps) {
   const { d, mid } = edgePath(e, src, dst);
   const width = Math.min(4, 1 + Math.log10(1 + e.values));
   return (
@@ -130,4 +174,4 @@ export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, show
       {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={mid[0] + 4} y={mid[1] + 2} />}
     </g>
   );
-});
+}, (a, b) => a.showLabel === b.showLabel && sameEdge(a.edge, b.edge) && sameBox(a.src, b.src) && sameBox(a.dst, b.dst));

@@ -9,7 +9,7 @@ import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTrans
 import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
 import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, onToggleBox, svgElementEstimate } from './geometry';
-import { GraphEdgeSvg, GraphNodeSvg } from './GraphSvg';
+import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeDnd } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
 import { StageSlider } from './StageSlider';
@@ -55,12 +55,18 @@ export function GraphView(props: GraphViewProps) {
   /** The group the user last expanded or collapsed here, to keep it in view when the graph is refitted. */
   const toggledRef = useRef<string | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
+  /** Canvas mode has no <title>s: the node under the pointer, shown in a small tooltip. */
+  const [hover, setHover] = useState<{ node: LayoutNode; x: number; y: number } | null>(null);
   /** The last node selected by a click in this view (such a selection never pans the view). */
   const clickedRef = useRef<string | null>(null);
+  // Callbacks handed to nodes keep their identity across renders (they read the latest props through
+  // refs), so that memoised nodes re-render only when what they draw changes.
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
   const selectHere = useCallback((id: string | null, n?: LayoutNode) => {
     clickedRef.current = id;
-    onSelect(id, n);
-  }, [onSelect]);
+    onSelectRef.current(id, n);
+  }, []);
   const [size, setSize] = useState({ w: 800, h: 600 });
 
   const count = layout ? svgElementEstimate(layout) : 0;
@@ -70,7 +76,9 @@ export function GraphView(props: GraphViewProps) {
     return k;
   }, [layout, highlight]);
   const mode = props.renderer ?? (count > CANVAS_THRESHOLD ? 'canvas' : 'svg');
-  const colors = useMemo(() => axisColorMap(layout?.meshAxes ?? []), [layout?.meshAxes]);
+  // Keyed by the axis names, not the array: every layout brings a new array, and a new colour map would redraw every node.
+  const axesKey = (layout?.meshAxes ?? []).map((a) => a.name).join('|');
+  const colors = useMemo(() => axisColorMap(axesKey ? axesKey.split('|').map((name) => ({ name })) : []), [axesKey]);
   const byId = useMemo(() => new Map((layout?.nodes ?? []).map((n) => [n.id, n])), [layout]);
 
   const redrawCanvas = useCallback(() => {
@@ -155,7 +163,8 @@ export function GraphView(props: GraphViewProps) {
     const cy = n.y + Math.min(n.height, 200) / 2;
     const k = Math.max(t.k, READABLE_ZOOM);
     userMovedRef.current = true; // the user asked to look here: a later refit must not jump away
-    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth / 2 - cx * k, host.clientHeight / 2 - cy * k).scale(k));
+    // a little left of centre: the shell's details card covers the right of the pane
+    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth * 0.4 - cx * k, host.clientHeight / 2 - cy * k).scale(k));
   }, [selected, byId]);
 
   useEffect(() => {
@@ -174,17 +183,25 @@ export function GraphView(props: GraphViewProps) {
     if (layout && typeof performance !== 'undefined' && performance.mark) performance.mark('graph-drawn');
   }, [layout, mode]);
 
+  const onToggleRef = useRef(onToggleGroup);
+  onToggleRef.current = onToggleGroup;
   const toggle = useCallback((n: LayoutNode) => {
     if (n.kind !== 'group') return;
     toggledRef.current = n.id;
-    onToggleGroup(n.scope);
-  }, [onToggleGroup]);
+    onToggleRef.current(n.scope);
+  }, []);
 
   const toLayout = (clientX: number, clientY: number): [number, number] => {
     const r = hostRef.current!.getBoundingClientRect();
     return transformRef.current.invert([clientX - r.left, clientY - r.top]);
   };
 
+  const dropRef = useRef<typeof drop | null>(null);
+  const dnd = useMemo<NodeDnd>(() => ({
+    over: (id, e) => dropRef.current?.over(id)(e),
+    leave: () => dropRef.current?.leave(),
+    drop: (id, e) => dropRef.current?.drop(id)(e),
+  }), []);
   const drop = {
     over: (id: string) => (e: DragEvent) => {
       if (!onDropTactic) return;
@@ -202,6 +219,7 @@ export function GraphView(props: GraphViewProps) {
       if (payload) onDropTactic(id, payload);
     },
   };
+  dropRef.current = drop;
 
   return (
     <div className="graph-view" data-testid="graph-view" data-renderer={mode}>
@@ -224,6 +242,14 @@ export function GraphView(props: GraphViewProps) {
             else selectHere(n ? n.id : null, n);
           } else if (e.target === e.currentTarget || (e.target as Element).tagName === 'svg') selectHere(null);
         }}
+        onMouseMove={mode === 'canvas' && layout ? (e) => {
+          const [x, y] = toLayout(e.clientX, e.clientY);
+          const n = hitTest(layout.nodes, x, y);
+          const r = hostRef.current!.getBoundingClientRect();
+          if (!n || (n.kind === 'group' && n.expanded)) setHover(null);
+          else if (hover?.node.id !== n.id) setHover({ node: n, x: e.clientX - r.left, y: e.clientY - r.top });
+        } : undefined}
+        onMouseLeave={() => setHover(null)}
         onDoubleClick={(e) => {
           if (mode !== 'canvas' || !layout) return;
           const [x, y] = toLayout(e.clientX, e.clientY);
@@ -248,13 +274,20 @@ export function GraphView(props: GraphViewProps) {
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
               {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight}
-                onSelect={selectHere} onToggle={toggle} drop={onDropTactic ? drop : undefined} />}
+                onSelect={selectHere} onToggle={toggle} dnd={onDropTactic ? dnd : undefined} />}
             </g>
           </svg>
         ) : (
           <canvas ref={canvasRef} className="graph-canvas" style={{ width: '100%', height: '100%' }} data-testid="graph-canvas" />
         )}
         {!layout && <div className="graph-empty">No graph yet</div>}
+        {mode === 'canvas' && hover && (
+          <div className="graph-tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="graph-tooltip">
+            <b>{hover.node.kind === 'group' ? hover.node.scope : hover.node.label}</b>
+            <div className="graph-tooltip-sub">{hover.node.kind === 'group' ? [hover.node.opCount ? `${hover.node.opCount} ops` : '', hover.node.inputCount ? `${hover.node.inputCount} inputs` : ''].filter(Boolean).join(' · ') : hover.node.sublabel}</div>
+            {hover.node.collectives.map((c) => <div key={`${c.kind}-${c.axes.join('+')}`}>{collectiveTitle(c)}</div>)}
+          </div>
+        )}
         {mode === 'canvas' && layout && (
           // The canvas has no elements to tab to: these keep expand/collapse reachable from the keyboard
           // (and from tests), off screen.
@@ -286,22 +319,17 @@ interface SceneProps {
   highlight?: ReadonlySet<string>;
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
-  drop?: {
-    over: (id: string) => (e: DragEvent) => void;
-    leave: () => void;
-    drop: (id: string) => (e: DragEvent) => void;
-  };
+  dnd?: NodeDnd;
 }
 
 /** Groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
-const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, onSelect, onToggle, drop }: SceneProps) {
+const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, onSelect, onToggle, dnd }: SceneProps) {
   const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
   const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
   const nodeProps = (n: LayoutNode) => ({
     node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
     highlighted: !!n.highlighted || !!highlight?.has(n.id),
-    onSelect, onToggle,
-    onDragOver: drop?.over(n.id), onDragLeave: drop?.leave, onDrop: drop?.drop(n.id),
+    onSelect, onToggle, dnd,
   });
   return (
     <>
@@ -312,6 +340,7 @@ const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, 
             showLabel={e.source === selected || e.target === selected || e.collectives.length > 0} />
         ))}
       </g>
+      {groups.map((n) => <GroupHeaderSvg key={n.id} node={n} onToggle={onToggle} />)}
       {leaves.map((n) => <GraphNodeSvg key={n.id} {...nodeProps(n)} />)}
     </>
   );

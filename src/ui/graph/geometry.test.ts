@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { LayoutEdge, LayoutNode } from '../../worker/layout';
-import { boxInView, clip, edgePath, fitTransform, hitTest, svgElementEstimate } from './geometry';
+import { boxInView, clip, edgePath, fitTransform, hitTest, sameBox, sameEdge, sameNode, svgElementEstimate } from './geometry';
 
 const node = (id: string, x: number, y: number, w: number, h: number, depth = 0): LayoutNode =>
   ({ id, kind: 'op', label: id, sublabel: '', x, y, width: w, height: h, parent: null, depth, scope: '', axes: [], collectives: [] });
@@ -109,5 +109,29 @@ describe('svgElementEstimate', () => {
     expect(svgElementEstimate({ nodes: [a, a], edges: [e] })).toBeGreaterThan(base);
     const withC = { ...e, collectives: [{ kind: 'all-reduce' as const, axes: ['x'], bytes: 1, count: 1 }] };
     expect(svgElementEstimate({ nodes: [a], edges: [withC] })).toBeGreaterThan(base);
+  });
+});
+
+describe('sameNode / sameEdge (memoised drawing)', () => {
+  const a = node('a', 10, 20, 100, 30);
+  it('treats a copy as the same and a moved node as different only with the position', () => {
+    expect(sameNode(a, { ...a }, true)).toBe(true);
+    const moved = { ...a, y: 99 };
+    expect(sameNode(a, moved, true)).toBe(false);
+    expect(sameNode(a, moved, false)).toBe(true);
+  });
+  it('sees changed labels, shardings, collectives and highlights', () => {
+    expect(sameNode(a, { ...a, sublabel: 'bf16[8@batch]' }, false)).toBe(false);
+    expect(sameNode(a, { ...a, axes: [{ axis: 'batch', state: 'tiled', dim: 0 }] }, false)).toBe(false);
+    expect(sameNode(a, { ...a, collectives: [{ kind: 'all-reduce', axes: ['m'], bytes: 1, count: 1 }] }, false)).toBe(false);
+    expect(sameNode(a, { ...a, highlighted: 1 }, false)).toBe(false);
+  });
+  it('compares edges by what they draw', () => {
+    const e: LayoutEdge = { id: 'e', source: 'a', target: 'b', points: [[0, 0], [0, 10]], label: 'f32[2]', values: 1, bytes: 8, back: false, collectives: [] };
+    expect(sameEdge(e, { ...e, points: [[0, 0], [0, 10]] })).toBe(true);
+    expect(sameEdge(e, { ...e, points: [[0, 0], [0, 11]] })).toBe(false);
+    expect(sameEdge(e, { ...e, label: 'f32[2@batch]' })).toBe(false);
+    expect(sameBox({ x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 })).toBe(true);
+    expect(sameBox({ x: 0, y: 0, width: 1, height: 1 }, undefined)).toBe(false);
   });
 });

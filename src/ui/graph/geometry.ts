@@ -1,5 +1,5 @@
 /** Pure drawing geometry of the graph view (edge paths, marker positions, fit-to-view), shared by SVG and canvas. */
-import type { GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
+import type { AxisMark, CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 
 export interface Box {
   x: number;
@@ -104,4 +104,36 @@ export function svgElementEstimate(layout: Pick<GraphLayout, 'nodes' | 'edges'>)
   for (const n of layout.nodes) k += 6 + 2 * n.axes.length + (n.kind === 'group' ? 3 : 0) + 4 * n.collectives.length;
   for (const e of layout.edges) k += 5 + 4 * e.collectives.length;
   return k;
+}
+
+// ---------------------------------------------------------------- equality for memoised drawing
+
+const sameMarks = (a: readonly AxisMark[], b: readonly AxisMark[]): boolean =>
+  a === b || (a.length === b.length && a.every((m, i) => m.axis === b[i].axis && m.state === b[i].state && m.dim === b[i].dim && m.fraction === b[i].fraction));
+
+const sameCollectives = (a: readonly CollectiveMark[], b: readonly CollectiveMark[]): boolean =>
+  a === b || (a.length === b.length && a.every((c, i) => c.kind === b[i].kind && c.bytes === b[i].bytes && c.count === b[i].count && c.axes.join() === b[i].axes.join()));
+
+/**
+ * Whether two layouts' versions of a node draw the same (every new layout has new objects, so identity
+ * says nothing); `withPosition` false ignores where it is, for a body drawn in its own coordinates.
+ */
+export function sameNode(a: LayoutNode, b: LayoutNode, withPosition: boolean): boolean {
+  if (a === b) return true;
+  if (withPosition && (a.x !== b.x || a.y !== b.y)) return false;
+  return a.id === b.id && a.kind === b.kind && a.label === b.label && a.sublabel === b.sublabel && a.width === b.width
+    && a.height === b.height && a.expanded === b.expanded && a.opCount === b.opCount && a.inputCount === b.inputCount
+    && a.phase === b.phase && a.scope === b.scope && a.highlighted === b.highlighted
+    && sameMarks(a.axes, b.axes) && sameCollectives(a.collectives, b.collectives);
+}
+
+export function sameBox(a: Box | undefined, b: Box | undefined): boolean {
+  return a === b || (!!a && !!b && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
+}
+
+export function sameEdge(a: LayoutEdge, b: LayoutEdge): boolean {
+  if (a === b) return true;
+  return a.id === b.id && a.label === b.label && a.values === b.values && a.bytes === b.bytes && a.back === b.back
+    && a.points.length === b.points.length && a.points.every((p, i) => p[0] === b.points[i][0] && p[1] === b.points[i][1])
+    && sameCollectives(a.collectives, b.collectives);
 }

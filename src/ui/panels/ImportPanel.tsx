@@ -5,9 +5,7 @@
  * text stays in the box to fix.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Config, LinkKind } from '../../core/io/config';
-import type { ModuleInfo } from '../../worker/protocol';
-import { linkKindsFor } from '../docEdits';
+import { describeError, tacticsForModule, withModule } from './moduleImport';
 import { pipelineClient } from '../runner';
 import { editDoc, useApp } from '../store';
 
@@ -29,32 +27,6 @@ export function loadModuleExamples(): Promise<ModuleExample[]> {
   return examplesPromise;
 }
 
-/** Tactics for a module without suggested ones: its own shardings (if any) run first. */
-export const MODULE_TACTICS = `# The module's own shardings (sdy / mhlo) run first; add tactics after them.
-schedule = []
-`;
-
-/** The document with `text` as its model; the mesh from the example, else the module's `sdy.mesh`, else unchanged. */
-export function withModule(doc: Config, text: string, mesh: { name: string; size: number }[] | undefined, tactics: string): Config {
-  const axes = mesh && mesh.length ? mesh.map((a) => ({ name: a.name, size: a.size })) : doc.mesh.axes;
-  const kinds = linkKindsFor(doc.hardware.preset);
-  const links: Record<string, LinkKind> = {};
-  for (const a of axes) links[a.name] = doc.hardware.links?.[a.name] ?? kinds[0];
-  return { ...doc, model: { stablehlo: text }, mesh: { axes }, hardware: { ...doc.hardware, links }, tactics };
-}
-
-/**
- * A pasted or dropped module keeps the tactics of a module it replaces on the same mesh (re-importing an
- * edited module); otherwise they were written for another program or mesh, and the module's own start.
- */
-export function tacticsForModule(doc: Config, mesh: { name: string; size: number }[] | undefined): string {
-  const sameMesh = !mesh || mesh.length === 0 || JSON.stringify(mesh) === JSON.stringify(doc.mesh.axes);
-  return 'stablehlo' in doc.model && sameMesh && doc.tactics.trim() ? doc.tactics : MODULE_TACTICS;
-}
-
-export const describeError = (e: NonNullable<ModuleInfo['error']>): string =>
-  e.range && e.range.line > 0 ? `line ${e.range.line}, column ${e.range.column}: ${e.message.replace(/^\d+:\d+:\s*/, '')}` : e.message;
-
 export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
   const current = useApp((s) => ('stablehlo' in s.doc.model ? s.doc.model.stablehlo : ''));
   const [draft, setDraft] = useState(current);
@@ -63,6 +35,17 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
   const [over, setOver] = useState(false);
   const [examples, setExamples] = useState<ModuleExample[]>([]);
   const fileRef = useRef<HTMLInputElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  /** Puts the caret on the error's line and column, so the user sees what to fix. */
+  const showAt = (text: string, line: number, column: number) => {
+    const el = textRef.current;
+    if (!el || line < 1) return;
+    const lines = text.split('\n');
+    const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, column - 1);
+    el.focus();
+    el.setSelectionRange(offset, Math.min(text.length, offset + 1));
+  };
 
   useEffect(() => {
     let live = true;
@@ -84,6 +67,7 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
     setBusy(false);
     if (info.error) {
       setError(describeError(info.error));
+      if (info.error.range && text === textRef.current?.value) showAt(text, info.error.range.line, info.error.range.column);
       return;
     }
     setError(null);
@@ -141,6 +125,7 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
         </div>
       )}
       <textarea
+        ref={textRef}
         data-testid="import-text"
         aria-label="StableHLO module text"
         spellCheck={false}

@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ProgramBuilder } from '../core/ir/builder';
-import type { Program, ValueId } from '../core/ir/types';
-import type { PartitionResult, Sharding } from '../core/partition/types';
-import type { SpmdProgram } from '../core/spmd/types';
+import { ProgramBuilder } from '../../core/ir/builder';
+import type { Program, ValueId } from '../../core/ir/types';
+import type { PartitionResult, Sharding } from '../../core/partition/types';
+import type { SpmdProgram } from '../../core/spmd/types';
 import {
   formatShardedType, graphModel, groupsToReveal, inputGroupOf, layeredLayout, layoutGraph, opNodeLabel,
   type GraphLayout, type LayoutNode,
-} from './layout';
+} from './index';
 
 const D = 8;
 const dot = { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] };
@@ -254,7 +254,7 @@ describe('layout geometry', () => {
   });
 
   it('expanding one layer of a 96-layer step takes well under 200 ms', async () => {
-    const { buildZooModel } = await import('../core/models/zoo');
+    const { buildZooModel } = await import('../../core/models/zoo');
     // the zoo's 96-layer training step (small dims: the op count does not depend on them)
     const big = buildZooModel('transformer', { layers: 96, dModel: 64, heads: 4, dFF: 256, seq: 16, vocab: 128, batch: 2 });
     expect(big.ops.length).toBeGreaterThan(20_000);
@@ -382,7 +382,7 @@ describe('group overlays when expanded', () => {
 
 describe('on the zoo transformer', () => {
   it('groups the step by the zoo scopes and lays out every expansion without overlap', async () => {
-    const { buildZooModel } = await import('../core/models/zoo');
+    const { buildZooModel } = await import('../../core/models/zoo');
     const p = buildZooModel('transformer', { layers: 2, dModel: 32, heads: 4, dFF: 64, seq: 8, vocab: 64, batch: 2 });
     const top = layoutGraph(p, { expanded: [] }).nodes.map((n) => n.id);
     for (const g of ['g:params', 'g:batch', 'g:embed', 'g:layer_0', 'g:layer_1', 'g:final_ln', 'g:loss']) expect(top).toContain(g);

@@ -1,6 +1,9 @@
-/** Seeded randomness for the search: the same seed gives the same search. */
+/**
+ * Seeded randomness for the core: the automatic search, the SPMD verifier's inputs and the gradient
+ * checks all need runs that repeat exactly for a seed, so they share this one generator.
+ */
 
-/** mulberry32: a small, fast PRNG, uniform in [0, 1). */
+/** mulberry32: a small, fast, deterministic PRNG, uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

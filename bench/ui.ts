@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:ui`: times the explorer in a real Chromium against `vite preview` of the build, from
+ * Performance marks the app leaves (not a timed test: it prints figures and their targets):
+ *
+ * - first render: navigation → the summary strip shows the default example's result (`summary-drawn`);
+ * - tactic edit on a 32-layer transformer training step: end of the 300 ms debounce (`debounce-end`) →
+ *   charts updated (`charts-drawn`);
+ * - expanding a layer of the 96-layer step: click (`group-toggle`) → graph drawn (`graph-drawn`).
+ *
+ * Uses the existing `dist/` (run `npx vite build` first, or pass --build). Env: BENCH_UI_RUNS (default 3),
+ * BENCH_UI_PORT (default 4183), CHROMIUM (default /usr/bin/chromium when present).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import type { Config } from '../src/core/io/config';
+import { encodeConfig } from '../src/core/io/url';
+import { DEFAULT_CONFIG } from '../src/ui/defaultConfig';
+import type {} from '../src/ui/testHook';
+
+const RUNS = Number(process.env.BENCH_UI_RUNS ?? 3);
+const PORT = Number(process.env.BENCH_UI_PORT ?? 4183);
+const BASE = `http://127.0.0.1:${PORT}`;
+const CHROMIUM = process.env.CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function transformer(layers: number, tactics: string): Config {
+  const params = 'zoo' in DEFAULT_CONFIG.model ? DEFAULT_CONFIG.model.params : {};
+  return { ...DEFAULT_CONFIG, model: { zoo: 'transformer', params: { ...params, layers } }, tactics };
+}
+
+const BP_MP = 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nschedule = [BP, MP]\n';
+const BP = 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n';
+
+async function startPreview(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`vite preview did not start on ${BASE}`);
+}
+
+async function waitStatusOk(page: Page, timeout = 600_000) {
+  await page.waitForFunction(() => window.__partir?.state().status === 'ok', undefined, { timeout, polling: 50 });
+}
+
+/** Milliseconds from the last mark `from` to the first mark `to` after it. */
+async function between(page: Page, from: string, to: string, timeout = 600_000): Promise<number> {
+  const handle = await page.waitForFunction(([f, t]) => {
+    const start = performance.getEntriesByName(f, 'mark').at(-1);
+    if (!start) return null;
+    const end = performance.getEntriesByName(t, 'mark').find((m) => m.startTime >= start.startTime);
+    return end ? end.startTime - start.startTime : null;
+  }, [from, to] as const, { timeout, polling: 20 });
+  return (await handle.jsonValue()) as number;
+}
+
+async function firstRender(page: Page): Promise<{ total: number; parts: string }> {
+  await page.goto(`${BASE}/#${encodeConfig(DEFAULT_CONFIG)}`);
+  // performance.now() counts from navigation start: the mark's time is navigation → summary filled.
+  const handle = await page.waitForFunction(() => performance.getEntriesByName('summary-drawn', 'mark')[0]?.startTime ?? null, undefined, { timeout: 120_000, polling: 20 });
+  const total = (await handle.jsonValue()) as number;
+  // Where the time went: scripts loaded, first run sent to the worker, its reply, and the pipeline's own time.
+  // (No named helpers inside evaluate: tsx would wrap them in a `__name` call the page does not have.)
+  const parts = await page.evaluate(() => {
+    const sent = performance.getEntriesByName('debounce-end', 'mark')[0]?.startTime ?? NaN;
+    const reply = performance.getEntriesByName('report-applied', 'mark')[0]?.startTime ?? NaN;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const pipeline = Number(document.querySelector('[data-testid="status"] .muted')?.textContent?.replace(/[^\d.]/g, '') ?? NaN);
+    return `DOMContentLoaded ${nav?.domContentLoadedEventEnd.toFixed(0)} ms, run sent ${sent.toFixed(0)} ms, reply ${reply.toFixed(0)} ms (pipeline ${pipeline} ms)`;
+  });
+  return { total, parts };
+}
+
+async function editToCharts(page: Page): Promise<{ figures: number[]; pipeline: number[] }> {
+  await page.goto(`${BASE}/#${encodeConfig(transformer(32, BP_MP))}`);
+  await waitStatusOk(page);
+  const figures: number[] = [];
+  const pipeline: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const text = i % 2 === 0 ? BP : BP_MP;
+    await page.evaluate(() => performance.clearMarks());
+    await page.evaluate((t) => window.__partir!.setTactics(t), text);
+    figures.push(await between(page, 'debounce-end', 'charts-drawn'));
+    await waitStatusOk(page);
+    pipeline.push(await page.evaluate(() => Number(document.querySelector('[data-testid="status"] .muted')?.textContent?.replace(/[^\d.]/g, '') ?? NaN)));
+  }
+  return { figures, pipeline };
+}
+
+async function expandLayer(page: Page): Promise<number[]> {
+  await page.goto(`${BASE}/#${encodeConfig(transformer(96, BP_MP))}`);
+  await waitStatusOk(page);
+  await page.getByTestId('group-toggle-layer_48').waitFor({ state: 'attached', timeout: 120_000 });
+  const figures: number[] = [];
+  // A graph this big is drawn on a canvas; its group toggles are accessible buttons over it, clicked as such.
+  const click = (id: string) => page.getByTestId(id).evaluate((b) => (b as HTMLElement).click());
+  for (let i = 0; i < RUNS; i++) {
+    // Expand, measure, collapse again (the collapse is not measured), so every run expands a fresh layer view.
+    await page.evaluate(() => performance.clearMarks());
+    await click('group-toggle-layer_48');
+    figures.push(await between(page, 'group-toggle', 'graph-drawn'));
+    await page.getByTestId('group-toggle-layer_48/mlp').waitFor({ state: 'attached', timeout: 60_000 });
+    await click('group-toggle-layer_48');
+    await page.getByTestId('group-toggle-layer_48/mlp').waitFor({ state: 'detached', timeout: 60_000 });
+  }
+  return figures;
+}
+
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const line = (label: string, xs: number[], target: number) =>
+  console.log(`${label.padEnd(52)} median ${fmt(median(xs)).padStart(8)}  (runs: ${xs.map(fmt).join(', ')})  target < ${fmt(target)} ${median(xs) < target ? 'OK' : 'MISSED'}`);
+
+async function main() {
+  if (process.argv.includes('--build') || !existsSync('dist/index.html')) {
+    const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+  const server = await startPreview();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+  try {
+    console.log(`bench:ui — ${RUNS} runs each, Chromium ${browser.version()}, vite preview of dist/`);
+    const first: number[] = [];
+    const parts: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // A fresh context each time: no cache, no saved document, like a first visit.
+      const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const r = await firstRender(await ctx.newPage());
+      first.push(r.total);
+      parts.push(r.parts);
+      await ctx.close();
+    }
+    line('first render (navigation → summary strip filled)', first, 2000);
+    for (const p of parts) console.log(`${''.padEnd(52)} ${p}`);
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    const edit = await editToCharts(page);
+    line('tactic edit, 32 layers (debounce end → charts)', edit.figures, 300);
+    console.log(`${''.padEnd(52)} of which the worker's pipeline run: ${edit.pipeline.map(fmt).join(', ')}`);
+    const expand = await expandLayer(page);
+    line('expand a layer, 96 layers (click → graph drawn)', expand, 200);
+    await ctx.close();
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
