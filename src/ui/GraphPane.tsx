@@ -1,15 +1,16 @@
 /** The centre graph: asks the worker for a layout of the current result and mounts the graph view. */
 import { useEffect, useMemo, useState } from 'react';
 import type { GraphLayout } from '../worker/layout';
-import { GraphView, NodeDetails } from './graph';
+import { GraphView, graphImage, NodeDetails } from './graph';
 import { pipelineClient } from './runner';
 import { appStore, useApp } from './store';
 import { insertTacticForNode } from './palette';
 
-/** The graph as an image source for the export menu: the SVG, or the canvas past the SVG size limit. */
-export function graphImage(): SVGSVGElement | HTMLCanvasElement | null {
-  return document.querySelector<SVGSVGElement>('[data-testid="graph-svg"]') ?? document.querySelector<HTMLCanvasElement>('[data-testid="graph-canvas"]');
-}
+/** The graph for the export menu (the graph's own helper: standalone SVG text, or a whole-graph canvas). */
+export const graphExportImage = (): string | HTMLCanvasElement | null => {
+  const root = document.querySelector('[data-testid="graph-pane"]');
+  return root ? graphImage(root) : null;
+};
 
 const NO_VALUES: number[] = [];
 

@@ -6,7 +6,7 @@ import { shareUrl } from './urlSync';
 import { ExamplesMenu } from './Menus';
 import { ExportMenu } from './export/ExportMenu';
 import { pipelineClient } from './runner';
-import { graphImage } from './GraphPane';
+import { graphExportImage } from './GraphPane';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'idle', pending: 'waiting…', running: 'computing…', ok: 'up to date', error: 'error', cancelled: 'cancelled',
@@ -89,7 +89,7 @@ function Export() {
     <ExportMenu config={config} report={report}
       exportFile={(kind) => pipelineClient().exportFile(kind)}
       images={[
-        { id: 'graph', label: 'Graph', get: graphImage },
+        { id: 'graph', label: 'Graph', get: graphExportImage },
         { id: 'charts', label: 'Charts', get: () => document.querySelector<SVGSVGElement>('[data-testid="charts-pane"] svg') },
       ]}
       onError={(banner) => appStore.setState({ banner })} />
