@@ -169,9 +169,14 @@ test('the editor hovers a glob with its matches and completes mesh axes', async 
   await page.evaluate(() =>
     window.__partir!.setTactics('W = ManualPartition(inputs={"params/*/mlp/w_in": 1}, axis="model")\nschedule = [W]\n'));
   await waitUpToDate(page);
-  await page.locator('.monaco-editor .view-line span', { hasText: 'params/*' }).last().hover();
+  // The editor loads after the first result; a hover made while it is still settling is dropped, so retry.
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('params/*/mlp/w_in');
   const hover = page.locator('.monaco-hover:visible');
-  await expect(hover).toContainText('matches 4 values', { timeout: 10_000 });
+  await expect(async () => {
+    await page.mouse.move(0, 0);
+    await page.locator('.monaco-editor .view-line span', { hasText: 'params/*' }).last().hover();
+    await expect(hover).toContainText('matches 4 values', { timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(hover).toContainText('params/layer_0/mlp/w_in');
   await expect(hover).toContainText('model: dim 1');
   await shot(page, 'hover.png');

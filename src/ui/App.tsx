@@ -1,5 +1,5 @@
 /** The explorer's layout: header; side panel | summary, graph and charts | editor and stages. */
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Header } from './Header';
 import { Banner, ErrorBar } from './Messages';
 import { ModelSummary } from './ModelSummary';
@@ -12,12 +12,28 @@ import { installShortcuts } from './shortcuts';
 import { AutoPanel } from './AutoPanel';
 import { useApp } from './store';
 
-// Monaco is most of the JavaScript: a chunk of its own, so the first result is on screen without it.
-const LazyEditor = lazy(() => import('./editor/TacticEditor').then((m) => ({ default: m.TacticEditor })));
+// Monaco is most of the JavaScript: a chunk of its own, fetched once the first result is on screen (or
+// after a short wait), so that parsing it does not hold up the main thread while the first report lands.
+const loadEditor = () => import('./editor/TacticEditor').then((m) => ({ default: m.TacticEditor }));
+const LazyEditor = lazy(loadEditor);
+const EDITOR_FALLBACK_MS = 1500;
+
+function useEditorWanted(): boolean {
+  const settled = useApp((s) => s.report !== null || s.status === 'error' || s.status === 'cancelled');
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setLate(true), EDITOR_FALLBACK_MS);
+    return () => clearTimeout(t);
+  }, []);
+  return settled || late;
+}
 
 function TacticEditor({ side = 'a' }: { side?: 'a' | 'b' }) {
+  const wanted = useEditorWanted();
+  const placeholder = <div className="editor-host muted pad" data-testid={side === 'a' ? 'tactic-editor-loading' : 'tactic-editor-b-loading'}>Loading editor…</div>;
+  if (!wanted) return placeholder;
   return (
-    <Suspense fallback={<div className="editor-host muted pad" data-testid={side === 'a' ? 'tactic-editor-loading' : 'tactic-editor-b-loading'}>Loading editor…</div>}>
+    <Suspense fallback={placeholder}>
       <LazyEditor side={side} />
     </Suspense>
   );

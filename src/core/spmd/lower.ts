@@ -60,9 +60,16 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   const facts = programFacts(g);
   const { userStart, userList, useCount: uses, rules } = facts;
 
+  // localType names the value only when it throws, synchronously: one shared callback reading the value
+  // being typed, rather than a closure per call.
+  let typing = 0;
+  const describeTyping = () => describe(g, typing);
+
   // Every sharding the PartitionResult gives must divide its value's shape.
   for (let v = 0; v < g.values.length; v++) {
-    if (!isReplicated(shardings[v])) localType(g.values[v].type, shardings[v], axes, () => describe(g, v));
+    if (isReplicated(shardings[v])) continue;
+    typing = v;
+    localType(g.values[v].type, shardings[v], axes, describeTyping);
   }
 
   // Most values are held in one layout: that variant is stored alone, and becomes a list (held first)
@@ -85,8 +92,11 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     else if (Array.isArray(x)) x.push({ local, sharding });
     else variants[v] = [x, { local, sharding }];
   };
-  const localOf = (v: ValueId, s: Sharding): TensorType =>
-    isReplicated(s) ? g.values[v].type : localType(g.values[v].type, s, axes, () => describe(g, v));
+  const localOf = (v: ValueId, s: Sharding): TensorType => {
+    if (isReplicated(s)) return g.values[v].type;
+    typing = v;
+    return localType(g.values[v].type, s, axes, describeTyping);
+  };
 
   /**
    * Appends one op to the builder's arrays with explicit result types and the scope and phase of
