@@ -344,12 +344,37 @@ const TYPE_ONLY_RULE: ReadonlySet<OpKind> = new Set<OpKind>([
   'dynamic_update_slice',
 ]);
 
-/** A type's part of a rule cache key: dtype then dims. */
-function typeKey(t: TensorType): string {
-  let key: string = t.dtype;
-  const sh = t.shape;
+/** A shape's part of a rule cache key: its dims. */
+function shapeKey(sh: readonly number[]): string {
+  let key = '';
   for (let i = 0; i < sh.length; i++) key += 'x' + sh[i];
   return key;
+}
+
+/**
+ * An attribute object's part of a rule cache key: equal for attributes JSON.stringify would print
+ * equally (it may tell apart a few that JSON would not, which only costs a cache miss). Numbers,
+ * strings and arrays of numbers, which are nearly all attributes, are written directly: JSON.stringify
+ * of every dot_general, broadcast and reduce of a 50k-op program was a third of `rulesOf`.
+ */
+function attrsKey(attrs: object): string {
+  let key = '';
+  const rec = attrs as Record<string, unknown>;
+  for (const k in rec) {
+    const v = rec[k];
+    key += k;
+    if (typeof v === 'number') key += ':' + v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) key += '[' + v.join(',') + ']';
+    else key += '=' + JSON.stringify(v);
+    key += ';';
+  }
+  return key;
+}
+
+/** A node of `rulesOf`'s cache trie: `rule` is set on the node reached by a whole key. */
+interface RuleNode {
+  readonly next: Map<number, RuleNode>;
+  rule: OpRule | null | undefined;
 }
 
 // Programs are immutable once built, and both propagation and the lowering need the rules of the same
@@ -365,14 +390,45 @@ const RULES = new WeakMap<Program, (OpRule | null)[]>();
 export function rulesOf(program: Program): (OpRule | null)[] {
   const cached = RULES.get(program);
   if (cached !== undefined && cached.length === program.ops.length) return cached;
-  const cache = new Map<string, OpRule | null>();
-  // Type objects are shared by many values (an element-wise result is its operand's type object), so
-  // each object's key is built once per call.
-  const typeKeys = new Map<TensorType, string>();
-  const keyOf = (t: TensorType): string => {
-    let k = typeKeys.get(t);
-    if (k === undefined) typeKeys.set(t, (k = typeKey(t)));
-    return k;
+  // Type objects are shared by many values (an element-wise result is its operand's type object), and
+  // shape arrays by many type objects: each type object gets a small id once, from a key built once per
+  // shape array.
+  const shapeKeys = new Map<readonly number[], string>();
+  const typeIds = new Map<TensorType, number>();
+  const idOfTypeKey = new Map<string, number>();
+  const idOf = (t: TensorType): number => {
+    let id = typeIds.get(t);
+    if (id === undefined) {
+      let sk = shapeKeys.get(t.shape);
+      if (sk === undefined) shapeKeys.set(t.shape, (sk = shapeKey(t.shape)));
+      const tk = t.dtype + sk;
+      id = idOfTypeKey.get(tk);
+      if (id === undefined) idOfTypeKey.set(tk, (id = idOfTypeKey.size));
+      typeIds.set(t, id);
+    }
+    return id;
+  };
+  // Attribute objects are often shared between ops too: each object gets an id once.
+  const attrIds = new Map<object, number>();
+  const idOfAttrKey = new Map<string, number>();
+  const attrId = (attrs: object): number => {
+    let id = attrIds.get(attrs);
+    if (id === undefined) {
+      const k = attrsKey(attrs);
+      id = idOfAttrKey.get(k);
+      if (id === undefined) idOfAttrKey.set(k, (id = idOfAttrKey.size));
+      attrIds.set(attrs, id);
+    }
+    return id;
+  };
+  // The cache is a trie over small integers (kind, operand count, type ids, attribute id): no key string
+  // per op, whose building and hashing was most of this function's time on a 50k-op program.
+  const root: RuleNode = { next: new Map(), rule: undefined };
+  const kindIds = new Map<string, number>();
+  const child = (node: RuleNode, x: number): RuleNode => {
+    let n = node.next.get(x);
+    if (n === undefined) node.next.set(x, (n = { next: new Map(), rule: undefined }));
+    return n;
   };
   const vals = program.values;
   const ops = program.ops;
@@ -384,16 +440,14 @@ export function rulesOf(program: Program): (OpRule | null)[] {
       out[o] = null;
       continue;
     }
-    let key: string = op.kind;
-    for (let i = 0; i < op.operands.length; i++) key += ',' + keyOf(vals[op.operands[i]].type);
-    key += '|';
-    for (let i = 0; i < op.results.length; i++) key += ',' + keyOf(vals[op.results[i]].type);
-    if (!TYPE_ONLY_RULE.has(op.kind)) key += '|' + JSON.stringify(op.attrs);
-    let rule = cache.get(key);
-    if (rule === undefined) {
-      rule = ruleOf(op, program);
-      cache.set(key, rule);
-    }
+    let kind = kindIds.get(op.kind);
+    if (kind === undefined) kindIds.set(op.kind, (kind = kindIds.size));
+    let node = child(child(root, kind), op.operands.length);
+    for (let i = 0; i < op.operands.length; i++) node = child(node, idOf(vals[op.operands[i]].type));
+    for (let i = 0; i < op.results.length; i++) node = child(node, idOf(vals[op.results[i]].type));
+    if (!TYPE_ONLY_RULE.has(op.kind)) node = child(node, attrId(op.attrs as object));
+    let rule = node.rule;
+    if (rule === undefined) node.rule = rule = ruleOf(op, program);
     out[o] = rule;
   }
   RULES.set(program, out);

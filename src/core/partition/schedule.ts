@@ -16,7 +16,13 @@ export function partition(program: Program, mesh: Mesh, tactics: readonly Resolv
   const names = tactics.map((t) => t.name);
   const interned = new Map<number, Sharding>();
   const scratch = new Int32Array(mesh.axes.length);
-  const current: Sharding[] = program.values.map((v) => materialize(prop, v.id, interned, scratch));
+  // Before any tactic every value is replicated: one interned sharding per rank.
+  const byRank: Sharding[] = [];
+  const current = new Array<Sharding>(program.values.length);
+  for (let v = 0; v < current.length; v++) {
+    const rank = program.values[v].type.shape.length;
+    current[v] = byRank[rank] ??= materialize(prop, v, interned, scratch);
+  }
   const stages: Stage[] = [];
   tactics.forEach((tactic, t) => {
     axisSize(mesh, tactic.axis); // a UserError naming the mesh's axes when unknown
