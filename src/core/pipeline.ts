@@ -50,8 +50,13 @@ export interface PipelineResult {
 /** Builds the program a config names. */
 export function buildProgram(config: Config): Program {
   if ('stablehlo' in config.model) return importForConfig(config).program;
-  return buildZooModel(config.model.zoo, config.model.params);
+  // Editing tactics, the mesh or the hardware does not change the program: keep the last one built.
+  const key = JSON.stringify(config.model);
+  if (lastBuilt?.key !== key) lastBuilt = { key, program: buildZooModel(config.model.zoo, config.model.params) };
+  return lastBuilt.program;
 }
+
+let lastBuilt: { key: string; program: Program } | undefined;
 
 export function meshOf(config: Config): Mesh {
   return { axes: config.mesh.axes.map((a) => ({ name: a.name, size: a.size })) };
@@ -133,7 +138,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
 }
 
 /** Programs up to this many ops get per-stage memory and time (a lowering and a simulation per tactic). */
-const STAGE_COST_OPS = 20000;
+const STAGE_COST_OPS = 6000;
 
 /** `kind` at `scope` (and the value name when the op's result has one). */
 export function opLabel(p: Program, opId: number): string {
