@@ -53,3 +53,14 @@ describe('resolveStartup', () => {
     if (!r.ok) expect(r.error).toMatch(/configuration B is not valid.*mesh\.axes\[0\]\.size/);
   });
 });
+
+describe('gallery links', () => {
+  it('#example=<id> opens that gallery entry, and an unknown id is named', async () => {
+    const { GALLERY } = await import('../core/models/gallery');
+    const entry = GALLERY[GALLERY.length - 1];
+    expect(resolveStartup(`#example=${entry.id}`, null)).toEqual({ doc: entry.config, source: 'link', banner: null });
+    const r = resolveStartup('#example=nope', null);
+    expect(r.source).toBe('default');
+    expect(r.banner).toMatch(/no gallery example "nope"/);
+  });
+});

@@ -7,6 +7,7 @@ import type { Config } from '../core/io/config';
 import { decodeComparison, encodeComparison } from '../core/io/url';
 import { validateConfig } from '../core/io/validate';
 import { isUserError } from '../core/errors';
+import { galleryEntry } from '../core/models/gallery';
 import { DEFAULT_CONFIG } from './defaultConfig';
 import { appStore, replaceDoc, startCompare, stopCompare } from './store';
 
@@ -29,6 +30,13 @@ function validated(json: unknown, which: string): { ok: true; config: Config } |
  * is wrong with it. Single-config links (every link before compare existed) give `b: null`.
  */
 export function configFromFragment(fragment: string): { ok: true; config: Config; b: Config | null } | { ok: false; error: string } {
+  // A gallery link names a (model, strategy) pair of the paper gallery: #example=t32-bp-mp
+  const example = /^#?example=(.*)$/.exec(fragment);
+  if (example) {
+    const id = decodeURIComponent(example[1]);
+    const entry = galleryEntry(id);
+    return entry ? { ok: true, config: entry.config, b: null } : { ok: false, error: `no gallery example "${id}"` };
+  }
   const decoded = decodeComparison(fragment);
   if (!decoded.ok) return decoded;
   const a = validated(decoded.config, 'configuration');

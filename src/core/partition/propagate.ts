@@ -53,6 +53,9 @@ export class Propagator {
   private readonly tStart: Int32Array;
   private readonly tValue: Int32Array;
   private readonly nOperands: Int32Array;
+  private readonly valueDef: Int32Array;
+  /** Rank of each value (a flat copy, read by `partition` for every changed value). */
+  readonly valueRank: Int32Array;
   /** Scratch for `axesOn` (the axes tiling one dim, major → minor). */
   private readonly dimScratch: Int32Array;
   /** Values whose sharding changed since the last `takeDirty()`. */
@@ -86,6 +89,8 @@ export class Propagator {
     this.tStart = facts.tensorStart;
     this.tValue = facts.tensorValue;
     this.nOperands = facts.operandCount;
+    this.valueDef = facts.valueDef;
+    this.valueRank = facts.valueRank;
     this.axisNames = mesh.axes.map((a) => a.name);
     this.axisSizes = mesh.axes.map((a) => a.size);
     this.state = mesh.axes.map(() => new Int32Array(nv).fill(UNSET));
@@ -157,7 +162,7 @@ export class Propagator {
       this.dirty.push(v);
     }
     if (code === PINNED) return;
-    const def = this.program.values[v].def;
+    const def = this.valueDef[v];
     if (def >= 0) this.enqueue(def);
     for (let i = this.userStart[v], end = this.userStart[v + 1]; i < end; i++) this.enqueue(this.userList[i]);
   }

@@ -371,6 +371,40 @@ function attrsKey(attrs: object): string {
   return key;
 }
 
+const TYPE_IDS = new WeakMap<Program, Int32Array>();
+
+/**
+ * A small integer per value naming its type (dtype and shape): equal for values of equal types, so that
+ * caches over types (rules here, local types in the lowering) key on an array read rather than on type
+ * objects. Type objects are shared by many values (an element-wise result is its operand's type object),
+ * and shape arrays by many type objects, so each object's key string is built once. Cached per program
+ * (checked against its value count); callers must not modify it.
+ */
+export function typeIdsOf(program: Program): Int32Array {
+  const cached = TYPE_IDS.get(program);
+  if (cached !== undefined && cached.length === program.values.length) return cached;
+  const shapeKeys = new Map<readonly number[], string>();
+  const typeIds = new Map<TensorType, number>();
+  const idOfTypeKey = new Map<string, number>();
+  const vals = program.values;
+  const out = new Int32Array(vals.length);
+  for (let v = 0; v < vals.length; v++) {
+    const t = vals[v].type;
+    let id = typeIds.get(t);
+    if (id === undefined) {
+      let sk = shapeKeys.get(t.shape);
+      if (sk === undefined) shapeKeys.set(t.shape, (sk = shapeKey(t.shape)));
+      const tk = t.dtype + sk;
+      id = idOfTypeKey.get(tk);
+      if (id === undefined) idOfTypeKey.set(tk, (id = idOfTypeKey.size));
+      typeIds.set(t, id);
+    }
+    out[v] = id;
+  }
+  TYPE_IDS.set(program, out);
+  return out;
+}
+
 /** A node of `rulesOf`'s cache trie: `rule` is set on the node reached by a whole key. */
 interface RuleNode {
   readonly next: Map<number, RuleNode>;
@@ -390,24 +424,7 @@ const RULES = new WeakMap<Program, (OpRule | null)[]>();
 export function rulesOf(program: Program): (OpRule | null)[] {
   const cached = RULES.get(program);
   if (cached !== undefined && cached.length === program.ops.length) return cached;
-  // Type objects are shared by many values (an element-wise result is its operand's type object), and
-  // shape arrays by many type objects: each type object gets a small id once, from a key built once per
-  // shape array.
-  const shapeKeys = new Map<readonly number[], string>();
-  const typeIds = new Map<TensorType, number>();
-  const idOfTypeKey = new Map<string, number>();
-  const idOf = (t: TensorType): number => {
-    let id = typeIds.get(t);
-    if (id === undefined) {
-      let sk = shapeKeys.get(t.shape);
-      if (sk === undefined) shapeKeys.set(t.shape, (sk = shapeKey(t.shape)));
-      const tk = t.dtype + sk;
-      id = idOfTypeKey.get(tk);
-      if (id === undefined) idOfTypeKey.set(tk, (id = idOfTypeKey.size));
-      typeIds.set(t, id);
-    }
-    return id;
-  };
+  const tid = typeIdsOf(program);
   // Attribute objects are often shared between ops too: each object gets an id once.
   const attrIds = new Map<object, number>();
   const idOfAttrKey = new Map<string, number>();
@@ -430,7 +447,6 @@ export function rulesOf(program: Program): (OpRule | null)[] {
     if (n === undefined) node.next.set(x, (n = { next: new Map(), rule: undefined }));
     return n;
   };
-  const vals = program.values;
   const ops = program.ops;
   const out = new Array<OpRule | null>(ops.length);
   for (let o = 0; o < ops.length; o++) {
@@ -443,8 +459,8 @@ export function rulesOf(program: Program): (OpRule | null)[] {
     let kind = kindIds.get(op.kind);
     if (kind === undefined) kindIds.set(op.kind, (kind = kindIds.size));
     let node = child(child(root, kind), op.operands.length);
-    for (let i = 0; i < op.operands.length; i++) node = child(node, idOf(vals[op.operands[i]].type));
-    for (let i = 0; i < op.results.length; i++) node = child(node, idOf(vals[op.results[i]].type));
+    for (let i = 0; i < op.operands.length; i++) node = child(node, tid[op.operands[i]]);
+    for (let i = 0; i < op.results.length; i++) node = child(node, tid[op.results[i]]);
     if (!TYPE_ONLY_RULE.has(op.kind)) node = child(node, attrId(op.attrs as object));
     let rule = node.rule;
     if (rule === undefined) node.rule = rule = ruleOf(op, program);

@@ -20,7 +20,7 @@ export function partition(program: Program, mesh: Mesh, tactics: readonly Resolv
   const byRank: Sharding[] = [];
   const current = new Array<Sharding>(program.values.length);
   for (let v = 0; v < current.length; v++) {
-    const rank = program.values[v].type.shape.length;
+    const rank = prop.valueRank[v];
     current[v] = byRank[rank] ??= materialize(prop, v, interned, scratch);
   }
   const stages: Stage[] = [];
@@ -132,7 +132,7 @@ function label(program: Program, v: ValueId): string {
  * layouts, so the per-stage snapshots share one immutable object per layout.
  */
 function materialize(prop: Propagator, v: ValueId, interned: Map<number, Sharding>, scratch: Int32Array): Sharding {
-  const rank = prop.program.values[v].type.shape.length;
+  const rank = prop.valueRank[v];
   const state = prop.state, origin = prop.origin;
   const nAxes = state.length;
   // key = rank, then per axis its state and its position among the axes of its dim.
