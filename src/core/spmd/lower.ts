@@ -58,19 +58,40 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   // Rules, users and use counts as propagation computed them (cached per program): `uses` counts op
   // operands and program outputs.
   const facts = programFacts(g);
-  const { userStart, userList, useCount: uses, rules } = facts;
+  const { userStart, userList, useCount: uses, rules, typeId, valueRank } = facts;
+  const nTypes = typeId.reduce((m, id) => Math.max(m, id + 1), 0);
+
+  // One replicated sharding object per rank (read only), rather than a fresh one per barrier op.
+  const reps: Sharding[] = [];
+  const rep = (rank: number): Sharding => (reps[rank] ??= replicated(rank));
+  // Shardings made by reshard steps are replaced by the first equal object seen, so that the memos keyed
+  // by layout see a few dozen objects rather than one per collective.
+  const canonical: Sharding[] = [];
+  const canon = (s: Sharding): Sharding => (canonical[axes.layoutId(s)] ??= s);
 
   // localType names the value only when it throws, synchronously: one shared callback reading the value
   // being typed, rather than a closure per call.
   let typing = 0;
   const describeTyping = () => describe(g, typing);
 
+  /**
+   * Local types by (layout, type id): values of equal types in equal layouts share one local type object,
+   * found by a small-integer key rather than by hashing the value's type object (a cache miss each).
+   */
+  const localTypes = new Map<number, TensorType>();
+  const localOf = (v: ValueId, s: Sharding): TensorType => {
+    if (isReplicated(s)) return g.values[v].type;
+    const key = axes.layoutId(s) * nTypes + typeId[v];
+    let t = localTypes.get(key);
+    if (t === undefined) {
+      typing = v;
+      localTypes.set(key, (t = localType(g.values[v].type, s, axes, describeTyping)));
+    }
+    return t;
+  };
+
   // Every sharding the PartitionResult gives must divide its value's shape.
-  for (let v = 0; v < g.values.length; v++) {
-    if (isReplicated(shardings[v])) continue;
-    typing = v;
-    localType(g.values[v].type, shardings[v], axes, describeTyping);
-  }
+  for (let v = 0; v < g.values.length; v++) localOf(v, shardings[v]);
 
   // Most values are held in one layout: that variant is stored alone, and becomes a list (held first)
   // only when a second layout is made, which saves an array per value of a 50k-op program.
@@ -91,11 +112,6 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     if (x === undefined) variants[v] = { local, sharding };
     else if (Array.isArray(x)) x.push({ local, sharding });
     else variants[v] = [x, { local, sharding }];
-  };
-  const localOf = (v: ValueId, s: Sharding): TensorType => {
-    if (isReplicated(s)) return g.values[v].type;
-    typing = v;
-    return localType(g.values[v].type, s, axes, describeTyping);
   };
 
   /**
@@ -148,7 +164,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     let cur = best;
     const role = g.values[v].role;
     for (const step of planReshard(cur.sharding, target)) {
-      const next = applyStep(cur.sharding, step);
+      const next = canon(applyStep(cur.sharding, step));
       const reduction = step.kind === 'all_reduce' || step.kind === 'reduce_scatter';
       // A reduction completes the producer's value; other collectives serve the consumer.
       const def = g.values[v].def;
@@ -192,7 +208,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   /** The layout user op `u` will want its operand `v` in, with the other operands as they are (or will be). */
   const wantedBy = (u: Op, v: ValueId): Sharding => {
     const rule = ruleAt(u);
-    if (!rule) return replicated(g.values[v].type.shape.length);
+    if (!rule) return rep(valueRank[v]);
     const operandActual = new Array<Sharding>(u.operands.length);
     const operandUses = new Array<number>(u.operands.length);
     for (let i = 0; i < u.operands.length; i++) {
@@ -271,9 +287,9 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     } else {
       // A barrier: constants and iotas are made locally in their declared layout when no device
       // offset is needed; anything else runs whole on every device.
-      operandTargets = op.operands.map((v) => replicated(g.values[v].type.shape.length));
-      resultShardings = op.results.map((r) => replicated(g.values[r].type.shape.length));
-      const decl = withoutPartial(shardings[op.results[0]] ?? replicated(0));
+      operandTargets = op.operands.map((v) => rep(valueRank[v]));
+      resultShardings = op.results.map((r) => rep(valueRank[r]));
+      const decl = withoutPartial(shardings[op.results[0]] ?? rep(0));
       if (op.kind === 'constant' && op.attrs.data === undefined) resultShardings = [decl];
       if (op.kind === 'iota' && decl.dims[op.attrs.dim].length === 0) resultShardings = [decl];
     }

@@ -5,6 +5,7 @@
 import { zoomIdentity } from 'd3';
 import { chartToSvgString } from '../charts/svg';
 import { drawCanvas, lastDrawn } from './GraphCanvas';
+import { canvasToPng, svgToPng } from '../export/download';
 
 const MARGIN = 16;
 /** Browsers refuse canvases much past 16k pixels a side (and memory runs out well before): stay under. */
@@ -60,43 +61,18 @@ export function graphCanvasImage(canvas: HTMLCanvasElement, scale = 1): HTMLCanv
   return out;
 }
 
-function toBlob(canvas: HTMLCanvasElement): Promise<Blob> {
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the graph could not be encoded as PNG'))), 'image/png'));
-}
-
 /** A PNG of the whole graph, from the graph's <svg> or its <canvas> (canvas mode). */
 export async function graphToPng(canvasOrSvg: HTMLCanvasElement | SVGSVGElement, scale = 2): Promise<Blob> {
   if (canvasOrSvg instanceof HTMLCanvasElement) {
     const img = graphCanvasImage(canvasOrSvg, scale);
     if (!img) throw new Error('the graph has not been drawn yet');
-    return toBlob(img);
+    return canvasToPng(img);
   }
   const text = graphToSvgString(canvasOrSvg);
   const size = /<svg viewBox="0 0 (\d+) (\d+)"/.exec(text);
-  const w = size ? Number(size[1]) : 800;
-  const h = size ? Number(size[2]) : 600;
-  const f = exportFrame(w, h, scale);
-  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }));
-  try {
-    const img = new Image();
-    await new Promise<void>((resolve, reject) => {
-      img.onload = () => resolve();
-      img.onerror = () => reject(new Error('the graph SVG could not be loaded as an image'));
-      img.src = url;
-    });
-    const out = document.createElement('canvas');
-    out.width = Math.round(w * f.scale);
-    out.height = Math.round(h * f.scale);
-    const ctx = out.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(img, 0, 0, out.width, out.height);
-    return await toBlob(out);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  // The frame caps the scale so that a very large graph stays under the browser's canvas size limit.
+  const f = exportFrame(size ? Number(size[1]) : 800, size ? Number(size[2]) : 600, scale);
+  return svgToPng(text, f.scale);
 }
 
 /**
