@@ -31,9 +31,18 @@ export function partition(program: Program, mesh: Mesh, tactics: readonly Resolv
     const seeded = seed(prop, program, tactic);
     prop.run();
     const changed = prop.takeDirty();
-    for (const v of changed) current[v] = materialize(prop, v, interned, scratch);
-    let reached = 0;
     const st = prop.state[axis], org = prop.origin[axis];
+    // A tactic changes only its own axis, and each value once (from unset, as the newest origin), so a
+    // value's new sharding follows from its old one and its new state on the axis: materialized once
+    // per (old sharding, state) pair rather than once per value.
+    const next = new Map<Sharding, Sharding[]>();
+    for (const v of changed) {
+      const old = current[v];
+      let row = next.get(old);
+      if (row === undefined) next.set(old, (row = []));
+      current[v] = row[st[v] + 3] ??= materialize(prop, v, interned, scratch);
+    }
+    let reached = 0;
     for (const v of changed) if (org[v] === t && st[v] !== PINNED && st[v] !== UNSET) reached++;
     stages.push({
       tactic: tactic.name,

@@ -42,6 +42,12 @@ const describe = (p: Program, v: ValueId) => {
   return op ? `result of ${op.kind} in "${op.scope || '(top)'}" (%${v})` : `%${v}`;
 };
 
+/** A node of the lowering's plan memo trie: `plan` is set on the node reached by a whole key. */
+interface PlanNode {
+  readonly next: Map<number, PlanNode>;
+  plan: OpSharding | undefined;
+}
+
 export interface LowerOptions {
   /** Re-infer every local op's types and compare them with the sharding's local shapes (tests, debugging). */
   checkTypes?: boolean;
@@ -51,6 +57,29 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
   const checkTypes = opts.checkTypes ?? false;
   // Plans of identical ops in identical layouts (every layer of a deep model) are computed once.
   const memo = new Map<string, OpSharding>();
+  // The memo is looked up through a trie over small integers (rule id, then each result's and operand's
+  // layout id, an operand's with whether it has one use): no key string per op. The map above serves
+  // the plans that are computed, which opSharding then shares exactly as before.
+  const ruleIds = new Map<OpRule, number>();
+  const planRoot: PlanNode = { next: new Map(), plan: undefined };
+  const planChild = (node: PlanNode, x: number): PlanNode => {
+    let n = node.next.get(x);
+    if (n === undefined) node.next.set(x, (n = { next: new Map(), plan: undefined }));
+    return n;
+  };
+  const planFor = (
+    op: Op, rule: OpRule, resultDecl: readonly Sharding[], operandActual: readonly Sharding[], operandUses: readonly number[],
+  ): OpSharding => {
+    // scatter's plan also depends on how its operand was made: opSharding never memoises it.
+    if (op.kind === 'scatter') return opSharding({ op, program: g, rule, resultDecl, operandActual, operandUses, axes, memo });
+    let rid = ruleIds.get(rule);
+    if (rid === undefined) ruleIds.set(rule, (rid = ruleIds.size));
+    let node = planChild(planRoot, rid);
+    for (let i = 0; i < resultDecl.length; i++) node = planChild(node, resultDecl[i] ? axes.layoutId(resultDecl[i]) : -1);
+    node = planChild(node, -2);
+    for (let i = 0; i < operandActual.length; i++) node = planChild(node, 2 * axes.layoutId(operandActual[i]) + (operandUses[i] === 1 ? 1 : 0));
+    return (node.plan ??= opSharding({ op, program: g, rule, resultDecl, operandActual, operandUses, axes, memo }));
+  };
   const { program: g, mesh, shardings } = result;
   const axes = new AxisTable(mesh);
   const b = new ProgramBuilder(g.name);
@@ -216,7 +245,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       operandActual[i] = variants[w] ? held(w).sharding : shardings[w];
       operandUses[i] = uses[w];
     }
-    const plan = opSharding({ op: u, program: g, rule, resultDecl: resultDeclOf(u), operandActual, operandUses, axes, memo });
+    const plan = planFor(u, rule, resultDeclOf(u), operandActual, operandUses);
     return plan.operands[u.operands.indexOf(v)];
   };
 
@@ -280,7 +309,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
         operandActual[i] = held(op.operands[i]).sharding;
         operandUses[i] = uses[op.operands[i]];
       }
-      const plan = opSharding({ op, program: g, rule, resultDecl: resultDeclOf(op), operandActual, operandUses, axes, memo });
+      const plan = planFor(op, rule, resultDeclOf(op), operandActual, operandUses);
       // Read only (the plan may be shared through the memo).
       operandTargets = plan.operands as Sharding[];
       resultShardings = plan.results as Sharding[];
