@@ -123,7 +123,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     });
   }
   const report: Report = {
-    model: summarize(program),
+    model: summaryOf(program),
     stages,
     shardings: shardingsJson(program, mesh, part.shardings),
     collectives,
@@ -135,6 +135,14 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   if (scheduled) report.auto = scheduled.auto;
   step('done', 1);
   return { report, program, mesh, asts: resolved.asts, partition: part, spmd };
+}
+
+/** The summary depends on the program only, which tactic edits keep (see buildProgram). */
+const summaries = new WeakMap<Program, Report['model']>();
+function summaryOf(program: Program): Report['model'] {
+  let s = summaries.get(program);
+  if (!s) summaries.set(program, (s = summarize(program)));
+  return s;
 }
 
 /** Programs up to this many ops get per-stage memory and time (a lowering and a simulation per tactic). */
