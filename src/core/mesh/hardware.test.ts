@@ -47,8 +47,8 @@ describe('hardware presets', () => {
 
   it('name a source for every vendor figure', () => {
     for (const p of Object.values(HARDWARE_PRESETS)) {
-      for (const field of ['peakFlopsBf16', 'peakFlopsFp32', 'hbmBytes', 'hbmBandwidth'] as const) expect(p.sources[field], `${p.id}.${field}`).toBeTruthy();
-      expect(p.sources[p.family === 'tpu' ? 'iciBandwidth' : 'nvlinkBandwidth'], p.id).toBeTruthy();
+      for (const field of ['peakFlopsBf16', 'peakFlopsFp32', 'hbmBytes', 'hbmBandwidth'] as const) expect(p.sources[field], `${p.id}.${field}`).toMatch(/\S/);
+      expect(p.sources[p.family === 'tpu' ? 'iciBandwidth' : 'nvlinkBandwidth'], p.id).toMatch(/\S/);
     }
   });
 
