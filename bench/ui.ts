@@ -156,7 +156,11 @@ async function main() {
     await ctx.close();
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid);
+    try {
+      if (server.pid) process.kill(-server.pid);
+    } catch {
+      // The preview's process group has already exited: nothing left to stop.
+    }
   }
 }
 
