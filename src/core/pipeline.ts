@@ -69,10 +69,11 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     opts.onProgress?.(label, fraction);
   };
   step('build', 0);
-  const program = buildProgram(config);
-  const mesh = meshOf(config);
   // an imported module's argument shardings run first, as stages `imported:<axis>`
   const imported = 'stablehlo' in config.model ? importForConfig(config) : undefined;
+  const program = imported?.program ?? buildProgram(config);
+  const mesh = meshOf(config);
+  const overlap = config.options?.overlap ?? true;
   const hardware = resolveHardware(config.hardware, mesh);
   step('tactics', 0.2);
   const resolved = resolveTactics(config.tactics, program, mesh, { runAutomatic: true });
@@ -82,7 +83,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   const textErrors = resolved.diagnostics.some((d) => d.severity !== 'warning');
   const scheduled = automatic.length && !textErrors
     ? runSchedule(program, mesh, hardware, imported?.tactics ?? [], resolved.schedule, {
-      overlap: config.options?.overlap ?? true,
+      overlap,
       onProgress: opts.onAutoProgress,
       shouldStop: () => (opts.stopAutomatic?.() ?? false) || (opts.isCancelled?.() ?? false),
       cacheKey: JSON.stringify([config.model, config.mesh, config.hardware, config.options ?? null]),
@@ -100,7 +101,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   step('simulate', 0.8);
   // Updated params and optimizer state donate their buffers to the new values (jit's donate_argnums), so a
   // state buffer lives through the whole step but is not counted twice.
-  const simOptions = { overlap: config.options?.overlap ?? true, donation: true };
+  const simOptions = { overlap, donation: true };
   const sim = simulate(spmd, hardware, simOptions);
   const collectives: CollectiveJson[] = listCollectives(spmd).map((c) => ({
     kind: c.kind,

@@ -8,26 +8,14 @@ import { resolveTactics } from '../tactics/resolve';
 import { enumerateActions, roleGlob } from './actions';
 import { formatTactics } from './format';
 import { searchPartition, type SearchOptions } from './search';
+import { BP, lines, MP, transformerConfig, Z3 } from './testConfig';
 
 const RANGE = { line: 1, column: 1, endLine: 1, endColumn: 2 };
 
 type Params = Record<string, number | string>;
 
-function config(params: Params, tactics: string, mesh: [number, number] = [4, 4]): Config {
-  return {
-    version: 1,
-    model: { zoo: 'transformer', params: { precision: 'mixed', optimizer: 'adam', ...params } },
-    mesh: { axes: [{ name: 'batch', size: mesh[0] }, { name: 'model', size: mesh[1] }] },
-    hardware: { preset: 'tpu-v5p' },
-    tactics,
-    options: { overlap: true },
-  };
-}
-
-const lines = (...xs: string[]) => xs.join('\n');
-const BP = 'BP = BatchParallel(axis="batch")';
-const MP = 'MP = Megatron(axis="model")';
-const Z3 = 'Z3 = ZeRO(stage=3, axis="batch")';
+const config = (params: Params, tactics: string, mesh: [number, number] = [4, 4]): Config =>
+  transformerConfig({ precision: 'mixed', optimizer: 'adam', ...params }, tactics, mesh);
 
 /**
  * Realistic widths and a global batch of 4 over a batch axis of 4: one sequence per device, so the

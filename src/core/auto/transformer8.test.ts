@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../io/config';
 import { verifySpmd } from '../interp/verify';
 import { runPipeline } from '../pipeline';
+import { BP, lines, MP, transformerConfig } from './testConfig';
 
 /**
  * The issue's headline: on an 8-layer transformer training step, after BatchParallel on "batch",
@@ -14,20 +15,8 @@ const TRANSFORMER_8 = { layers: 8, dModel: 1024, heads: 16, dFF: 4096, seq: 2048
 /** The same architecture at widths the SPMD interpreter can run. */
 const TINY = { layers: 2, dModel: 32, heads: 4, dFF: 64, seq: 8, vocab: 64, batch: 4, precision: 'fp32', optimizer: 'adam' };
 
-function config(tactics: string, params: Record<string, number | string> = TRANSFORMER_8, mesh = 4): Config {
-  return {
-    version: 1,
-    model: { zoo: 'transformer', params },
-    mesh: { axes: [{ name: 'batch', size: mesh }, { name: 'model', size: mesh }] },
-    hardware: { preset: 'tpu-v5p' },
-    tactics,
-    options: { overlap: true },
-  };
-}
-
-const lines = (...xs: string[]) => xs.join('\n');
-const BP = 'BP = BatchParallel(axis="batch")';
-const MP = 'MP = Megatron(axis="model")';
+const config = (tactics: string, params: Record<string, number | string> = TRANSFORMER_8, mesh = 4): Config =>
+  transformerConfig(params, tactics, [mesh, mesh]);
 
 describe('AutomaticPartition in the pipeline (8-layer transformer)', () => {
   it('finds a strategy on "model" after BatchParallel within 5% of Megatron or better, and "make manual" reproduces it', () => {
