@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// PW_PORT lets several checkouts run their e2e side by side.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 // Debian's chromium on these machines; elsewhere Playwright's own browser.
 const debianChromium = '/usr/bin/chromium';
 
