@@ -1,6 +1,6 @@
 /**
  * The Report: what the pipeline returns (worker → UI, CLI --json). Plain JSON with stable field names;
- * units are bytes, seconds and FLOPs. See DESIGN.md §2.
+ * units are bytes, seconds and FLOPs. See docs/architecture.md §3.
  */
 import type { Diagnostic } from './errors';
 import type { Phase } from './ir/types';

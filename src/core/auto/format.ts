@@ -1,6 +1,6 @@
 /**
  * The chosen actions as tactic text a user can paste in place of the AutomaticPartition: one
- * ManualPartition per axis, in the syntax the parser reads (DESIGN.md §4).
+ * ManualPartition per axis, in the syntax the parser reads (docs/tactics.md).
  */
 import type { ManualTacticAst } from '../tactics/types';
 

@@ -1,4 +1,4 @@
-/** The Config of DESIGN.md §2: the one document the URL, the CLI, the UI and the tests share. */
+/** The Config of docs/architecture.md §2: the one document the URL, the CLI, the UI and the tests share. */
 
 export const CONFIG_VERSION = 1;
 

@@ -23,7 +23,7 @@ export type OpId = number;
 export type Phase = 'forward' | 'backward' | 'optimizer';
 
 /**
- * What a value is, for memory accounting (DESIGN.md §2 Report.memory):
+ * What a value is, for memory accounting (docs/architecture.md §3, Report.memory):
  * - `param` / `optimizer` / `batch`: program inputs under `params/`, `opt_state/`, `batch/`;
  * - `gradient`: the cotangent of a parameter (set by autodiff);
  * - everything else is left undefined and classified by the simulator (activation or temporary).

@@ -10,7 +10,7 @@ describe('hardware presets', () => {
     for (const id of HARDWARE_PRESET_IDS) expect(HARDWARE_PRESETS[id].id).toBe(id);
   });
 
-  it('carry the documented peak bf16 FLOP/s, HBM capacity and bandwidth (costmodel.md §2)', () => {
+  it('carry the documented peak bf16 FLOP/s, HBM capacity and bandwidth (docs/cost-model.md)', () => {
     const table: [string, number, number, number][] = [
       ['tpu-v3', 123e12, 32 * 2 ** 30, 900 * GB],
       ['tpu-v4', 275e12, 32 * 2 ** 30, 1200 * GB],

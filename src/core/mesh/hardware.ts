@@ -1,6 +1,6 @@
 /**
  * Hardware presets and their resolution against a mesh: which physical link each mesh axis uses and at
- * what bandwidth and latency. Figures and their sources: /work/shared/reference/costmodel.md §2 and §1.5
+ * what bandwidth and latency. Figures and their sources: docs/cost-model.md
  * (jax-ml/scaling-book `tpus.md`, `gpus.md`; Cloud TPU docs; NVIDIA datasheets; NCCL `tuning.cc`;
  * calculon-ai/calculon `systems/a100_80g.json`).
  */
@@ -81,7 +81,7 @@ const GPU_COMMON = {
   dcnBandwidth: 12.5 * GB, dcnLatency: 2e-5, // assumption: a 100 Gb/s Ethernet NIC per GPU
   iciEfficiency: 1, nvlinkEfficiency: 0.8, ibEfficiency: 0.9, dcnEfficiency: 0.9,
   matmulEfficiency: 0.95, memoryEfficiency: 0.9,
-  opOverhead: 2e-6, // a few µs per CUDA kernel launch (costmodel.md §6.1)
+  opOverhead: 2e-6, // a few µs per CUDA kernel launch (docs/cost-model.md)
   nodeSize: 8, // 8 GPUs per NVSwitch node (DGX/HGX)
   wraparoundMultiple: 1,
 };

@@ -16,7 +16,7 @@ function ruleText<K extends OpKind>(kind: K, ins: TensorType[], attrs: AttrsOf<K
   return rule === null ? 'null' : formatRule(rule);
 }
 
-// Expected strings are Shardy's (op_sharding_rule_registry.mlir, as quoted in shardy.md §2.2) where
+// Expected strings are Shardy's (openxla/shardy, op_sharding_rule_registry) where
 // our op matches theirs; deliberate differences are named in the test.
 describe('ruleOf in Shardy syntax', () => {
   it('element-wise ops share one pass-through factor per dim', () => {
@@ -69,7 +69,7 @@ describe('ruleOf in Shardy syntax', () => {
       .toBe('([i, j, l])->([i, k, l]) {i=2, j=1, k=64, l=5}');
   });
 
-  it('reshape: merge, split and the GCD factorization of shardy.md §2.3', () => {
+  it('reshape: merge, split and the GCD factorization of docs/semantics.md (Propagation)', () => {
     expect(ruleText('reshape', [f32(4, 8)], { shape: [32] })).toBe('([i, j])->([ij]) {i=4, j=8}');
     expect(ruleText('reshape', [f32(32)], { shape: [4, 8] })).toBe('([ij])->([i, j]) {i=4, j=8}');
     expect(ruleText('reshape', [f32(8, 4)], { shape: [2, 16] })).toBe('([ij, k])->([i, jk]) {i=2, j=4, k=4}');

@@ -192,7 +192,7 @@ function reduceRule(op: Op & { kind: 'reduce' }, ins: readonly TensorType[], out
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
- * reshape: Shardy's GCD factorization (shardy.md §2.3). Walk both shapes major → minor; while the
+ * reshape: Shardy's GCD factorization (docs/semantics.md, Propagation). Walk both shapes major → minor; while the
  * running products agree, share a factor of gcd(remaining input, remaining output); when they do
  * not, add side-only factors until the products meet again. Side-only factors need replication:
  * a tile along one of them is not a tile of the other side.

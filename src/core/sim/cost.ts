@@ -1,6 +1,6 @@
 /**
  * Cost of one op of the per-device program: a roofline with efficiency factors for compute ops, the
- * alpha-beta model for collectives (costmodel.md §1, §6).
+ * alpha-beta model for collectives (docs/cost-model.md).
  */
 import { DTYPE_BYTES } from '../ir/types';
 import type { CollectiveKind, Op, OpKind, Program } from '../ir/types';
@@ -174,7 +174,7 @@ function stages(links: readonly AxisLink[]): Stage[] {
 }
 
 /**
- * Alpha-beta time of a collective over `axes` (costmodel.md §1):
+ * Alpha-beta time of a collective over `axes` (docs/cost-model.md):
  * - all-gather, reduce-scatter: Σ(nᵢ−1)·αᵢ + bandwidth term; one axis: (n−1)/n · V/W;
  * - all-reduce: twice that (ring = reduce-scatter + all-gather): 2(n−1)/n · V/W + 2(n−1)·α;
  * - all-to-all: per-device buffer D; switched: (n−1)/n · D/W; torus ring: bisection bound n·D/(4·W);

@@ -1,6 +1,6 @@
 /**
  * SPMD lowering: the global program plus a sharding per value → the one per-device program every
- * device runs, with local shapes and explicit collectives (DESIGN.md §3, Shardy's
+ * device runs, with local shapes and explicit collectives (docs/semantics.md, Lowering; Shardy's
  * insert-explicit-reshards + reshard-to-collectives + convert-global-to-local in one pass).
  *
  * Each global value may be held in several layouts (variants); a consumer asks for the layout its

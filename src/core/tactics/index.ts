@@ -1,5 +1,5 @@
 /**
- * The tactic language (DESIGN.md §4): parsed, never evaluated.
+ * The tactic language (docs/tactics.md): parsed, never evaluated.
  * - parseTactics(text) → syntax tree + syntax diagnostics (never throws);
  * - resolveTactics(text, program, mesh) → ResolvedTactic[] in schedule order + TacticAst[] + diagnostics;
  * - tacticCatalog, completionsAt, globAt, matchGlob for the editor.

@@ -17,7 +17,7 @@ const asList = (e: Expr | undefined): ListExpr => {
 };
 
 describe('parseTactics: well-formed programs', () => {
-  it('parses the DESIGN.md example with exact ranges', () => {
+  it('parses the docs/tactics.md example with exact ranges', () => {
     const text = [
       'BP = ManualPartition(inputs={"batch/*": 0}, axis="batch")          # data parallel',
       'MP = ManualPartition(inputs={"params/*/mlp/w_in": 1,               # Megatron',

@@ -1,5 +1,5 @@
 /**
- * The schedule's result as JAX code (shardy.md §6): a `Mesh` over the config's axes, a
+ * The schedule's result as JAX code (jax.sharding.NamedSharding over a Mesh): a `Mesh` over the config's axes, a
  * `NamedSharding(mesh, P(...))` for every input and output in nested dicts mirroring their paths,
  * `with_sharding_constraint`s for the intermediates a tactic seeds, and the `jax.jit` call.
  * JAX lowers these to the same `sdy.sharding`s the sdy export writes.

@@ -1,5 +1,5 @@
 /**
- * An imported module written back with the schedule's result as Shardy attributes (shardy.md §1):
+ * An imported module written back with the schedule's result as Shardy attributes (the `sdy` dialect of openxla/shardy):
  * `sdy.mesh @mesh = <["batch"=4, "model"=2]>` in the module, and
  * `sdy.sharding = #sdy.sharding<@mesh, [{"batch"}, {}]>` on every argument and result of the entry
  * function, replacing the `mhlo.sharding`/`sdy.sharding` it had. The rest of the text is unchanged.
