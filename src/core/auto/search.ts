@@ -102,7 +102,9 @@ class Stop extends Error {
   }
 }
 
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+// Core is typed without DOM or Node globals (tsconfig.core.json): the host's clock is read off globalThis.
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+const now = (): number => (clock !== undefined ? clock.now() : Date.now());
 
 export function searchPartition(o: SearchOptions): SearchResult {
   const t0 = now();

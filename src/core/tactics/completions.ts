@@ -141,7 +141,7 @@ export function completionsAt(text: string, line: number, column: number, ctx: C
   } else {
     replaceRange = { line: cursorPos.line, column: cursorPos.column, endLine: cursorPos.line, endColumn: cursorPos.column };
   }
-  const { stack, target, afterEquals } = scan(tokens);
+  const { stack, afterEquals } = scan(tokens);
   const top = stack[stack.length - 1];
   const quote = (s: string) => (inString ? s : JSON.stringify(s));
   const items: CompletionItem[] = [];

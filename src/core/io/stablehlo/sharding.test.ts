@@ -31,7 +31,7 @@ describe('mhlo.sharding', () => {
     expect(parseHloSharding('{devices=[1,2,4]<=[4,2]T(1,0) last_tile_dim_replicate}')).toMatchObject({ reshape: [4, 2], perm: [1, 0] });
     expect(parseHloSharding('{replicated}').replicated).toBe(true);
   });
-  it('maps tile dims onto mesh axes by device order (Shardy's device-order pairs)', () => {
+  it("maps tile dims onto mesh axes by device order (as in Shardy's device-order pairs)", () => {
     const m = mesh({ data: 4, model: 2 });
     // P('data', None) and P(None, 'model') on mesh data=4, model=2
     expect(hloToSharding(parseHloSharding('{devices=[4,1,2]<=[8] last_tile_dim_replicate}'), 2, m).dims).toEqual([['data'], []]);
