@@ -80,6 +80,7 @@ export function startRunner(): () => void {
     onProgress: (p) => appStore.setState(p.auto ? { progress: { stage: p.stage, fraction: p.fraction }, auto: p.auto } : { progress: { stage: p.stage, fraction: p.fraction } }),
     onCrash: (message) =>
       appStore.setState((s) => ({ status: 'error', progress: null, reportStale: s.report !== null, error: { code: 'worker', message, internal: true } })),
+    onNotice: (message) => appStore.setState({ banner: message }),
   });
   client = c;
   void c.zoo().then((zoo) => appStore.setState({ zoo }));
@@ -129,6 +130,7 @@ function startCompareClient(): PipelineClient<CompareReply> {
     onProgress: (p) => appStore.setState((s) => ({ compare: { ...s.compare, progress: { stage: p.stage, fraction: p.fraction } } })),
     onCrash: (message) =>
       appStore.setState((s) => ({ compare: { ...s.compare, status: 'error', progress: null, error: { code: 'worker', message, internal: true } } })),
+    onNotice: (message) => appStore.setState({ banner: message }),
   }, invokeCompare, 'partir-compare');
   return compareClient;
 }

@@ -57,7 +57,7 @@ export interface DerivedSlice {
   paths: string[];
   stageNames: string[];
   millis: number;
-  /** A problem with the link the app was opened with, shown as a banner until dismissed. */
+  /** A problem the user should see without it blocking anything (the link the app was opened with, a failed follow-up request to the worker), shown as a banner until dismissed. */
   banner: string | null;
   zoo: ZooEntryDto[];
   tacticDocs: TacticDoc[];

@@ -25,10 +25,29 @@ export interface ClientEvents<R = RunReply> {
   onProgress(p: ProgressUpdate): void;
   /** The worker died or could not start; the message says why. */
   onCrash(message: string): void;
+  /**
+   * A follow-up request (hover, completion, layout, export…) failed: the UI keeps working and shows this
+   * as a non-blocking notice. The error is also logged to the console.
+   */
+  onNotice(message: string): void;
 }
 
+/** What the client needs of a worker: its lifecycle, and the comlink proxy to call it. */
+export interface WorkerConnection {
+  readonly worker: Pick<Worker, 'addEventListener' | 'terminate'>;
+  readonly api: Comlink.Remote<WorkerApi>;
+}
+
+/** Starts the pipeline worker (tests pass a fake instead). */
+export type Connect = (name: string) => WorkerConnection;
+
+const connectWorker: Connect = (name) => {
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name });
+  return { worker, api: Comlink.wrap<WorkerApi>(worker) };
+};
+
 export class PipelineClient<R extends { seq: number } = RunReply> {
-  private worker!: Worker;
+  private worker!: WorkerConnection['worker'];
   private api!: Comlink.Remote<WorkerApi>;
   private seq = 0;
   private inFlight: number | null = null;
@@ -38,7 +57,10 @@ export class PipelineClient<R extends { seq: number } = RunReply> {
 
   private readonly invoke: Invoke<R>;
 
-  constructor(private readonly events: ClientEvents<R>, invoke?: Invoke<R>, private readonly name = 'partir-pipeline') {
+  constructor(
+    private readonly events: ClientEvents<R>, invoke?: Invoke<R>, private readonly name = 'partir-pipeline',
+    private readonly connect: Connect = connectWorker,
+  ) {
     this.invoke = invoke ?? (invokeRun as unknown as Invoke<R>);
     this.start();
   }
@@ -46,14 +68,15 @@ export class PipelineClient<R extends { seq: number } = RunReply> {
   private start(): void {
     this.generation++;
     const gen = this.generation;
-    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: this.name });
+    const { worker, api } = this.connect(this.name);
+    this.worker = worker;
     this.worker.addEventListener('error', (e) => {
       if (gen !== this.generation) return;
       e.preventDefault();
       this.events.onCrash(`the pipeline worker failed: ${e.message || 'it could not be loaded'}`);
       this.restart();
     });
-    this.api = Comlink.wrap<WorkerApi>(this.worker);
+    this.api = api;
   }
 
   private restart(): void {
@@ -113,52 +136,61 @@ export class PipelineClient<R extends { seq: number } = RunReply> {
     if (this.inFlight !== null) this.restart();
   }
 
-  /** Follow-up requests answer from the worker's cached result; a failure just means "nothing to show". */
-  private async safe<T>(f: () => Promise<T>, fallback: T): Promise<T> {
+  /**
+   * Follow-up requests answer from the worker's cached result. A failure leaves the UI working with
+   * `fallback` ("nothing to show"), but is logged and shown as a notice, unless the worker was restarted
+   * meanwhile (a newer run superseded it), which rejects its pending calls by design.
+   */
+  private async safe<T>(request: string, f: () => Promise<T>, fallback: T): Promise<T> {
+    const gen = this.generation;
     try {
       return await f();
-    } catch {
+    } catch (e: unknown) {
+      if (gen !== this.generation) return fallback;
+      const message = `${request} failed: ${e instanceof Error ? e.message : String(e)}`;
+      console.error(`[pipeline worker] ${message}`, e);
+      this.events.onNotice(message);
       return fallback;
     }
   }
 
   hoverAt(text: string, line: number, column: number): Promise<HoverReply | null> {
-    return this.safe(() => this.api.hoverAt(text, line, column), null);
+    return this.safe('hover', () => this.api.hoverAt(text, line, column), null);
   }
 
   complete(text: string, line: number, column: number, axes: string[]): Promise<CompletionDto[]> {
-    return this.safe(() => this.api.complete(text, line, column, axes), []);
+    return this.safe('completion', () => this.api.complete(text, line, column, axes), []);
   }
 
   nodeDetails(id: string): Promise<NodeDetailsDto | null> {
-    return this.safe(() => this.api.nodeDetails(id), null);
+    return this.safe('node details', () => this.api.nodeDetails(id), null);
   }
 
   opName(opId: number): Promise<string | null> {
-    return this.safe(() => this.api.opName(opId), null);
+    return this.safe('op name', () => this.api.opName(opId), null);
   }
 
   findOp(label: string): Promise<{ opId: number; nodeId: string; reveal: string[] } | null> {
-    return this.safe(() => this.api.findOp(label), null);
+    return this.safe('find op', () => this.api.findOp(label), null);
   }
 
   exportFile(kind: ExportKind): Promise<ExportFile | { error: string }> {
-    return this.safe<ExportFile | { error: string }>(() => this.api.exportFile(kind), { error: 'the worker did not answer' });
+    return this.safe<ExportFile | { error: string }>('export', () => this.api.exportFile(kind), { error: 'the worker did not answer' });
   }
 
   zoo(): Promise<ZooEntryDto[]> {
-    return this.safe(() => this.api.zoo(), []);
+    return this.safe('model zoo', () => this.api.zoo(), []);
   }
 
   tactics(): Promise<TacticDoc[]> {
-    return this.safe(() => this.api.tactics(), []);
+    return this.safe('tactic docs', () => this.api.tactics(), []);
   }
 
   layout(expanded: string[], stage: number | null, highlightValues?: number[]): Promise<GraphLayout | null> {
-    return this.safe(() => this.api.layout(expanded, stage, highlightValues), null);
+    return this.safe('graph layout', () => this.api.layout(expanded, stage, highlightValues), null);
   }
 
   moduleInfo(text: string): Promise<ModuleInfo> {
-    return this.safe<ModuleInfo>(() => this.api.moduleInfo(text), { ops: 0, warnings: 0, error: { code: 'worker', message: 'the worker did not answer' } });
+    return this.safe<ModuleInfo>('module info', () => this.api.moduleInfo(text), { ops: 0, warnings: 0, error: { code: 'worker', message: 'the worker did not answer' } });
   }
 }

@@ -268,7 +268,8 @@ export class Session {
       operands: op.operands.map((v) => ({ path: name(v), type: this.formatValue(v) })),
       results: op.results.map((v) => ({ path: name(v), type: this.formatValue(v) })),
       collectives: this.last.result.report.collectives
-        .filter((c) => c.op === opName || c.op === String(n) || c.op === `op${n}`)
+        // by id: the report's `op` is a display label (`kind @ scope`), not this node's name
+        .filter((c) => c.opId === n)
         .map((c) => ({ kind: c.kind, axes: c.axes, bytes: c.bytes, seconds: c.seconds })),
     };
   }
