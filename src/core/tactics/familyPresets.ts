@@ -60,14 +60,21 @@ const EDGE_SHARD: readonly Entry[] = [['batch/senders', 0], ['batch/receivers', 
 const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/targets', 0]];
 
 /** The entries of a family preset, or undefined when `preset` is not one. */
+export function familyPresetEntries(preset: FamilyPresetName, args: { readonly dim?: string }): readonly Entry[];
+export function familyPresetEntries(preset: string, args: { readonly dim?: string }): readonly Entry[] | undefined;
 export function familyPresetEntries(preset: string, args: { readonly dim?: string }): readonly Entry[] | undefined {
+  if (!isFamilyPreset(preset)) return undefined;
   switch (preset) {
     case 'GQAMegatron': return args.dim === 'kv' ? [...MEGATRON_GQA, ...KV_HEADS] : MEGATRON_GQA;
     case 'MultiQuery': return multiQuery(args.dim);
     case 'ExpertParallel': return EXPERT_PARALLEL;
     case 'EdgeShard': return EDGE_SHARD;
     case 'NodeShard': return NODE_SHARD;
-    default: return undefined;
+    default: {
+      // a name added to FAMILY_PRESET_NAMES without an expansion fails to compile here
+      const unhandled: never = preset;
+      return unhandled;
+    }
   }
 }
 

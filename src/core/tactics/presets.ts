@@ -43,7 +43,7 @@ function megatronMlp(paths: readonly string[]): Entry[] {
   return out;
 }
 
-function presetEntries(preset: string, args: PresetArgs, paths: readonly string[]): readonly Entry[] {
+function presetEntries(preset: PresetName, args: PresetArgs, paths: readonly string[]): readonly Entry[] {
   switch (preset) {
     case 'BatchParallel':
       return [['batch/*', 0]];
@@ -63,13 +63,15 @@ function presetEntries(preset: string, args: PresetArgs, paths: readonly string[
         ? [['params/embed/tokens', 1], ['params/unembed', 0]]
         : [['params/embed/tokens', 0], ['params/unembed', 1]];
     default:
-      return familyPresetEntries(preset, args) ?? [];
+      // `preset` is a FamilyPresetName here, and familyPresetEntries is total over those.
+      return familyPresetEntries(preset, args);
   }
 }
 
 export const PRESET_NAMES = ['BatchParallel', 'Megatron', 'ZeRO', 'SequenceParallel', 'EmbeddingShard', ...FAMILY_PRESET_NAMES] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
 
-export const isPreset = (name: string): boolean => (PRESET_NAMES as readonly string[]).includes(name);
+export const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
 
 /**
  * Expands a preset call into manual tactics (one per axis; every current preset uses one axis).
@@ -79,6 +81,9 @@ export const isPreset = (name: string): boolean => (PRESET_NAMES as readonly str
 export function expandPreset(
   name: string, preset: string, args: PresetArgs, paths: readonly string[], range: SourceRange, callText: string,
 ): ManualTacticAst[] {
+  // A catalog entry without an expansion is a bug here, not a user error: fail loudly rather than
+  // silently apply an empty tactic.
+  if (!isPreset(preset)) throw new Error(`"${preset}" is listed as a preset but has no expansion in tactics/presets.ts`);
   const inputs = presetEntries(preset, args, paths).map(([glob, dim]) => ({ glob, dim, range }));
   return [{ kind: 'manual', name, axis: args.axis, inputs, range, preset: callText }];
 }
