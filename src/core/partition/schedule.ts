@@ -73,7 +73,7 @@ function seed(prop: Propagator, program: Program, tactic: ResolvedTactic): { val
     if (s.dim === 'replicated') {
       code = PINNED;
     } else {
-      const d = (s as LargestSeed).largest ? largestDim(prop, v, size) : s.dim;
+      const d = s.largest ? largestDim(prop, v, size) : s.dim;
       if (d < 0) continue; // LARGEST and no dim divides: stays replicated on this axis
       if (!Number.isInteger(d) || d < 0 || d >= shape.length) {
         throw new UserError('tactic', `${tactic.name}: dim ${d} is out of range for ${label(program, v)} of rank ${shape.length}`, { range: s.range });
@@ -108,13 +108,10 @@ function seed(prop: Propagator, program: Program, tactic: ResolvedTactic): { val
   return out;
 }
 
-/**
- * A seed whose dim was written LARGEST. The resolver only knows the earlier tactics' seeds; when it
- * marks such a seed `largest: true` (an optional field, read here structurally), the dim is picked
- * again against the propagated shardings, so that a parameter and its optimizer state, which
- * earlier tactics reached by propagation rather than seeding, get the same dim.
- */
-type LargestSeed = ResolvedTactic['seeds'][number] & { readonly largest?: boolean };
+// A seed whose dim was written LARGEST (`largest: true`): the resolver only knows the earlier tactics'
+// seeds, so the dim is picked again here against the propagated shardings, so that a parameter and its
+// optimizer state, which earlier tactics reached by propagation rather than seeding, get the same dim.
+
 
 /** The dim of `v` with the largest local size that the axis divides (the first on ties), or -1. */
 function largestDim(prop: Propagator, v: ValueId, axisSize: number): number {
