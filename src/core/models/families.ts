@@ -5,6 +5,7 @@
  * `t32` / `t48` defaults are paper-scale; the others default to shapes small enough to interpret.
  */
 import { UserError } from '../errors';
+import { configFrom, DECODE_FIELDS, GNS_FIELDS, LLAMA_FIELDS, MOE_FIELDS, TRANSFORMER_FIELDS, UNET_FIELDS } from './configFields';
 import { buildDecode, type DecodeConfig } from './decode';
 import { buildGns, type GnsConfig } from './gns';
 import { buildLlama, type LlamaConfig } from './llama';
@@ -43,7 +44,7 @@ function paperTransformer(name: string, layers: number, dModel: number, heads: n
     }),
     buildResolved: (p) => {
       divides(p, 'heads', 'dModel');
-      return buildTransformer(p as unknown as TransformerConfig);
+      return buildTransformer(configFrom<TransformerConfig>(name, p, TRANSFORMER_FIELDS));
     },
   };
 }
@@ -66,7 +67,7 @@ const decode: FamilySpec = {
   ],
   buildResolved: (p) => {
     divides(p, 'heads', 'dModel');
-    return buildDecode(p as unknown as DecodeConfig);
+    return buildDecode(configFrom<DecodeConfig>('transformer-decode', p, DECODE_FIELDS));
   },
 };
 
@@ -89,7 +90,7 @@ const llama: FamilySpec = {
     divides(p, 'heads', 'dModel');
     divides(p, 'kvHeads', 'heads');
     evenHead(p);
-    return buildLlama(p as unknown as LlamaConfig);
+    return buildLlama(configFrom<LlamaConfig>('llama', p, LLAMA_FIELDS));
   },
 };
 
@@ -117,7 +118,7 @@ const moe: FamilySpec = {
     if (n(p, 'groupSize') > 0) divides(p, 'groupSize', 'seq');
     if (n(p, 'topK') > n(p, 'experts'))
       throw new UserError('model', `topK (${n(p, 'topK')}) cannot exceed experts (${n(p, 'experts')})`, { where: 'model.params.topK' });
-    return buildMoe(p as unknown as MoeConfig);
+    return buildMoe(configFrom<MoeConfig>('moe', p, MOE_FIELDS));
   },
 };
 
@@ -138,7 +139,7 @@ const unet: FamilySpec = {
     divides(p, 'groups', 'base');
     if (n(p, 'size') % 2 ** n(p, 'levels') !== 0)
       throw new UserError('model', `size (${n(p, 'size')}) must be divisible by 2^levels (${2 ** n(p, 'levels')})`, { where: 'model.params.size' });
-    return buildUnet(p as unknown as UnetConfig);
+    return buildUnet(configFrom<UnetConfig>('unet', p, UNET_FIELDS));
   },
 };
 
@@ -155,7 +156,7 @@ const gns: FamilySpec = {
     int('out', 2, 1, 'output features per node'),
     ...trainingParams(),
   ],
-  buildResolved: (p) => buildGns(p as unknown as GnsConfig),
+  buildResolved: (p) => buildGns(configFrom<GnsConfig>('gns', p, GNS_FIELDS)),
 };
 
 const FAMILIES: readonly FamilySpec[] = [t32, t48, decode, llama, moe, unet, gns];

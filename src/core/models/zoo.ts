@@ -3,6 +3,7 @@
  * (here) and the model picker (UI). `buildZooModel(name, params)` is what the pipeline calls.
  */
 import { UserError } from '../errors';
+import { configFrom, MLP_FIELDS, TRANSFORMER_FIELDS } from './configFields';
 import type { ModelParams } from '../io/config';
 import type { Program } from '../ir/types';
 import { buildMlp, type MlpConfig } from './mlp';
@@ -45,7 +46,7 @@ const mlp: ZooEntry = {
     int('batch', 8, 1, 'examples per step'),
     ...trainingParams(),
   ],
-  build: (p) => buildMlp(p as unknown as MlpConfig),
+  build: (p) => buildMlp(configFrom<MlpConfig>('mlp', p, MLP_FIELDS)),
 };
 
 const transformer: ZooEntry = {
@@ -57,7 +58,7 @@ const transformer: ZooEntry = {
   }),
   build: (p) => {
     divides(p, 'heads', 'dModel');
-    return buildTransformer(p as unknown as TransformerConfig);
+    return buildTransformer(configFrom<TransformerConfig>('transformer', p, TRANSFORMER_FIELDS));
   },
 };
 
