@@ -1,4 +1,4 @@
-import type { FactorType, OpRule } from './types';
+import type { FactorType, OpRule, ReductionSums } from './types';
 
 /** A dim that a factor does not appear in (Shardy's kNullDim). */
 export const NULL_DIM = -1;
@@ -41,7 +41,7 @@ export class RuleBuilder {
     return f;
   }
 
-  build(linearIn: readonly boolean[], linearJointly = false): OpRule {
+  build(linearIn: readonly boolean[], linearJointly = false, reductionSums: ReductionSums = 'none'): OpRule {
     return {
       factorSizes: this.sizes,
       factorTypes: this.types,
@@ -50,6 +50,7 @@ export class RuleBuilder {
       blocked: this.blockedFactors,
       linearIn,
       linearJointly, // always present, so every rule object has one shape (monomorphic access)
+      reductionSums,
     };
   }
 }

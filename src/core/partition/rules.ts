@@ -114,7 +114,7 @@ function convolutionRule(op: Op & { kind: 'convolution' }, ins: readonly TensorT
   a.inputSpatial.forEach((d) => b.addFactor([d, NULL_DIM], [NULL_DIM], lhs[d], 'need_replication'));
   a.kernelSpatial.forEach((d) => b.addFactor([NULL_DIM, d], [NULL_DIM], rhs[d], 'need_replication'));
   a.outputSpatial.forEach((d) => b.addFactor([NULL_DIM, NULL_DIM], [d], out[d], 'need_replication'));
-  return b.build([true, true]);
+  return b.build([true, true], false, 'sum');
 }
 
 /** dot_general: batch, lhs free, rhs free pass through; contracting dims are reductions (Shardy's order). */
@@ -131,7 +131,7 @@ function dotGeneralRule(op: Op & { kind: 'dot_general' }, ins: readonly TensorTy
     if (!d.rhsBatch.includes(r) && !d.rhsContract.includes(r)) b.addFactor([NULL_DIM, r], [rd++], rhs[r]);
   }
   d.lhsContract.forEach((ld, i) => b.addFactor([ld, d.rhsContract[i]], [NULL_DIM], lhs[ld], 'reduction'));
-  return b.build([true, true]);
+  return b.build([true, true], false, 'sum');
 }
 
 /** dynamic_slice: sliced dims need replication and never propagate; start indices are scalars. */
@@ -186,7 +186,7 @@ function reduceRule(op: Op & { kind: 'reduce' }, ins: readonly TensorType[], out
     if (dims.includes(d)) b.addFactor([d], [NULL_DIM], shape[d], reducer === 'sum' ? 'reduction' : 'need_replication');
     else b.addFactor([d], [rd++], shape[d]);
   }
-  return b.build([reducer === 'sum']);
+  return b.build([reducer === 'sum'], false, reducer === 'sum' ? 'sum' : 'none');
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -276,7 +276,8 @@ function scatterRule(op: Op & { kind: 'scatter' }, ins: readonly TensorType[], o
     else b.addFactor([d, NULL_DIM, d < axis ? d : d - 1 + idx.length], [d], o[d]);
   }
   for (let d = 0; d < idx.length; d++) b.addFactor([NULL_DIM, d, axis + d], [NULL_DIM], idx[d], 'reduction');
-  return b.build([true, false, true], true);
+  // operand + Σ updates is a sum over the updates' batch only when the operand is zero everywhere
+  return b.build([true, false, true], true, 'sum-into-zero');
 }
 
 /** slice: dims that are actually sliced need replication and never propagate (no halo exchange). */
@@ -301,36 +302,47 @@ function transposeRule(op: Op & { kind: 'transpose' }, ins: readonly TensorType[
 /** No rule: a propagation barrier (constants and iota are made where used; custom ops are opaque; collectives are lowering output). */
 const barrier: RuleCase = () => null;
 
-// The registry, alphabetical. `Op & { kind }` casts are safe: each entry is looked up by its own kind.
-const REGISTRY: Partial<Record<OpKind, RuleCase>> = {
+/** A rule case for ops of kind K: it receives the op narrowed to that kind. */
+type KindRule<K extends OpKind> = (op: Op & { kind: K }, ins: readonly TensorType[], outs: readonly TensorType[]) => OpRule | null;
+
+/**
+ * The registry: one entry per op kind, total over `OpKind`, so a new kind does not compile until it is
+ * given a rule (or made a barrier on purpose). Grouped as `OpKind` is; docs/adding-an-op.md.
+ */
+const REGISTRY: { readonly [K in OpKind]: KindRule<K> } = {
+  // element-wise
+  negate: pointwise, exp: pointwise, log: pointwise, tanh: pointwise, rsqrt: pointwise, sqrt: pointwise,
+  logistic: pointwise, abs: pointwise, convert: pointwise,
+  add: pointwise, subtract: pointwise, multiply: pointwise, divide: pointwise, maximum: pointwise,
+  minimum: pointwise, power: pointwise, compare: pointwise, select: pointwise,
+  // structured
   attention: attentionRule,
   attention_grad: attentionRule,
-  broadcast_in_dim: (op, i, o) => broadcastRule(op as Op & { kind: 'broadcast_in_dim' }, i, o),
-  concatenate: (op, i, o) => concatenateRule(op as Op & { kind: 'concatenate' }, i, o),
-  constant: barrier,
-  convolution: (op, i, o) => convolutionRule(op as Op & { kind: 'convolution' }, i, o),
-  custom: barrier,
-  dot_general: (op, i, o) => dotGeneralRule(op as Op & { kind: 'dot_general' }, i, o),
-  dynamic_slice: (op, i, o) => dynamicSliceRule(op as Op & { kind: 'dynamic_slice' }, i, o),
+  broadcast_in_dim: broadcastRule,
+  concatenate: concatenateRule,
+  convolution: convolutionRule,
+  dot_general: dotGeneralRule,
+  dynamic_slice: dynamicSliceRule,
   dynamic_update_slice: dynamicUpdateSliceRule,
-  gather: (op, i, o) => gatherRule(op as Op & { kind: 'gather' }, i, o),
-  iota: barrier,
-  reduce: (op, i, o) => reduceRule(op as Op & { kind: 'reduce' }, i, o),
+  gather: gatherRule,
+  reduce: reduceRule,
   reshape: reshapeRule,
-  scatter: (op, i, o) => scatterRule(op as Op & { kind: 'scatter' }, i, o),
-  select: pointwise,
-  slice: (op, i, o) => sliceRule(op as Op & { kind: 'slice' }, i, o),
-  transpose: (op, i, o) => transposeRule(op as Op & { kind: 'transpose' }, i, o),
+  scatter: scatterRule,
+  slice: sliceRule,
+  transpose: transposeRule,
+  // barriers: constants and iota are made where used, custom ops are opaque, collectives are lowering output
+  constant: barrier, iota: barrier, custom: barrier,
+  all_reduce: barrier, all_gather: barrier, reduce_scatter: barrier, all_to_all: barrier,
+  collective_permute: barrier, shard_slice: barrier,
 };
-for (const k of [...UNARY_KINDS, ...BINARY_KINDS]) REGISTRY[k] = pointwise;
 
 /**
  * The sharding rule of `op` (its dims mapped to factors), or null for a propagation barrier:
- * constant, iota, custom, the collectives, and any kind without a rule.
+ * constant, iota, custom and the collectives.
  */
 export function ruleOf(op: Op, program: Program): OpRule | null {
-  const rule = REGISTRY[op.kind];
-  if (rule === undefined) return null;
+  // Looked up by the op's own kind, so the entry's narrowed parameter type holds.
+  const rule = REGISTRY[op.kind] as RuleCase;
   const vals = program.values;
   return rule(op, op.operands.map((v) => vals[v].type), op.results.map((v) => vals[v].type));
 }

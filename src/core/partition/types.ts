@@ -25,6 +25,14 @@ export type AxisState = { kind: 'tiled'; dim: number } | { kind: 'partial' } | {
 export type FactorType = 'pass' | 'reduction' | 'need_replication' | 'permutation';
 
 /**
+ * What computing with a sharded reduction factor gives (docs/semantics.md, Lowering):
+ * - `sum`: each device computes a summand, so the result is partial (dot_general, convolution, a sum-reduce);
+ * - `sum-into-zero`: a sum only when operand 0 is a zero constant (scatter-add: operand + Σ updates);
+ * - `none`: not a sum (attention's softmax over keys…); the reduction factor's operands are gathered.
+ */
+export type ReductionSums = 'sum' | 'sum-into-zero' | 'none';
+
+/**
  * The sharding rule of one op: its dims mapped to factors. A dim maps to a list of factor indices
  * (one usually; several, major → minor, for a reshape's compound dim); [] for a size-1 dim that
  * maps to nothing. `blocked[f]` marks a factor that propagation never carries across the op.
@@ -47,6 +55,8 @@ export interface OpRule {
    * exactly one operand may be partial, the others must be neither partial nor tiled on that axis.
    */
   readonly linearJointly?: boolean;
+  /** Whether sharding a reduction factor of this op makes its result a partial sum (see ReductionSums). */
+  readonly reductionSums: ReductionSums;
 }
 
 /** Where two incompatible shardings met; propagation stops there (PartIR's predictable rule). */

@@ -21,22 +21,18 @@ export interface OpSharding {
   readonly results: readonly Sharding[];
 }
 
-/** Whether sharding a reduction factor of this op yields a (sum-)partial result. */
-function sumsOverReduction(op: Op, program: Program): boolean {
-  switch (op.kind) {
-    case 'dot_general':
-    case 'convolution':
+/** Whether sharding a reduction factor of this op yields a (sum-)partial result: the rule says (ReductionSums). */
+function sumsOverReduction(op: Op, rule: OpRule, program: Program): boolean {
+  switch (rule.reductionSums) {
+    case 'sum':
       return true;
-    case 'reduce':
-      return op.attrs.reducer === 'sum';
-    case 'scatter': {
-      // operand + Σ updates is a sum over the updates' batch only when the operand is zero everywhere.
+    case 'sum-into-zero': {
       const def = program.values[op.operands[0]].def;
       if (def < 0) return false;
       const d = program.ops[def];
       return d.kind === 'constant' && d.attrs.data === undefined && d.attrs.value === 0;
     }
-    default:
+    case 'none':
       return false;
   }
 }
@@ -79,8 +75,8 @@ function memoKey(inp: OpShardingInput): string {
 }
 
 export function opSharding(inp: OpShardingInput): OpSharding {
-  // scatter's plan also depends on how its operand was made (see sumsOverReduction): never memoised.
-  if (inp.memo === undefined || inp.op.kind === 'scatter') return planOpSharding(inp);
+  // a `sum-into-zero` plan (scatter) also depends on how operand 0 was made (see sumsOverReduction): never memoised.
+  if (inp.memo === undefined || inp.rule.reductionSums === 'sum-into-zero') return planOpSharding(inp);
   const key = memoKey(inp);
   let plan = inp.memo.get(key);
   if (plan === undefined) inp.memo.set(key, (plan = planOpSharding(inp)));
@@ -139,7 +135,7 @@ function planOpSharding(inp: OpShardingInput): OpSharding {
   });
 
   // Operand-only factors: reductions take what the operands hold.
-  const reduces = sumsOverReduction(op, program);
+  const reduces = sumsOverReduction(op, rule, program);
   const size = (v: number) => program.values[v].type.shape.reduce((a, b) => a * b, 1);
   for (let f = 0; f < nf; f++) {
     if (factorAxes[f] !== null) continue;

@@ -1,0 +1,91 @@
+/**
+ * The tactic editor's cost (not a timed test: it prints figures). Run after `npx vite build`:
+ *   npx tsx bench/editor.ts
+ * prints the size of every JS chunk in dist/assets (raw and gzip) and, over BENCH_EDITOR_RUNS fresh
+ * Chromium contexts (no cache), the time from navigation to the editor showing the tactics and to its
+ * first completion list. BENCH_EDITOR_PORT (default 4188), CHROMIUM (default /usr/bin/chromium).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const RUNS = Number(process.env.BENCH_EDITOR_RUNS ?? 5);
+const PORT = Number(process.env.BENCH_EDITOR_PORT ?? 4188);
+const BASE = `http://127.0.0.1:${PORT}`;
+const CHROMIUM = process.env.CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+
+function chunkSizes(): void {
+  const dir = 'dist/assets';
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
+  let raw = 0, gz = 0;
+  const rows = files.map((f) => {
+    const bytes = readFileSync(join(dir, f));
+    const z = gzipSync(bytes).length;
+    raw += bytes.length;
+    gz += z;
+    return { f, raw: bytes.length, gz: z };
+  }).sort((a, b) => b.raw - a.raw);
+  for (const r of rows.slice(0, 8)) console.log(`  ${r.f.padEnd(48)} ${kib(r.raw).padStart(10)}  gzip ${kib(r.gz).padStart(9)}`);
+  console.log(`  ${'all JS and CSS'.padEnd(48)} ${kib(raw).padStart(10)}  gzip ${kib(gz).padStart(9)}`);
+}
+
+async function startPreview(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`vite preview did not start on ${BASE}`);
+}
+
+async function main() {
+  if (!existsSync('dist/index.html')) throw new Error('no dist/: run `npx vite build` first');
+  console.log('bench:editor — chunks in dist/assets (largest first)');
+  chunkSizes();
+  const server = await startPreview();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  try {
+    const shown: number[] = [], suggest: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(BASE);
+      await page.locator('.monaco-editor .view-lines', { hasText: 'BatchParallel' }).waitFor({ timeout: 120_000 });
+      shown.push(Date.now() - t0);
+      // a completion list: the editor's suggest feature, answered by the worker
+      await page.locator('.monaco-editor .view-line', { hasText: 'BatchParallel' }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('X = Ba');
+      const t1 = Date.now();
+      await page.keyboard.press('Control+Space');
+      await page.locator('.monaco-editor .suggest-widget .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      suggest.push(Date.now() - t1);
+      await ctx.close();
+    }
+    console.log(`navigation → editor shows the tactics: median ${median(shown)} ms (runs: ${shown.join(', ')})`);
+    console.log(`Ctrl+Space → completion list:         median ${median(suggest)} ms (runs: ${suggest.join(', ')})`);
+  } finally {
+    await browser.close();
+    try {
+      if (server.pid) process.kill(-server.pid);
+    } catch {
+      // already exited
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
