@@ -6,7 +6,6 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   worker: { format: 'es' },
-  build: { chunkSizeWarningLimit: 8000 },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
