@@ -182,5 +182,5 @@ describe('Session', () => {
     expect(seen.every((p) => p.tactic === 'A')).toBe(true);
     for (let i = 1; i < seen.length; i++) expect(seen[i].simulations).toBeGreaterThanOrEqual(seen[i - 1].simulations);
     expect(r.report.auto?.[0].tactic).toBe('A');
-  }, 60_000);
+  }, 15_000);
 });
