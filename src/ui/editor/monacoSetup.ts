@@ -1,7 +1,8 @@
 /**
  * Monaco, bundled locally (never from a CDN: the app must work offline), lean: the core editor and only
- * the features the tactic editor uses, no language services. Only the editor worker is needed; every
- * label maps to it because no language here asks for a service worker.
+ * the features the tactic editor uses, no language services. None of those features starts Monaco's
+ * editor worker today; it stays configured (every label maps to it, no language here asks for a service
+ * worker) so that a feature added later that needs it gets it from the bundle rather than the main thread.
  * Import this before anything renders an editor.
  */
 import * as monaco from 'monaco-editor/editor';
