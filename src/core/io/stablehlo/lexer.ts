@@ -34,6 +34,13 @@ export function syntaxError(message: string, at: Token): UserError {
 const isIdStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdChar = (c: string) => isIdStart(c) || isDigit(c) || c === '$' || c === '.';
+/** Control characters (tab excepted) and the Unicode line and paragraph separators. */
+const isControl = (c: string): boolean => {
+  const n = c.charCodeAt(0);
+  return (n < 0x20 && n !== 0x09) || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029;
+};
+const controlError = (c: string, line: number, col: number, what: string): UserError =>
+  syntaxError(`the ${what} holds the control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which MLIR text cannot hold raw; remove it or write it as a \\XX escape`, here(c, line, col));
 const here = (c: string, line: number, col: number): Token => ({ kind: 'punct', text: c, line, col, endLine: line, endCol: col + 1 });
 
 /** Splits `text` into tokens; `//` comments are skipped. Throws a UserError naming line:col on a bad character. */
@@ -84,6 +91,7 @@ export function lex(text: string): Token[] {
         if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here(c, sl, sc));
         const ch = text[i];
         if (ch === '"') { advance(1); break; }
+        if (isControl(ch)) throw controlError(ch, line, col, 'string literal');
         if (ch === '\\') {
           const n = text[i + 1] ?? '';
           if (n === 'n') v += '\n';
@@ -105,7 +113,13 @@ export function lex(text: string): Token[] {
       if (c === '@' && text[i] === '"') {
         let v = '';
         advance(1);
-        while (i < text.length && text[i] !== '"' && text[i] !== '\n') { v += text[i]; advance(1); }
+        while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
+          // a name reaches exports (Python comments, Markdown): a carriage return or a line separator
+          // in it would start a new line there, so it is refused here, where the user can see it
+          if (isControl(text[i])) throw controlError(text[i], line, col, 'symbol name');
+          v += text[i];
+          advance(1);
+        }
         if (text[i] !== '"') throw syntaxError('unterminated symbol name', here(c, sl, sc));
         advance(1);
         push('sym', v, sl, sc);
