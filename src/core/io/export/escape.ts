@@ -66,7 +66,8 @@ export function mlirString(s: string): string {
     const cp = ch.codePointAt(0) ?? 0;
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
     else if (isPrintableAscii(cp)) out += ch;
-    else for (const b of utf8(cp)) out += `\\${hex(b, 2).toUpperCase()}`;
+    // a lone surrogate has no UTF-8 form: it is written as U+FFFD, as any UTF-8 encoder does
+    else for (const b of utf8(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp)) out += `\\${hex(b, 2).toUpperCase()}`;
   }
   return `${out}"`;
 }

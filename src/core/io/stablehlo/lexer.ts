@@ -2,6 +2,7 @@
  * Tokens of MLIR text as JAX prints it. Tensor types (`tensor<8x16xf32>`) and dialect types
  * (`!stablehlo.token`) are single tokens, because `8x16xf32` is not a sequence of MLIR tokens.
  */
+import { strFromU8 } from 'fflate';
 import { UserError, type SourceRange } from '../../errors';
 
 export type TokKind =
@@ -86,18 +87,28 @@ export function lex(text: string): Token[] {
     const sl = line, sc = col;
     if (c === '"') {
       let v = '';
+      // `\XX` escapes are bytes: consecutive ones are decoded together as UTF-8, as MLIR writes them
+      let bytes: number[] = [];
+      const flush = () => {
+        if (bytes.length) v += strFromU8(new Uint8Array(bytes));
+        bytes = [];
+      };
       advance(1);
       for (;;) {
         if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here(c, sl, sc));
         const ch = text[i];
         if (ch === '"') { advance(1); break; }
         if (isControl(ch)) throw controlError(ch, line, col, 'string literal');
+        if (ch === '\\' && /[0-9A-Fa-f]{2}/.test(text.slice(i + 1, i + 3))) {
+          bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+          advance(3);
+          continue;
+        }
+        flush();
         if (ch === '\\') {
           const n = text[i + 1] ?? '';
           if (n === 'n') v += '\n';
           else if (n === 't') v += '\t';
-          else if (n === '"' || n === '\\') v += n;
-          else if (/[0-9A-Fa-f]{2}/.test(text.slice(i + 1, i + 3))) { v += String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16)); advance(1); }
           else v += n;
           advance(2);
           continue;
@@ -105,6 +116,7 @@ export function lex(text: string): Token[] {
         v += ch;
         advance(1);
       }
+      flush();
       push('str', v, sl, sc);
       continue;
     }
