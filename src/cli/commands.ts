@@ -1,7 +1,6 @@
 import { UserError } from '../core/errors';
-import type { Config } from '../core/io/config';
-import { decodeFragment, encodeConfig } from '../core/io/url';
-import { validateConfig } from '../core/io/validate';
+import { readLink } from '../core/io/link';
+import { encodeConfig } from '../core/io/url';
 import { checkInterpretable, verifySpmd } from '../core/interp/verify';
 import { ZOO } from '../core/models/zoo';
 import { summarize } from '../core/models/summary';
@@ -93,11 +92,11 @@ export const COMMANDS: Record<string, Command> = {
       }
       if (sub === 'decode') {
         if (!arg) throw new UserError('usage', 'missing <url-or-fragment> argument');
-        const hash = arg.includes('#') ? arg.slice(arg.indexOf('#') + 1) : arg;
-        const res = decodeFragment(hash);
+        const res = readLink(arg);
         if (!res.ok) throw new UserError('url', res.error);
-        const config: Config = validateConfig(res.config);
-        return { json: config, text: JSON.stringify(config, null, 2) };
+        // a compare link holds two configurations; the others one
+        const json = res.kind === 'compare' ? { a: res.config, b: res.b } : res.config;
+        return { json, text: JSON.stringify(json, null, 2) };
       }
       throw new UserError('usage', 'url needs "encode <config.json>" or "decode <url-or-fragment>"');
     },

@@ -4,10 +4,9 @@
  * localStorage, so a bad link never costs the user their last document.
  */
 import type { Config } from '../core/io/config';
-import { decodeComparison, encodeComparison } from '../core/io/url';
+import { readLink } from '../core/io/link';
+import { encodeComparison } from '../core/io/url';
 import { validateConfig } from '../core/io/validate';
-import { isUserError } from '../core/errors';
-import { galleryEntry } from '../core/models/gallery';
 import { DEFAULT_CONFIG } from './defaultConfig';
 import { appStore, replaceDoc, startCompare, stopCompare } from './store';
 
@@ -16,35 +15,13 @@ const WRITE_DEBOUNCE_MS = 150;
 
 export type StartupSource = 'link' | 'saved' | 'default';
 
-function validated(json: unknown, which: string): { ok: true; config: Config } | { ok: false; error: string } {
-  try {
-    return { ok: true, config: validateConfig(json) };
-  } catch (e) {
-    const where = isUserError(e) && e.where ? ` (at ${e.where})` : '';
-    return { ok: false, error: `the link's ${which} is not valid${where}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-}
-
 /**
  * Reads a fragment into a valid Config (A) and, for a compare link (`c1.<A>&b=c1.<B>`), B; or says what
- * is wrong with it. Single-config links (every link before compare existed) give `b: null`.
+ * is wrong with it. The grammar lives in core (io/link.ts), shared with the CLI's `url decode`.
  */
 export function configFromFragment(fragment: string): { ok: true; config: Config; b: Config | null } | { ok: false; error: string } {
-  // A gallery link names a (model, strategy) pair of the paper gallery: #example=t32-bp-mp
-  const example = /^#?example=(.*)$/.exec(fragment);
-  if (example) {
-    const id = decodeURIComponent(example[1]);
-    const entry = galleryEntry(id);
-    return entry ? { ok: true, config: entry.config, b: null } : { ok: false, error: `no gallery example "${id}"` };
-  }
-  const decoded = decodeComparison(fragment);
-  if (!decoded.ok) return decoded;
-  const a = validated(decoded.config, 'configuration');
-  if (!a.ok) return a;
-  if (decoded.b === null) return { ok: true, config: a.config, b: null };
-  const b = validated(decoded.b, 'configuration B');
-  if (!b.ok) return b;
-  return { ok: true, config: a.config, b: b.config };
+  const r = readLink(fragment);
+  return r.ok ? { ok: true, config: r.config, b: r.b } : r;
 }
 
 /**
