@@ -8,17 +8,11 @@
  */
 import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import type { Config } from './config';
+import { MAX_FRAGMENT_CHARS, MAX_INFLATED_BYTES } from '../limits';
 
 export const URL_CODEC_PREFIX = 'c1.';
 
-/** Fragments longer than this are refused unread (browsers cap URLs at ~2 MB anyway). */
-export const MAX_FRAGMENT_CHARS = 2_000_000;
-
-/**
- * A link's JSON may not inflate past this. Real configs are a few KiB (an imported module a few MiB at
- * most); DEFLATE expands up to ~1000×, so without a cap a 2 M-character link inflates to over a GiB.
- */
-export const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
+export { MAX_FRAGMENT_CHARS, MAX_INFLATED_BYTES };
 
 /** Compressed bytes fed to the inflater at a time: each step can only produce ~1 MiB before the cap is checked. */
 const INFLATE_STEP = 1024;

@@ -1,3 +1,5 @@
+import { UserError } from '../errors';
+import { MAX_PROGRAM_OPS } from '../limits';
 import { inferTypes } from './shape';
 import type {
   AttrMap, AttrsOf, BinaryKind, CompareDirection, DType, Op, OpKind, Phase, Program, ProgramOutput,
@@ -96,6 +98,10 @@ export class ProgramBuilder {
       types = inferTypes(kind, ins, attrs);
     }
     const id = this.ops.length;
+    // checked as ops are added, so that a huge model is refused before it exhausts memory
+    if (id >= MAX_PROGRAM_OPS) {
+      throw new UserError('too-large', `the program has more than ${MAX_PROGRAM_OPS.toLocaleString('en-US')} ops, the most the explorer handles (a 96-layer GPT-3 step has ~46,000): make the model smaller`);
+    }
     const results = new Array<ValueId>(types.length);
     for (let index = 0; index < types.length; index++) {
       const vid = this.values.length;

@@ -3,6 +3,7 @@ import type { Program, ValueId } from '../ir/types';
 import type { Mesh } from '../mesh/mesh';
 import { callText, checkTactic, describeExpr, type CheckContext } from './check';
 import { TacticCode } from './codes';
+import { MAX_SCHEDULE_TACTICS } from '../limits';
 import { closest, compileGlob } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
@@ -109,6 +110,19 @@ function error(diags: Diagnostic[], code: string, message: string, range: Source
 
 /** The tactics to run, in order: the `schedule` list, or every definition when it is missing. */
 function scheduleOrder(
+  ctx: CheckContext,
+  schedule: AssignStatement | undefined,
+  defs: Map<string, { stmt: AssignStatement; asts: TacticAst[] | undefined }>,
+): TacticAst[] {
+  const order = scheduleOrderUnbounded(ctx, schedule, defs);
+  if (order.length <= MAX_SCHEDULE_TACTICS) return order;
+  // each tactic is a propagation over the whole program: thousands of them would run for minutes
+  const range = schedule?.range ?? [...defs.values()][0]?.stmt.range ?? { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  error(ctx.diagnostics, TacticCode.argType, `the schedule applies ${order.length} tactics; at most ${MAX_SCHEDULE_TACTICS} are allowed (a mesh has at most 8 axes)`, range);
+  return [];
+}
+
+function scheduleOrderUnbounded(
   ctx: CheckContext,
   schedule: AssignStatement | undefined,
   defs: Map<string, { stmt: AssignStatement; asts: TacticAst[] | undefined }>,
