@@ -23,8 +23,11 @@ export const MAX_TACTIC_STATEMENTS = 1_000;
 /** Tactics a schedule applies (a real one applies one to a few per mesh axis; each is a propagation pass). */
 export const MAX_SCHEDULE_TACTICS = 64;
 
-/** Brackets nested inside one another, in tactic text and in a StableHLO module. */
+/** Brackets nested inside one another in tactic text. */
 export const MAX_NESTING = 100;
+
+/** Brackets nested inside one another in a StableHLO module (each region level of control flow adds two or three). */
+export const MAX_MODULE_NESTING = 256;
 
 /** Characters of an imported StableHLO module (JAX prints a 96-layer model in a few MiB). */
 export const MAX_MODULE_CHARS = 32 * 1024 * 1024;

@@ -4,6 +4,7 @@
  */
 import { strFromU8 } from 'fflate';
 import { UserError, type SourceRange } from '../../errors';
+import { MAX_MODULE_CHARS, MAX_MODULE_NESTING } from '../../limits';
 
 export type TokKind =
   | 'ssa'    // %0, %arg1, %cst_2, %5#1
@@ -46,8 +47,12 @@ const here = (c: string, line: number, col: number): Token => ({ kind: 'punct', 
 
 /** Splits `text` into tokens; `//` comments are skipped. Throws a UserError naming line:col on a bad character. */
 export function lex(text: string): Token[] {
+  if (text.length > MAX_MODULE_CHARS) {
+    throw new UserError('too-large', `the module is ${text.length.toLocaleString('en-US')} characters long; at most ${MAX_MODULE_CHARS.toLocaleString('en-US')} are allowed`, { where: 'model.stablehlo' });
+  }
   const out: Token[] = [];
   let i = 0, line = 1, col = 1;
+  let nesting = 0;
   const advance = (n: number) => {
     for (let k = 0; k < n && i < text.length; k++) {
       if (text[i] === '\n') { line++; col = 1; } else col++;
@@ -181,6 +186,10 @@ export function lex(text: string): Token[] {
       continue;
     }
     if ('()[]{}<>,:=?*+!|'.includes(c)) {
+      // the parsers recurse per bracket level: a bound here keeps any module from overflowing the stack
+      if (c === '(' || c === '[' || c === '{' || c === '<') {
+        if (++nesting > MAX_MODULE_NESTING) throw syntaxError(`brackets nest deeper than ${MAX_MODULE_NESTING} levels here`, here(c, sl, sc));
+      } else if (c === ')' || c === ']' || c === '}' || c === '>') nesting = Math.max(0, nesting - 1);
       advance(1);
       push('punct', c, sl, sc);
       continue;
