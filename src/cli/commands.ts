@@ -16,6 +16,8 @@ export interface CommandOutput {
   json: unknown;
   text: string;
   exitCode?: number;
+  /** With exit code 1: why, in one line (the CLI prints it on stderr, also with --json). */
+  error?: string;
 }
 
 interface Command {
@@ -55,7 +57,7 @@ export const COMMANDS: Record<string, Command> = {
     run: ([file]) => {
       const r = runPipeline(readConfigFile(file)).report;
       const json = { stages: r.stages, shardings: r.shardings, collectives: r.collectives.map(({ seconds: _s, ...c }) => c), diagnostics: r.diagnostics };
-      return { json, text: [diagnosticsText(r), stagesText(r), collectivesText(r)].filter(Boolean).join('\n\n'), exitCode: hasErrors(r) ? 1 : 0 };
+      return { json, text: [diagnosticsText(r), stagesText(r), collectivesText(r)].filter(Boolean).join('\n\n'), ...failure(r) };
     },
   },
   verify: {
@@ -71,7 +73,7 @@ export const COMMANDS: Record<string, Command> = {
       const res = verifySpmd(result.spmd);
       const json = { ok: res.ok, maxAbsError: res.maxAbsError, devices: res.devices };
       const text = `${res.ok ? 'ok' : 'MISMATCH'}: max abs error ${res.maxAbsError.toExponential(2)} over ${res.devices} devices${res.worst ? ` (worst: ${res.worst})` : ''}`;
-      return { json, text, exitCode: res.ok ? 0 : 1 };
+      return { json, text, exitCode: res.ok ? 0 : 1, ...(res.ok ? {} : { error: `the partitioned program does not compute what the original computes (max abs error ${res.maxAbsError.toExponential(2)})` }) };
     },
   },
   simulate: {
@@ -79,7 +81,7 @@ export const COMMANDS: Record<string, Command> = {
     help: 'the full Report: model, stages, collectives, memory per device, time, timeline',
     run: ([file]) => {
       const r = runPipeline(readConfigFile(file)).report;
-      return { json: r, text: simulateText(r), exitCode: hasErrors(r) ? 1 : 0 };
+      return { json: r, text: simulateText(r), ...failure(r) };
     },
   },
   url: {
@@ -112,6 +114,14 @@ export function usage(): string {
 }
 
 const hasErrors = (r: Report) => r.diagnostics.some((d) => d.severity !== 'warning');
+
+/** Exit code 1 and the first error, when the tactics have errors. */
+function failure(r: Report): Pick<CommandOutput, 'exitCode' | 'error'> {
+  const first = r.diagnostics.find((d) => d.severity !== 'warning');
+  if (!first) return { exitCode: 0 };
+  const more = r.diagnostics.filter((d) => d.severity !== 'warning').length - 1;
+  return { exitCode: 1, error: `tactics ${fmtDiag(first)}${more > 0 ? ` (and ${more} more)` : ''}` };
+}
 
 function fmtDiag(d: Report['diagnostics'][number]): string {
   const at = d.range ? `${d.range.line}:${d.range.column}: ` : d.where ? `${d.where}: ` : '';

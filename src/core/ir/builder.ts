@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { MAX_PROGRAM_OPS } from '../limits';
+import { MAX_PROGRAM_INPUTS, MAX_PROGRAM_OPS } from '../limits';
 import { inferTypes } from './shape';
 import type {
   AttrMap, AttrsOf, BinaryKind, CompareDirection, DType, Op, OpKind, Phase, Program, ProgramOutput,
@@ -31,6 +31,10 @@ export class ProgramBuilder {
   /** A program input with a selector path such as `params/layer_0/attn/wq`. */
   input(path: string, type: TensorType, role?: ValueRole): ValueId {
     const id = this.values.length;
+    // a model declares its parameters before its ops: a huge one is refused here, before its ops are built
+    if (this.inputs.length >= MAX_PROGRAM_INPUTS) {
+      throw new UserError('too-large', `the program has more than ${MAX_PROGRAM_INPUTS.toLocaleString('en-US')} inputs (parameters, optimizer state, data), the most the explorer handles: make the model smaller`);
+    }
     this.values.push({ id, type, def: -1, index: 0, name: path, role: role ?? roleOfPath(path) });
     this.inputs.push(id);
     return id;
