@@ -68,6 +68,25 @@ export function shareUrl(doc: Config, docB: Config | null = null): string | null
   return frag === null ? null : `${location.origin}${location.pathname}${location.search}#${frag}`;
 }
 
+/** Set on pagehide when an edit replaced the link: `{ from, to }` fragments. */
+const RELOAD_KEY = 'partir-explorer/reload';
+
+/**
+ * The fragment to open: the one an edit flushed at pagehide wrote, when this page is the reload of the
+ * link that edit replaced; else the address bar's. The note is read once.
+ */
+function fragmentAfterReload(current: string): string {
+  try {
+    const note = sessionStorage.getItem(RELOAD_KEY);
+    sessionStorage.removeItem(RELOAD_KEY);
+    if (note === null) return current;
+    const r = JSON.parse(note) as { from?: unknown; to?: unknown };
+    return r.from === current && typeof r.to === 'string' ? r.to : current;
+  } catch {
+    return current;
+  }
+}
+
 export const TOO_LARGE_FOR_LINK =
   'This document is too large for a link, so the address bar no longer holds it; it is kept in this browser. To share it, download the config file (Share).';
 
@@ -78,7 +97,9 @@ export const TOO_LARGE_FOR_LINK =
 export function startUrlSync(store: DocStore = browserDocStore()): () => void {
   const local = store.readLocal();
   const savedBig = local === IN_INDEXEDDB || local === null;
-  const start = resolveStartup(location.hash, local === IN_INDEXEDDB ? null : local);
+  const startFragment = fragmentAfterReload(location.hash.slice(1));
+  if (startFragment !== location.hash.slice(1)) history.replaceState(history.state, '', `#${startFragment}`);
+  const start = resolveStartup(startFragment, local === IN_INDEXEDDB ? null : local);
   appStore.setState({ doc: start.doc, banner: start.banner });
   if (start.docB) startCompare(start.docB);
   // Keep a bad link in the address bar until the user edits, so it can still be copied or fixed.
@@ -144,7 +165,18 @@ export function startUrlSync(store: DocStore = browserDocStore()): () => void {
   const flush = () => {
     if (timer === undefined) return;
     clearTimeout(timer);
+    const before = location.hash.slice(1);
     write();
+    // A reload already under way goes to the address it started with, whatever replaceState does now:
+    // note which link this edit replaces, so that the reloaded page opens the edit instead of it.
+    const after = location.hash.slice(1);
+    if (after !== before && after !== '') {
+      try {
+        sessionStorage.setItem(RELOAD_KEY, JSON.stringify({ from: before, to: after }));
+      } catch {
+        // too large for sessionStorage: the saved document still holds the edit
+      }
+    }
   };
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') flush();
