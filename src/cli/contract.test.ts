@@ -77,8 +77,8 @@ describe('the CLI contract', () => {
   it.each([
     ['a config nested 200,000 deep', () => `{"version":1,"model":${'['.repeat(200_000)}${']'.repeat(200_000)}}`, /model: must be an object/],
     ['a denormal bandwidth', () => ({ ...tiny, hardware: { preset: 'tpu-v5p', overrides: { iciBandwidth: 5e-324 } } }), /iciBandwidth: 5e-324 is outside the physical range/],
-    ['a model past the input limit (layers=100000)', () => ({ ...tiny, model: { zoo: 'transformer', params: { layers: 100_000 } } }), /more than 50,000 inputs/],
-    ['a model past the op limit (layers=1000)', () => ({ ...tiny, model: { zoo: 'transformer', params: { layers: 1000 } } }), /more than 200,000 ops/],
+    ['a model past the input limit (layers=100000)', () => ({ ...tiny, model: { zoo: 'transformer', params: { layers: 100_000 } } }), /more than 20,000 inputs/],
+    ['a model past the op limit (layers=300)', () => ({ ...tiny, model: { zoo: 'transformer', params: { layers: 300 } } }), /more than 100,000 ops/],
     ['tactics nested 5,000 deep', () => ({ ...tiny, tactics: `X = ${'['.repeat(5000)}${']'.repeat(5000)}\n` }), /^error: tactics 1:\d+: brackets nest deeper than 100/],
   ])('%s: exit 1 and one line', async (_name, content, message) => {
     const f = file('hostile.json', content());

@@ -12,10 +12,10 @@ export const MAX_FRAGMENT_CHARS = 2_000_000;
 export const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
 
 /** Ops in a program, built or imported: GPT-3's 96 layers make ~46k ops in a training step. */
-export const MAX_PROGRAM_OPS = 200_000;
+export const MAX_PROGRAM_OPS = 100_000;
 
 /** Inputs of a program (parameters, optimizer state, data): GPT-3's 96 layers have ~4,600 in a training step. */
-export const MAX_PROGRAM_INPUTS = 50_000;
+export const MAX_PROGRAM_INPUTS = 20_000;
 
 /** Characters of tactic text (a real schedule is a few hundred). */
 export const MAX_TACTIC_CHARS = 100_000;
