@@ -33,8 +33,10 @@ describe('resolveStartup', () => {
     if (!r.ok) expect(r.error).toMatch(/mesh\.axes\[0\]\.size/);
   });
 
-  it('ignores saved work that no longer validates', () => {
-    expect(resolveStartup('', '{"version": 99}').source).toBe('default');
+  it('opens the default, with a banner saying why, when saved work no longer validates', () => {
+    const newer = resolveStartup('', '{"version": 99}');
+    expect(newer.source).toBe('default');
+    expect(newer.banner).toMatch(/^Your last document, kept in this browser, could not be read back \(.*version 99.*\)\. Showing the default example instead\.$/);
     expect(resolveStartup('', 'not json').source).toBe('default');
   });
 

@@ -41,8 +41,10 @@ export function resolveStartup(fragment: string, saved: string | null): { doc: C
     try {
       const doc = validateConfig(JSON.parse(saved) as unknown);
       return { doc, source: 'saved', banner: banner && `${banner} Showing your last document instead.` };
-    } catch {
-      // A saved document from an incompatible version is dropped silently: the default follows.
+    } catch (e) {
+      // A saved document this version cannot read (another version's, or damaged): say so, then the default.
+      const why = `Your last document, kept in this browser, could not be read back (${e instanceof Error ? e.message : String(e)}).`;
+      banner = banner ? `${banner} ${why}` : why;
     }
   }
   return { doc: DEFAULT_CONFIG, source: 'default', banner: banner && `${banner} Showing the default example instead.` };
