@@ -108,6 +108,9 @@ const MAX_SUGGEST_DISTANCE = 8;
 /** Candidates compared at most (a program's generic paths, a schedule's names). */
 const MAX_SUGGEST_CANDIDATES = 5000;
 
+/** A name as a message shows it: cut to 60 characters, so that a hostile 50,000-character name makes a one-line message. */
+export const shownName = (name: string): string => (name.length > 60 ? `${name.slice(0, 57)}…` : name);
+
 /** Up to `n` candidates closest to `word`, within a distance that grows with its length (at most 8). */
 export function closest(word: string, candidates: Iterable<string>, n = 3): string[] {
   if (word.length > MAX_SUGGEST_LENGTH) return [];

@@ -4,7 +4,7 @@ import type { Mesh } from '../mesh/mesh';
 import { callText, checkTactic, describeExpr, type CheckContext } from './check';
 import { TacticCode } from './codes';
 import { MAX_SCHEDULE_TACTICS } from '../limits';
-import { closest, compileGlob } from './glob';
+import { closest, compileGlob, shownName } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
 import type { AutomaticTacticAst, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
@@ -151,7 +151,7 @@ function scheduleOrderUnbounded(
       if (!def) {
         const near = closest(item.name, defs.keys(), 1);
         error(diags, TacticCode.undefinedName,
-          `'${item.name}' is not defined${near.length ? ` (did you mean '${near[0]}'?)` : ''}; define it above as ${item.name} = Tactic(...)`,
+          `'${shownName(item.name)}' is not defined${near.length ? ` (did you mean '${near[0]}'?)` : ''}; define it above as ${shownName(item.name)} = Tactic(...)`,
           item.range);
         continue;
       }
