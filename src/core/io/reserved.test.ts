@@ -56,7 +56,7 @@ describe('reserved keys in the config are refused like any unknown key', () => {
 describe('hardware figures outside physical ranges', () => {
   const mesh = { axes: [{ name: 'batch', size: 4 }] };
   it.each([
-    ['iciBandwidth', 5e-324], ['iciBandwidth', 1e-300], ['hbmBandwidth', 1], ['peakFlopsBf16', 1e-10], ['iciLatency', 1e6],
+    ['iciBandwidth', 5e-324], ['iciBandwidth', 1e-300], ['hbmBandwidth', 1], ['peakFlopsBf16', 1e-10], ['iciLatency', 1e6], ['iciLatency', 5e-324],
     ['nodeSize', 2.5], ['hbmBytes', 10],
   ])('%s = %s is refused, naming the field and the range', (field, value) => {
     expect(() => resolveHardware({ preset: 'tpu-v5p', overrides: { [field]: value } }, mesh)).toThrow(new RegExp(`^hardware\\.overrides\\.${field}: .*outside the physical range`));

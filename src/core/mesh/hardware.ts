@@ -269,17 +269,18 @@ export const hardwareFieldNames = (): readonly (keyof HardwareFigures)[] => FIEL
 /**
  * The range a figure can physically take (inclusive), far wider than any chip or network built, so that
  * an override cannot make a time infinite or zero (a denormal bandwidth such as 5e-324 B/s divides to
- * Infinity). Integer fields must be whole numbers.
+ * Infinity). Latencies and overheads may be tiny (a "what if it were free" study), but not zero or
+ * denormal. Integer fields must be whole numbers.
  */
 const PHYSICAL_RANGE: ReadonlyMap<string, { min: number; max: number; unit: string; integer?: boolean }> = new Map([
   ['peakFlopsBf16', { min: 1e9, max: 1e18, unit: 'FLOP/s' }],
   ['peakFlopsFp32', { min: 1e9, max: 1e18, unit: 'FLOP/s' }],
-  ['hbmBytes', { min: 2 ** 20, max: 2 ** 50, unit: 'bytes' }],
+  ['hbmBytes', { min: 1e3, max: 2 ** 50, unit: 'bytes' }],
   ['hbmBandwidth', { min: 1e6, max: 1e15, unit: 'B/s' }],
   ...(['iciBandwidth', 'nvlinkBandwidth', 'ibBandwidth', 'dcnBandwidth'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e3, max: 1e14, unit: 'B/s' }]),
-  ...(['iciLatency', 'nvlinkLatency', 'ibLatency', 'dcnLatency'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e-10, max: 10, unit: 's' }]),
+  ...(['iciLatency', 'nvlinkLatency', 'ibLatency', 'dcnLatency'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e-15, max: 10, unit: 's' }]),
   ...[...FRACTION_FIELDS].map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 0.001, max: 1, unit: '(a fraction)' }]),
-  ['opOverhead', { min: 1e-10, max: 1, unit: 's' }],
+  ['opOverhead', { min: 1e-15, max: 1, unit: 's' }],
   ['nodeSize', { min: 1, max: 65536, unit: 'chips', integer: true }],
   ['wraparoundMultiple', { min: 1, max: 65536, unit: 'chips', integer: true }],
 ]);
