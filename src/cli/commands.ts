@@ -9,7 +9,7 @@ import type { Report } from '../core/report';
 import { compareCommand } from './compareCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
-import { readConfigFile } from './io';
+import { readConfigFile, readTextFile } from './io';
 import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
 
 export interface CommandOutput {
@@ -85,7 +85,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   url: {
-    args: 'encode <config.json> | decode <url-or-fragment>',
+    args: 'encode <config.json> | decode <url-or-fragment | @file>',
     help: 'the share-URL codec the explorer uses',
     run: ([sub, arg]) => {
       if (sub === 'encode') {
@@ -94,7 +94,8 @@ export const COMMANDS: Record<string, Command> = {
       }
       if (sub === 'decode') {
         if (!arg) throw new UserError('usage', 'missing <url-or-fragment> argument');
-        const res = readLink(arg);
+        // `@file`: a link longer than a command-line argument may be (Linux: 128 KiB) is read from a file
+        const res = readLink(arg.startsWith('@') ? readTextFile(arg.slice(1), 'link file').trim() : arg);
         if (!res.ok) throw new UserError('url', res.error);
         // a compare link holds two configurations; the others one
         const json = res.kind === 'compare' ? { a: res.config, b: res.b } : res.config;

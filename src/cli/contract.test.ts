@@ -72,6 +72,8 @@ describe('the CLI contract', () => {
   it('url decode refuses a DEFLATE bomb as too large', async () => {
     const bomb = `c1.${toBase64Url(deflateSync(strToU8(`{"version":1,"tactics":"${' '.repeat(32 * 1024 * 1024)}"}`), { level: 9 }))}`;
     expectUserError(await runCli(['url', 'decode', bomb, '--json']), /this link expands past the limit/, true);
+    // a link too long for a command-line argument is read from a file
+    expectUserError(await runCli(['url', 'decode', `@${file('bomb.txt', `https://x.test/#${bomb}\n`)}`]), /this link expands past the limit/, false);
   });
 
   it.each([
