@@ -34,6 +34,3 @@ export const MAX_MODULE_NESTING = 256;
 
 /** Characters of an imported StableHLO module (JAX prints a 96-layer model in a few MiB). */
 export const MAX_MODULE_CHARS = 32 * 1024 * 1024;
-
-/** Nesting of a configuration's JSON (a valid one nests 4 deep). */
-export const MAX_JSON_DEPTH = 64;
