@@ -1,7 +1,6 @@
 import { UserError } from '../core/errors';
-import type { Config } from '../core/io/config';
-import { decodeFragment, encodeConfig } from '../core/io/url';
-import { validateConfig } from '../core/io/validate';
+import { readLink } from '../core/io/link';
+import { encodeConfig } from '../core/io/url';
 import { checkInterpretable, verifySpmd } from '../core/interp/verify';
 import { ZOO } from '../core/models/zoo';
 import { summarize } from '../core/models/summary';
@@ -10,13 +9,15 @@ import type { Report } from '../core/report';
 import { compareCommand } from './compareCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
-import { readConfigFile } from './io';
+import { readConfigFile, readTextFile } from './io';
 import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
 
 export interface CommandOutput {
   json: unknown;
   text: string;
   exitCode?: number;
+  /** With exit code 1: why, in one line (the CLI prints it on stderr, also with --json). */
+  error?: string;
 }
 
 interface Command {
@@ -56,7 +57,7 @@ export const COMMANDS: Record<string, Command> = {
     run: ([file]) => {
       const r = runPipeline(readConfigFile(file)).report;
       const json = { stages: r.stages, shardings: r.shardings, collectives: r.collectives.map(({ seconds: _s, ...c }) => c), diagnostics: r.diagnostics };
-      return { json, text: [diagnosticsText(r), stagesText(r), collectivesText(r)].filter(Boolean).join('\n\n'), exitCode: hasErrors(r) ? 1 : 0 };
+      return { json, text: [diagnosticsText(r), stagesText(r), collectivesText(r)].filter(Boolean).join('\n\n'), ...failure(r) };
     },
   },
   verify: {
@@ -72,7 +73,7 @@ export const COMMANDS: Record<string, Command> = {
       const res = verifySpmd(result.spmd);
       const json = { ok: res.ok, maxAbsError: res.maxAbsError, devices: res.devices };
       const text = `${res.ok ? 'ok' : 'MISMATCH'}: max abs error ${res.maxAbsError.toExponential(2)} over ${res.devices} devices${res.worst ? ` (worst: ${res.worst})` : ''}`;
-      return { json, text, exitCode: res.ok ? 0 : 1 };
+      return { json, text, exitCode: res.ok ? 0 : 1, ...(res.ok ? {} : { error: `the partitioned program does not compute what the original computes (max abs error ${res.maxAbsError.toExponential(2)})` }) };
     },
   },
   simulate: {
@@ -80,11 +81,11 @@ export const COMMANDS: Record<string, Command> = {
     help: 'the full Report: model, stages, collectives, memory per device, time, timeline',
     run: ([file]) => {
       const r = runPipeline(readConfigFile(file)).report;
-      return { json: r, text: simulateText(r), exitCode: hasErrors(r) ? 1 : 0 };
+      return { json: r, text: simulateText(r), ...failure(r) };
     },
   },
   url: {
-    args: 'encode <config.json> | decode <url-or-fragment>',
+    args: 'encode <config.json> | decode <url-or-fragment | @file>',
     help: 'the share-URL codec the explorer uses',
     run: ([sub, arg]) => {
       if (sub === 'encode') {
@@ -93,11 +94,12 @@ export const COMMANDS: Record<string, Command> = {
       }
       if (sub === 'decode') {
         if (!arg) throw new UserError('usage', 'missing <url-or-fragment> argument');
-        const hash = arg.includes('#') ? arg.slice(arg.indexOf('#') + 1) : arg;
-        const res = decodeFragment(hash);
+        // `@file`: a link longer than a command-line argument may be (Linux: 128 KiB) is read from a file
+        const res = readLink(arg.startsWith('@') ? readTextFile(arg.slice(1), 'link file').trim() : arg);
         if (!res.ok) throw new UserError('url', res.error);
-        const config: Config = validateConfig(res.config);
-        return { json: config, text: JSON.stringify(config, null, 2) };
+        // a compare link holds two configurations; the others one
+        const json = res.kind === 'compare' ? { a: res.config, b: res.b } : res.config;
+        return { json, text: JSON.stringify(json, null, 2) };
       }
       throw new UserError('usage', 'url needs "encode <config.json>" or "decode <url-or-fragment>"');
     },
@@ -113,6 +115,14 @@ export function usage(): string {
 }
 
 const hasErrors = (r: Report) => r.diagnostics.some((d) => d.severity !== 'warning');
+
+/** Exit code 1 and the first error, when the tactics have errors. */
+function failure(r: Report): Pick<CommandOutput, 'exitCode' | 'error'> {
+  const first = r.diagnostics.find((d) => d.severity !== 'warning');
+  if (!first) return { exitCode: 0 };
+  const more = r.diagnostics.filter((d) => d.severity !== 'warning').length - 1;
+  return { exitCode: 1, error: `tactics ${fmtDiag(first)}${more > 0 ? ` (and ${more} more)` : ''}` };
+}
 
 function fmtDiag(d: Report['diagnostics'][number]): string {
   const at = d.range ? `${d.range.line}:${d.range.column}: ` : d.where ? `${d.where}: ` : '';

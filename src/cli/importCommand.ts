@@ -24,7 +24,8 @@ export const importCommand: { args: string; help: string; run(args: string[]): C
     const text = readTextFile(file, 'file.mlir');
     const r = importStableHlo(text);
     if (!r.ok) {
-      return { json: { ok: false, diagnostics: r.diagnostics }, text: r.diagnostics.map(diagText).join('\n'), exitCode: 1 };
+      const first = r.diagnostics.find((d) => d.severity !== 'warning') ?? r.diagnostics[0];
+      return { json: { ok: false, diagnostics: r.diagnostics }, text: r.diagnostics.map(diagText).join('\n'), exitCode: 1, error: `${file}: ${first ? diagText(first).replace(/^error: /, '') : 'the module cannot be imported'}` };
     }
     const p = r.program;
     const seedOf = new Map(r.seeds.map((s) => [s.value, s.sharding]));

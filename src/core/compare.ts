@@ -8,6 +8,7 @@ import { valueLabel } from './pipeline';
 import type { Sharding } from './partition/types';
 import type { AxisShardingJson, BytesByCategory, CollectiveJson, CollectiveName, DeviceMemory, Report } from './report';
 import type { Phase } from './ir/types';
+import { userRecord } from './record';
 
 /** At most this many differing values are listed one by one (all ids are always given). */
 export const VALUE_LIST_LIMIT = 5000;
@@ -118,7 +119,7 @@ const sameAxis = (x: AxisShardingJson, y: AxisShardingJson) =>
   typeof x === 'object' && typeof y === 'object' ? x.tiled === y.tiled : x === y;
 
 function perAxis(s: Sharding, axes: readonly string[]): Record<string, AxisShardingJson> {
-  const out: Record<string, AxisShardingJson> = {};
+  const out: Record<string, AxisShardingJson> = userRecord();
   for (const ax of axes) out[ax] = axisJson(s, ax);
   return out;
 }
@@ -232,7 +233,7 @@ function memoryDiff(a: Report, b: Report): Comparison['memory'] {
 }
 
 function timeDiff(a: Report, b: Report): Comparison['time'] {
-  const perAxis: Record<string, Delta> = {};
+  const perAxis: Record<string, Delta> = userRecord();
   for (const ax of new Set([...Object.keys(a.time.perAxis), ...Object.keys(b.time.perAxis)])) {
     perAxis[ax] = delta(a.time.perAxis[ax] ?? 0, b.time.perAxis[ax] ?? 0);
   }

@@ -25,6 +25,7 @@ import { resolveTactics } from './tactics/resolve';
 import { runSchedule } from './auto/schedule';
 import type { SearchProgress } from './auto/search';
 import type { TacticAst } from './tactics/types';
+import { userRecord } from './record';
 
 export interface PipelineOptions {
   /** Called between stages with a label and a fraction in [0, 1]. */
@@ -181,12 +182,12 @@ function stageJson(p: Program, s: PartitionResult['stages'][number]): StageJson 
 const ALL_VALUES_LIMIT = 5000;
 
 function shardingsJson(p: Program, mesh: Mesh, shardings: readonly Sharding[]): Report['shardings'] {
-  const out: Report['shardings'] = {};
+  const out: Report['shardings'] = userRecord();
   const all = p.values.length <= ALL_VALUES_LIMIT;
   for (const v of p.values) {
     if (!all && v.name === undefined) continue;
     const s = shardings[v.id];
-    const perAxis: Record<string, AxisShardingJson> = {};
+    const perAxis: Record<string, AxisShardingJson> = userRecord();
     for (const a of mesh.axes) perAxis[a.name] = axisJson(s, a.name);
     out[valueLabel(p, v.id)] = perAxis;
   }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { cancelRun, rerun } from './runner';
 import { appStore, redo, startCompare, stopCompare, undo, useApp } from './store';
 import { shareUrl } from './urlSync';
+import { downloadText } from './export/download';
 import { ExamplesMenu } from './Menus';
 import { ExportMenu } from './export/ExportMenu';
 import { pipelineClient } from './runner';
@@ -41,10 +42,14 @@ function Status() {
 }
 
 function ShareButton() {
-  const [shown, setShown] = useState<{ url: string; copied: boolean } | null>(null);
+  const [shown, setShown] = useState<{ url: string; copied: boolean } | { tooLong: true } | null>(null);
   const share = async () => {
     const s = appStore.getState();
     const url = shareUrl(s.doc, s.docB);
+    if (url === null) {
+      setShown({ tooLong: true });
+      return;
+    }
     let copied = false;
     try {
       await navigator.clipboard.writeText(url);
@@ -54,10 +59,24 @@ function ShareButton() {
     }
     setShown({ url, copied });
   };
+  const downloadConfig = () => {
+    const s = appStore.getState();
+    downloadText(`${JSON.stringify(s.doc, null, 2)}\n`, 'partir-config.json', 'application/json');
+  };
   return (
     <div className="share">
       <button data-testid="share" onClick={() => void share()} title="Copy a link that holds this whole configuration (A and B when comparing)">Share</button>
-      {shown && (
+      {shown && 'tooLong' in shown && (
+        <div className="share-pop" data-testid="share-pop" role="alert">
+          <div data-testid="share-too-long">
+            The link is too long: this document would make a link longer than a browser keeps. Share the config file
+            instead (the command line reads it: <code>npm run -s cli -- simulate partir-config.json</code>).
+          </div>
+          <button data-testid="share-download-config" onClick={downloadConfig}>Download config file</button>
+          <button className="icon" onClick={() => setShown(null)} aria-label="close">×</button>
+        </div>
+      )}
+      {shown && 'url' in shown && (
         <div className="share-pop" data-testid="share-pop">
           <div>
             {shown.copied ? 'Link copied' : 'Copy this link'} — <span data-testid="share-length" data-value={shown.url.length}>{shown.url.length.toLocaleString()} characters</span>

@@ -37,11 +37,9 @@ export function renameAxis(doc: Config, index: number, name: string): Config {
   const old = doc.mesh.axes[index]?.name;
   if (old === undefined || old === name) return doc;
   const axes = doc.mesh.axes.map((a, i) => (i === index ? { ...a, name } : a));
-  const links = { ...(doc.hardware.links ?? {}) };
-  if (old in links) {
-    links[name] = links[old];
-    delete links[old];
-  }
+  // entries, not `old in links` / `links[name] =`: axis names such as "constructor" or "__proto__" are
+  // keys of Object.prototype, which `in` finds and `=` would not store as keys
+  const links = Object.fromEntries(Object.entries(doc.hardware.links ?? {}).map(([a, k]) => [a === old ? name : a, k]));
   return { ...doc, mesh: { axes }, hardware: { ...doc.hardware, links } };
 }
 
@@ -61,20 +59,20 @@ export function addAxis(doc: Config): Config {
 export function removeAxis(doc: Config, index: number): Config {
   const gone = doc.mesh.axes[index];
   if (!gone) return doc;
-  const links = { ...(doc.hardware.links ?? {}) };
-  delete links[gone.name];
+  const links = Object.fromEntries(Object.entries(doc.hardware.links ?? {}).filter(([a]) => a !== gone.name));
   return { ...doc, mesh: { axes: doc.mesh.axes.filter((_, i) => i !== index) }, hardware: { ...doc.hardware, links } };
 }
 
 /** Switching between TPU and GPU presets also maps each axis's link to the new family's counterpart. */
 export function setPreset(doc: Config, preset: HardwarePresetId): Config {
   const family = HARDWARE_PRESETS[preset]?.family ?? 'tpu';
-  const links: Record<string, LinkKind> = {};
-  for (const [axis, kind] of Object.entries(doc.hardware.links ?? {})) links[axis] = LINK_TWIN[family][kind] ?? kind;
+  // fromEntries keeps an axis named "__proto__" as a key
+  const links: Record<string, LinkKind> = Object.fromEntries(Object.entries(doc.hardware.links ?? {}).map(([axis, kind]) => [axis, LINK_TWIN[family][kind] ?? kind]));
   return { ...doc, hardware: { ...doc.hardware, preset, links } };
 }
 
 export function setLink(doc: Config, axis: string, kind: LinkKind): Config {
+  // a computed key defines an own property, also for an axis named "__proto__"
   return { ...doc, hardware: { ...doc.hardware, links: { ...(doc.hardware.links ?? {}), [axis]: kind } } };
 }
 

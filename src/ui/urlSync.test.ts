@@ -33,8 +33,10 @@ describe('resolveStartup', () => {
     if (!r.ok) expect(r.error).toMatch(/mesh\.axes\[0\]\.size/);
   });
 
-  it('ignores saved work that no longer validates', () => {
-    expect(resolveStartup('', '{"version": 99}').source).toBe('default');
+  it('opens the default, with a banner saying why, when saved work no longer validates', () => {
+    const newer = resolveStartup('', '{"version": 99}');
+    expect(newer.source).toBe('default');
+    expect(newer.banner).toMatch(/^Your last document, kept in this browser, could not be read back \(.*version 99.*\)\. Showing the default example instead\.$/);
     expect(resolveStartup('', 'not json').source).toBe('default');
   });
 
@@ -62,5 +64,36 @@ describe('gallery links', () => {
     const r = resolveStartup('#example=nope', null);
     expect(r.source).toBe('default');
     expect(r.banner).toMatch(/no gallery example "nope"/);
+  });
+});
+
+describe('hostile links at startup', () => {
+  it('#example= with a malformed percent-escape opens the default with a banner, no throw', () => {
+    const r = resolveStartup('#example=%E0%A4%A', null);
+    expect(r.source).toBe('default');
+    expect(r.banner).toMatch(/Could not open the shared link: the example name "%E0%A4%A" in the link is not valid percent-encoding.*default example/);
+  });
+
+  it('a DEFLATE bomb falls back to the saved document, saying the link expands past the limit', async () => {
+    const { deflateSync, strToU8 } = await import('fflate');
+    const { toBase64Url } = await import('../core/io/url');
+    const bomb = `#c1.${toBase64Url(deflateSync(strToU8(`{"version":1,"tactics":"${' '.repeat(20 * 1024 * 1024)}"}`), { level: 9 }))}`;
+    const r = resolveStartup(bomb, JSON.stringify(other));
+    expect(r.source).toBe('saved');
+    expect(r.banner).toMatch(/this link expands past the limit.*last document/);
+  });
+
+  it('the IndexedDB marker is not a document', async () => {
+    const { IN_INDEXEDDB } = await import('./storage');
+    expect(resolveStartup('', IN_INDEXEDDB).source).toBe('default');
+  });
+});
+
+describe('documents too large for a link', () => {
+  it('fragmentFor gives null past the inflate cap, and a fragment below it', async () => {
+    const { fragmentFor } = await import('./urlSync');
+    const big = { ...DEFAULT_CONFIG, tactics: `# ${'x'.repeat(9 * 1024 * 1024)}\n` };
+    expect(fragmentFor(big, null)).toBeNull();
+    expect(fragmentFor(DEFAULT_CONFIG, null)).toMatch(/^c1\./);
   });
 });

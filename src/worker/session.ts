@@ -14,6 +14,7 @@ import type {
   AutoProgressDto, CompareDto, CompareReply, CompletionDto, ExportFile, ExportKind, HoverMatch, HoverReply, ModuleInfo, NodeDetailsDto,
   RunReply, TacticDoc, ZooEntryDto,
 } from './protocol';
+import { userRecord } from '../core/record';
 
 export interface SessionDeps {
   validateConfig(json: unknown): Config;
@@ -56,7 +57,7 @@ export function defaultFormatShardedType(type: TensorType, sharding: Sharding | 
 
 /** Per mesh axis, how it acts on a value. */
 export function axisStates(sharding: Sharding | undefined, axes: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = userRecord();
   for (const a of axes) {
     if (!sharding) out[a] = 'replicated';
     else if (sharding.partial.includes(a)) out[a] = 'partial';

@@ -6,13 +6,49 @@
  * Decoding never throws: a corrupt or truncated link becomes a message the app can show.
  * Pure: no DOM, no Node built-ins (fflate is plain JS).
  */
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import type { Config } from './config';
+import { MAX_FRAGMENT_CHARS, MAX_INFLATED_BYTES } from '../limits';
 
 export const URL_CODEC_PREFIX = 'c1.';
 
-/** Fragments longer than this are refused unread (browsers cap URLs at ~2 MB anyway). */
-const MAX_FRAGMENT_CHARS = 2_000_000;
+export { MAX_FRAGMENT_CHARS, MAX_INFLATED_BYTES };
+
+/** Compressed bytes fed to the inflater at a time: each step can only produce ~1 MiB before the cap is checked. */
+const INFLATE_STEP = 1024;
+
+/**
+ * Inflates raw DEFLATE data, stopping as soon as the output passes `cap`: the work done is bounded by
+ * the cap, not by what the data claims to expand to.
+ */
+export function inflateCapped(bytes: Uint8Array, cap = MAX_INFLATED_BYTES): { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' | 'damaged' } {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let over = false;
+  let ended = false;
+  const inflater = new Inflate((chunk, final) => {
+    total += chunk.length;
+    if (total > cap) over = true;
+    else parts.push(chunk);
+    if (final) ended = true;
+  });
+  try {
+    for (let i = 0; i < bytes.length && !over; i += INFLATE_STEP) inflater.push(bytes.subarray(i, i + INFLATE_STEP), i + INFLATE_STEP >= bytes.length);
+  } catch {
+    return { ok: false, reason: 'damaged' };
+  }
+  if (over) return { ok: false, reason: 'too-large' };
+  if (!ended) return { ok: false, reason: 'damaged' };
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return { ok: true, bytes: out };
+}
+
+const MIB = 1024 * 1024;
 
 export type DecodeResult = { ok: true; config: unknown } | { ok: false; error: string };
 
@@ -89,12 +125,13 @@ export function decodeFragment(fragment: string): DecodeResult {
     }
     const bytes = fromBase64Url(f.slice(dot + 1));
     if (typeof bytes === 'string') return { ok: false, error: bytes };
-    let json: string;
-    try {
-      json = strFromU8(inflateSync(bytes));
-    } catch {
-      return { ok: false, error: 'the link is damaged: its compressed data does not decompress (was it cut off when copied?)' };
+    const inflated = inflateCapped(bytes);
+    if (!inflated.ok) {
+      return inflated.reason === 'too-large'
+        ? { ok: false, error: `this link expands past the limit of ${MAX_INFLATED_BYTES / MIB} MiB of configuration; it was not opened` }
+        : { ok: false, error: 'the link is damaged: its compressed data does not decompress (was it cut off when copied?)' };
     }
+    const json = strFromU8(inflated.bytes);
     try {
       return { ok: true, config: JSON.parse(json) as unknown };
     } catch {

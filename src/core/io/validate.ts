@@ -42,15 +42,18 @@ function validateModel(json: unknown): ModelSpec {
   }
   allowKeys(m, ['zoo', 'params'], 'model');
   if (typeof m.zoo !== 'string' || m.zoo === '') fail('model.zoo', `must name a zoo model (or give "stablehlo" text), got ${show(m.zoo)}`);
-  const params: ModelParams = {};
+  const entries: [string, number | string | boolean][] = [];
   if (m.params !== undefined) {
     const p = obj(m.params, 'model.params');
     for (const [k, v] of Object.entries(p)) {
       if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') fail(`model.params.${k}`, `must be a number, string or boolean, got ${show(v)}`);
       if (typeof v === 'number' && !Number.isFinite(v)) fail(`model.params.${k}`, `must be a finite number, got ${show(v)}`);
-      params[k] = v;
+      entries.push([k, v]);
     }
   }
+  // fromEntries defines own properties: a "__proto__" key stays a key (and the zoo refuses it) instead of
+  // setting the prototype, as `params[k] = v` would
+  const params: ModelParams = Object.fromEntries(entries);
   return { zoo: m.zoo, params };
 }
 
@@ -87,22 +90,23 @@ function validateHardware(json: unknown, axisNames: string[]): Config['hardware'
   const out: Config['hardware'] = { preset: h.preset as HardwarePresetId };
   if (h.links !== undefined) {
     const l = obj(h.links, 'hardware.links');
-    const links: Record<string, LinkKind> = {};
+    const links: [string, LinkKind][] = [];
     for (const [k, v] of Object.entries(l)) {
       if (!axisNames.includes(k)) fail(`hardware.links.${k}`, `names no mesh axis (axes: ${axisNames.join(', ')})`);
       if (typeof v !== 'string' || !(LINK_KINDS as readonly string[]).includes(v)) fail(`hardware.links.${k}`, `unknown link kind ${show(v)}; choose one of ${LINK_KINDS.join(', ')}`);
-      links[k] = v as LinkKind;
+      links.push([k, v as LinkKind]);
     }
-    out.links = links;
+    out.links = Object.fromEntries(links);
   }
   if (h.overrides !== undefined) {
     const o = obj(h.overrides, 'hardware.overrides');
-    const overrides: Record<string, number> = {};
+    const overrides: [string, number][] = [];
     for (const [k, v] of Object.entries(o)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`hardware.overrides.${k}`, `must be a positive number, got ${show(v)}`);
-      overrides[k] = v;
+      overrides.push([k, v]);
     }
-    out.overrides = overrides;
+    // names and physical ranges are checked where the figures live (mesh/hardware.ts)
+    out.overrides = Object.fromEntries(overrides);
   }
   return out;
 }
@@ -116,10 +120,19 @@ function allowKeys(o: Record<string, unknown>, keys: string[], where: string): v
   for (const k of Object.keys(o)) if (!keys.includes(k)) fail(where === 'config' ? k : `${where}.${k}`, `unknown field "${k}" (expected ${keys.map((x) => `"${x}"`).join(', ')})`);
 }
 
+/**
+ * A value for a message, at most ~40 characters. Lists and objects are described, not serialized: a
+ * config nested 200,000 deep would overflow the stack in JSON.stringify.
+ */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v);
+    return keys.length === 0 ? '{}' : `an object with ${keys.length === 1 ? `the field ${JSON.stringify(keys[0].slice(0, 30))}` : `${keys.length} fields`}`;
+  }
+  const s = typeof v === 'string' ? JSON.stringify(v.length > 40 ? v.slice(0, 40) : v) : String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 function fail(where: string, message: string): never {

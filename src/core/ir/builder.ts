@@ -1,3 +1,5 @@
+import { UserError } from '../errors';
+import { MAX_PROGRAM_INPUTS, MAX_PROGRAM_OPS } from '../limits';
 import { inferTypes } from './shape';
 import type {
   AttrMap, AttrsOf, BinaryKind, CompareDirection, DType, Op, OpKind, Phase, Program, ProgramOutput,
@@ -29,6 +31,10 @@ export class ProgramBuilder {
   /** A program input with a selector path such as `params/layer_0/attn/wq`. */
   input(path: string, type: TensorType, role?: ValueRole): ValueId {
     const id = this.values.length;
+    // a model declares its parameters before its ops: a huge one is refused here, before its ops are built
+    if (this.inputs.length >= MAX_PROGRAM_INPUTS) {
+      throw new UserError('too-large', `the program has more than ${MAX_PROGRAM_INPUTS.toLocaleString('en-US')} inputs (parameters, optimizer state, data), the most the explorer handles: make the model smaller`);
+    }
     this.values.push({ id, type, def: -1, index: 0, name: path, role: role ?? roleOfPath(path) });
     this.inputs.push(id);
     return id;
@@ -96,6 +102,10 @@ export class ProgramBuilder {
       types = inferTypes(kind, ins, attrs);
     }
     const id = this.ops.length;
+    // checked as ops are added, so that a huge model is refused before it exhausts memory
+    if (id >= MAX_PROGRAM_OPS) {
+      throw new UserError('too-large', `the program has more than ${MAX_PROGRAM_OPS.toLocaleString('en-US')} ops, the most the explorer handles (a 96-layer GPT-3 step has ~46,000): make the model smaller`);
+    }
     const results = new Array<ValueId>(types.length);
     for (let index = 0; index < types.length; index++) {
       const vid = this.values.length;

@@ -266,16 +266,39 @@ const LINK_FIELDS: Record<LinkKind, { bw: keyof HardwareFigures; lat: keyof Hard
 
 export const hardwareFieldNames = (): readonly (keyof HardwareFigures)[] => FIELD_NAMES;
 
+/**
+ * The range a figure can physically take (inclusive), far wider than any chip or network built, so that
+ * an override cannot make a time infinite or zero (a denormal bandwidth such as 5e-324 B/s divides to
+ * Infinity). Latencies and overheads may be tiny (a "what if it were free" study), but not zero or
+ * denormal. Integer fields must be whole numbers.
+ */
+const PHYSICAL_RANGE: ReadonlyMap<string, { min: number; max: number; unit: string; integer?: boolean }> = new Map([
+  ['peakFlopsBf16', { min: 1e9, max: 1e18, unit: 'FLOP/s' }],
+  ['peakFlopsFp32', { min: 1e9, max: 1e18, unit: 'FLOP/s' }],
+  ['hbmBytes', { min: 1e3, max: 2 ** 50, unit: 'bytes' }],
+  ['hbmBandwidth', { min: 1e6, max: 1e15, unit: 'B/s' }],
+  ...(['iciBandwidth', 'nvlinkBandwidth', 'ibBandwidth', 'dcnBandwidth'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e3, max: 1e14, unit: 'B/s' }]),
+  ...(['iciLatency', 'nvlinkLatency', 'ibLatency', 'dcnLatency'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e-15, max: 10, unit: 's' }]),
+  ...[...FRACTION_FIELDS].map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 0.001, max: 1, unit: '(a fraction)' }]),
+  ['opOverhead', { min: 1e-15, max: 1, unit: 's' }],
+  ['nodeSize', { min: 1, max: 65536, unit: 'chips', integer: true }],
+  ['wraparoundMultiple', { min: 1, max: 65536, unit: 'chips', integer: true }],
+]);
+
 export function applyOverrides(figures: Readonly<HardwareFigures>, overrides: Readonly<Record<string, number>> | undefined): HardwareFigures {
   const out: HardwareFigures = { ...figures };
+  // Object.entries sees an own "__proto__" or "constructor" key like any other, so it is refused below
   for (const [name, value] of Object.entries(overrides ?? {})) {
     const where = `hardware.overrides.${name}`;
-    if (!(FIELD_NAMES as readonly string[]).includes(name))
+    const range = PHYSICAL_RANGE.get(name);
+    if (!(FIELD_NAMES as readonly string[]).includes(name) || !range)
       throw new UserError('hardware', `${where}: unknown hardware figure "${name}"; known figures: ${FIELD_NAMES.join(', ')}`, { where });
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
       throw new UserError('hardware', `${where}: must be a positive number, got ${String(value)}`, { where });
     if (FRACTION_FIELDS.has(name) && value > 1)
       throw new UserError('hardware', `${where}: an efficiency is a fraction in (0, 1], got ${value}`, { where });
+    if (value < range.min || value > range.max || (range.integer && !Number.isInteger(value)))
+      throw new UserError('hardware', `${where}: ${value} is outside the physical range ${range.min}–${range.max} ${range.unit}${range.integer ? ', whole numbers' : ''}`, { where });
     out[name as keyof HardwareFigures] = value;
   }
   return out;
@@ -298,13 +321,17 @@ export function resolveHardware(spec: HardwareSpec, mesh: Mesh): Hardware {
   if (!preset)
     throw new UserError('hardware', `hardware.preset: unknown hardware preset "${String(spec.preset)}"`, { where: 'hardware.preset' });
   const figures = applyOverrides(preset.figures, spec.overrides);
-  for (const name of Object.keys(spec.links ?? {})) {
+  // a Map: an axis may be called "constructor" or "__proto__", which a plain object lookup would find on Object.prototype
+  const links = new Map(Object.entries(spec.links ?? {}));
+  for (const name of links.keys()) {
     if (!mesh.axes.some((a) => a.name === name))
       throw new UserError('hardware', `hardware.links.${name}: names no mesh axis (axes: ${mesh.axes.map((a) => a.name).join(', ')})`, { where: `hardware.links.${name}` });
   }
   const axes = mesh.axes.map((a, i): AxisLink => {
-    const kind = spec.links?.[a.name] ?? defaultLink(preset.family, figures, mesh, i);
+    const kind = links.get(a.name) ?? defaultLink(preset.family, figures, mesh, i);
     const where = `hardware.links.${a.name}`;
+    if (!Object.hasOwn(LINK_FIELDS, kind))
+      throw new UserError('hardware', `${where}: unknown link kind "${String(kind)}"; choose one of ${Object.keys(LINK_FIELDS).join(', ')}`, { where });
     if (preset.family === 'tpu' && kind === 'nvlink' || preset.family === 'gpu' && kind === 'ici')
       throw new UserError('hardware', `${where}: a ${preset.name} has no ${kind} links`, { where });
     if (kind === 'ib' && preset.family === 'tpu')

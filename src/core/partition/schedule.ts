@@ -9,6 +9,7 @@ import { axisSize, type Mesh } from '../mesh/mesh';
 import type { ResolvedTactic } from '../tactics/types';
 import { PARTIAL, PINNED, Propagator, stateOfCode, UNSET } from './propagate';
 import type { AxisState, PartitionResult, Sharding, Stage } from './types';
+import { userRecord } from '../record';
 
 /** Partitions `program` over `mesh` with `tactics`, in schedule order. */
 export function partition(program: Program, mesh: Mesh, tactics: readonly ResolvedTactic[]): PartitionResult {
@@ -54,7 +55,7 @@ export function partition(program: Program, mesh: Mesh, tactics: readonly Resolv
       shardings: current.slice(),
     });
   });
-  const origins: Record<string, Int32Array> = {};
+  const origins: Record<string, Int32Array> = userRecord();
   prop.axisNames.forEach((a, i) => (origins[a] = prop.origin[i]));
   return { program, mesh, shardings: current.slice(), stages, origins };
 }

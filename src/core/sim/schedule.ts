@@ -9,6 +9,7 @@ import type { Hardware } from '../mesh/hardware';
 import { collectiveOpSeconds, computeCost, fusedValues, isCommunication } from './cost';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
+import { userRecord } from '../record';
 
 export interface ScheduleResult {
   /** Per op of the program: start and end time, seconds. */
@@ -37,7 +38,7 @@ export function schedule(p: Program, hw: Hardware, opts: { overlap: boolean }, i
   const flops = new Float64Array(nOps);
   const ready = new Float64Array(p.values.length); // inputs are ready at 0
   const fused = fusedValues(p, ix);
-  const perAxis: Record<string, number> = {};
+  const perAxis: Record<string, number> = userRecord();
   for (const a of hw.mesh.axes) perAxis[a.name] = 0;
 
   let computeFree = 0;

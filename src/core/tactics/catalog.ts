@@ -4,6 +4,7 @@
  */
 import { FAMILY_TACTIC_SPECS } from './familyPresets';
 import { AXIS_ARG as AXIS, enumArg, presetSpec } from './specBuilders';
+import { lookup } from '../record';
 
 export type ArgType =
   | { kind: 'axis' }
@@ -92,6 +93,6 @@ export function parseBytes(s: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(s);
   if (!m) return undefined;
   const unit = m[2].toLowerCase() || 'b';
-  const mult = UNITS[unit];
+  const mult = lookup(UNITS, unit);
   return mult === undefined ? undefined : Math.round(Number(m[1]) * mult);
 }

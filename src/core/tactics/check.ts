@@ -2,7 +2,7 @@ import type { Diagnostic, SourceRange } from '../errors';
 import type { Mesh } from '../mesh/mesh';
 import { parseBytes, tacticCatalog, tacticSpec, type ArgSpec, type TacticSpec } from './catalog';
 import { TacticCode } from './codes';
-import { closest } from './glob';
+import { closest, shownName } from './glob';
 import { expandPreset } from './presets';
 import type { CallExpr, Expr } from './syntax';
 import type { DimSpec, ManualTacticAst, TacticAst } from './types';
@@ -60,7 +60,7 @@ function checkAxisName(ctx: CheckContext, name: string, range: SourceRange): boo
   if (axes.includes(name)) return true;
   const near = closest(name, axes, 1);
   err(ctx, TacticCode.unknownAxis,
-    `unknown mesh axis "${name}": the mesh has ${axes.length ? `axes ${quoteList(axes)}` : 'no axes'}${near.length ? ` (did you mean "${near[0]}"?)` : ''}`,
+    `unknown mesh axis "${shownName(name)}": the mesh has ${axes.length ? `axes ${quoteList(axes)}` : 'no axes'}${near.length ? ` (did you mean "${near[0]}"?)` : ''}`,
     range);
   return false;
 }
@@ -188,7 +188,7 @@ function checkArgs(ctx: CheckContext, spec: TacticSpec, call: CallExpr): Map<str
     if (!argSpec) {
       const near = closest(arg.name, spec.args.map((a) => a.name), 1);
       err(ctx, TacticCode.unknownArg,
-        `${spec.name} has no argument '${arg.name}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it takes ${spec.args.map((a) => `${a.name}=`).join(', ')}`,
+        `${spec.name} has no argument '${shownName(arg.name)}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it takes ${spec.args.map((a) => `${a.name}=`).join(', ')}`,
         nameRange);
       ok = false;
       continue;
@@ -225,7 +225,7 @@ export function checkTactic(ctx: CheckContext, name: string, expr: Expr): Tactic
   if (!spec) {
     const near = closest(expr.callee, tacticCatalog.map((t) => t.name), 1);
     err(ctx, TacticCode.unknownTactic,
-      `unknown tactic '${expr.callee}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; known tactics: ${tacticCatalog.map((t) => t.name).join(', ')}`,
+      `unknown tactic '${shownName(expr.callee)}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}; known tactics: ${tacticCatalog.map((t) => t.name).join(', ')}`,
       expr.calleeRange);
     return undefined;
   }

@@ -67,3 +67,28 @@ describe('closest and editDistance', () => {
     expect(closest('zzzzzzzz', ['Megatron', 'ZeRO'])).toEqual([]);
   });
 });
+
+describe('hostile globs and names', () => {
+  it('a glob of many stars matches without backtracking (a regex took 49 s on 40 stars)', () => {
+    // vitest's 5 s timeout is what fails here on a backtracking matcher; the figures are in bench/hostile.ts
+    const path = `params/${'a'.repeat(60)}/w`;
+    expect(matchGlob(`params/${'*'.repeat(40)}b/w`, path)).toBe(false);
+    expect(matchGlob(`params/${'*a'.repeat(1000)}*/w`, path)).toBe(false);
+    expect(matchGlob(`params/${'*a'.repeat(30)}*/w`, path)).toBe(true);
+    expect(matchGlob(`${'**/'.repeat(1000)}w`, path)).toBe(true);
+    expect(matchGlob(`${'*/'.repeat(1000)}w`, path)).toBe(false);
+  });
+
+  it('editDistance with a bound agrees with the full distance, capped at bound + 1 (property)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 12 });
+    fc.assert(fc.property(word, word, fc.integer({ min: 0, max: 6 }), (a, b, max) => {
+      expect(editDistance(a, b, max)).toBe(Math.min(editDistance(a, b), max + 1));
+    }), { numRuns: 2000 });
+  });
+
+  it('"did you mean" skips names longer than a person types, so a 200k-character name costs nothing', () => {
+    const long = 'X'.repeat(200_000);
+    expect(closest(long, [`${long}Y`, 'Megatron'])).toEqual([]);
+    expect(closest('Megatro', [long, 'Megatron'])).toEqual(['Megatron']);
+  });
+});

@@ -13,5 +13,5 @@ export { resolveTactics, hasErrors } from './resolve';
 export { TacticCode, type TacticCodeValue } from './codes';
 export { tacticCatalog, tacticSpec, DIM_CONSTANTS, parseBytes, type ArgSpec, type ArgType, type TacticSpec } from './catalog';
 export { expandPreset, isPreset, PRESET_NAMES, type PresetArgs } from './presets';
-export { compileGlob, globToRegExp, matchGlob, closest, editDistance, type GlobMatcher } from './glob';
+export { compileGlob, matchGlob, closest, editDistance, type GlobMatcher } from './glob';
 export { completionsAt, globAt, offsetAt, type CompletionContext, type CompletionItem } from './completions';

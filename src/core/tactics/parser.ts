@@ -1,4 +1,5 @@
 import type { Diagnostic, SourceRange } from '../errors';
+import { MAX_NESTING, MAX_TACTIC_CHARS, MAX_TACTIC_STATEMENTS } from '../limits';
 import { lex, SYNTAX, type Token, type TokenKind } from './lexer';
 import {
   formatPos, span, type AssignStatement, type CallArg, type CallExpr, type DictEntry, type Expr,
@@ -15,6 +16,10 @@ class ParseError {
  * and parsing resumes at the next statement.
  */
 export function parseTactics(text: string): { program: TacticProgramAst; diagnostics: Diagnostic[] } {
+  if (text.length > MAX_TACTIC_CHARS) {
+    const message = `the tactic text is ${text.length.toLocaleString('en-US')} characters long; at most ${MAX_TACTIC_CHARS.toLocaleString('en-US')} are allowed`;
+    return { program: { statements: [] }, diagnostics: [{ code: SYNTAX, severity: 'error', message, range: { line: 1, column: 1, endLine: 1, endColumn: 2 } }] };
+  }
   const { tokens, diagnostics } = lex(text);
   const p = new Parser(tokens);
   const statements = p.parseProgram();
@@ -40,6 +45,8 @@ class Parser {
   private pos = 0;
   /** Brackets open at the current position, for recovery. */
   private depth = 0;
+  /** Values being parsed inside one another (the recursion depth of parseExpr). */
+  private nesting = 0;
   readonly errors: ParseError[] = [];
 
   constructor(private readonly tokens: readonly Token[]) {}
@@ -84,6 +91,10 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       if (this.tok.kind === 'eof') return out;
+      if (out.length >= MAX_TACTIC_STATEMENTS) {
+        this.errors.push(new ParseError(`more than ${MAX_TACTIC_STATEMENTS.toLocaleString('en-US')} statements; the rest of the text is not read`, this.tok.range));
+        return out;
+      }
       const start = this.pos;
       const target = this.tok.kind === 'name' && this.peek().kind === '=' ? this.tok : undefined;
       this.depth = 0;
@@ -134,6 +145,16 @@ class Parser {
   }
 
   private parseExpr(): Expr {
+    if (this.nesting >= MAX_NESTING) this.fail(`brackets nest deeper than ${MAX_NESTING} levels here; a tactic needs a few`);
+    this.nesting++;
+    try {
+      return this.parseValue();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private parseValue(): Expr {
     const t = this.tok;
     switch (t.kind) {
       case 'string':

@@ -3,7 +3,8 @@ import type { Program, ValueId } from '../ir/types';
 import type { Mesh } from '../mesh/mesh';
 import { callText, checkTactic, describeExpr, type CheckContext } from './check';
 import { TacticCode } from './codes';
-import { closest, compileGlob } from './glob';
+import { MAX_SCHEDULE_TACTICS } from '../limits';
+import { closest, compileGlob, shownName } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
 import type { AutomaticTacticAst, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
@@ -113,6 +114,19 @@ function scheduleOrder(
   schedule: AssignStatement | undefined,
   defs: Map<string, { stmt: AssignStatement; asts: TacticAst[] | undefined }>,
 ): TacticAst[] {
+  const order = scheduleOrderUnbounded(ctx, schedule, defs);
+  if (order.length <= MAX_SCHEDULE_TACTICS) return order;
+  // each tactic is a propagation over the whole program: thousands of them would run for minutes
+  const range = schedule?.range ?? [...defs.values()][0]?.stmt.range ?? { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  error(ctx.diagnostics, TacticCode.argType, `the schedule applies ${order.length} tactics; at most ${MAX_SCHEDULE_TACTICS} are allowed (a mesh has at most 8 axes)`, range);
+  return [];
+}
+
+function scheduleOrderUnbounded(
+  ctx: CheckContext,
+  schedule: AssignStatement | undefined,
+  defs: Map<string, { stmt: AssignStatement; asts: TacticAst[] | undefined }>,
+): TacticAst[] {
   const diags = ctx.diagnostics;
   if (!schedule) {
     const first = [...defs.values()][0];
@@ -137,7 +151,7 @@ function scheduleOrder(
       if (!def) {
         const near = closest(item.name, defs.keys(), 1);
         error(diags, TacticCode.undefinedName,
-          `'${item.name}' is not defined${near.length ? ` (did you mean '${near[0]}'?)` : ''}; define it above as ${item.name} = Tactic(...)`,
+          `'${shownName(item.name)}' is not defined${near.length ? ` (did you mean '${near[0]}'?)` : ''}; define it above as ${shownName(item.name)} = Tactic(...)`,
           item.range);
         continue;
       }

@@ -115,9 +115,9 @@ function MeshSection() {
               <td><NumberField label={`axis ${i} size`} testId={`axis-size-${i}`} value={a.size} min={1}
                 onCommit={(v) => editDoc((d) => setAxisSize(d, i, v), `axis-size:${i}`)} /></td>
               <td>
-                <select aria-label={`axis ${i} link`} data-testid={`axis-link-${i}`} value={links?.[a.name] ?? kinds[0]}
+                <select aria-label={`axis ${i} link`} data-testid={`axis-link-${i}`} value={(links && Object.hasOwn(links, a.name) ? links[a.name] : undefined) ?? kinds[0]}
                   onChange={(e) => editDoc((d) => setLink(d, a.name, e.target.value as LinkKind))}>
-                  {(kinds.includes(links?.[a.name] ?? kinds[0]) ? kinds : [links![a.name], ...kinds]).map((k) => <option key={k} value={k}>{k}</option>)}
+                  {(kinds.includes((links && Object.hasOwn(links, a.name) ? links[a.name] : undefined) ?? kinds[0]) ? kinds : [links![a.name], ...kinds]).map((k) => <option key={k} value={k}>{k}</option>)}
                 </select>
               </td>
               <td><button className="icon" title={`remove axis "${a.name}"`} data-testid={`axis-remove-${i}`}

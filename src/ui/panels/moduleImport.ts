@@ -12,8 +12,9 @@ schedule = []
 export function withModule(doc: Config, text: string, mesh: { name: string; size: number }[] | undefined, tactics: string): Config {
   const axes = mesh && mesh.length ? mesh.map((a) => ({ name: a.name, size: a.size })) : doc.mesh.axes;
   const kinds = linkKindsFor(doc.hardware.preset);
-  const links: Record<string, LinkKind> = {};
-  for (const a of axes) links[a.name] = doc.hardware.links?.[a.name] ?? kinds[0];
+  // a Map and fromEntries: an axis may be named "__proto__" or "constructor"
+  const old = new Map(Object.entries(doc.hardware.links ?? {}));
+  const links: Record<string, LinkKind> = Object.fromEntries(axes.map((a) => [a.name, old.get(a.name) ?? kinds[0]]));
   return { ...doc, model: { stablehlo: text }, mesh: { axes }, hardware: { ...doc.hardware, links }, tactics };
 }
 

@@ -9,6 +9,7 @@ import type { Program, ValueId } from '../../ir/types';
 import { formatShardedType } from '../../partition/sharding';
 import type { Sharding } from '../../partition/types';
 import type { PipelineResult } from '../../pipeline';
+import { pyText } from './escape';
 import { pathTree, pyDict, pyIdent, pyKey, pyStr, type PathTree } from './python';
 
 /**
@@ -70,13 +71,13 @@ export function exportJax(result: PipelineResult, config: Config): string {
   const taken = new Set<string>(['jax', 'mesh', 'devices', 'step', 'in_shardings', 'out_shardings', 'intermediate_shardings', 'constrain', 'P', 'NamedSharding', 'Mesh', 'mesh_utils']);
   const groups = [...inTree.keys()];
   const argNames = groups.map((g) => pyIdent(g, taken));
-  const stages = partition.stages.map((s) => `${s.tactic} on "${s.axis}"`).join(', ') || 'none';
+  const stages = partition.stages.map((s) => `${pyText(s.tactic)} on "${pyText(s.axis)}"`).join(', ') || 'none';
   const partialCount = intermediates.filter((e) => e.partial.length > 0).length + inputs.filter((e) => e.partial.length > 0).length;
 
   const out: string[] = [];
   out.push(
-    `# Shardings for ${p.name}, exported by PartIR Explorer.`,
-    `# Mesh ${mesh.axes.map((a) => `${a.name}=${a.size}`).join(' x ')}; hardware ${config.hardware.preset}; schedule: ${stages}.`,
+    `# Shardings for ${pyText(p.name)}, exported by PartIR Explorer.`,
+    `# Mesh ${mesh.axes.map((a) => `${pyText(a.name)}=${a.size}`).join(' x ')}; hardware ${pyText(config.hardware.preset)}; schedule: ${stages}.`,
     '# Every input and output gets the sharding the schedule propagated to it. A dim tiled by several',
     '# mesh axes is a tuple in the PartitionSpec, major -> minor, in the order the tactics introduced them.',
     '# Partial (unreduced) values cannot be written as a PartitionSpec; the explorer reduces them before',
@@ -105,13 +106,13 @@ export function exportJax(result: PipelineResult, config: Config): string {
     '',
     '',
     `def step(${argNames.join(', ')}):`,
-    `    """Your ${config.model && 'zoo' in config.model ? `${config.model.zoo} ` : ''}step. It returns ${outputResultDoc(outTree)}.`,
+    `    """Your ${config.model && 'zoo' in config.model ? `${pyText(config.model.zoo)} ` : ''}step. It returns ${outputResultDoc(outTree)}.`,
   );
   if (intermediates.length > 0) {
     out.push('', '    Where it computes the intermediates the schedule seeds, pin them:');
     for (const e of intermediates) {
       const v = pyVarName(e.path);
-      out.push(`        ${v} = jax.lax.with_sharding_constraint(${v}, NamedSharding(mesh, ${e.spec}))  # ${e.path}`);
+      out.push(`        ${v} = jax.lax.with_sharding_constraint(${v}, NamedSharding(mesh, ${e.spec}))  # ${pyText(e.path)}`);
     }
   }
   out.push(
@@ -130,7 +131,7 @@ export function exportJax(result: PipelineResult, config: Config): string {
 }
 
 function typeComment(p: Program, e: JaxShardingEntry): string {
-  const t = formatShardedType(p.values[e.value].type, { dims: e.sharding.dims, partial: [] });
+  const t = pyText(formatShardedType(p.values[e.value].type, { dims: e.sharding.dims, partial: [] }));
   if (e.partial.length === 0) return t;
   return `${t}; partial over ${e.partial.map(pyStr).join(', ')} (unreduced): not expressible in a PartitionSpec`;
 }

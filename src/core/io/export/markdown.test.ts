@@ -86,7 +86,8 @@ describe('exportMarkdown conflicts', () => {
     const text = exportMarkdown({ ...report, stages: [stage] }, config);
     const lines = text.split('\n').filter((l) => l.startsWith('- `'));
     expect(lines).toHaveLength(20);
-    expect(lines[3]).toBe('- `params/layer_3/w` on `batch` at dot_general @ layer_3: replicated (BP) vs tiled on dim 0 (Z3)');
+    // `_` is escaped outside code spans (it renders the same; a name such as `_a_` would otherwise be emphasis)
+    expect(lines[3]).toBe('- `params/layer_3/w` on `batch` at dot\\_general @ layer\\_3: replicated (BP) vs tiled on dim 0 (Z3)');
     expect(text).toContain('- … and 5 more');
   });
 });

@@ -6,16 +6,19 @@
 import type { Config } from '../config';
 import type { BytesByCategory, Report } from '../../report';
 import { fmtBytes, fmtCount, fmtSeconds } from '../../units';
+import { mdCode, mdText } from './escape';
 
 export { fmtBytes, fmtCount, fmtSeconds };
 
 const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
 
-/** A cell's text with the characters that would break a Markdown table escaped. */
-const cell = (v: string | number): string => String(v).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A cell the exporter writes as Markdown (`**total**`); any other cell is text and is escaped. */
+export interface MdSource { md: string }
+
+const cell = (v: string | number | MdSource): string => (typeof v === 'object' ? v.md : mdText(String(v)));
 
 /** A GitHub-flavoured Markdown table; `right` lists the right-aligned (numeric) columns. */
-export function mdTable(header: string[], rows: (string | number)[][], right: readonly number[] = []): string {
+export function mdTable(header: string[], rows: (string | number | MdSource)[][], right: readonly number[] = []): string {
   const rule = header.map((_, c) => (right.includes(c) ? '---:' : '---'));
   return [header, rule, ...rows].map((r, i) => `| ${(i === 1 ? r : r.map(cell)).join(' | ')} |`).join('\n');
 }
@@ -29,21 +32,21 @@ export function exportMarkdown(report: Report, config: Config): string {
   const { time, memory, model } = report;
   const worst = memory.perDevice.reduce<Report['memory']['perDevice'][number] | undefined>((w, d) => (!w || d.peak > w.peak ? d : w), undefined);
   const devices = config.mesh.axes.reduce((n, a) => n * a.size, 1);
-  const meshText = config.mesh.axes.map((a) => `${a.name}=${a.size}`).join(' × ') || '(none)';
-  const schedule = report.stages.map((s) => s.tactic).join(', ') || '(none)';
+  const meshText = config.mesh.axes.map((a) => `${mdText(a.name)}=${a.size}`).join(' × ') || '(none)';
+  const schedule = report.stages.map((s) => mdText(s.tactic)).join(', ') || '(none)';
   const out: string[] = [];
 
   out.push(
-    `# ${model.name}: ${schedule} on ${meshText}`,
+    `# ${mdText(model.name)}: ${schedule} on ${meshText}`,
     '',
-    `Simulated by PartIR Explorer on ${devices} × ${config.hardware.preset}. Times in seconds per training step; memory per device.`,
+    `Simulated by PartIR Explorer on ${devices} × ${mdText(config.hardware.preset)}. Times in seconds per training step; memory per device.`,
     '',
     '## Headline',
     '',
     mdTable(['figure', 'value'], [
       ['step time', fmtSeconds(time.step)],
       ['MFU', `${(time.mfu * 100).toFixed(1)}%`],
-      ['peak memory', worst ? `${fmtBytes(worst.peak)} of ${fmtBytes(worst.capacity)} (${pct(worst.peak, worst.capacity)})${worst.outOfMemory ? ' — **out of memory**' : ''}` : '–'],
+      ['peak memory', { md: worst ? `${fmtBytes(worst.peak)} of ${fmtBytes(worst.capacity)} (${pct(worst.peak, worst.capacity)})${worst.outOfMemory ? ' — **out of memory**' : ''}` : '–' }],
       ['parameters', fmtCount(model.parameters)],
       ['FLOPs per step', `${fmtCount(model.flops.model)} (executed ${fmtCount(model.flops.executed)})`],
       ['collectives', String(report.collectives.length)],
@@ -56,7 +59,7 @@ export function exportMarkdown(report: Report, config: Config): string {
     const total = CATEGORIES.reduce((n, c) => n + worst.atPeak[c], 0);
     out.push(mdTable(['category', 'bytes', 'share'], [
       ...CATEGORIES.map((c) => [c, fmtBytes(worst.atPeak[c]), pct(worst.atPeak[c], total)]),
-      ['**total**', `**${fmtBytes(total)}**`, pct(total, total)],
+      [{ md: '**total**' }, { md: `**${fmtBytes(total)}**` }, pct(total, total)],
     ], [1, 2]));
   } else out.push('No memory figures.');
 
@@ -102,7 +105,7 @@ export function exportMarkdown(report: Report, config: Config): string {
   const conflicts = report.stages.flatMap((s) => s.conflicts);
   if (conflicts.length > 0) {
     out.push('', '### Conflicts', '');
-    for (const c of conflicts.slice(0, MAX_CONFLICTS)) out.push(`- \`${c.value}\` on \`${c.axis}\` at ${c.op}: ${c.existing.sharding} (${c.existing.tactic}) vs ${c.incoming.sharding} (${c.incoming.tactic})`);
+    for (const c of conflicts.slice(0, MAX_CONFLICTS)) out.push(`- ${mdCode(c.value)} on ${mdCode(c.axis)} at ${mdText(c.op)}: ${mdText(c.existing.sharding)} (${mdText(c.existing.tactic)}) vs ${mdText(c.incoming.sharding)} (${mdText(c.incoming.tactic)})`);
     if (conflicts.length > MAX_CONFLICTS) out.push(`- … and ${conflicts.length - MAX_CONFLICTS} more`);
   }
   out.push('');

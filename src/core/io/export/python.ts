@@ -1,13 +1,13 @@
 /** Small helpers for emitting Python source: literals, identifiers, and a tree of values keyed by path. */
 import { UserError } from '../../errors';
 
-/** A Python string literal in single quotes (axis names in PartitionSpecs, as JAX's docs write them). */
-export function pyStr(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
-}
+import { pyKeyString, pyString } from './escape';
 
-/** A Python string literal in double quotes (dict keys); JSON escapes are valid Python escapes. */
-export const pyKey = (s: string): string => JSON.stringify(s);
+/** A Python string literal in single quotes (axis names in PartitionSpecs, as JAX's docs write them). */
+export const pyStr = pyString;
+
+/** A Python string literal in double quotes (dict keys). */
+export const pyKey = pyKeyString;
 
 const KEYWORDS = new Set([
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
@@ -17,7 +17,8 @@ const KEYWORDS = new Set([
 
 /** A valid Python identifier for `name` (a step argument named after a top-level path group). */
 export function pyIdent(name: string, taken: Set<string>): string {
-  let id = name.replace(/\W/g, '_');
+  // ASCII word characters only: everything else (quotes, control characters, non-ASCII) becomes `_`
+  let id = name.replace(/[^A-Za-z0-9_]/g, '_');
   if (id === '' || /^\d/.test(id)) id = `_${id}`;
   if (KEYWORDS.has(id)) id = `${id}_`;
   let out = id;

@@ -9,11 +9,13 @@ import type { Config } from '../config';
 import type { Mesh } from '../../mesh/mesh';
 import type { Sharding } from '../../partition/types';
 import type { PipelineResult } from '../../pipeline';
+import { mlirString } from './escape';
 import { applyEdits, MlirText, type TextEdit } from './mlirText';
 
 const MESH = 'mesh';
 
-const quote = (name: string): string => JSON.stringify(name);
+/** An axis name as an MLIR string literal (it may come from an imported module's `sdy.mesh`). */
+const quote = mlirString;
 
 /** `<["batch"=4, "model"=2]>`, the body of an `sdy.mesh` op. */
 export function sdyMesh(mesh: Mesh): string {

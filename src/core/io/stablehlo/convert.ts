@@ -12,6 +12,7 @@ import { denseValues, irType } from './dense';
 import type { Token } from './lexer';
 import { isKeyPath, keyPathToPath, scopeOfLocName } from './names';
 import { Cursor, parseAttr } from './parser';
+import { lookup as ownEntry } from '../../record';
 
 export interface Converted {
   program: Program;
@@ -196,7 +197,8 @@ export function convertModule(mod: ModuleAst): Converted {
     };
     if (IDENTITY.has(op)) return ins();
     if (op === 'custom_call' && IDENTITY_CALLS.has(p.syms[0] ?? '')) return ins().slice(0, Math.max(1, declared.length));
-    if (op in UNARY) return [b.emit1(UNARY[op], need(1), {})];
+    const unary = ownEntry(UNARY, op);
+    if (unary) return [b.emit1(unary, need(1), {})];
     if (BINARY.has(op)) return [b.emit1(op as 'add', need(2), {})];
     switch (op) {
       case 'convert': {

@@ -3,6 +3,7 @@ import { UserError } from '../../errors';
 import type { DType, TensorType } from '../../ir/types';
 import type { Attr, TypeAst } from './ast';
 import type { Token } from './lexer';
+import { lookup } from '../../record';
 
 /** MLIR element type → IR dtype: i64 and other integers become i32, i1 bool, f64 f32. */
 export function dtypeOf(elem: string): DType | undefined {
@@ -36,7 +37,7 @@ function fromBits(bits: bigint, elem: string): number {
       return s * (1 + m / 1024) * 2 ** (e - 15);
     }
     default: {
-      const w = BigInt((BYTES[elem] ?? 8) * 8);
+      const w = BigInt((lookup(BYTES, elem) ?? 8) * 8);
       let v = bits & ((1n << w) - 1n);
       if (!elem.startsWith('u') && elem !== 'i1' && v >= 1n << (w - 1n)) v -= 1n << w;
       return Number(v);
@@ -59,7 +60,7 @@ export function denseValues(a: Attr, type: TypeAst): { value?: number; data?: nu
   const n = type.shape.reduce((x, y) => x * y, 1);
   const elem = type.elem;
   if (a.elems.kind === 'hex') {
-    const size = BYTES[elem];
+    const size = lookup(BYTES, elem);
     if (size === undefined) throw new UserError('stablehlo-type', `hex constant of element type ${elem} is not supported`, { where: 'model.stablehlo' });
     const hex = a.elems.hex;
     const count = hex.length / 2 / size;

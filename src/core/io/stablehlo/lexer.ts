@@ -2,7 +2,9 @@
  * Tokens of MLIR text as JAX prints it. Tensor types (`tensor<8x16xf32>`) and dialect types
  * (`!stablehlo.token`) are single tokens, because `8x16xf32` is not a sequence of MLIR tokens.
  */
+import { strFromU8 } from 'fflate';
 import { UserError, type SourceRange } from '../../errors';
+import { MAX_MODULE_CHARS, MAX_MODULE_NESTING } from '../../limits';
 
 export type TokKind =
   | 'ssa'    // %0, %arg1, %cst_2, %5#1
@@ -34,12 +36,23 @@ export function syntaxError(message: string, at: Token): UserError {
 const isIdStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdChar = (c: string) => isIdStart(c) || isDigit(c) || c === '$' || c === '.';
+/** Control characters (tab excepted) and the Unicode line and paragraph separators. */
+const isControl = (c: string): boolean => {
+  const n = c.charCodeAt(0);
+  return (n < 0x20 && n !== 0x09) || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029;
+};
+const controlError = (c: string, line: number, col: number, what: string): UserError =>
+  syntaxError(`the ${what} holds the control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which MLIR text cannot hold raw; remove it or write it as a \\XX escape`, here(c, line, col));
 const here = (c: string, line: number, col: number): Token => ({ kind: 'punct', text: c, line, col, endLine: line, endCol: col + 1 });
 
 /** Splits `text` into tokens; `//` comments are skipped. Throws a UserError naming line:col on a bad character. */
 export function lex(text: string): Token[] {
+  if (text.length > MAX_MODULE_CHARS) {
+    throw new UserError('too-large', `the module is ${text.length.toLocaleString('en-US')} characters long; at most ${MAX_MODULE_CHARS.toLocaleString('en-US')} are allowed`, { where: 'model.stablehlo' });
+  }
   const out: Token[] = [];
   let i = 0, line = 1, col = 1;
+  let nesting = 0;
   const advance = (n: number) => {
     for (let k = 0; k < n && i < text.length; k++) {
       if (text[i] === '\n') { line++; col = 1; } else col++;
@@ -79,17 +92,28 @@ export function lex(text: string): Token[] {
     const sl = line, sc = col;
     if (c === '"') {
       let v = '';
+      // `\XX` escapes are bytes: consecutive ones are decoded together as UTF-8, as MLIR writes them
+      let bytes: number[] = [];
+      const flush = () => {
+        if (bytes.length) v += strFromU8(new Uint8Array(bytes));
+        bytes = [];
+      };
       advance(1);
       for (;;) {
         if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here(c, sl, sc));
         const ch = text[i];
         if (ch === '"') { advance(1); break; }
+        if (isControl(ch)) throw controlError(ch, line, col, 'string literal');
+        if (ch === '\\' && /[0-9A-Fa-f]{2}/.test(text.slice(i + 1, i + 3))) {
+          bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+          advance(3);
+          continue;
+        }
+        flush();
         if (ch === '\\') {
           const n = text[i + 1] ?? '';
           if (n === 'n') v += '\n';
           else if (n === 't') v += '\t';
-          else if (n === '"' || n === '\\') v += n;
-          else if (/[0-9A-Fa-f]{2}/.test(text.slice(i + 1, i + 3))) { v += String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16)); advance(1); }
           else v += n;
           advance(2);
           continue;
@@ -97,6 +121,7 @@ export function lex(text: string): Token[] {
         v += ch;
         advance(1);
       }
+      flush();
       push('str', v, sl, sc);
       continue;
     }
@@ -105,7 +130,13 @@ export function lex(text: string): Token[] {
       if (c === '@' && text[i] === '"') {
         let v = '';
         advance(1);
-        while (i < text.length && text[i] !== '"' && text[i] !== '\n') { v += text[i]; advance(1); }
+        while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
+          // a name reaches exports (Python comments, Markdown): a carriage return or a line separator
+          // in it would start a new line there, so it is refused here, where the user can see it
+          if (isControl(text[i])) throw controlError(text[i], line, col, 'symbol name');
+          v += text[i];
+          advance(1);
+        }
         if (text[i] !== '"') throw syntaxError('unterminated symbol name', here(c, sl, sc));
         advance(1);
         push('sym', v, sl, sc);
@@ -155,6 +186,10 @@ export function lex(text: string): Token[] {
       continue;
     }
     if ('()[]{}<>,:=?*+!|'.includes(c)) {
+      // the parsers recurse per bracket level: a bound here keeps any module from overflowing the stack
+      if (c === '(' || c === '[' || c === '{' || c === '<') {
+        if (++nesting > MAX_MODULE_NESTING) throw syntaxError(`brackets nest deeper than ${MAX_MODULE_NESTING} levels here`, here(c, sl, sc));
+      } else if (c === ')' || c === ']' || c === '}' || c === '>') nesting = Math.max(0, nesting - 1);
       advance(1);
       push('punct', c, sl, sc);
       continue;

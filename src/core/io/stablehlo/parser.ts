@@ -493,7 +493,8 @@ function parseStmt(c: Cursor): StmtAst {
     if (isP(t, '}')) break;
     if (t.line > lastLine && !(t.kind === 'ident' && CONTINUATIONS.has(t.text))) break;
     const item = skipItem(c);
-    toks.push(...item);
+    // one by one: an item can be a huge group (a 120k-element dense<…>), too many arguments for push(...)
+    for (const x of item) toks.push(x);
     lastLine = item[item.length - 1].endLine;
   }
   const end = toks.length > 0 ? toks[toks.length - 1] : opTok;
