@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Deflate, deflateSync, strToU8 } from 'fflate';
+import { Deflate, strToU8 } from 'fflate';
 import fc from 'fast-check';
 import { isUserError } from '../src/core/errors';
 import type { Config } from '../src/core/io/config';

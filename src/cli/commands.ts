@@ -114,8 +114,6 @@ export function usage(): string {
   return `usage: npm run -s cli -- <command> [args] [--json]\n\n${rows.join('\n')}\n`;
 }
 
-const hasErrors = (r: Report) => r.diagnostics.some((d) => d.severity !== 'warning');
-
 /** Exit code 1 and the first error, when the tactics have errors. */
 function failure(r: Report): Pick<CommandOutput, 'exitCode' | 'error'> {
   const first = r.diagnostics.find((d) => d.severity !== 'warning');
