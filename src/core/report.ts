@@ -68,6 +68,17 @@ export interface DeviceMemory {
   capacity: number;
   outOfMemory: boolean;
   atPeak: BytesByCategory;
+  /**
+   * Model state per device as ZeRO counts it (bytes allocated for the step, whatever is live at the
+   * peak): parameters and optimizer state as held, gradients in the form their reduction leaves them.
+   */
+  modelState: ModelStateBytes;
+}
+
+export interface ModelStateBytes {
+  params: number;
+  gradients: number;
+  optimizer: number;
 }
 
 export interface TimeJson {

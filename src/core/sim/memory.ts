@@ -7,7 +7,7 @@
  * without it, an unfused element-wise IR (a GELU in six ops) would keep every intermediate and overstate
  * activation memory about threefold against Korthikanti et al.'s counts.
  */
-import type { BytesByCategory } from '../report';
+import type { BytesByCategory, ModelStateBytes } from '../report';
 import type { OpKind, Program } from '../ir/types';
 import { DTYPE_BYTES } from '../ir/types';
 import { numElements } from '../ir/shape';
@@ -244,8 +244,8 @@ export function peakMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramInde
  * (all of them after an all-reduce, a 1/N shard after a reduce-scatter) — or the gradient itself when it needs
  * no reduction. A local `shard_slice` after a reduction does not shrink the buffer the reduction produced.
  */
-export function modelStateBytes(p: Program): { params: number; gradients: number; optimizer: number } {
-  const { userStart, userOps, bytes } = indexProgram(p);
+export function modelStateBytes(p: Program, ix: ProgramIndex = indexProgram(p)): ModelStateBytes {
+  const { userStart, userOps, bytes } = ix;
   let params = 0;
   let optimizer = 0;
   let gradients = 0;
