@@ -49,13 +49,15 @@ const ELEMENTWISE: ReadonlySet<OpKind> = new Set<OpKind>([
 ]);
 /** Producers that a compiler fuses into every consumer (they are cheap to recompute). */
 const ALWAYS_FUSED: ReadonlySet<OpKind> = new Set<OpKind>(['constant', 'iota', 'broadcast_in_dim']);
+
 /** Consumers that take fused element-wise producers as inputs (XLA loop and reduction fusions). */
 const FUSING_CONSUMER: ReadonlySet<OpKind> = new Set<OpKind>([...ELEMENTWISE, 'reduce', 'broadcast_in_dim', 'reshape', 'transpose']);
 
 /**
- * Which values a fusing compiler never writes to HBM: an element-wise result read only by one fusing consumer,
- * and constants/iotas/broadcasts read only by fusing consumers. Program outputs are always materialised.
- * One linear pass.
+ * Which values a fusing compiler never writes to HBM: an element-wise result read only by one fusing consumer
+ * of the same phase (a forward value the backward pass reads is stored: no fusion spans the step), and
+ * constants/iotas/broadcasts read only by fusing consumers (rebuilt inside each). Program outputs are always
+ * materialised. One linear pass.
  */
 export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uint8Array {
   const fused = new Uint8Array(p.values.length);
@@ -69,7 +71,10 @@ export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uin
       const b = ix.userStart[v + 1];
       if (isOutput[v] || b === a || (!always && b - a !== 1)) continue;
       let ok = true;
-      for (let i = a; i < b; i++) if (!FUSING_CONSUMER.has(p.ops[ix.userOps[i]].kind)) ok = false;
+      for (let i = a; i < b; i++) {
+        const user = p.ops[ix.userOps[i]];
+        if (!FUSING_CONSUMER.has(user.kind) || (!always && user.phase !== op.phase)) ok = false;
+      }
       if (ok) fused[v] = 1;
     }
   }

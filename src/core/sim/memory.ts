@@ -11,7 +11,7 @@ import type { BytesByCategory, ModelStateBytes } from '../report';
 import type { OpKind, Program } from '../ir/types';
 import { DTYPE_BYTES } from '../ir/types';
 import { numElements } from '../ir/shape';
-import { isCommunication } from './cost';
+import { fusedValues, isCommunication } from './cost';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
 
@@ -38,6 +38,13 @@ export interface MemoryOptions {
    */
   readonly fusion?: boolean;
   /**
+   * With `fusion`, also: a value that a fusing compiler keeps inside a fusion (sim/cost.ts fusedValues: an
+   * element-wise result read once by an element-wise or reduction consumer, a constant, iota or broadcast
+   * read only by such consumers) is never allocated, and what it is computed from lives until the fusion
+   * that reads it runs — so a GELU backward or a loss's one-hot compare does not hold full-size
+   * temporaries that XLA never writes.
+   */
+  /**
    * Buffer donation (jax.jit donate_argnums): an input the step returns updated dies at its last use, as its
    * buffer is reused for the output. Default false: the input is held for the whole step, so at the end of
    * the optimizer both the old and the new state are counted.
@@ -57,6 +64,9 @@ const FUSING_CONSUMER: ReadonlySet<string> = new Set([
   'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
   'reduce', 'broadcast_in_dim', 'reshape', 'transpose',
 ]);
+
+/** Producers every fusion that reads them rebuilds in place: never stored, even for the backward pass. */
+const REBUILT: ReadonlySet<string> = new Set(['constant', 'iota', 'broadcast_in_dim']);
 
 /** The whole analysis: liveness, categories and bytes of every value. */
 export interface MemoryAnalysis {
@@ -85,7 +95,8 @@ export function analyzeMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramI
   const nOps = p.ops.length;
   const start = new Int32Array(nV);
   const end = new Int32Array(nV);
-  const bytes = ix.bytes;
+  const fusion = opts.fusion ?? true;
+  const bytes = fusion ? Float64Array.from(ix.bytes) : ix.bytes;
   const { userStart, userOps } = ix;
   for (let v = 0; v < nV; v++) {
     const d = p.values[v].def;
@@ -156,6 +167,22 @@ export function analyzeMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramI
           if (end[r] > end[o]) end[o] = end[r];
         }
         end[r] = lastForward;
+      }
+    }
+  }
+
+  if (fusion) {
+    // Values inside a fusion: not allocated; their operands live until the fusion reads them (reverse program
+    // order carries a chain's end back to its first operands).
+    const fused = fusedValues(p, ix);
+    for (let i = nOps - 1; i >= 0; i--) {
+      const op = p.ops[i];
+      for (const r of op.results) {
+        // A value the backward pass keeps (directly or to recompute from) is stored whatever fuses it, unless
+        // every fusion rebuilds it from nothing or from its operand (a constant, iota or broadcast).
+        if (!fused[r] || (op.phase === 'forward' && needed[r] && !REBUILT.has(op.kind))) continue;
+        bytes[r] = 0;
+        for (const o of op.operands) if (end[o] < end[r]) end[o] = end[r];
       }
     }
   }
