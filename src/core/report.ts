@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from './errors';
 import type { Phase } from './ir/types';
+import type { ValidationJson } from './sim/validated';
 
 export type CollectiveName = 'all-gather' | 'reduce-scatter' | 'all-reduce' | 'all-to-all' | 'collective-permute';
 
@@ -88,6 +89,8 @@ export interface TimeJson {
   exposedCommunication: number;
   perAxis: Record<string, number>;
   mfu: number;
+  /** The step time's validated error band for this chip family (sim/validated.ts). */
+  validation?: ValidationJson;
 }
 
 export interface TimelineInterval {

@@ -15,6 +15,7 @@ const NO_USERS = new Int32Array(0);
 import { modelStateBytes, peakMemory } from './memory';
 import { schedule } from './schedule';
 import { buildTimeline } from './timeline';
+import { validationBand } from './validated';
 
 /** At most this many devices get a timeline and a memory entry (all devices are identical under SPMD). */
 export const MAX_TIMELINE_DEVICES = 8;
@@ -93,6 +94,7 @@ export function simulate(spmd: SpmdProgram, hw: Hardware, opts: SimulateOptions)
     exposedCommunication: sched.exposedCommunication,
     perAxis: sched.perAxis,
     mfu,
+    validation: validationBand(hw.preset),
   };
 
   const collectiveSeconds = new Map<OpId, number>();
