@@ -153,8 +153,9 @@ describe('compute cost (roofline)', () => {
     const c = computeCost(p.ops[0], p, hw);
     expect(c.bound).toBe('compute');
     near(c.seconds, (2 * n ** 3) / (f.peakFlopsBf16 * f.matmulEfficiency) + f.opOverhead);
-    // H100's large-matmul efficiency is its own (0.75–0.8 of 989 TFLOP/s), not A100's
-    expect(f.matmulEfficiency).toBeLessThan(resolveHardware({ preset: 'a100-80gb' }, { axes: [{ name: 'x', size: 1 }] }).figures.matmulEfficiency);
+    // H100's large-matmul efficiency is its own: tuned bf16 GEMMs reach at most ≈0.8 of 989 TFLOP/s (not
+    // the 0.95 fitted for A100 GEMMs alone)
+    expect(f.matmulEfficiency).toBeLessThanOrEqual(0.8);
   });
 
   it('an f32 matmul runs at the f32 peak', () => {
