@@ -16,7 +16,37 @@ export function isCommunication(kind: OpKind): kind is Exclude<CollectiveKind, '
   return kind === 'all_reduce' || kind === 'all_gather' || kind === 'reduce_scatter' || kind === 'all_to_all' || kind === 'collective_permute';
 }
 
-const MATMUL_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['dot_general', 'convolution', 'attention', 'attention_grad']);
+/**
+ * How the cost model treats each op kind: total over OpKind, so a new kind does not compile until it is
+ * given a class here (and so a cost).
+ */
+export type CostClass =
+  | 'matmul' // tensor-core / MXU work, size-dependent efficiency
+  | 'attention' // fused attention kernels, their own efficiency
+  | 'elementwise' // memory-bound, fusible into consumers
+  | 'reduce' // memory-bound, a fusion root that takes element-wise producers
+  | 'broadcast' // fused into every consumer
+  | 'generator' // constant, iota: built in place by each consumer
+  | 'transpose' // a copy through HBM, fusible
+  | 'bitcast' // a row-major reshape: free
+  | 'data' // gathers, scatters, slices, concatenations, custom calls: memory-bound kernels
+  | 'collective' // communication, costed by the alpha-beta model
+  | 'local_slice'; // shard_slice: reads only the tile it keeps
+export const COST_CLASS: Readonly<Record<OpKind, CostClass>> = {
+  negate: 'elementwise', exp: 'elementwise', log: 'elementwise', tanh: 'elementwise', rsqrt: 'elementwise', sqrt: 'elementwise',
+  logistic: 'elementwise', abs: 'elementwise', convert: 'elementwise', add: 'elementwise', subtract: 'elementwise',
+  multiply: 'elementwise', divide: 'elementwise', maximum: 'elementwise', minimum: 'elementwise', power: 'elementwise',
+  compare: 'elementwise', select: 'elementwise',
+  dot_general: 'matmul', convolution: 'matmul', attention: 'attention', attention_grad: 'attention',
+  reduce: 'reduce', broadcast_in_dim: 'broadcast', iota: 'generator', constant: 'generator', transpose: 'transpose', reshape: 'bitcast',
+  concatenate: 'data', slice: 'data', dynamic_slice: 'data', dynamic_update_slice: 'data', gather: 'data', scatter: 'data', custom: 'data',
+  all_reduce: 'collective', all_gather: 'collective', reduce_scatter: 'collective', all_to_all: 'collective', collective_permute: 'collective',
+  shard_slice: 'local_slice',
+};
+const kindsOf = (...classes: CostClass[]): ReadonlySet<OpKind> =>
+  new Set((Object.keys(COST_CLASS) as OpKind[]).filter((k) => classes.includes(COST_CLASS[k])));
+
+const MATMUL_KINDS = kindsOf('matmul', 'attention');
 export const isMatmul = (kind: OpKind): boolean => MATMUL_KINDS.has(kind);
 
 /**
@@ -43,15 +73,13 @@ export function matmulSizeFactor(flops: number, peak: number): number {
   return 1;
 }
 
-const ELEMENTWISE: ReadonlySet<OpKind> = new Set<OpKind>([
-  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
-  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
-]);
+const ELEMENTWISE = kindsOf('elementwise');
 /** Producers that a compiler fuses into every consumer (they are cheap to recompute). */
-const ALWAYS_FUSED: ReadonlySet<OpKind> = new Set<OpKind>(['constant', 'iota', 'broadcast_in_dim']);
-
+export const ALWAYS_FUSED = kindsOf('generator', 'broadcast');
 /** Consumers that take fused element-wise producers as inputs (XLA loop and reduction fusions). */
-const FUSING_CONSUMER: ReadonlySet<OpKind> = new Set<OpKind>([...ELEMENTWISE, 'reduce', 'broadcast_in_dim', 'reshape', 'transpose']);
+export const FUSING_CONSUMER = kindsOf('elementwise', 'reduce', 'broadcast', 'bitcast', 'transpose');
+/** Producers a fusion can recompute from their operands for free (the memory analysis's recomputation). */
+export const RECOMPUTABLE = kindsOf('elementwise', 'generator', 'broadcast', 'bitcast', 'transpose');
 
 /**
  * Which values a fusing compiler never writes to HBM: an element-wise result read only by one fusing consumer

@@ -11,7 +11,7 @@ import type { BytesByCategory, ModelStateBytes } from '../report';
 import type { OpKind, Program } from '../ir/types';
 import { DTYPE_BYTES } from '../ir/types';
 import { numElements } from '../ir/shape';
-import { fusedValues, isCommunication } from './cost';
+import { ALWAYS_FUSED, FUSING_CONSUMER, RECOMPUTABLE, fusedValues, isCommunication } from './cost';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
 
@@ -52,21 +52,8 @@ export interface MemoryOptions {
   readonly donation?: boolean;
 }
 
-/** Producers a fusion can recompute from their operands for free. */
-const RECOMPUTABLE: ReadonlySet<string> = new Set([
-  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
-  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
-  'constant', 'iota', 'broadcast_in_dim', 'reshape', 'transpose',
-]);
-/** Consumers that are (part of) a fusion and can recompute a recomputable operand inside it. */
-const FUSING_CONSUMER: ReadonlySet<string> = new Set([
-  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
-  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
-  'reduce', 'broadcast_in_dim', 'reshape', 'transpose',
-]);
-
 /** Producers every fusion that reads them rebuilds in place: never stored, even for the backward pass. */
-const REBUILT: ReadonlySet<string> = new Set(['constant', 'iota', 'broadcast_in_dim']);
+const REBUILT = ALWAYS_FUSED;
 
 /** The whole analysis: liveness, categories and bytes of every value. */
 export interface MemoryAnalysis {
