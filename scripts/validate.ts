@@ -9,6 +9,7 @@
  *   npx tsx scripts/validate.ts --json     # one JSON document
  *   npx tsx scripts/validate.ts --write    # also rewrites the README validation table and
  *                                          # src/core/sim/errorBands.ts (the band the CLI and UI show)
+ *   npx tsx scripts/validate.ts --check    # exit 1 when src/core/sim/errorBands.ts is stale
  *   npx tsx scripts/validate.ts --fit      # the fit: per chip family, the large-matmul efficiency that
  *                                          # minimises the mean error on the rows marked "fit" only
  */
@@ -256,6 +257,13 @@ function main() {
     for (const m of micro) console.log(`  ${pad(m.id, 22)} measured ${pad(secs(m.measured), 10)} simulated ${pad(secs(m.simulated), 10)} ${signed(m.error)}`);
     console.log('\nnot expressible yet:');
     for (const n of notExpressible) console.log(`  ${pad(n.id, 26)} ${n.why}`);
+  }
+  if (args.has('--check')) {
+    const current = readFileSync(join(ROOT, 'src', 'core', 'sim', 'errorBands.ts'), 'utf8');
+    if (current !== errorBandsSource(rows)) {
+      process.stderr.write('src/core/sim/errorBands.ts is stale: run `npm run validate -- --write`\n');
+      process.exitCode = 1;
+    }
   }
   if (args.has('--write')) {
     const readmePath = join(ROOT, 'README.md');

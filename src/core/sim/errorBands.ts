@@ -13,4 +13,6 @@ export interface ErrorBand {
 }
 
 export const ERROR_BANDS: Readonly<Partial<Record<ChipFamily, ErrorBand>>> = {
+  a100: { runs: 8, meanError: 0.0927, maxError: 0.2437 },
+  h100: { runs: 6, meanError: 0.0543, maxError: 0.1834 },
 };
