@@ -121,10 +121,10 @@ const A100_MATMUL = 0.66;
 /** A100: FlashAttention-2 reaches 50–73% of peak forward, less backward (Dao 2023). */
 const A100_ATTENTION = 0.55;
 /**
- * H100: fitted 0.70 on MPT-7B and MPT-13B on 8 × H100 (llm-foundry benchmarks); tuned bf16 GEMMs alone reach
+ * H100: fitted 0.65 on MPT-7B and MPT-13B on 8 × H100 (llm-foundry benchmarks); tuned bf16 GEMMs alone reach
  * roughly 0.75–0.8 of 989 TFLOP/s.
  */
-const H100_MATMUL = 0.7;
+const H100_MATMUL = 0.65;
 /** H100: FlashAttention-2 reaches ≈35–40% of the H100 peak (Dao 2023; FlashAttention-3 paper, its baseline). */
 const H100_ATTENTION = 0.4;
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ProgramBuilder } from '../ir/builder';
 import { resolveHardware } from '../mesh/hardware';
-import { collectiveBytes, collectiveSeconds, computeCost, fusedValues, matmulSizeFactor } from './cost';
+import { GRADIENT_BUCKET_BYTES, collectiveBytes, collectiveOpSeconds, collectiveSeconds, computeCost, fusedValues, matmulSizeFactor } from './cost';
 
 const near = (actual: number, expected: number, rel = 1e-9) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected));
 
@@ -230,5 +230,21 @@ describe('compute cost (roofline)', () => {
     const exp = computeCost(p.ops[0], p, hw, fused);
     expect(exp.bytes).toBe(tensor);
     near(exp.seconds, tensor / (f.hbmBandwidth * f.memoryEfficiency));
+  });
+});
+
+describe('gradient reductions are costed at their bucket size', () => {
+  it('a small gradient all-reduce gets the link efficiency of a 25 MB bucket; an activation one its own', () => {
+    const b = new ProgramBuilder('g');
+    const g = b.setRole(b.input('g', { shape: [256, 1024], dtype: 'bf16' }), 'gradient'); // 512 kB
+    const x = b.input('x', { shape: [256, 1024], dtype: 'bf16' });
+    b.emit1('all_reduce', [g], { axes: ['d'] }, { shape: [256, 1024], dtype: 'bf16' });
+    b.emit1('all_reduce', [x], { axes: ['d'] }, { shape: [256, 1024], dtype: 'bf16' });
+    const p = b.build();
+    const hw = resolveHardware({ preset: 'h100' }, { axes: [{ name: 'd', size: 8 }] });
+    const V = 256 * 1024 * 2;
+    near(collectiveOpSeconds(p.ops[0], p, hw), collectiveSeconds('all_reduce', V, ['d'], hw, GRADIENT_BUCKET_BYTES));
+    near(collectiveOpSeconds(p.ops[1], p, hw), collectiveSeconds('all_reduce', V, ['d'], hw));
+    expect(collectiveOpSeconds(p.ops[0], p, hw)).toBeLessThan(collectiveOpSeconds(p.ops[1], p, hw) / 5);
   });
 });

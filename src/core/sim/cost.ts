@@ -258,12 +258,14 @@ const achieved = (s: Stage, bytes: number): number => s.bandwidth * (bytes / (by
  * - all-reduce: twice that (ring = reduce-scatter + all-gather): 2(n−1)/n · V/W + 2(n−1)·α;
  * - all-to-all: per-device buffer D; switched: (n−1)/n · D/W; torus ring: bisection bound n·D/(4·W);
  * - collective-permute: one step, D/W + α.
- * W is each link's achieved bandwidth at this message size. Over several link tiers the stages run
+ * W is each link's achieved bandwidth at the message size (`messageBytes`, by default the collective's own). Over several link tiers the stages run
  * pipelined: stage j moves (nⱼ−1)·P·V/N bytes, where P is the product of the earlier (slower) stage sizes,
  * and the slowest stage bounds the time (scaling-book gpus.md) — the hierarchical decomposition: the slow
  * tier carries only the shard the fast tiers leave.
  */
-export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: readonly string[], hw: Hardware): number {
+export function collectiveSeconds(
+  kind: CollectiveKind, bytes: number, axes: readonly string[], hw: Hardware, messageBytes: number = bytes,
+): number {
   if (kind === 'shard_slice' || axes.length === 0) return 0;
   const ts = tiers(axes.map((a) => axisLink(hw, a)));
   const n = ts.reduce((m, l) => m * l.size, 1);
@@ -278,7 +280,7 @@ export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: rea
       let before = 1;
       let t = 0;
       for (const s of st) {
-        t = Math.max(t, ((s.size - 1) * before * bytes) / n / achieved(s, bytes));
+        t = Math.max(t, ((s.size - 1) * before * bytes) / n / achieved(s, messageBytes));
         before *= s.size;
       }
       return kind === 'all_reduce' ? 2 * (t + alpha) : t + alpha;
@@ -286,24 +288,33 @@ export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: rea
     case 'all_to_all': {
       let t = 0;
       for (const s of st) {
-        const w = achieved(s, bytes);
+        const w = achieved(s, messageBytes);
         const pairwise = ((s.size - 1) / s.size) * bytes / w;
         t += s.kind === 'ici' ? Math.max(pairwise, (s.size * bytes) / (4 * w)) : pairwise;
       }
       return t + alpha;
     }
     case 'collective_permute': {
-      const w = Math.min(...st.map((s) => achieved(s, bytes)));
+      const w = Math.min(...st.map((s) => achieved(s, messageBytes)));
       return bytes / w + Math.max(...ts.map((l) => l.latency));
     }
   }
 }
 
+/**
+ * Gradient reductions are issued in buckets of at least this many bytes: frameworks combine the small
+ * per-parameter reductions of the backward pass (PyTorch DDP's default bucket is 25 MB; XLA's all-reduce
+ * combiner does the same), so their link efficiency is that of the bucket, not of one parameter.
+ */
+export const GRADIENT_BUCKET_BYTES = 25e6;
+
 /** Seconds of a collective op of a per-device program. */
 export function collectiveOpSeconds(op: Op, p: Program, hw: Hardware): number {
   if (!isCommunication(op.kind)) return 0;
   const axes = (op.attrs as { axes: readonly string[] }).axes;
-  return collectiveSeconds(op.kind, collectiveBytes(op, p), axes, hw);
+  const bytes = collectiveBytes(op, p);
+  const gradient = (op.kind === 'all_reduce' || op.kind === 'reduce_scatter') && p.values[op.operands[0]].role === 'gradient';
+  return collectiveSeconds(op.kind, bytes, axes, hw, gradient ? Math.max(bytes, GRADIENT_BUCKET_BYTES) : bytes);
 }
 
 /** Bytes of a tensor type, re-exported for callers that cost hypothetical tensors. */
