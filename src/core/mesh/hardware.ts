@@ -1,6 +1,6 @@
 /**
  * Hardware presets and their resolution against a mesh: which physical link each mesh axis uses and at
- * what bandwidth and latency. Figures and their sources: /work/shared/reference/costmodel.md §2 and §1.5
+ * what bandwidth and latency. Figures and their sources: docs/cost-model.md and the `sources` of each preset
  * (jax-ml/scaling-book `tpus.md`, `gpus.md`; Cloud TPU docs; NVIDIA datasheets; NCCL `tuning.cc`;
  * calculon-ai/calculon `systems/a100_80g.json`).
  */
@@ -100,7 +100,7 @@ const GPU_COMMON = {
   dcnBandwidth: 12.5 * GB, dcnLatency: 2e-5, // assumption: a 100 Gb/s Ethernet NIC per GPU
   iciEfficiency: 1, nvlinkEfficiency: 0.8, ibEfficiency: 0.9, dcnEfficiency: 0.9,
   memoryEfficiency: 0.9,
-  opOverhead: 2e-6, // a few µs per CUDA kernel launch (costmodel.md §6.1)
+  opOverhead: 2e-6, // assumption: a few µs per CUDA kernel launch (docs/cost-model.md §2)
   // fitted: an 8×H100 all-reduce of 58 MB reaches ≈150 GB/s busbw against ≈370 for multi-GB messages
   // (scaling-book gpus.md): half rate near 72 MB. Assumed the same on A100 NVLink.
   nvlinkHalfBytes: 7.2e7,

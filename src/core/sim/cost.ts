@@ -1,6 +1,6 @@
 /**
  * Cost of one op of the per-device program: a roofline with efficiency factors for compute ops, the
- * alpha-beta model for collectives (costmodel.md §1, §6).
+ * alpha-beta model for collectives (docs/cost-model.md §2, §3).
  */
 import { DTYPE_BYTES } from '../ir/types';
 import type { CollectiveKind, Op, OpKind, Program } from '../ir/types';
@@ -248,12 +248,12 @@ function stages(ts: readonly Tier[]): Stage[] {
 
 /**
  * Bandwidth a stage achieves for a collective of `bytes` (nccl-tests size): the large-message rate scaled
- * by V / (V + half), the message-size curve of costmodel §6.2.
+ * by V / (V + half), the message-size curve of docs/cost-model.md §3.
  */
 const achieved = (s: Stage, bytes: number): number => s.bandwidth * (bytes / (bytes + s.halfBytes));
 
 /**
- * Alpha-beta time of a collective over `axes` (costmodel.md §1):
+ * Alpha-beta time of a collective over `axes` (docs/cost-model.md §3):
  * - all-gather, reduce-scatter: Σ(nᵢ−1)·αᵢ + bandwidth term; one axis: (n−1)/n · V/W;
  * - all-reduce: twice that (ring = reduce-scatter + all-gather): 2(n−1)/n · V/W + 2(n−1)·α;
  * - all-to-all: per-device buffer D; switched: (n−1)/n · D/W; torus ring: bisection bound n·D/(4·W);
