@@ -155,6 +155,7 @@ function simulateText(r: Report): string {
   const lines = [
     diagnosticsText(r),
     `step time      ${fmtSeconds(r.time.step)}  (compute ${fmtSeconds(r.time.compute)}, communication ${fmtSeconds(r.time.communication)}, exposed ${fmtSeconds(r.time.exposedCommunication)})`,
+    r.time.validation ? `validated      step time ${r.time.validation.text}; see ${r.time.validation.table}` : '',
     `MFU            ${(r.time.mfu * 100).toFixed(1)}%`,
     m ? `peak memory    ${fmtBytes(m.peak)} of ${fmtBytes(m.capacity)} per device${m.outOfMemory ? `  — OUT OF MEMORY: needs ${fmtBytes(m.peak)}, the device has ${fmtBytes(m.capacity)}` : ''}` : '',
     m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, fmtBytes(v)])) : '',

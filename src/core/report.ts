@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from './errors';
 import type { Phase } from './ir/types';
+import type { ValidationJson } from './sim/validated';
 
 export type CollectiveName = 'all-gather' | 'reduce-scatter' | 'all-reduce' | 'all-to-all' | 'collective-permute';
 
@@ -68,6 +69,17 @@ export interface DeviceMemory {
   capacity: number;
   outOfMemory: boolean;
   atPeak: BytesByCategory;
+  /**
+   * Model state per device as ZeRO counts it (bytes allocated for the step, whatever is live at the
+   * peak): parameters and optimizer state as held, gradients in the form their reduction leaves them.
+   */
+  modelState: ModelStateBytes;
+}
+
+export interface ModelStateBytes {
+  params: number;
+  gradients: number;
+  optimizer: number;
 }
 
 export interface TimeJson {
@@ -77,6 +89,8 @@ export interface TimeJson {
   exposedCommunication: number;
   perAxis: Record<string, number>;
   mfu: number;
+  /** The step time's validated error band for this chip family (sim/validated.ts). */
+  validation?: ValidationJson;
 }
 
 export interface TimelineInterval {

@@ -1,6 +1,6 @@
 /**
  * Hardware presets and their resolution against a mesh: which physical link each mesh axis uses and at
- * what bandwidth and latency. Figures and their sources: docs/cost-model.md
+ * what bandwidth and latency. Figures and their sources: docs/cost-model.md and the `sources` of each preset
  * (jax-ml/scaling-book `tpus.md`, `gpus.md`; Cloud TPU docs; NVIDIA datasheets; NCCL `tuning.cc`;
  * calculon-ai/calculon `systems/a100_80g.json`).
  */
@@ -34,12 +34,25 @@ export interface HardwareFigures {
   nvlinkEfficiency: number;
   ibEfficiency: number;
   dcnEfficiency: number;
-  /** Fraction of peak that the largest matmuls reach; smaller matmuls reach less (sim/cost.ts). */
+  /**
+   * Fraction of peak that the largest matmuls reach; shorter ones reach less, by the shared curve of
+   * sim/cost.ts (matmulSizeFactor, in ideal kernel time, so it moves with the chip's peak).
+   */
   matmulEfficiency: number;
+  /** Fraction of the bf16 peak a fused (flash) attention kernel reaches, forward and backward. */
+  attentionEfficiency: number;
   /** Fraction of HBM bandwidth that memory-bound kernels reach. */
   memoryEfficiency: number;
   /** Fixed cost per launched (unfused) kernel, seconds. */
   opOverhead: number;
+  /**
+   * Message size (bytes, nccl-tests convention) at which a collective on the link reaches half of its
+   * large-message bandwidth: W(V) = W · V / (V + half). Small collectives cannot fill the pipeline.
+   */
+  iciHalfBytes: number;
+  nvlinkHalfBytes: number;
+  ibHalfBytes: number;
+  dcnHalfBytes: number;
   /** Chips that share a fast domain: GPUs per NVLink/NVSwitch node; TPU chips per host. */
   nodeSize: number;
   /** TPU: an ICI axis has wraparound (a ring, not a line) when its size is a multiple of this. */
@@ -63,16 +76,22 @@ const GB = 1e9;
 const GIB = 2 ** 30;
 const TF = 1e12;
 
-// Shared modelling assumptions (not vendor figures): calculon's fitted efficiencies for A100 (matrix 0.95 for
-// large GEMMs, HBM 0.90, InfiniBand 0.90); NVLink 0.8 from nccl-tests' ≈370 of 450 GB/s busbw on 8×H100
-// (scaling-book gpus.md); ICI 0.85 from scaling-book's 560 µs theory vs 680 µs measured all-gather on v5e.
+// Shared modelling assumptions (not vendor figures; docs/cost-model.md gives each one's source and the
+// validation that fitted it): HBM 0.90 and InfiniBand 0.90 from calculon's A100 fit; NVLink 0.8 from
+// nccl-tests' ≈370 of 450 GB/s busbw on 8×H100 (scaling-book gpus.md); ICI 0.85 from scaling-book's 560 µs
+// theory vs 680 µs measured all-gather on v5e. Large-matmul efficiencies are per chip, below.
 const TPU_COMMON = {
   iciLatency: 1e-6, // ≈1 µs per hop (scaling-book sharding.md)
   nvlinkBandwidth: 0, nvlinkLatency: 0, ibBandwidth: 0, ibLatency: 0,
   dcnLatency: 2e-5, // assumption: tens of µs per DCN step
   iciEfficiency: 0.85, nvlinkEfficiency: 1, ibEfficiency: 1, dcnEfficiency: 0.9,
-  matmulEfficiency: 0.95, memoryEfficiency: 0.9,
+  matmulEfficiency: 0.9, memoryEfficiency: 0.9,
+  // assumption: Pallas/XLA flash attention at about two thirds of the matmul rate (not validated: no TPU row is expressible yet)
+  attentionEfficiency: 0.6,
   opOverhead: 0, // XLA fuses and launches whole programs; per-op launch cost is negligible
+  // fitted: scaling-book's v5e gathers (32 kB shards ≈8 µs, 8 MB shards at full rate) put ICI's half-rate size near 100 kB
+  iciHalfBytes: 1e5, nvlinkHalfBytes: 1, ibHalfBytes: 1,
+  dcnHalfBytes: 1.6e7, // assumption: as InfiniBand
 };
 const GPU_COMMON = {
   iciBandwidth: 0, iciLatency: 0,
@@ -80,11 +99,34 @@ const GPU_COMMON = {
   ibLatency: 1.4e-5, // NCCL tuning.cc: per-step NET latency, ring, Simple protocol
   dcnBandwidth: 12.5 * GB, dcnLatency: 2e-5, // assumption: a 100 Gb/s Ethernet NIC per GPU
   iciEfficiency: 1, nvlinkEfficiency: 0.8, ibEfficiency: 0.9, dcnEfficiency: 0.9,
-  matmulEfficiency: 0.95, memoryEfficiency: 0.9,
-  opOverhead: 2e-6, // a few µs per CUDA kernel launch (docs/cost-model.md)
+  memoryEfficiency: 0.9,
+  opOverhead: 2e-6, // assumption: a few µs per CUDA kernel launch (docs/cost-model.md §2)
+  // fitted: an 8×H100 all-reduce of 58 MB reaches ≈150 GB/s busbw against ≈370 for multi-GB messages
+  // (scaling-book gpus.md): half rate near 72 MB. Assumed the same on A100 NVLink.
+  nvlinkHalfBytes: 7.2e7,
+  ibHalfBytes: 1.6e7, // assumption: NCCL over InfiniBand fills at smaller messages than NVLink (no measurement in the sources)
+  iciHalfBytes: 1, dcnHalfBytes: 1.6e7,
   nodeSize: 8, // 8 GPUs per NVSwitch node (DGX/HGX)
   wraparoundMultiple: 1,
 };
+
+// Per-chip large-matmul efficiencies, fitted by `npm run validate -- --fit` on the validation/ rows marked
+// "fit" only (docs/cost-model.md); attention efficiencies are literature figures, not fitted.
+/**
+ * A100: fitted 0.66 on Megatron-LM 1.7B and 18.4B (Narayanan et al. 2021 Table 1). Calculon's GEMM-only
+ * figure is 0.95; the fitted one also absorbs what the model does not represent (unfused PyTorch kernels
+ * around the matmuls, framework overhead), which is why it is lower.
+ */
+const A100_MATMUL = 0.66;
+/** A100: FlashAttention-2 reaches 50–73% of peak forward, less backward (Dao 2023). */
+const A100_ATTENTION = 0.55;
+/**
+ * H100: fitted 0.65 on MPT-7B and MPT-13B on 8 × H100 (llm-foundry benchmarks); tuned bf16 GEMMs alone reach
+ * roughly 0.75–0.8 of 989 TFLOP/s.
+ */
+const H100_MATMUL = 0.65;
+/** H100: FlashAttention-2 reaches ≈35–40% of the H100 peak (Dao 2023; FlashAttention-3 paper, its baseline). */
+const H100_ATTENTION = 0.4;
 
 const SB_TPUS = 'jax-ml/scaling-book tpus.md';
 const SB_GPUS = 'jax-ml/scaling-book gpus.md';
@@ -118,7 +160,7 @@ function tpu(
 function gpu(
   f: {
     id: HardwarePresetId; name: string; bf16Tflops: number; fp32Tflops: number; hbmBytes: number; hbmBandwidth: number;
-    nvlinkBandwidth: number; ibBandwidth: number;
+    nvlinkBandwidth: number; ibBandwidth: number; matmulEfficiency: number; attentionEfficiency: number;
   },
   sources: PresetSources,
 ): HardwarePreset {
@@ -127,6 +169,7 @@ function gpu(
     figures: {
       ...GPU_COMMON, peakFlopsBf16: f.bf16Tflops * TF, peakFlopsFp32: f.fp32Tflops * TF, hbmBytes: f.hbmBytes,
       hbmBandwidth: f.hbmBandwidth, nvlinkBandwidth: f.nvlinkBandwidth, ibBandwidth: f.ibBandwidth,
+      matmulEfficiency: f.matmulEfficiency, attentionEfficiency: f.attentionEfficiency,
     },
     sources,
   };
@@ -186,6 +229,7 @@ export const HARDWARE_PRESETS: Readonly<Record<HardwarePresetId, HardwarePreset>
   'a100-40gb': gpu({
     id: 'a100-40gb', name: 'NVIDIA A100 40GB SXM',
     bf16Tflops: 312, fp32Tflops: 156, hbmBytes: 40 * GB, hbmBandwidth: 1555 * GB, nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
+    matmulEfficiency: A100_MATMUL, attentionEfficiency: A100_ATTENTION,
   }, {
     peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
     hbmBytes: 'NVIDIA A100 datasheet (40 GB HBM2)', hbmBandwidth: 'NVIDIA A100 datasheet (1555 GB/s)',
@@ -196,16 +240,18 @@ export const HARDWARE_PRESETS: Readonly<Record<HardwarePresetId, HardwarePreset>
   'a100-80gb': gpu({
     id: 'a100-80gb', name: 'NVIDIA A100 80GB SXM',
     bf16Tflops: 312, fp32Tflops: 156, hbmBytes: 80 * GB, hbmBandwidth: 2039 * GB, nvlinkBandwidth: 300 * GB, ibBandwidth: 25 * GB,
+    matmulEfficiency: A100_MATMUL, attentionEfficiency: A100_ATTENTION,
   }, {
     peakFlopsBf16: 'NVIDIA A100 datasheet (312 TFLOP/s dense bf16)', peakFlopsFp32: 'NVIDIA A100 datasheet (156 TFLOP/s dense TF32)',
     hbmBytes: 'NVIDIA A100 datasheet (80 GB HBM2e)', hbmBandwidth: 'NVIDIA A100 datasheet (2039 GB/s)',
     nvlinkBandwidth: `${SB_GPUS} (300 GB/s per direction)`, ibBandwidth: `${SB_GPUS} (25 GB/s per GPU)`,
     nvlinkLatency: 'NVIDIA/nccl src/graph/tuning.cc', ibLatency: 'NVIDIA/nccl src/graph/tuning.cc',
-    matmulEfficiency: 'calculon systems/a100_80g.json', memoryEfficiency: 'calculon systems/a100_80g.json',
+    matmulEfficiency: 'fitted on Megatron-LM Table 1 (validation/, npm run validate -- --fit)', memoryEfficiency: 'calculon systems/a100_80g.json',
   }),
   h100: gpu({
     id: 'h100', name: 'NVIDIA H100 SXM',
     bf16Tflops: 989, fp32Tflops: 494.7, hbmBytes: 80 * GB, hbmBandwidth: 3350 * GB, nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
+    matmulEfficiency: H100_MATMUL, attentionEfficiency: H100_ATTENTION,
   }, {
     peakFlopsBf16: `${SB_GPUS}; glennklockwood.com H100 (989 TFLOP/s dense bf16)`, peakFlopsFp32: 'NVIDIA H100 datasheet (494.7 TFLOP/s dense TF32)',
     hbmBytes: 'NVIDIA H100 datasheet (80 GB HBM3)', hbmBandwidth: 'glennklockwood.com H100 (3.35 TB/s)',
@@ -216,6 +262,7 @@ export const HARDWARE_PRESETS: Readonly<Record<HardwarePresetId, HardwarePreset>
   h200: gpu({
     id: 'h200', name: 'NVIDIA H200 SXM',
     bf16Tflops: 989, fp32Tflops: 494.7, hbmBytes: 141 * GB, hbmBandwidth: 4800 * GB, nvlinkBandwidth: 450 * GB, ibBandwidth: 50 * GB,
+    matmulEfficiency: H100_MATMUL, attentionEfficiency: H100_ATTENTION,
   }, {
     peakFlopsBf16: `${SB_GPUS} (same compute as H100)`, peakFlopsFp32: 'NVIDIA H200 page (as H100: 494.7 TFLOP/s dense TF32)',
     hbmBytes: `${SB_GPUS} (141 GB HBM3e)`, hbmBandwidth: `${SB_GPUS} (4.8e12 B/s)`,
@@ -239,6 +286,18 @@ export interface AxisLink {
   readonly bandwidth: number;
   /** α: seconds per algorithm step. */
   readonly latency: number;
+  /** Message size at which a collective on this link reaches half its bandwidth (HardwareFigures.*HalfBytes). */
+  readonly halfBytes: number;
+  /**
+   * GPUs: how many members of one group of this axis share an NVLink node (devices are numbered row-major,
+   * so a group's members are `stride` apart). An InfiniBand axis with several members per node is a
+   * two-tier collective: NVLink within the node, InfiniBand across nodes through all of the node's NICs.
+   */
+  readonly perNode: number;
+  /** That node's NVLink bandwidth per device (for the inner tier), bytes/s after efficiency. */
+  readonly nodeBandwidth: number;
+  readonly nodeLatency: number;
+  readonly nodeHalfBytes: number;
 }
 
 export interface Hardware {
@@ -255,13 +314,14 @@ export interface Hardware {
 
 const FIELD_NAMES = Object.keys(HARDWARE_PRESETS['tpu-v5p'].figures) as (keyof HardwareFigures)[];
 const FRACTION_FIELDS: ReadonlySet<string> = new Set([
-  'iciEfficiency', 'nvlinkEfficiency', 'ibEfficiency', 'dcnEfficiency', 'matmulEfficiency', 'memoryEfficiency',
+  'iciEfficiency', 'nvlinkEfficiency', 'ibEfficiency', 'dcnEfficiency', 'matmulEfficiency', 'memoryEfficiency', 'attentionEfficiency',
 ]);
-const LINK_FIELDS: Record<LinkKind, { bw: keyof HardwareFigures; lat: keyof HardwareFigures; eff: keyof HardwareFigures }> = {
-  ici: { bw: 'iciBandwidth', lat: 'iciLatency', eff: 'iciEfficiency' },
-  nvlink: { bw: 'nvlinkBandwidth', lat: 'nvlinkLatency', eff: 'nvlinkEfficiency' },
-  ib: { bw: 'ibBandwidth', lat: 'ibLatency', eff: 'ibEfficiency' },
-  dcn: { bw: 'dcnBandwidth', lat: 'dcnLatency', eff: 'dcnEfficiency' },
+type LinkFields = { bw: keyof HardwareFigures; lat: keyof HardwareFigures; eff: keyof HardwareFigures; half: keyof HardwareFigures };
+const LINK_FIELDS: Record<LinkKind, LinkFields> = {
+  ici: { bw: 'iciBandwidth', lat: 'iciLatency', eff: 'iciEfficiency', half: 'iciHalfBytes' },
+  nvlink: { bw: 'nvlinkBandwidth', lat: 'nvlinkLatency', eff: 'nvlinkEfficiency', half: 'nvlinkHalfBytes' },
+  ib: { bw: 'ibBandwidth', lat: 'ibLatency', eff: 'ibEfficiency', half: 'ibHalfBytes' },
+  dcn: { bw: 'dcnBandwidth', lat: 'dcnLatency', eff: 'dcnEfficiency', half: 'dcnHalfBytes' },
 };
 
 export const hardwareFieldNames = (): readonly (keyof HardwareFigures)[] => FIELD_NAMES;
@@ -345,7 +405,14 @@ export function resolveHardware(spec: HardwareSpec, mesh: Mesh): Hardware {
       topology = a.size % figures.wraparoundMultiple === 0 ? 'ring' : 'line';
       bandwidth = topology === 'ring' ? 2 * perLink : perLink;
     }
-    return { axis: a.name, size: a.size, kind, topology, bandwidth, latency: figures[f.lat] };
+    let stride = 1;
+    for (let j = i + 1; j < mesh.axes.length; j++) stride *= mesh.axes[j].size;
+    const perNode = kind === 'ib' && stride < figures.nodeSize ? Math.max(1, Math.min(a.size, Math.floor(figures.nodeSize / stride))) : 1;
+    const nv = LINK_FIELDS.nvlink;
+    return {
+      axis: a.name, size: a.size, kind, topology, bandwidth, latency: figures[f.lat], halfBytes: figures[f.half], perNode,
+      nodeBandwidth: figures[nv.bw] * figures[nv.eff], nodeLatency: figures[nv.lat], nodeHalfBytes: figures[nv.half],
+    };
   });
   return { preset: preset.id, name: preset.name, family: preset.family, topology: preset.topology, figures, mesh, axes };
 }

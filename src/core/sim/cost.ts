@@ -1,6 +1,6 @@
 /**
  * Cost of one op of the per-device program: a roofline with efficiency factors for compute ops, the
- * alpha-beta model for collectives (docs/cost-model.md).
+ * alpha-beta model for collectives (docs/cost-model.md §2, §3).
  */
 import { DTYPE_BYTES } from '../ir/types';
 import type { CollectiveKind, Op, OpKind, Program } from '../ir/types';
@@ -16,20 +16,52 @@ export function isCommunication(kind: OpKind): kind is Exclude<CollectiveKind, '
   return kind === 'all_reduce' || kind === 'all_gather' || kind === 'reduce_scatter' || kind === 'all_to_all' || kind === 'collective_permute';
 }
 
-const MATMUL_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['dot_general', 'convolution', 'attention', 'attention_grad']);
+/**
+ * How the cost model treats each op kind: total over OpKind, so a new kind does not compile until it is
+ * given a class here (and so a cost).
+ */
+export type CostClass =
+  | 'matmul' // tensor-core / MXU work, size-dependent efficiency
+  | 'attention' // fused attention kernels, their own efficiency
+  | 'elementwise' // memory-bound, fusible into consumers
+  | 'reduce' // memory-bound, a fusion root that takes element-wise producers
+  | 'broadcast' // fused into every consumer
+  | 'generator' // constant, iota: built in place by each consumer
+  | 'transpose' // a copy through HBM, fusible
+  | 'bitcast' // a row-major reshape: free
+  | 'data' // gathers, scatters, slices, concatenations, custom calls: memory-bound kernels
+  | 'collective' // communication, costed by the alpha-beta model
+  | 'local_slice'; // shard_slice: reads only the tile it keeps
+export const COST_CLASS: Readonly<Record<OpKind, CostClass>> = {
+  negate: 'elementwise', exp: 'elementwise', log: 'elementwise', tanh: 'elementwise', rsqrt: 'elementwise', sqrt: 'elementwise',
+  logistic: 'elementwise', abs: 'elementwise', convert: 'elementwise', add: 'elementwise', subtract: 'elementwise',
+  multiply: 'elementwise', divide: 'elementwise', maximum: 'elementwise', minimum: 'elementwise', power: 'elementwise',
+  compare: 'elementwise', select: 'elementwise',
+  dot_general: 'matmul', convolution: 'matmul', attention: 'attention', attention_grad: 'attention',
+  reduce: 'reduce', broadcast_in_dim: 'broadcast', iota: 'generator', constant: 'generator', transpose: 'transpose', reshape: 'bitcast',
+  concatenate: 'data', slice: 'data', dynamic_slice: 'data', dynamic_update_slice: 'data', gather: 'data', scatter: 'data', custom: 'data',
+  all_reduce: 'collective', all_gather: 'collective', reduce_scatter: 'collective', all_to_all: 'collective', collective_permute: 'collective',
+  shard_slice: 'local_slice',
+};
+const kindsOf = (...classes: CostClass[]): ReadonlySet<OpKind> =>
+  new Set((Object.keys(COST_CLASS) as OpKind[]).filter((k) => classes.includes(COST_CLASS[k])));
+
+const MATMUL_KINDS = kindsOf('matmul', 'attention');
 export const isMatmul = (kind: OpKind): boolean => MATMUL_KINDS.has(kind);
 
 /**
- * Matmul efficiency relative to the largest matmuls, by FLOPs: calculon's A100 fit (0.95 at ≥128 GFLOP,
- * 0.9 at 16, 0.6 at 1 GFLOP) normalised to 1 at the top, interpolated in log10(FLOPs), extended down to
- * 0.25 at 10 MFLOP (small matmuls cannot fill the MXU / tensor cores; they are also memory-bound).
+ * Matmul efficiency relative to the largest matmuls, by the kernel's ideal time (FLOPs / peak): calculon's
+ * A100 fit (0.95 at ≥128 GFLOP, 0.9 at 16, 0.6 at 1 GFLOP, i.e. at 410, 51 and 3.2 µs of ideal time at
+ * 312 TFLOP/s) normalised to 1 at the top, interpolated in log10(time), extended down to 0.25 at 32 ns.
+ * In time rather than FLOPs, so a faster chip needs a proportionally larger matmul to fill it (an H100
+ * reaches the top at ≈400 GFLOP): the per-chip curve is this shape at the chip's peak.
  */
 const EFF_CURVE: readonly (readonly [number, number])[] = [
-  [7, 0.25], [9, 0.6 / 0.95], [Math.log10(16e9), 0.9 / 0.95], [Math.log10(128e9), 1],
+  [Math.log10(1e7 / 312e12), 0.25], [Math.log10(1e9 / 312e12), 0.6 / 0.95], [Math.log10(16e9 / 312e12), 0.9 / 0.95], [Math.log10(128e9 / 312e12), 1],
 ];
-export function matmulSizeFactor(flops: number): number {
+export function matmulSizeFactor(flops: number, peak: number): number {
   if (flops <= 0) return 1;
-  const x = Math.log10(flops);
+  const x = Math.log10(flops / peak);
   if (x <= EFF_CURVE[0][0]) return EFF_CURVE[0][1];
   for (let i = 1; i < EFF_CURVE.length; i++) {
     const [x1, y1] = EFF_CURVE[i];
@@ -41,19 +73,19 @@ export function matmulSizeFactor(flops: number): number {
   return 1;
 }
 
-const ELEMENTWISE: ReadonlySet<OpKind> = new Set<OpKind>([
-  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
-  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
-]);
+const ELEMENTWISE = kindsOf('elementwise');
 /** Producers that a compiler fuses into every consumer (they are cheap to recompute). */
-const ALWAYS_FUSED: ReadonlySet<OpKind> = new Set<OpKind>(['constant', 'iota', 'broadcast_in_dim']);
+export const ALWAYS_FUSED = kindsOf('generator', 'broadcast');
 /** Consumers that take fused element-wise producers as inputs (XLA loop and reduction fusions). */
-const FUSING_CONSUMER: ReadonlySet<OpKind> = new Set<OpKind>([...ELEMENTWISE, 'reduce', 'broadcast_in_dim', 'reshape', 'transpose']);
+export const FUSING_CONSUMER = kindsOf('elementwise', 'reduce', 'broadcast', 'bitcast', 'transpose');
+/** Producers a fusion can recompute from their operands for free (the memory analysis's recomputation). */
+export const RECOMPUTABLE = kindsOf('elementwise', 'generator', 'broadcast', 'bitcast', 'transpose');
 
 /**
- * Which values a fusing compiler never writes to HBM: an element-wise result read only by one fusing consumer,
- * and constants/iotas/broadcasts read only by fusing consumers. Program outputs are always materialised.
- * One linear pass.
+ * Which values a fusing compiler never writes to HBM: an element-wise result read only by one fusing consumer
+ * of the same phase (a forward value the backward pass reads is stored: no fusion spans the step), and
+ * constants/iotas/broadcasts read only by fusing consumers (rebuilt inside each). Program outputs are always
+ * materialised. One linear pass.
  */
 export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uint8Array {
   const fused = new Uint8Array(p.values.length);
@@ -67,7 +99,10 @@ export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uin
       const b = ix.userStart[v + 1];
       if (isOutput[v] || b === a || (!always && b - a !== 1)) continue;
       let ok = true;
-      for (let i = a; i < b; i++) if (!FUSING_CONSUMER.has(p.ops[ix.userOps[i]].kind)) ok = false;
+      for (let i = a; i < b; i++) {
+        const user = p.ops[ix.userOps[i]];
+        if (!FUSING_CONSUMER.has(user.kind) || (!always && user.phase !== op.phase)) ok = false;
+      }
       if (ok) fused[v] = 1;
     }
   }
@@ -104,8 +139,13 @@ export interface ComputeCost {
 
 /**
  * Roofline time of a non-communication op: max(FLOPs / (peak·η), bytes / (HBM·η_mem)) + launch overhead.
- * Matmuls use the bf16 or f32 peak by their operand dtype and an efficiency falling with size; other ops
- * are almost always memory-bound. An op whose every result is fused into its consumers costs only its FLOPs.
+ * - Matmuls use the bf16 or f32 peak by their operand dtype and an efficiency falling with size.
+ * - Fused attention (`attention`, `attention_grad`) has its own rule: the chip's attention-kernel efficiency,
+ *   and a causal kernel skips the masked half of the score blocks.
+ * - Element-wise ops are almost always memory-bound. An op whose every result is fused into its consumers
+ *   is part of a fusion: no kernel launch and no write, but it still reads its operands that are not
+ *   themselves fused (the fusion's boundary tensors), so a chain of element-wise ops costs its inputs and
+ *   its one output through HBM rather than nothing.
  */
 export function computeCost(op: Op, p: Program, hw: Hardware, fused?: Uint8Array, ix: ProgramIndex = indexProgram(p)): ComputeCost {
   const f = hw.figures;
@@ -122,16 +162,19 @@ export function computeCost(op: Op, p: Program, hw: Hardware, fused?: Uint8Array
   }
   let allFused = fused !== undefined && op.results.length > 0;
   if (fused) for (const v of op.results) if (fused[v] !== 1) allFused = false;
-  let peak = f.peakFlopsBf16;
-  let eff = f.matmulEfficiency;
-  if (isMatmul(op.kind)) {
+  let tCompute: number;
+  if (op.kind === 'attention' || op.kind === 'attention_grad') {
+    const executed = op.attrs.causal ? flops / 2 : flops;
+    tCompute = executed / (f.peakFlopsBf16 * f.attentionEfficiency);
+  } else if (isMatmul(op.kind)) {
     const dt = p.values[op.operands[0]].type.dtype;
-    peak = dt === 'f32' ? f.peakFlopsFp32 : f.peakFlopsBf16;
-    eff *= matmulSizeFactor(flops);
+    const peak = dt === 'f32' ? f.peakFlopsFp32 : f.peakFlopsBf16;
+    tCompute = flops / (peak * f.matmulEfficiency * matmulSizeFactor(flops, peak));
+  } else {
+    tCompute = flops / (f.peakFlopsBf16 * f.matmulEfficiency);
   }
-  const tCompute = flops / (peak * eff);
   const tMemory = bytes / (f.hbmBandwidth * f.memoryEfficiency);
-  if (allFused) return { seconds: tCompute, flops, bytes, bound: 'fused' };
+  if (allFused) return { seconds: Math.max(tCompute, tMemory), flops, bytes, bound: 'fused' };
   const seconds = Math.max(tCompute, tMemory) + f.opOverhead;
   return { seconds, flops, bytes, bound: tCompute >= tMemory ? 'compute' : 'memory' };
 }
@@ -151,18 +194,48 @@ interface Stage {
   bandwidth: number;
   kind: AxisLink['kind'];
   topology: AxisLink['topology'];
+  halfBytes: number;
+}
+
+/** One tier of links a collective crosses: a mesh axis, or the NVLink / InfiniBand halves of a node-spanning axis. */
+interface Tier {
+  size: number;
+  bandwidth: number;
+  latency: number;
+  kind: AxisLink['kind'];
+  topology: AxisLink['topology'];
+  halfBytes: number;
 }
 
 /**
- * Groups the axes by link kind. Torus (ICI) axes are distinct physical links, so a collective over several
- * uses all of them at once and their bandwidths add (scaling-book: AllGather_XY ≈ V/(2·W)). Switched axes
+ * The link tiers of a collective's axes. An InfiniBand axis whose groups keep several members in one node
+ * (FSDP over 64 GPUs: 8 per node) is two tiers: NVLink among those members, InfiniBand across the nodes,
+ * where the node's members send through their own NICs at once (scaling-book gpus.md: across nodes a
+ * gather is bounded by the node's egress, not one GPU's).
+ */
+function tiers(links: readonly AxisLink[]): Tier[] {
+  const out: Tier[] = [];
+  for (const l of links) {
+    if (l.kind === 'ib' && l.perNode > 1) {
+      out.push({ size: l.perNode, bandwidth: l.nodeBandwidth, latency: l.nodeLatency, kind: 'nvlink', topology: 'switch', halfBytes: l.nodeHalfBytes });
+      out.push({ size: l.size / l.perNode, bandwidth: l.bandwidth, latency: l.latency, kind: 'ib', topology: 'switch', halfBytes: l.halfBytes });
+    } else {
+      out.push({ size: l.size, bandwidth: l.bandwidth, latency: l.latency, kind: l.kind, topology: l.topology, halfBytes: l.halfBytes });
+    }
+  }
+  return out;
+}
+
+/**
+ * Groups the tiers by link kind. Torus (ICI) axes are distinct physical links, so a collective over several
+ * uses all of them at once and their bandwidths add (scaling-book: AllGather_XY ≈ V/(2·W)). Switched tiers
  * (NVLink, InfiniBand, DCN) share one egress per device, so the slowest one bounds the stage.
  */
-function stages(links: readonly AxisLink[]): Stage[] {
+function stages(ts: readonly Tier[]): Stage[] {
   const byKind = new Map<string, Stage>();
-  for (const l of links) {
+  for (const l of ts) {
     const s = byKind.get(l.kind);
-    if (!s) byKind.set(l.kind, { size: l.size, bandwidth: l.bandwidth, kind: l.kind, topology: l.topology });
+    if (!s) byKind.set(l.kind, { size: l.size, bandwidth: l.bandwidth, kind: l.kind, topology: l.topology, halfBytes: l.halfBytes });
     else {
       s.size *= l.size;
       s.bandwidth = l.kind === 'ici' ? s.bandwidth + l.bandwidth : Math.min(s.bandwidth, l.bandwidth);
@@ -174,22 +247,32 @@ function stages(links: readonly AxisLink[]): Stage[] {
 }
 
 /**
- * Alpha-beta time of a collective over `axes` (docs/cost-model.md):
+ * Bandwidth a stage achieves for a collective of `bytes` (nccl-tests size): the large-message rate scaled
+ * by V / (V + half), the message-size curve of docs/cost-model.md §3.
+ */
+const achieved = (s: Stage, bytes: number): number => s.bandwidth * (bytes / (bytes + s.halfBytes));
+
+/**
+ * Alpha-beta time of a collective over `axes` (docs/cost-model.md §3):
  * - all-gather, reduce-scatter: Σ(nᵢ−1)·αᵢ + bandwidth term; one axis: (n−1)/n · V/W;
  * - all-reduce: twice that (ring = reduce-scatter + all-gather): 2(n−1)/n · V/W + 2(n−1)·α;
  * - all-to-all: per-device buffer D; switched: (n−1)/n · D/W; torus ring: bisection bound n·D/(4·W);
  * - collective-permute: one step, D/W + α.
- * Over several link kinds the stages run pipelined: stage j moves (nⱼ−1)·P·V/N bytes, where P is the
- * product of the earlier (slower) stage sizes, and the slowest stage bounds the time (scaling-book gpus.md).
+ * W is each link's achieved bandwidth at the message size (`messageBytes`, by default the collective's own). Over several link tiers the stages run
+ * pipelined: stage j moves (nⱼ−1)·P·V/N bytes, where P is the product of the earlier (slower) stage sizes,
+ * and the slowest stage bounds the time (scaling-book gpus.md) — the hierarchical decomposition: the slow
+ * tier carries only the shard the fast tiers leave.
  */
-export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: readonly string[], hw: Hardware): number {
+export function collectiveSeconds(
+  kind: CollectiveKind, bytes: number, axes: readonly string[], hw: Hardware, messageBytes: number = bytes,
+): number {
   if (kind === 'shard_slice' || axes.length === 0) return 0;
-  const links = axes.map((a) => axisLink(hw, a));
-  const n = links.reduce((m, l) => m * l.size, 1);
+  const ts = tiers(axes.map((a) => axisLink(hw, a)));
+  const n = ts.reduce((m, l) => m * l.size, 1);
   if (n <= 1) return 0;
   let alpha = 0;
-  for (const l of links) alpha += (l.size - 1) * l.latency;
-  const st = stages(links);
+  for (const l of ts) alpha += (l.size - 1) * l.latency;
+  const st = stages(ts);
   switch (kind) {
     case 'all_gather':
     case 'reduce_scatter':
@@ -197,7 +280,7 @@ export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: rea
       let before = 1;
       let t = 0;
       for (const s of st) {
-        t = Math.max(t, ((s.size - 1) * before * bytes) / n / s.bandwidth);
+        t = Math.max(t, ((s.size - 1) * before * bytes) / n / achieved(s, messageBytes));
         before *= s.size;
       }
       return kind === 'all_reduce' ? 2 * (t + alpha) : t + alpha;
@@ -205,23 +288,33 @@ export function collectiveSeconds(kind: CollectiveKind, bytes: number, axes: rea
     case 'all_to_all': {
       let t = 0;
       for (const s of st) {
-        const pairwise = ((s.size - 1) / s.size) * bytes / s.bandwidth;
-        t += s.kind === 'ici' ? Math.max(pairwise, (s.size * bytes) / (4 * s.bandwidth)) : pairwise;
+        const w = achieved(s, messageBytes);
+        const pairwise = ((s.size - 1) / s.size) * bytes / w;
+        t += s.kind === 'ici' ? Math.max(pairwise, (s.size * bytes) / (4 * w)) : pairwise;
       }
       return t + alpha;
     }
     case 'collective_permute': {
-      const w = Math.min(...links.map((l) => l.bandwidth));
-      return bytes / w + Math.max(...links.map((l) => l.latency));
+      const w = Math.min(...st.map((s) => achieved(s, messageBytes)));
+      return bytes / w + Math.max(...ts.map((l) => l.latency));
     }
   }
 }
+
+/**
+ * Gradient reductions are issued in buckets of at least this many bytes: frameworks combine the small
+ * per-parameter reductions of the backward pass (PyTorch DDP's default bucket is 25 MB; XLA's all-reduce
+ * combiner does the same), so their link efficiency is that of the bucket, not of one parameter.
+ */
+export const GRADIENT_BUCKET_BYTES = 25e6;
 
 /** Seconds of a collective op of a per-device program. */
 export function collectiveOpSeconds(op: Op, p: Program, hw: Hardware): number {
   if (!isCommunication(op.kind)) return 0;
   const axes = (op.attrs as { axes: readonly string[] }).axes;
-  return collectiveSeconds(op.kind, collectiveBytes(op, p), axes, hw);
+  const bytes = collectiveBytes(op, p);
+  const gradient = (op.kind === 'all_reduce' || op.kind === 'reduce_scatter') && p.values[op.operands[0]].role === 'gradient';
+  return collectiveSeconds(op.kind, bytes, axes, hw, gradient ? Math.max(bytes, GRADIENT_BUCKET_BYTES) : bytes);
 }
 
 /** Bytes of a tensor type, re-exported for callers that cost hypothetical tensors. */

@@ -172,3 +172,40 @@ describe('modelStateBytes', () => {
     expect(modelStateBytes(b.build()).gradients).toBe(2 * 4 * 2);
   });
 });
+
+describe('fused element-wise chains hold no temporaries', () => {
+  it('an intermediate of a fused chain is never allocated; its inputs live until the fusion runs', () => {
+    const b = new ProgramBuilder('chain');
+    const x = b.input('x', { shape: [1024, 1024], dtype: 'f32' }); // 4 MiB
+    const e = b.exp(x); // fused into m
+    const n = b.neg(e); // fused into m
+    const m = b.mul(n, x);
+    b.output(m, 'out');
+    const p = b.build();
+    const tensor = 4 * 2 ** 20;
+    // plain liveness: three tensors live at once (x, e, n while n is made; x, n, m while m is)
+    expect(peakMemory(p, { fusion: false }).peak).toBe(3 * tensor);
+    // fusion: only the boundary tensors x and m
+    expect(peakMemory(p).peak).toBe(2 * tensor);
+    const a = analyzeMemory(p);
+    expect(a.bytes[e]).toBe(0);
+    expect(a.bytes[n]).toBe(0);
+    expect(a.end[x]).toBeGreaterThanOrEqual(p.values[m].def);
+  });
+
+  it('a loss one-hot (iota, broadcast, compare) read by one select is not materialised', () => {
+    const b = new ProgramBuilder('onehot');
+    const labels = b.input('labels', { shape: [64], dtype: 'i32' });
+    const logits = b.input('logits', { shape: [64, 4096], dtype: 'f32' });
+    const iota = b.emit1('iota', [], { shape: [64, 4096], dim: 1, dtype: 'i32' }, { shape: [64, 4096], dtype: 'i32' });
+    const lb = b.emit1('broadcast_in_dim', [labels], { shape: [64, 4096], dims: [0] }, { shape: [64, 4096], dtype: 'i32' });
+    const hit = b.emit1('compare', [iota, lb], { direction: 'EQ' }, { shape: [64, 4096], dtype: 'bool' });
+    const zero = b.emit1('constant', [], { shape: [64, 4096], dtype: 'f32', value: 0 }, { shape: [64, 4096], dtype: 'f32' });
+    const picked = b.emit1('select', [hit, logits, zero], {}, { shape: [64, 4096], dtype: 'f32' });
+    b.output(picked, 'picked');
+    const p = b.build();
+    const a = analyzeMemory(p);
+    for (const v of [iota, lb, hit, zero]) expect(a.bytes[v]).toBe(0);
+    expect(peakMemory(p).peak).toBe(64 * 4 + 2 * 64 * 4096 * 4);
+  });
+});

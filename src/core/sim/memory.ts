@@ -7,11 +7,11 @@
  * without it, an unfused element-wise IR (a GELU in six ops) would keep every intermediate and overstate
  * activation memory about threefold against Korthikanti et al.'s counts.
  */
-import type { BytesByCategory } from '../report';
+import type { BytesByCategory, ModelStateBytes } from '../report';
 import type { OpKind, Program } from '../ir/types';
 import { DTYPE_BYTES } from '../ir/types';
 import { numElements } from '../ir/shape';
-import { isCommunication } from './cost';
+import { ALWAYS_FUSED, FUSING_CONSUMER, RECOMPUTABLE, fusedValues, isCommunication } from './cost';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
 
@@ -38,6 +38,13 @@ export interface MemoryOptions {
    */
   readonly fusion?: boolean;
   /**
+   * With `fusion`, also: a value that a fusing compiler keeps inside a fusion (sim/cost.ts fusedValues: an
+   * element-wise result read once by an element-wise or reduction consumer, a constant, iota or broadcast
+   * read only by such consumers) is never allocated, and what it is computed from lives until the fusion
+   * that reads it runs — so a GELU backward or a loss's one-hot compare does not hold full-size
+   * temporaries that XLA never writes.
+   */
+  /**
    * Buffer donation (jax.jit donate_argnums): an input the step returns updated dies at its last use, as its
    * buffer is reused for the output. Default false: the input is held for the whole step, so at the end of
    * the optimizer both the old and the new state are counted.
@@ -45,18 +52,8 @@ export interface MemoryOptions {
   readonly donation?: boolean;
 }
 
-/** Producers a fusion can recompute from their operands for free. */
-const RECOMPUTABLE: ReadonlySet<string> = new Set([
-  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
-  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
-  'constant', 'iota', 'broadcast_in_dim', 'reshape', 'transpose',
-]);
-/** Consumers that are (part of) a fusion and can recompute a recomputable operand inside it. */
-const FUSING_CONSUMER: ReadonlySet<string> = new Set([
-  'negate', 'exp', 'log', 'tanh', 'rsqrt', 'sqrt', 'logistic', 'abs', 'convert',
-  'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power', 'compare', 'select',
-  'reduce', 'broadcast_in_dim', 'reshape', 'transpose',
-]);
+/** Producers every fusion that reads them rebuilds in place: never stored, even for the backward pass. */
+const REBUILT = ALWAYS_FUSED;
 
 /** The whole analysis: liveness, categories and bytes of every value. */
 export interface MemoryAnalysis {
@@ -85,7 +82,8 @@ export function analyzeMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramI
   const nOps = p.ops.length;
   const start = new Int32Array(nV);
   const end = new Int32Array(nV);
-  const bytes = ix.bytes;
+  const fusion = opts.fusion ?? true;
+  const bytes = fusion ? Float64Array.from(ix.bytes) : ix.bytes;
   const { userStart, userOps } = ix;
   for (let v = 0; v < nV; v++) {
     const d = p.values[v].def;
@@ -156,6 +154,22 @@ export function analyzeMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramI
           if (end[r] > end[o]) end[o] = end[r];
         }
         end[r] = lastForward;
+      }
+    }
+  }
+
+  if (fusion) {
+    // Values inside a fusion: not allocated; their operands live until the fusion reads them (reverse program
+    // order carries a chain's end back to its first operands).
+    const fused = fusedValues(p, ix);
+    for (let i = nOps - 1; i >= 0; i--) {
+      const op = p.ops[i];
+      for (const r of op.results) {
+        // A value the backward pass keeps (directly or to recompute from) is stored whatever fuses it, unless
+        // every fusion rebuilds it from nothing or from its operand (a constant, iota or broadcast).
+        if (!fused[r] || (op.phase === 'forward' && needed[r] && !REBUILT.has(op.kind))) continue;
+        bytes[r] = 0;
+        for (const o of op.operands) if (end[o] < end[r]) end[o] = end[r];
       }
     }
   }
@@ -244,8 +258,8 @@ export function peakMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramInde
  * (all of them after an all-reduce, a 1/N shard after a reduce-scatter) — or the gradient itself when it needs
  * no reduction. A local `shard_slice` after a reduction does not shrink the buffer the reduction produced.
  */
-export function modelStateBytes(p: Program): { params: number; gradients: number; optimizer: number } {
-  const { userStart, userOps, bytes } = indexProgram(p);
+export function modelStateBytes(p: Program, ix: ProgramIndex = indexProgram(p)): ModelStateBytes {
+  const { userStart, userOps, bytes } = ix;
   let params = 0;
   let optimizer = 0;
   let gradients = 0;

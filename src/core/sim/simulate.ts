@@ -12,9 +12,10 @@ import { fastFlops, isMatmul } from './cost';
 import { indexProgram, valueBytes, type ProgramIndex } from './index_program';
 
 const NO_USERS = new Int32Array(0);
-import { peakMemory } from './memory';
+import { modelStateBytes, peakMemory } from './memory';
 import { schedule } from './schedule';
 import { buildTimeline } from './timeline';
+import { validationBand } from './validated';
 
 /** At most this many devices get a timeline and a memory entry (all devices are identical under SPMD). */
 export const MAX_TIMELINE_DEVICES = 8;
@@ -79,9 +80,10 @@ export function simulate(spmd: SpmdProgram, hw: Hardware, opts: SimulateOptions)
 
   const capacity = hw.figures.hbmBytes;
   const memDevices = Math.min(total, MAX_MEMORY_DEVICES);
+  const modelState = modelStateBytes(p, ix);
   const perDevice: DeviceMemory[] = [];
   for (let d = 0; d < memDevices; d++)
-    perDevice.push({ device: d, peak: mem.peak, capacity, outOfMemory: mem.peak > capacity, atPeak: { ...mem.atPeak } });
+    perDevice.push({ device: d, peak: mem.peak, capacity, outOfMemory: mem.peak > capacity, atPeak: { ...mem.atPeak }, modelState: { ...modelState } });
 
   const flops = opts.modelFlops ?? modelFlops(spmd.global);
   const mfu = sched.step > 0 ? flops / (sched.step * total * mfuPeak(spmd.global, hw)) : 0;
@@ -92,6 +94,7 @@ export function simulate(spmd: SpmdProgram, hw: Hardware, opts: SimulateOptions)
     exposedCommunication: sched.exposedCommunication,
     perAxis: sched.perAxis,
     mfu,
+    validation: validationBand(hw.preset),
   };
 
   const collectiveSeconds = new Map<OpId, number>();

@@ -9,6 +9,12 @@
  * reduce-scatter) is placed right after the op that made the value partial, unless its one consumer
  * keeps it partial, and carries that op's phase and scope; gathers, all-to-alls and slices carry
  * the consumer's. `source[i]` is that global op.
+ *
+ * Splat constants and iotas are never built at their global shape: each is built where it is first
+ * read, directly in the layout its reader wants (and again in any other layout another reader wants),
+ * as XLA builds them at their local shape inside the consumer's fusion. Propagation often leaves them
+ * replicated (a constant read by a forward and a recomputed op meets two layouts), and building one
+ * globally and then slicing it would charge the simulator for a value no device ever holds.
  */
 import { ProgramBuilder } from '../ir/builder';
 import { inferTypes } from '../ir/shape';
@@ -23,6 +29,12 @@ import { applyStep, planReshard } from './reshard';
 import type { SpmdProgram } from './types';
 
 const ELEMENTWISE = new Set<string>([...UNARY_KINDS, ...BINARY_KINDS, 'select']);
+
+/** Ops whose result every device can build in any layout from nothing: splat constants and iotas. */
+const buildsAnywhere = (op: Op): boolean => (op.kind === 'constant' && op.attrs.data === undefined) || op.kind === 'iota';
+
+/** The placeholder local of a value built where it is read (see buildsAnywhere), until its first reader. */
+const UNBUILT = -1;
 
 interface Variant {
   readonly local: ValueId;
@@ -129,6 +141,11 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     const x = variants[v] as Variant | Variant[];
     return Array.isArray(x) ? x[0] : x;
   };
+  /** The local value `v` is held as, building it first if it is a constant or iota not built yet. */
+  const heldLocal = (v: ValueId): ValueId => {
+    const h = held(v);
+    return h.local === UNBUILT ? buildLocally(v, h.sharding) : h.local;
+  };
   const variantList = (v: ValueId): Variant[] => {
     const x = variants[v] as Variant | Variant[];
     if (Array.isArray(x)) return x;
@@ -172,8 +189,41 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     return results;
   };
 
+  /**
+   * A splat constant or iota `v` in layout `target`, built on every device at its local shape (once per
+   * layout). An iota tiled along its counting dim needs each device's offset: it counts along that dim
+   * alone (a vector no larger than one row of the value), keeps its tile, and broadcasts it.
+   */
+  const buildLocally = (v: ValueId, target: Sharding): ValueId => {
+    const x = variants[v];
+    const list = x === undefined ? [] : Array.isArray(x) ? x : [x];
+    for (const y of list) if (y.local !== UNBUILT && sameSharding(y.sharding, target)) return y.local;
+    const op = g.ops[g.values[v].def];
+    const type = localOf(v, target);
+    let local: ValueId;
+    if (op.kind === 'iota' && target.dims[op.attrs.dim].length > 0) {
+      const { dim, dtype } = op.attrs;
+      const n = g.values[v].type.shape[dim];
+      const [line] = emit('iota', [], { shape: [n], dim: 0, dtype }, [{ shape: [n], dtype }], op);
+      const [tile] = emit('shard_slice', [line], { axes: target.dims[dim], dim: 0 }, [{ shape: [type.shape[dim]], dtype }], op);
+      [local] = emit('broadcast_in_dim', [tile], { shape: type.shape, dims: [dim] }, [type], op, true);
+    } else {
+      [local] = emit(op.kind, [], { ...op.attrs, shape: type.shape } as AttrsOf<OpKind>, [type], op, true);
+    }
+    const built = { local, sharding: target };
+    if (x !== undefined && !Array.isArray(x) && x.local === UNBUILT) variants[v] = built;
+    else if (Array.isArray(x) && x[0].local === UNBUILT) x[0] = built;
+    else addVariant(v, local, target);
+    return local;
+  };
+
   /** `v` held as `target`, emitting the collectives that get it there (serving `opId`). */
   const reshard = (v: ValueId, target: Sharding, servingOp: number): ValueId => {
+    const def = g.values[v].def;
+    if (def >= 0 && buildsAnywhere(g.ops[def])) {
+      if (target.partial.length > 0) throw new Error(`${describe(g, v)} is a constant: it cannot be held partial`);
+      return buildLocally(v, target);
+    }
     const h = held(v);
     if (sameSharding(h.sharding, target)) return h.local;
     const vs = variantList(v);
@@ -270,13 +320,18 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
 
   for (const op of g.ops) {
     const nIn = op.operands.length, nOut = op.results.length;
+    if (buildsAnywhere(op)) {
+      // Built by its first reader, in the layout that reader wants (buildLocally).
+      variants[op.results[0]] = { local: UNBUILT, sharding: withoutPartial(shardings[op.results[0]]) };
+      continue;
+    }
     // Nothing sharded around this op: it runs as in the global program.
     let trivial = true;
     for (let i = 0; i < nIn && trivial; i++) if (!isReplicated(held(op.operands[i]).sharding)) trivial = false;
     for (let i = 0; i < nOut && trivial; i++) if (!isReplicated(shardings[op.results[i]])) trivial = false;
     if (trivial) {
       const locals = new Array<ValueId>(nIn);
-      for (let i = 0; i < nIn; i++) locals[i] = held(op.operands[i]).local;
+      for (let i = 0; i < nIn; i++) locals[i] = heldLocal(op.operands[i]);
       const types = new Array<TensorType>(nOut);
       for (let i = 0; i < nOut; i++) types[i] = g.values[op.results[i]].type;
       const results = emit(op.kind, locals, op.attrs, types, op, true);
@@ -293,7 +348,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       }
       if (same) {
         const locals = new Array<ValueId>(nIn);
-        for (let i = 0; i < nIn; i++) locals[i] = held(op.operands[i]).local;
+        for (let i = 0; i < nIn; i++) locals[i] = heldLocal(op.operands[i]);
         const [lr] = emit(op.kind, locals, op.attrs, [localOf(op.results[0], decl)], op, true);
         addVariant(op.results[0], lr, decl);
         continue;
@@ -314,13 +369,9 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       operandTargets = plan.operands as Sharding[];
       resultShardings = plan.results as Sharding[];
     } else {
-      // A barrier: constants and iotas are made locally in their declared layout when no device
-      // offset is needed; anything else runs whole on every device.
+      // A barrier (splat constants and iotas are built where they are read, above): it runs whole on every device.
       operandTargets = op.operands.map((v) => rep(valueRank[v]));
       resultShardings = op.results.map((r) => rep(valueRank[r]));
-      const decl = withoutPartial(shardings[op.results[0]] ?? rep(0));
-      if (op.kind === 'constant' && op.attrs.data === undefined) resultShardings = [decl];
-      if (op.kind === 'iota' && decl.dims[op.attrs.dim].length === 0) resultShardings = [decl];
     }
     const localOperands = new Array<ValueId>(nIn);
     const gOperandTypes = new Array<TensorType>(nIn);

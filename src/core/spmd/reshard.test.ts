@@ -34,9 +34,18 @@ describe('planReshard (reshard → collectives)', () => {
     expect(planReshard(sh([[], []], ['x']), sh([['x'], []]))).toEqual([{ kind: 'reduce_scatter', axes: ['x'], dim: 0 }]);
   });
 
-  it('partial on two axes, tiled by one: all-reduce the other, reduce-scatter the tiled one', () => {
-    expect(kinds(sh([[], []], ['x', 'y']), sh([[], ['y']]))).toEqual(['all_reduce', 'reduce_scatter']);
-    expect(planReshard(sh([[], []], ['x', 'y']), sh([[], ['y']]))[0]).toEqual({ kind: 'all_reduce', axes: ['x'] });
+  it('partial on two axes, tiled by one: reduce-scatter the tiled one first, then all-reduce only the shard over the other', () => {
+    expect(kinds(sh([[], []], ['x', 'y']), sh([[], ['y']]))).toEqual(['reduce_scatter', 'all_reduce']);
+    expect(planReshard(sh([[], []], ['x', 'y']), sh([[], ['y']]))[1]).toEqual({ kind: 'all_reduce', axes: ['x'] });
+    expect(lands(sh([[], []], ['x', 'y']), sh([[], ['y']]))).toBe(true);
+    // whatever order the partial axes were made in
+    expect(kinds(sh([[], []], ['y', 'x']), sh([[], ['y']]))).toEqual(['reduce_scatter', 'all_reduce']);
+    // with a slice after it, too
+    expect(kinds(sh([[], []], ['x']), sh([['z'], []]))).toEqual(['shard_slice', 'all_reduce']);
+  });
+
+  it('partial and gathered: the all-reduce runs before the gather, on the smaller value', () => {
+    expect(kinds(sh([['z'], []], ['x']), sh([[], []]))).toEqual(['all_reduce', 'all_gather']);
   });
 
   it('keeps partial axes the target keeps', () => {

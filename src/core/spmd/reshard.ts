@@ -11,7 +11,11 @@
  * collective-permute): simpler, and the cost is reported honestly as a gather.
  *
  * Order: pure slices first (they shrink the data), then all-reduce, all-gathers, all-to-alls,
- * reduce-scatters and the remaining slices.
+ * reduce-scatters and the remaining slices — except that when reduce-scatters or slices follow and
+ * nothing is gathered, the all-reduce goes last, on the shard: a value partial over a slow axis (DCN)
+ * and a fast one that tiles it (ZeRO/FSDP within a slice) is reduce-scattered over the fast axis first
+ * and only its 1/n shard crosses the slow one, as XLA and hierarchical collectives do, whatever the
+ * order of the tactics that made the axes.
  */
 import type { Sharding } from '../partition/types';
 import { sameAxes } from './layout';
@@ -77,7 +81,10 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
     }
   }
   const allReduce = reduce.filter((a) => !claimed.has(a));
-  if (allReduce.length > 0) steps.push({ kind: 'all_reduce', axes: allReduce });
+  const gathers = remove.some((r) => r.length > 0);
+  const shrinksLater = add.some((a, e) => !done[e] && !isTarget[e] && a.length > 0);
+  const reduceLast = allReduce.length > 0 && !gathers && shrinksLater;
+  if (allReduce.length > 0 && !reduceLast) steps.push({ kind: 'all_reduce', axes: allReduce });
 
   for (let d = 0; d < rank; d++)
     if (remove[d].length > 0 && a2aTarget[d] < 0) steps.push({ kind: 'all_gather', axes: remove[d], dim: d });
@@ -89,6 +96,7 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
     const rest = add[e].slice(scatter[e].length);
     if (rest.length > 0) steps.push({ kind: 'shard_slice', axes: rest, dim: e });
   }
+  if (reduceLast) steps.push({ kind: 'all_reduce', axes: allReduce });
   return steps;
 }
 

@@ -1,4 +1,5 @@
 /** Headline figures of a step. Each carries its raw value (seconds, bytes, fraction, bytes) in data-value for tests and exports. */
+import type { ReactNode } from 'react';
 import type { Report } from '../../core/report';
 import { communicationBytes, peakMemory } from './data';
 import { formatBytes, formatPercent, formatSeconds } from './format';
@@ -10,11 +11,12 @@ export interface SummaryStripProps {
   collectives?: Report['collectives'];
 }
 
-function Figure({ id, label, value, text, hint, warn }: { id: string; label: string; value: number | undefined; text: string; hint?: string; warn?: boolean }) {
+function Figure({ id, label, value, text, hint, warn, note }: { id: string; label: string; value: number | undefined; text: string; hint?: string; warn?: boolean; note?: ReactNode }) {
   return (
     <div className={`summary-figure${warn ? ' warn' : ''}`} data-testid={id} data-value={value ?? ''} title={hint}>
       <div className="summary-label">{label}</div>
       <div className="summary-value">{value === undefined ? '—' : text}</div>
+      {note}
     </div>
   );
 }
@@ -27,7 +29,13 @@ export function SummaryStrip({ time, memory, collectives }: SummaryStripProps) {
   return (
     <div className="summary-strip" data-testid="summary-strip">
       <Figure id="step-time" label="Step time" value={time?.step} text={formatSeconds(time?.step ?? 0)}
-        hint={time ? `compute ${formatSeconds(time.compute)}, exposed communication ${formatSeconds(time.exposedCommunication)}` : undefined} />
+        hint={time ? `compute ${formatSeconds(time.compute)}, exposed communication ${formatSeconds(time.exposedCommunication)}` : undefined}
+        note={time?.validation && (
+          <a className="summary-band" data-testid="step-time-band" href={time.validation.table} target="_blank" rel="noreferrer"
+            title="the simulator's step-time error on published training runs of this chip family (validation table in the README)">
+            {time.validation.text}
+          </a>
+        )} />
       <Figure id="peak-memory" label={oom ? 'Peak memory / device — out of memory' : 'Peak memory / device'} value={peak}
         text={`${formatBytes(peak ?? 0)}${capacity ? ` of ${formatBytes(capacity)}` : ''}`} warn={oom} />
       <Figure id="mfu" label="MFU" value={time?.mfu} text={formatPercent(time?.mfu ?? 0)} hint="model FLOPs / (step time × peak FLOP/s of all devices)" />

@@ -9,6 +9,7 @@ import {
 const dev = (device: number, a: number[], peak = 0, capacity = 100): DeviceMemory => ({
   device, peak, capacity, outOfMemory: peak > capacity,
   atPeak: { params: a[0], optimizer: a[1], gradients: a[2], activations: a[3], temporaries: a[4] },
+  modelState: { params: a[0], gradients: a[2], optimizer: a[1] },
 });
 
 describe('stackMemory', () => {

@@ -32,7 +32,7 @@ describe('localExport', () => {
   const report: Report = {
     model: { name: 'mlp', parameters: 10, ops: 3, flops: { model: 1, executed: 1, byPhase: { forward: 1, backward: 0, optimizer: 0 } }, bytes: { params: 1, optimizer: 0, gradients: 0, activations: 0, temporaries: 0, batch: 0 } },
     stages: [], shardings: {}, collectives: [],
-    memory: { perDevice: [{ device: 0, peak: 10, capacity: 100, outOfMemory: false, atPeak: { params: 4, optimizer: 0, gradients: 0, activations: 6, temporaries: 0 } }] },
+    memory: { perDevice: [{ device: 0, peak: 10, capacity: 100, outOfMemory: false, atPeak: { params: 4, optimizer: 0, gradients: 0, activations: 6, temporaries: 0 }, modelState: { params: 4, gradients: 0, optimizer: 0 } }] },
     time: { step: 1e-3, compute: 1e-3, communication: 0, exposedCommunication: 0, perAxis: {}, mfu: 0.5 },
     timeline: [{ device: 0, intervals: [{ kind: 'compute', start: 0, end: 1e-3, op: 'dot_general#0', scope: 'layer_0' }] }],
     diagnostics: [],

@@ -1,0 +1,43 @@
+/**
+ * The validated error band a step-time figure carries: how far the simulator was from published runs on
+ * this chip family (`npm run validate`, README "Validation"). The figures live in errorBands.ts, which the
+ * validate script regenerates; this module maps presets to families and words the band.
+ */
+import type { HardwarePresetId } from '../io/config';
+import { ERROR_BANDS, type ChipFamily } from './errorBands';
+
+/** Where the validation table is: the README of the repository, section "Validation". */
+export const VALIDATION_TABLE = 'README.md#validation';
+
+/** Which validated family a preset's figures belong to (H200 shares the H100's compute and links). */
+const FAMILY: Readonly<Record<HardwarePresetId, ChipFamily>> = {
+  'tpu-v3': 'tpu', 'tpu-v4': 'tpu', 'tpu-v5e': 'tpu', 'tpu-v5p': 'tpu', 'tpu-v6e': 'tpu',
+  'a100-40gb': 'a100', 'a100-80gb': 'a100', h100: 'h100', h200: 'h100',
+};
+const FAMILY_NAME: Readonly<Record<ChipFamily, string>> = { a100: 'A100', h100: 'H100', tpu: 'TPU' };
+
+export interface ValidationJson {
+  family: ChipFamily;
+  /** Published runs of the family the step time was checked against (0: not validated yet). */
+  runs: number;
+  /** Mean and max absolute relative step-time error on those runs (absent when there are none). */
+  meanError?: number;
+  maxError?: number;
+  /** One line for people, e.g. "±18% on 6 published H100 runs (mean 5.4%)". */
+  text: string;
+  /** The validation table. */
+  table: string;
+}
+
+export function validationBand(preset: HardwarePresetId): ValidationJson {
+  const family = FAMILY[preset];
+  const band = ERROR_BANDS[family];
+  const name = FAMILY_NAME[family];
+  if (!band || band.runs === 0)
+    return { family, runs: 0, text: `not yet validated against published ${name} runs`, table: VALIDATION_TABLE };
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return {
+    family, runs: band.runs, meanError: band.meanError, maxError: band.maxError, table: VALIDATION_TABLE,
+    text: `±${Math.ceil(band.maxError * 100)}% on ${band.runs} published ${name} runs (mean ${pct(band.meanError)})`,
+  };
+}
