@@ -37,7 +37,7 @@ export const tacticCatalog: readonly TacticSpec[] = [
     name: 'ManualPartition', kind: 'manual',
     description: 'Tile the values matched by each glob along the given dim over one mesh axis, then propagate.',
     args: [
-      { name: 'inputs', type: { kind: 'inputs' }, required: true, typeLabel: '{"glob": dim}', doc: 'Value-path globs (`*` within a segment, `**` across segments, `?` one character) mapped to a dim: an integer (negative counts from the end), LARGEST (the largest dim the axis divides) or REPLICATED (keep replicated on this axis).' },
+      { name: 'inputs', type: { kind: 'inputs' }, required: true, typeLabel: '{"glob": dim}', doc: 'Value-path globs (`*` within a segment, `**` across segments, `?` one character) mapped to a dim: an integer (negative counts from the end), LARGEST (the largest dim the axis divides), FIRST_DIVISIBLE_DIM (the first), REPLICATED (keep replicated on this axis) or UNKNOWN (let propagation decide).' },
       AXIS,
     ],
     example: 'ManualPartition(inputs={"batch/*": 0}, axis="batch")',
@@ -80,7 +80,9 @@ export const tacticSpec = (name: string): TacticSpec | undefined => tacticCatalo
 /** Constants usable as dims in `inputs`. */
 export const DIM_CONSTANTS = [
   { name: 'LARGEST', doc: 'The largest dim the axis size divides (ties: the lowest); replicated if none.' },
+  { name: 'FIRST_DIVISIBLE_DIM', doc: 'The first dim the axis size divides (the PartIR paper\'s ZeRO tactics); replicated if none.' },
   { name: 'REPLICATED', doc: 'Keep the value replicated on this axis; propagation must not tile it.' },
+  { name: 'UNKNOWN', doc: 'No decision for this value: propagation decides (the PartIR paper\'s callbacks return it for non-weights).' },
 ] as const;
 
 const UNITS: Record<string, number> = {
