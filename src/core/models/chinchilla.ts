@@ -8,11 +8,11 @@
  *
  * - `params/embed/embeddings` [vocab, d]: the one embedding tensor, tied with the unembedding; no
  *   learned positions (rotary embeddings, parameter-free, stand in for Chinchilla's relative ones);
- * - per block, 9 tensors: `ln1/scale`, `ln1/offset` (LayerNorm before attention),
- *   `attn/qkv_einsum` [3, heads, d, dHead], `attn/attn_vec_einsum` [heads, dHead, d], `attn/norm/scale`
- *   (the additional normalization: an RMSNorm of the attention output before the residual add),
- *   `ln2/scale`, `ln2/offset` (LayerNorm before the MLP), `mlp/dense_up` [2, d, dFF] (GeGLU gate and up
- *   projections in one tensor) and `mlp/dense_down` [dFF, d];
+ * - per block, 9 tensors: `ln1/scale`, `ln1/offset` (RMSNorm with an offset before attention, as
+ *   Gopher and Chinchilla normalise), `attn/qkv_einsum` [3, heads, d, dHead], `attn/attn_vec_einsum`
+ *   [heads, dHead, d], `attn/norm/scale` (the additional normalization: an RMSNorm of the attention
+ *   output before the residual add), `ln2/scale`, `ln2/offset` (before the MLP), `mlp/dense_up`
+ *   [2, d, dFF] (GeGLU gate and up projections in one tensor) and `mlp/dense_down` [dFF, d];
  * - a final parameter-free normalization (an RMSNorm with unit scale), so the count stays 9·L + 1.
  *
  * Our choices where the paper is silent: dFF = 2·d (gated), so T32 has 5.5B parameters and T48 32.5B
@@ -20,7 +20,7 @@
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
-import { gelu, layerNorm, softmaxCrossEntropy } from './layers';
+import { gelu, softmaxCrossEntropy } from './layers';
 import { applyRope, rmsNorm, ropeTables } from './llama';
 import { computeDtype } from './optimizer';
 import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers, type DecoderOptions } from './stepParts';
@@ -100,7 +100,7 @@ function block(
 ): ValueId {
   const s = `layer_${i}`;
   return preNormBlock(b, i, x, {
-    norm1: (v) => layerNorm(b, v, p.ln1.scale, p.ln1.offset),
+    norm1: (v) => rmsNormOffset(b, v, p.ln1),
     attention: (v) => {
       // [b, s, d] × [3, h, d, dh] → [b, s, 3, h, dh]: q, k and v in one einsum.
       const qkv = b.dot(v, p.qkv, { lhsBatch: [], rhsBatch: [], lhsContract: [2], rhsContract: [2] });
@@ -112,7 +112,7 @@ function block(
       const out = b.dot(o, p.attnVec, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] });
       return b.setName(rmsNorm(b, out, p.attnNorm), `${s}/attn/out`);
     },
-    norm2: (v) => layerNorm(b, v, p.ln2.scale, p.ln2.offset),
+    norm2: (v) => rmsNormOffset(b, v, p.ln2),
     mlp: (v) => {
       // [b, s, d] × [2, d, dFF] → [b, s, 2, dFF]: the GeGLU gate and up projections.
       const up = b.dot(v, p.denseUp, { lhsBatch: [], rhsBatch: [], lhsContract: [2], rhsContract: [1] });
@@ -122,3 +122,8 @@ function block(
   });
 }
 
+
+/** RMSNorm with a learned offset: rmsNorm(x)·scale + offset (one reduction over d, no mean subtraction). */
+function rmsNormOffset(b: ProgramBuilder, x: ValueId, p: { scale: ValueId; offset: ValueId }): ValueId {
+  return b.add(rmsNorm(b, x, p.scale), b.broadcastTo(p.offset, b.shape(x)));
+}
