@@ -13,7 +13,7 @@
  *   [heads, dHead, d], `attn/norm/scale` (the additional normalization: an RMSNorm of the attention
  *   output before the residual add), `ln2/scale`, `ln2/offset` (before the MLP), `mlp/dense_up`
  *   [2, d, dFF] (GeGLU gate and up projections in one tensor) and `mlp/dense_down` [dFF, d];
- * - a final parameter-free normalization (an RMSNorm with unit scale), so the count stays 9·L + 1.
+ * - no final normalization: the paper's count (9·L + 1) leaves no tensor for one.
  *
  * Our choices where the paper is silent: dFF = 2·d (gated), so T32 has 5.5B parameters and T48 32.5B
  * (the paper's "5B" and "32B"), sequence length 2048, bf16 params and activations with f32 Adam state.
@@ -74,10 +74,8 @@ export function buildChinchilla(c: ChinchillaConfig): Program {
   const embedded = b.scoped('embed', () => b.emit1('gather', [embed, tokens], { axis: 0 }));
   const rope = b.scoped('rope', () => ropeTables(b, c.seq, dh, dt));
   const { x, remat } = stackLayers(b, embedded, layers, c.remat, (v, lp, i) => block(b, i, v, lp, rope, dh));
-  const final = b.scoped('final_ln', () => {
-    return rmsNorm(b, x, b.constant(1, [d], dt));
-  });
-  const logits = unembedLogits(b, final, embed);
+  // No final normalization: the paper's count (9 per block + embeddings) leaves no tensor for one.
+  const logits = unembedLogits(b, x, embed);
   const loss = b.scoped('loss', () => softmaxCrossEntropy(b, b.convert(logits, 'f32'), targets));
   finishStep(b, loss, params, state, { value: logits, name: 'logits' }, remat);
   return b.build();
