@@ -58,7 +58,7 @@ export const GALLERY_MODELS: Readonly<Record<string, GalleryModel>> = {
   t48: { zoo: 't48', label: 'T48', params: {}, strategies: PAPER_TRANSFORMER_STRATEGIES },
   it32: {
     zoo: 'transformer-decode', label: 'IT32',
-    params: { layers: 32, dModel: 4096, heads: 32, dFF: 8192, cacheLen: 2048, vocab: 32000, batch: 48, precision: 'mixed' },
+    params: { layers: 32, dModel: 4096, heads: 32, dFF: 8192, cacheLen: 2048, vocab: 32000, batch: 64, precision: 'mixed' },
   },
   llama: {
     zoo: 'llama', label: 'Llama-7B (GQA)',
