@@ -57,9 +57,9 @@ export const tacticCatalog: readonly TacticSpec[] = [
     'SequenceParallel', 'Sequence parallelism: tile the sequence dim of the residual-stream activations Megatron leaves replicated.',
     'SequenceParallel(axis="model")'),
   presetSpec(
-    'EmbeddingShard', 'Shard the embedding (and untied unembedding) table along the vocabulary or the model dim.',
-    'EmbeddingShard(axis="model", dim="vocab")',
-    [AXIS, enumArg('dim', ['vocab', 'model'], 'vocab', 'Which dim of the table to tile.')]),
+    'EmbeddingShard', 'Shard the embedding (and untied unembedding) table along its d_model dim (the PartIR paper\'s EMB, which shards the activations) or its vocabulary.',
+    'EmbeddingShard(axis="model", dim="model")',
+    [AXIS, enumArg('dim', ['model', 'vocab'], 'model', 'Which dim of the table to tile: d_model (the paper\'s EMB) or the vocabulary.')]),
   ...FAMILY_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',

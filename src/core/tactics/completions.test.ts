@@ -53,7 +53,7 @@ describe('completionsAt', () => {
   });
 
   it('offers enum values and ZeRO stages', () => {
-    expect(labels(at('A = EmbeddingShard(axis="model", dim=|').items)).toEqual(['vocab', 'model']);
+    expect(labels(at('A = EmbeddingShard(axis="model", dim=|').items)).toEqual(['model', 'vocab']);
     expect(labels(at('A = ZeRO(stage=|').items)).toEqual(['1', '2', '3']);
   });
 

@@ -64,9 +64,10 @@ function presetEntries(preset: string, args: PresetArgs, paths: readonly string[
     case 'SequenceParallel':
       return [['layer_*/x', 1], ['layer_*/ln1/out', 1], ['layer_*/ln2/out', 1]];
     case 'EmbeddingShard':
-      return args.dim === 'model'
-        ? [['params/embed/tokens', 1], ['params/embed/embeddings', 1], ['params/unembed', 0]]
-        : [['params/embed/tokens', 0], ['params/embed/embeddings', 0], ['params/unembed', 1]];
+      // d_model by default, as the paper's EMB; the vocabulary variant on request.
+      return args.dim === 'vocab'
+        ? [['params/embed/tokens', 0], ['params/embed/embeddings', 0], ['params/unembed', 1]]
+        : [['params/embed/tokens', 1], ['params/embed/embeddings', 1], ['params/unembed', 0]];
     default:
       return familyPresetEntries(preset, args) ?? [];
   }

@@ -152,12 +152,12 @@ describe('resolveTactics: presets', () => {
     });
   });
 
-  it('EmbeddingShard tiles vocab (default) or model dims of the embedding and unembedding', () => {
-    expect(one('EmbeddingShard(axis="model")').seeds).toEqual({ 'params/embed/tokens': 0, 'params/unembed': 1 });
-    expect(one('EmbeddingShard(axis="model", dim="model")').seeds).toEqual({ 'params/embed/tokens': 1, 'params/unembed': 0 });
+  it('EmbeddingShard tiles the model dim (default, the paper\'s EMB) or the vocab dim of the embedding and unembedding', () => {
+    expect(one('EmbeddingShard(axis="model")').seeds).toEqual({ 'params/embed/tokens': 1, 'params/unembed': 0 });
+    expect(one('EmbeddingShard(axis="model", dim="vocab")').seeds).toEqual({ 'params/embed/tokens': 0, 'params/unembed': 1 });
     // Tied embeddings: no unembed, and that is not an error.
     const tied = tinyTransformer({ ...TINY, untied: false });
-    expect(one('EmbeddingShard(axis="model")', tied).seeds).toEqual({ 'params/embed/tokens': 0 });
+    expect(one('EmbeddingShard(axis="model", dim="vocab")', tied).seeds).toEqual({ 'params/embed/tokens': 0 });
   });
 
   it('does not report preset globs that match nothing (Megatron on an mlp without attention is fine)', () => {
