@@ -17,7 +17,7 @@ import type { Sharding } from '../partition/types';
 import { sameAxes } from './layout';
 
 export type ReshardStep =
-  | { readonly kind: 'all_reduce'; readonly axes: readonly string[] }
+  | { readonly kind: 'all_reduce'; readonly axes: readonly string[]; readonly reducer?: 'max' }
   | { readonly kind: 'all_gather'; readonly axes: readonly string[]; readonly dim: number }
   | { readonly kind: 'all_to_all'; readonly axes: readonly string[]; readonly splitDim: number; readonly concatDim: number }
   | { readonly kind: 'reduce_scatter'; readonly axes: readonly string[]; readonly dim: number }
@@ -69,7 +69,7 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
   const scatter: string[][] = add.map(() => []);
   const claimed = new Set<string>();
   for (let e = 0; e < rank; e++) {
-    if (done[e] || isTarget[e]) continue;
+    if (done[e] || isTarget[e] || from.reducer === 'max') continue; // partial maxima: all-reduce, then slice
     for (const a of add[e]) {
       if (!reduce.includes(a) || claimed.has(a)) break;
       scatter[e].push(a);
@@ -77,7 +77,7 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
     }
   }
   const allReduce = reduce.filter((a) => !claimed.has(a));
-  if (allReduce.length > 0) steps.push({ kind: 'all_reduce', axes: allReduce });
+  if (allReduce.length > 0) steps.push(from.reducer === 'max' ? { kind: 'all_reduce', axes: allReduce, reducer: 'max' } : { kind: 'all_reduce', axes: allReduce });
 
   for (let d = 0; d < rank; d++)
     if (remove[d].length > 0 && a2aTarget[d] < 0) steps.push({ kind: 'all_gather', axes: remove[d], dim: d });
@@ -115,5 +115,5 @@ export function applyStep(s: Sharding, step: ReshardStep): Sharding {
       dims[step.dim].push(...step.axes);
       break;
   }
-  return { dims, partial };
+  return s.reducer !== undefined && partial.length > 0 ? { dims, partial, reducer: s.reducer } : { dims, partial };
 }
