@@ -33,7 +33,7 @@ const MEMO = new Map<string, SearchResult>();
 const MEMO_SIZE = 8;
 
 function memoKey(base: string, prefix: readonly ResolvedTactic[], ast: AutomaticTacticAst, budget: number | undefined, overlap: boolean | undefined): string {
-  const fixed = prefix.map((t) => [t.name, t.axis, t.seeds.map((s) => [s.value, s.dim, s.largest ?? false])]);
+  const fixed = prefix.map((t) => [t.name, t.axis, t.seeds.map((s) => [s.value, s.dim, s.pick ?? ''])]);
   return JSON.stringify([base, fixed, ast.name, ast.axes, ast.objective, ast.memoryLimit ?? null, ast.budget ?? budget ?? null, ast.seed ?? null, overlap ?? true]);
 }
 

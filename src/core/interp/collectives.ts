@@ -24,6 +24,13 @@ export function sumOf(xs: readonly Float32Array[]): Float32Array {
   return Float32Array.from(acc);
 }
 
+/** Elementwise maximum of equal-length arrays (a max all-reduce). */
+export function maxOf(xs: readonly Float32Array[]): Float32Array {
+  const acc = Float32Array.from(xs[0]);
+  for (const x of xs) for (let i = 0; i < x.length; i++) if (x[i] > acc[i] || Number.isNaN(x[i])) acc[i] = x[i];
+  return acc;
+}
+
 function tileCount(shape: readonly number[], dim: number, n: number, op: Op): number {
   if (dim < 0 || dim >= shape.length) throw new UserError('interp', `${op.kind} (op #${op.id}): dim ${dim} out of range for rank ${shape.length}`);
   if (shape[dim] % n !== 0) throw new UserError('interp', `${op.kind} (op #${op.id}): dim ${dim} of size ${shape[dim]} does not split into ${n} tiles`);
@@ -49,7 +56,7 @@ export function runCollective(op: Op, mesh: Mesh, xs: readonly Float32Array[], s
     let res: Float32Array[];
     switch (op.kind) {
       case 'all_reduce': {
-        const s = sumOf(ins);
+        const s = op.attrs.reducer === 'max' ? maxOf(ins) : sumOf(ins);
         res = members.map(() => s);
         break;
       }

@@ -154,7 +154,8 @@ export interface AttrMap {
 
   // --- collectives, present only in per-device programs. `axes` are mesh axis names, major → minor.
   /** Sum over the devices of `axes` (partial → replicated). */
-  all_reduce: { axes: readonly string[] };
+  /** `reducer`: absent for a sum, `max` for a max all-reduce. */
+  all_reduce: { axes: readonly string[]; reducer?: 'max' };
   /** Concatenate the tiles of `dim` over `axes` (tiled → replicated on those axes). */
   all_gather: { axes: readonly string[]; dim: number };
   /** Sum over `axes`, keep this device's tile of `dim` (partial → tiled). */

@@ -12,7 +12,7 @@ describe('hardware presets', () => {
 
   it('carry the documented peak bf16 FLOP/s, HBM capacity and bandwidth (docs/cost-model.md)', () => {
     const table: [string, number, number, number][] = [
-      ['tpu-v3', 123e12, 32 * 2 ** 30, 900 * GB],
+      ['tpu-v3', 123e12, 16 * 2 ** 30, 450 * GB], // per TensorCore, as the PartIR paper ran it
       ['tpu-v4', 275e12, 32 * 2 ** 30, 1200 * GB],
       ['tpu-v5e', 197e12, 16 * GB, 819 * GB],
       ['tpu-v5p', 459e12, 95 * GB, 2765 * GB],
@@ -32,7 +32,8 @@ describe('hardware presets', () => {
   });
 
   it('carry the documented link bandwidths: ICI per link one-way, NVLink egress, IB per GPU', () => {
-    expect(HARDWARE_PRESETS['tpu-v3'].figures.iciBandwidth).toBe(1e11);
+    expect(HARDWARE_PRESETS['tpu-v3'].figures.iciBandwidth).toBe(70 * GB);
+    expect(HARDWARE_PRESETS['tpu-v3'].figures.peakFlopsFp32).toBe(61.5e12);
     expect(HARDWARE_PRESETS['tpu-v4'].figures.iciBandwidth).toBe(4.5e10);
     expect(HARDWARE_PRESETS['tpu-v5e'].figures.iciBandwidth).toBe(4.5e10);
     expect(HARDWARE_PRESETS['tpu-v5p'].figures.iciBandwidth).toBe(9e10);

@@ -176,16 +176,23 @@ function gpu(
 }
 
 export const HARDWARE_PRESETS: Readonly<Record<HardwarePresetId, HardwarePreset>> = {
-  'tpu-v3': tpu({
-    id: 'tpu-v3', name: 'TPU v3', topology: 'torus-2d',
-    bf16Tflops: 123, hbmBytes: 32 * GIB, hbmBandwidth: 900 * GB, iciBandwidth: 1e11, chipsPerHost: 4,
-    wraparoundMultiple: 32, // assumption: the 2D torus wraps on full pod rows (32×32 pod)
-  }, {
-    peakFlopsBf16: 'Cloud TPU docs tpu/docs/v3 (123 TFLOP/s per chip)', hbmBytes: 'Cloud TPU docs tpu/docs/v3 (32 GiB)',
-    hbmBandwidth: 'Cloud TPU docs tpu/docs/v3 (900 GB/s)', iciBandwidth: `${SB_TPUS} (1e11 B/s one-way per link)`,
-    peakFlopsFp32: 'derived: bf16 peak / 3 (f32 matmul as 3 bf16 passes, precision HIGH)',
-    dcnBandwidth: `${SB_TPUS} (DCN 2.5e10 B/s per host, 4 chips per host)`, iciLatency: 'scaling-book sharding.md (≈1 µs per hop)',
-  }),
+  // TPU v3 as the PartIR paper ran it (§7.1): each chip's two TensorCores are two JAX devices, and a
+  // device here is one core: 16 GiB of HBM, "61.5 TFLOPs on float32 and 123 TFLOPs on float16" per core
+  // as the paper states them (Google's v3 page gives 123 bf16 TFLOP/s per chip), four ICI links of
+  // 70 GB/s per chip. HBM bandwidth is the chip's 900 GB/s split between its two cores.
+  'tpu-v3': (() => {
+    const p = tpu({
+      id: 'tpu-v3', name: 'TPU v3 (per TensorCore)', topology: 'torus-2d',
+      bf16Tflops: 123, hbmBytes: 16 * GIB, hbmBandwidth: 450 * GB, iciBandwidth: 70 * GB, chipsPerHost: 8,
+      wraparoundMultiple: 32, // assumption: the 2D torus wraps on full pod rows (32×32 pod)
+    }, {
+      peakFlopsBf16: 'PartIR paper §7.1 (123 TFLOP/s per core)', peakFlopsFp32: 'PartIR paper §7.1 (61.5 TFLOP/s per core)',
+      hbmBytes: 'PartIR paper §7.1 (16 GiB per core)', hbmBandwidth: 'Cloud TPU docs tpu/docs/v3 (900 GB/s per chip, two cores)',
+      iciBandwidth: 'PartIR paper §7.1 (four links of 70 GB/s per chip)',
+      dcnBandwidth: `${SB_TPUS} (DCN 2.5e10 B/s per host, 4 chips = 8 cores per host)`, iciLatency: 'scaling-book sharding.md (≈1 µs per hop)',
+    });
+    return { ...p, figures: { ...p.figures, peakFlopsFp32: 61.5 * TF } };
+  })(),
   'tpu-v4': tpu({
     id: 'tpu-v4', name: 'TPU v4', topology: 'torus-3d',
     bf16Tflops: 275, hbmBytes: 32 * GIB, hbmBandwidth: 1200 * GB, iciBandwidth: 4.5e10, chipsPerHost: 4,

@@ -5,6 +5,7 @@
  * compile). `configFrom` then checks validated params against the table, so a config field the schema
  * does not provide is reported by name instead of reaching the builder as `undefined`.
  */
+import type { ChinchillaConfig } from './chinchilla';
 import type { DecodeConfig } from './decode';
 import type { GnsConfig } from './gns';
 import type { LlamaConfig } from './llama';
@@ -43,6 +44,11 @@ export const MLP_FIELDS: ConfigFields<MlpConfig> = { ...TRAINING, layers: 'numbe
 export const TRANSFORMER_FIELDS: ConfigFields<TransformerConfig> = {
   ...DECODER, layers: 'number', dModel: 'number', heads: 'number', dFF: 'number', seq: 'number', vocab: 'number',
   batch: 'number', tiedEmbeddings: 'boolean', attention: 'string',
+};
+
+export const CHINCHILLA_FIELDS: ConfigFields<ChinchillaConfig> = {
+  ...DECODER, layers: 'number', dModel: 'number', heads: 'number', dFF: 'number', seq: 'number', vocab: 'number',
+  batch: 'number',
 };
 
 export const DECODE_FIELDS: ConfigFields<DecodeConfig> = {

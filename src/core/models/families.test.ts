@@ -13,7 +13,7 @@ import { checkStepGradients } from './gradcheck';
 import { applyRope, ropeTables } from './llama';
 import { llamaParamCount } from './llama';
 import { moeCapacity } from './moe';
-import { transformerParamCount } from './transformer';
+import { CHINCHILLA_TENSORS_PER_BLOCK, chinchillaParamCount } from './chinchilla';
 import { buildZooModel, resolveParams, zooEntry, ZOO } from './zoo';
 
 const paramCount = (p: Program) => p.inputs
@@ -60,16 +60,24 @@ describe('zoo registration', () => {
     }
   });
 
-  it('T32 and T48 are the transformer at 32 and 48 layers, with its parameter count', () => {
+  it('T32 and T48 have the paper\'s structure: 9 parameter tensors per block + the tied embedding (T32: 289)', () => {
     const small = { dModel: 16, heads: 2, dFF: 32, seq: 4, vocab: 8, batch: 2, mode: 'infer' };
     for (const [zoo, layers] of [['t32', 32], ['t48', 48]] as const) {
       const p = buildZooModel(zoo, small);
-      expect(p.values.some((v) => v.name === `params/layer_${layers - 1}/mlp/w_in`)).toBe(true);
-      expect(p.values.some((v) => v.name === `params/layer_${layers}/mlp/w_in`)).toBe(false);
-      expect(paramCount(p)).toBe(transformerParamCount({ layers, dModel: 16, dFF: 32, seq: 4, vocab: 8, tiedEmbeddings: true }));
+      const params = p.inputs.filter((v) => p.values[v].name?.startsWith('params/'));
+      expect(params.length).toBe(CHINCHILLA_TENSORS_PER_BLOCK * layers + 1);
+      expect(p.values.some((v) => v.name === `params/layer_${layers - 1}/attn/qkv_einsum`)).toBe(true);
+      expect(p.values.some((v) => v.name === `params/layer_${layers}/attn/qkv_einsum`)).toBe(false);
+      expect(paramCount(p)).toBe(chinchillaParamCount({ layers, dModel: 16, dFF: 32, vocab: 8 }));
     }
-    const d = resolveParams(zooEntry('t48'), {});
-    expect([d.layers, d.dModel]).toEqual([48, 6144]);
+    expect(buildZooModel('t32', { mode: 'infer', layers: 2 }).inputs.length).toBeGreaterThan(0);
+    const t32 = resolveParams(zooEntry('t32'), {});
+    expect([t32.layers, t32.dModel, t32.heads, t32.batch, t32.vocab]).toEqual([32, 4096, 32, 48, 32000]);
+    const t48 = resolveParams(zooEntry('t48'), {});
+    expect([t48.layers, t48.dModel, t48.heads, t48.batch, t48.vocab]).toEqual([48, 8192, 64, 64, 32000]);
+    // The paper's "5B" and "32B" (Table 2's Size column).
+    expect(chinchillaParamCount({ layers: 32, dModel: 4096, dFF: 8192, vocab: 32000 }) / 1e9).toBeCloseTo(5.5, 1);
+    expect(chinchillaParamCount({ layers: 48, dModel: 8192, dFF: 16384, vocab: 32000 }) / 1e9).toBeCloseTo(32.5, 1);
   });
 
   it('refuses shapes the families cannot build, naming the parameter', () => {

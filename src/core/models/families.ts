@@ -5,16 +5,16 @@
  * `t32` / `t48` defaults are paper-scale; the others default to shapes small enough to interpret.
  */
 import { UserError } from '../errors';
-import { configFrom, DECODE_FIELDS, GNS_FIELDS, LLAMA_FIELDS, MOE_FIELDS, TRANSFORMER_FIELDS, UNET_FIELDS } from './configFields';
+import { buildChinchilla } from './chinchilla';
+import { CHINCHILLA_FIELDS, configFrom, DECODE_FIELDS, GNS_FIELDS, LLAMA_FIELDS, MOE_FIELDS, UNET_FIELDS } from './configFields';
 import { buildDecode, type DecodeConfig } from './decode';
 import { buildGns, type GnsConfig } from './gns';
 import { buildLlama, type LlamaConfig } from './llama';
 import { buildMoe, type MoeConfig } from './moe';
-import { buildTransformer, type TransformerConfig } from './transformer';
 import { buildUnet, type UnetConfig } from './unet';
 import type { ModelParams } from '../io/config';
 import type { Program } from '../ir/types';
-import { choice, decoderDims as dim, divides, int, num as n, real, rematParam, trainingParams, transformerParams } from './paramSpecs';
+import { choice, decoderDims as dim, divides, int, num as n, real, rematParam, trainingParams } from './paramSpecs';
 import type { ParamSpec, ResolvedParams, ZooEntry } from './zoo';
 
 /** A zoo entry whose builder takes params already checked against its schema. */
@@ -31,26 +31,34 @@ function evenHead(p: ResolvedParams): void {
 }
 
 /**
- * T32 / T48: the transformer entry at the paper's depths. Widths are ours (the paper's exact sizes
- * are not in our notes): T32 ≈ 6.7B parameters (GPT-3 6.7B shape), T48 ≈ 22B.
+ * T32 / T48 as the paper describes them (chinchilla.ts): 9 parameter tensors per block plus the tied
+ * embedding, so T32 has the paper's 289. The paper gives depth, width, heads, batch and vocabulary;
+ * the FFN width (2·d, gated), sequence length (2048) and precision (bf16 with f32 Adam state) are ours,
+ * chosen so the sizes come to the paper's "5B" and "32B". No rematerialisation (the paper switched
+ * XLA's off).
  */
-function paperTransformer(name: string, layers: number, dModel: number, heads: number, description: string): FamilySpec {
+function paperTransformer(name: string, layers: number, dModel: number, heads: number, batch: number, description: string): FamilySpec {
   return {
     name,
     description,
-    params: transformerParams({
-      layers, dModel, heads, dFF: 4 * dModel, seq: 2048, vocab: 32000, batch: 64,
-      remat: 'full', attention: 'flash', precision: 'mixed', learningRate: 1e-4,
-    }),
+    params: [
+      dim.layers(layers), dim.dModel(dModel), dim.heads(heads), dim.dFF(2 * dModel, 'GeGLU hidden width (dense_up is [2, dModel, dFF])'),
+      dim.seq(2048), dim.vocab(32000), dim.batch(batch),
+      rematParam('none'),
+      ...trainingParams({ precision: 'mixed', learningRate: 1e-4 }),
+    ],
     buildResolved: (p) => {
       divides(p, 'heads', 'dModel');
-      return buildTransformer(configFrom<TransformerConfig>(name, p, TRANSFORMER_FIELDS));
+      evenHead(p);
+      return buildChinchilla(configFrom(name, p, CHINCHILLA_FIELDS));
     },
   };
 }
 
-const t32 = paperTransformer('t32', 32, 4096, 32, 'The paper\'s T32: a 32-layer GPT-style decoder training step (mixed precision, flash attention, full remat).');
-const t48 = paperTransformer('t48', 48, 6144, 48, 'The paper\'s T48: a 48-layer GPT-style decoder training step (mixed precision, flash attention, full remat).');
+const t32 = paperTransformer('t32', 32, 4096, 32, 48,
+  'The paper\'s T32: a Chinchilla-style decoder training step, 32 layers, d_model 4096, 32 heads, batch 48, vocab 32k; 9 parameter tensors per block + the tied embedding (289); GeGLU dFF = 2·d, seq 2048 (our choices): 5.5B parameters.');
+const t48 = paperTransformer('t48', 48, 8192, 64, 64,
+  'The paper\'s T48: T32 scaled to 48 layers, d_model 8192, 64 heads, batch 64, vocab 32k; GeGLU dFF = 2·d, seq 2048 (our choices): 32.5B parameters.');
 
 const decode: FamilySpec = {
   name: 'transformer-decode',

@@ -1,11 +1,13 @@
 /**
- * The gallery: every (model family, strategy) pair of the paper's evaluation (PartIR §7: T32 and
- * T48 with BP, MP, Z2, Z3 and EMB; IT32 decoding with BP+MP+MQ; UNet with BP+Z2/Z3; GNS with BP and
- * edge sharding) and of its successors (Llama with GQA, a mixture of experts with EP), as ready
- * Configs at paper-like sizes on a 32-chip TPU v4 slice. The UI lists them and opens them by URL; the
- * paper-table script simulates them; the tests shrink each one and prove it with the SPMD interpreter.
+ * The gallery: the PartIR paper's evaluation configurations (§7, Tables 2–4, Appendix A.4) under the
+ * paper's names — T32 and T48 with BP, MP, Z2, Z3 and EMB, IT32 decoding with BP, MP and MQ, UNet with
+ * BP and Z2/Z3, GNS with edge sharding — on the paper's meshes (8x4 TPU for Tables 3/4; 16x2 TPU,
+ * 32x4 TPU and 8x2 GPU for Table 2), plus two of its successors (Llama with GQA, a mixture of experts
+ * with EP). The tactics are written as the paper's Appendix A.4 writes them (ManualPartition with
+ * FIRST_DIVISIBLE_DIM, REPLICATED, UNKNOWN). The UI lists the entries and opens them by URL; the
+ * paper scripts simulate them; the tests shrink each one and prove it with the SPMD interpreter.
  */
-import type { Config, ModelParams } from '../io/config';
+import type { Config, HardwarePresetId, LinkKind, ModelParams } from '../io/config';
 
 export interface GalleryEntry {
   readonly id: string;
@@ -13,13 +15,50 @@ export interface GalleryEntry {
   readonly config: Config;
 }
 
-/** Model params of each gallery model at its paper-like size. */
-export const GALLERY_MODELS: Readonly<Record<string, { zoo: string; label: string; params: ModelParams }>> = {
-  t32: { zoo: 't32', label: 'T32', params: { batch: 64 } },
-  t48: { zoo: 't48', label: 'T48', params: { batch: 64 } },
+export interface GalleryModel {
+  readonly zoo: string;
+  readonly label: string;
+  readonly params: ModelParams;
+  /**
+   * Tactic definitions for this model that replace the generic ones of STRATEGY_DEFS (the paper's
+   * T32/T48 tactics name their weights).
+   */
+  readonly strategies?: Readonly<Record<string, string>>;
+}
+
+/**
+ * ZeRO on the paper's T32/T48: "Both Z2 and Z3 partition parameter gradients and optimizer states
+ * along the batch axis (of embeddings and four-parameter tensors per layer in this experiment)" (§7.3):
+ * the embedding and each block's qkv_einsum, attn_vec_einsum, dense_up and dense_down; the block's
+ * norm scales and offsets stay replicated.
+ */
+const ZERO_TENSORS = ['embed/*', 'layer_*/attn/*_einsum', 'layer_*/mlp/dense_*'];
+function paperZero(name: string, params: 'REPLICATED' | 'FIRST_DIVISIBLE_DIM'): string {
+  const entries = [
+    ...ZERO_TENSORS.map((t) => `"params/${t}": ${params}`),
+    ...ZERO_TENSORS.map((t) => `"opt_state/*/${t}": FIRST_DIVISIBLE_DIM`),
+  ];
+  return `${name} = ManualPartition(inputs={\n    ${entries.join(',\n    ')},\n}, axis="batch")`;
+}
+
+/** The paper's tactics for T32 / T48 (Appendix A.4; EMB as §7.3 defines it: the embedding's d_model dim). */
+const PAPER_TRANSFORMER_STRATEGIES: Readonly<Record<string, string>> = {
+  // A.4's _model_sharding callback: qkv_einsum → 1, dense_up → 2, the attention output (and the MLP's
+  // down projection) → 0, UNKNOWN for everything else ("let the infer-propagate decide").
+  MP: 'MP = ManualPartition(inputs={\n    "params/layer_*/attn/qkv_einsum": 1,\n    "params/layer_*/attn/attn_vec_einsum": 0,\n'
+    + '    "params/layer_*/mlp/dense_up": 2,\n    "params/layer_*/mlp/dense_down": 0,\n    "params/**": UNKNOWN,\n}, axis="model")',
+  Z2: paperZero('Z2', 'REPLICATED'),
+  Z3: paperZero('Z3', 'FIRST_DIVISIBLE_DIM'),
+  EMB: 'EMB = ManualPartition(inputs={"params/embed/embeddings": 1}, axis="model")',
+};
+
+/** Model params of each gallery model at its paper size (or, where the paper is silent, ours). */
+export const GALLERY_MODELS: Readonly<Record<string, GalleryModel>> = {
+  t32: { zoo: 't32', label: 'T32', params: {}, strategies: PAPER_TRANSFORMER_STRATEGIES },
+  t48: { zoo: 't48', label: 'T48', params: {}, strategies: PAPER_TRANSFORMER_STRATEGIES },
   it32: {
     zoo: 'transformer-decode', label: 'IT32',
-    params: { layers: 32, dModel: 4096, heads: 32, dFF: 16384, cacheLen: 2048, vocab: 32000, batch: 64, precision: 'mixed' },
+    params: { layers: 32, dModel: 4096, heads: 32, dFF: 8192, cacheLen: 2048, vocab: 32000, batch: 64, precision: 'mixed' },
   },
   llama: {
     zoo: 'llama', label: 'Llama-7B (GQA)',
@@ -39,78 +78,104 @@ export const GALLERY_MODELS: Readonly<Record<string, { zoo: string; label: strin
   },
 };
 
-/** The tactic definitions the entries combine; each line defines one name. */
+/** The generic tactic definitions the entries combine; each defines one name. */
 export const STRATEGY_DEFS: Readonly<Record<string, string>> = {
-  BP: 'BP = BatchParallel(axis="batch")',
-  BPm: 'BPm = BatchParallel(axis="model")',
+  BP: 'BP = ManualPartition(inputs={"batch/*": 0}, axis="batch")',
   MP: 'MP = Megatron(axis="model")',
   MPq: 'MPq = GQAMegatron(axis="model")',
   MPkv: 'MPkv = GQAMegatron(axis="model", dim="kv")',
   Z2: 'Z2 = ZeRO(stage=2, axis="batch")',
   Z3: 'Z3 = ZeRO(stage=3, axis="batch")',
-  EMB: 'EMB = EmbeddingShard(axis="model", dim="vocab")',
+  EMB: 'EMB = EmbeddingShard(axis="model", dim="model")',
   MQ: 'MQ = MultiQuery(axis="model", dim="batch")',
   EP: 'EP = ExpertParallel(axis="batch")',
-  ES: 'ES = EdgeShard(axis="model")',
+  // The paper's ES shards the edges on the batch axis (A.4).
+  ES: 'ES = EdgeShard(axis="batch")',
 };
 
-/** The tactic text of a schedule of named strategies, e.g. ['BP', 'MP'] → definitions + `schedule = [BP, MP]`. */
-export function strategyText(names: readonly string[]): string {
+/**
+ * The tactic text of a schedule of named strategies, e.g. ['BP', 'MP'] → definitions + `schedule = [BP, MP]`;
+ * `overrides` (a model's own definitions) take precedence over STRATEGY_DEFS.
+ */
+export function strategyText(names: readonly string[], overrides: Readonly<Record<string, string>> = {}): string {
   const defs = names.map((n) => {
-    const d = STRATEGY_DEFS[n];
+    const d = overrides[n] ?? STRATEGY_DEFS[n];
     if (d === undefined) throw new Error(`gallery: no strategy ${n}`);
     return d;
   });
   return `${defs.join('\n')}\nschedule = [${names.join(', ')}]\n`;
 }
 
-/** How a strategy is written in titles and the paper table: MPq, MPkv and MP are all "MP". */
-const label = (n: string): string => ({ MPq: 'MP', MPkv: 'MP', BPm: 'BP(model)' } as Record<string, string>)[n] ?? n;
+/** How a strategy is written in titles and the paper tables: MPq, MPkv and MP are all "MP". */
+const label = (n: string): string => ({ MPq: 'MP', MPkv: 'MP' } as Record<string, string>)[n] ?? n;
 export const strategyLabel = (names: readonly string[]): string => names.map(label).join('+');
 
-const MESH = { axes: [{ name: 'batch', size: 8 }, { name: 'model', size: 4 }] };
+/** The paper's meshes (Table 2, Fig. 6 / Table 4), named as the paper names them. */
+export interface PaperMesh {
+  readonly name: string;
+  readonly batch: number;
+  readonly model: number;
+  readonly preset: HardwarePresetId;
+  /** Links per axis; absent: the preset's default for the axis's span. */
+  readonly links?: Readonly<Record<string, LinkKind>>;
+}
+export const PAPER_MESHES: Readonly<Record<string, PaperMesh>> = {
+  '8x4 TPU': { name: '8x4 TPU', batch: 8, model: 4, preset: 'tpu-v3', links: { batch: 'ici', model: 'ici' } },
+  '16x2 TPU': { name: '16x2 TPU', batch: 16, model: 2, preset: 'tpu-v3', links: { batch: 'ici', model: 'ici' } },
+  '32x4 TPU': { name: '32x4 TPU', batch: 32, model: 4, preset: 'tpu-v3', links: { batch: 'ici', model: 'ici' } },
+  // 16 A100s are two 8-GPU NVLink nodes: the model axis stays in a node, the batch axis crosses nodes.
+  '8x2 GPU': { name: '8x2 GPU', batch: 8, model: 2, preset: 'a100-40gb' },
+  // The successors (not in the paper) on a 32-chip TPU v4 slice.
+  '8x4 TPU v4': { name: '8x4 TPU v4', batch: 8, model: 4, preset: 'tpu-v4', links: { batch: 'ici', model: 'ici' } },
+};
 
-function entry(model: string, strategy: readonly string[]): GalleryEntry {
+const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+function entry(model: string, strategy: readonly string[], meshName = '8x4 TPU'): GalleryEntry {
   const m = GALLERY_MODELS[model];
+  const mesh = PAPER_MESHES[meshName];
+  const base = `${model}-${strategy.map((s) => s.toLowerCase()).join('-')}`;
   return {
-    id: `${model}-${strategy.map((s) => s.toLowerCase()).join('-')}`,
-    title: `${m.label} · ${strategyLabel(strategy)}`,
+    id: meshName === '8x4 TPU' || meshName === '8x4 TPU v4' ? base : `${base}-${slug(meshName)}`,
+    title: `${m.label} · ${strategyLabel(strategy)} · ${meshName}`,
     config: {
       version: 1,
       model: { zoo: m.zoo, params: { ...m.params } },
-      mesh: { axes: MESH.axes.map((a) => ({ ...a })) },
-      hardware: { preset: 'tpu-v4', links: { batch: 'ici', model: 'ici' } },
-      tactics: strategyText(strategy),
+      mesh: { axes: [{ name: 'batch', size: mesh.batch }, { name: 'model', size: mesh.model }] },
+      hardware: mesh.links ? { preset: mesh.preset, links: { ...mesh.links } } : { preset: mesh.preset },
+      tactics: strategyText(strategy, m.strategies),
       options: { overlap: true },
     },
   };
 }
 
 export const GALLERY: readonly GalleryEntry[] = [
+  // Table 3 / Table 4 (8x4 TPU).
   entry('t32', ['BP']),
   entry('t32', ['BP', 'MP']),
   entry('t32', ['BP', 'MP', 'Z2']),
   entry('t32', ['BP', 'MP', 'Z3']),
   entry('t32', ['BP', 'MP', 'Z3', 'EMB']),
-  entry('t48', ['BP', 'MP']),
-  entry('t48', ['BP', 'MP', 'Z2']),
-  entry('t48', ['BP', 'MP', 'Z3']),
-  entry('t48', ['BP', 'MP', 'Z3', 'EMB']),
+  entry('t32', ['MP']),
+  entry('t32', ['EMB']),
+  // Table 2: BP+MP+Z3+EMB on the paper's three configurations.
+  entry('t32', ['BP', 'MP', 'Z3', 'EMB'], '16x2 TPU'),
+  entry('t48', ['BP', 'MP', 'Z3', 'EMB'], '32x4 TPU'),
+  entry('t32', ['BP', 'MP', 'Z3', 'EMB'], '8x2 GPU'),
+  entry('it32', ['BP']),
   entry('it32', ['BP', 'MPq']),
   entry('it32', ['BP', 'MPq', 'MQ']),
-  entry('llama', ['BP', 'MPkv']),
-  entry('llama', ['BP', 'MPkv', 'Z3']),
-  entry('moe', ['BP', 'MP']),
-  entry('moe', ['EP', 'BP', 'MP']),
-  entry('moe', ['EP', 'BP', 'MP', 'Z2']),
-  // The UNet is data-parallel over the whole slice (the batch dim tiled on both axes).
-  entry('unet', ['BP', 'BPm']),
-  entry('unet', ['BP', 'BPm', 'Z2']),
-  entry('unet', ['BP', 'BPm', 'Z3']),
-  // A batch of graphs is one big graph: BP tiles its nodes and edges, ES splits the edges further.
-  entry('gns', ['BP']),
-  entry('gns', ['BP', 'ES']),
-  entry('gns', ['BP', 'ES', 'Z3']),
+  entry('it32', ['MPq']),
+  entry('unet', ['BP']),
+  entry('unet', ['BP', 'Z2']),
+  entry('unet', ['BP', 'Z3']),
+  entry('gns', ['ES']),
+  // Successors of the paper's models.
+  entry('llama', ['BP', 'MPkv'], '8x4 TPU v4'),
+  entry('llama', ['BP', 'MPkv', 'Z3'], '8x4 TPU v4'),
+  entry('moe', ['BP', 'MP'], '8x4 TPU v4'),
+  entry('moe', ['EP', 'BP', 'MP'], '8x4 TPU v4'),
+  entry('moe', ['EP', 'BP', 'MP', 'Z2'], '8x4 TPU v4'),
 ];
 
 export const galleryEntry = (id: string): GalleryEntry | undefined => GALLERY.find((g) => g.id === id);

@@ -375,7 +375,7 @@ export class Propagator {
       const v = this.tValue[base + k];
       const isPartial = st[v] === PARTIAL;
       if (isPartial) {
-        if (!rule.linearIn[k] || this.useCount[v] !== 1) return;
+        if (!rule.linearIn[k] || this.useCount[v] !== 1 || this.isPartialMax(v)) return;
         partial++;
       } else if (rule.linearJointly && rule.linearIn[k]) {
         return; // a sum of partials needs every summand partial
@@ -384,6 +384,13 @@ export class Propagator {
     if (!rule.linearJointly && partial !== 1) return;
     for (let i = base + nO; i < end; i++) if (st[this.tValue[i]] !== UNSET && st[this.tValue[i]] !== PARTIAL) return;
     for (let i = base + nO; i < end; i++) if (st[this.tValue[i]] === UNSET) this.assign(this.tValue[i], PARTIAL);
+  }
+
+  /** Whether `v` is a max over a dim: partial on an axis, it holds partial maxima, which flow through nothing. */
+  private isPartialMax(v: ValueId): boolean {
+    const def = this.program.values[v].def;
+    const op = def >= 0 ? this.program.ops[def] : undefined;
+    return op !== undefined && op.kind === 'reduce' && op.attrs.reducer === 'max';
   }
 
   private factorConflict(opId: OpId, rule: OpRule, ka: number, fa: number, kb: number, fb: number): void {

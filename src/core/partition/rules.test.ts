@@ -54,8 +54,8 @@ describe('ruleOf in Shardy syntax', () => {
 
   it('reduce: reduced dims are reductions (our reduce has no init operand)', () => {
     expect(ruleText('reduce', [f32(2, 64, 13)], { reducer: 'sum', dims: [1] })).toBe('([i, j, k])->([i, k]) {i=2, j=64, k=13} reduction={j}');
-    // A max over a sharded dim is not a sum of partials.
-    expect(ruleText('reduce', [f32(2, 64, 13)], { reducer: 'max', dims: [1] })).toBe('([i, j, k])->([i, k]) {i=2, j=64, k=13} need_replication={j}');
+    // A max over a sharded dim leaves partial maxima (a max all-reduce combines them), and it is linear in nothing.
+    expect(ruleText('reduce', [f32(2, 64, 13)], { reducer: 'max', dims: [1] })).toBe('([i, j, k])->([i, k]) {i=2, j=64, k=13} reduction={j}');
   });
 
   it('transpose is a renaming', () => {

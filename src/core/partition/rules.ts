@@ -176,14 +176,18 @@ function gatherRule(op: Op & { kind: 'gather' }, ins: readonly TensorType[], out
   return b.build([true, false]);
 }
 
-/** reduce: kept dims pass through; summed dims are reductions (a max over a sharded dim is not a sum, so it needs replication). */
+/**
+ * reduce: kept dims pass through; reduced dims are reductions. A sum over a sharded dim leaves partial
+ * sums; a max leaves partial maxima, combined by a max all-reduce (it is linear in nothing, so a
+ * partial max never flows on).
+ */
 function reduceRule(op: Op & { kind: 'reduce' }, ins: readonly TensorType[], outs: readonly TensorType[]): OpRule {
   const { dims, reducer } = op.attrs;
   const b = builderFor(ins, outs);
   const shape = ins[0].shape;
   let rd = 0;
   for (let d = 0; d < shape.length; d++) {
-    if (dims.includes(d)) b.addFactor([d], [NULL_DIM], shape[d], reducer === 'sum' ? 'reduction' : 'need_replication');
+    if (dims.includes(d)) b.addFactor([d], [NULL_DIM], shape[d], 'reduction');
     else b.addFactor([d], [rd++], shape[d]);
   }
   return b.build([reducer === 'sum'], false, reducer === 'sum' ? 'sum' : 'none');

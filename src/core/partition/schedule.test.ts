@@ -412,7 +412,7 @@ describe('partition: LARGEST seeds', () => {
     const w2 = b.inPhase('optimizer', () => b.sub(w, b.mul(m, b.full(m, 0.1))));
     const p = b.build();
     const seedLargest = (name: string, axis: string, v: ValueId, dim: number): ResolvedTactic => ({
-      name, axis, range, seeds: [{ value: v, dim, range, largest: true } as ResolvedTactic['seeds'][number]],
+      name, axis, range, seeds: [{ value: v, dim, range, pick: 'largest' } as ResolvedTactic['seeds'][number]],
     });
     // MP tiles w (and, by propagation, its moment) on dim 1: 16/4 = 4 < 8, so LARGEST is now dim 0.
     const r = partition(p, mesh(['model', 4], ['batch', 2]), [tactic('MP', 'model', [[w, 1]]), seedLargest('Z', 'batch', m, 1)]);

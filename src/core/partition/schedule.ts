@@ -6,6 +6,7 @@
 import { UserError } from '../errors';
 import type { Program, ValueId } from '../ir/types';
 import { axisSize, type Mesh } from '../mesh/mesh';
+import { pickDim } from '../tactics/pick';
 import type { ResolvedTactic } from '../tactics/types';
 import { PARTIAL, PINNED, Propagator, stateOfCode, UNSET } from './propagate';
 import type { AxisState, PartitionResult, Sharding, Stage } from './types';
@@ -74,8 +75,8 @@ function seed(prop: Propagator, program: Program, tactic: ResolvedTactic): { val
     if (s.dim === 'replicated') {
       code = PINNED;
     } else {
-      const d = s.largest ? largestDim(prop, v, size) : s.dim;
-      if (d < 0) continue; // LARGEST and no dim divides: stays replicated on this axis
+      const d = s.pick ? pickDim(shape, size, s.pick, (k) => prop.tilesOf(v, k)) : s.dim;
+      if (d < 0) continue; // LARGEST / FIRST_DIVISIBLE_DIM and no dim divides: stays replicated on this axis
       if (!Number.isInteger(d) || d < 0 || d >= shape.length) {
         throw new UserError('tactic', `${tactic.name}: dim ${d} is out of range for ${label(program, v)} of rank ${shape.length}`, { range: s.range });
       }
@@ -109,24 +110,12 @@ function seed(prop: Propagator, program: Program, tactic: ResolvedTactic): { val
   return out;
 }
 
-// A seed whose dim was written LARGEST (`largest: true`): the resolver only knows the earlier tactics'
-// seeds, so the dim is picked again here against the propagated shardings, so that a parameter and its
-// optimizer state, which earlier tactics reached by propagation rather than seeding, get the same dim.
-
-
-/** The dim of `v` with the largest local size that the axis divides (the first on ties), or -1. */
-function largestDim(prop: Propagator, v: ValueId, axisSize: number): number {
-  const shape = prop.program.values[v].type.shape;
-  let best = -1, bestLocal = 0;
-  for (let d = 0; d < shape.length; d++) {
-    const local = shape[d] / prop.tilesOf(v, d);
-    if (Number.isInteger(local) && local % axisSize === 0 && local > bestLocal) {
-      best = d;
-      bestLocal = local;
-    }
-  }
-  return best;
-}
+/*
+ * A seed whose dim was written LARGEST or FIRST_DIVISIBLE_DIM carries `pick`: the resolver only knows
+ * the earlier tactics' seeds, so the dim is picked again here against the propagated shardings, so that
+ * a parameter and its optimizer state, which earlier tactics reached by propagation rather than
+ * seeding, get the same dim.
+ */
 
 function label(program: Program, v: ValueId): string {
   const name = program.values[v].name;

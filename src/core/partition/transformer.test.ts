@@ -73,7 +73,7 @@ describe('partition of the transformer training step', () => {
     const { tactics } = resolveTactics(text, p, MESH);
     // ZeRO's dims are all LARGEST: let the partitioner pick them against the propagated shardings
     // (the resolver sees only MP's seeds, so w_in and its Adam moments would get different dims).
-    const marked = tactics.map((t) => (t.name === 'Z3' ? { ...t, seeds: t.seeds.map((sd) => ({ ...sd, largest: true })) } : t));
+    const marked = tactics.map((t) => (t.name === 'Z3' ? { ...t, seeds: t.seeds.map((sd) => ({ ...sd, pick: 'largest' as const })) } : t));
     const r = partition(p, MESH, marked);
     const mu = byName(p, 'opt_state/mu/layer_0/mlp/w_in');
     expect(axisState(r.shardings[mu], 'batch')).toEqual(axisState(r.shardings[byName(p, 'params/layer_0/mlp/w_in')], 'batch'));

@@ -10,6 +10,11 @@ import type { OpId, Program, ValueId } from '../ir/types';
 export interface Sharding {
   readonly dims: readonly (readonly string[])[];
   readonly partial: readonly string[];
+  /**
+   * How the partial pieces combine: absent for a sum, `max` for the pieces of a max-reduction over a
+   * tiled dim (softmax's max over a vocabulary-sharded logits), combined by a max all-reduce.
+   */
+  readonly reducer?: 'max';
 }
 
 /** How one mesh axis acts on one value. */

@@ -24,6 +24,8 @@ export interface CollectiveInfo {
   opKind: string;
   scope: string;
   phase: Phase;
+  /** `max` for a max all-reduce (partial maxima); absent for a sum. */
+  reducer?: 'max';
 }
 
 const NAMES: Record<string, CollectiveName> = {
@@ -59,6 +61,7 @@ export function listCollectives(spmd: SpmdProgram): CollectiveInfo[] {
       opKind: g?.kind ?? '',
       scope: op.scope,
       phase: op.phase,
+      ...(op.kind === 'all_reduce' && op.attrs.reducer === 'max' ? { reducer: 'max' as const } : {}),
     });
   }
   return out;

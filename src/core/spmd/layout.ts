@@ -68,7 +68,7 @@ export const withoutPartial = (s: Sharding): Sharding => (s.partial.length === 0
 export function shardingKey(s: Sharding): string {
   let k = '';
   for (const d of s.dims) k += d.join(',') + '|';
-  return k + '#' + [...s.partial].sort().join(',');
+  return k + '#' + [...s.partial].sort().join(',') + (s.reducer ? `#${s.reducer}` : '');
 }
 
 export function isReplicated(s: Sharding): boolean {
@@ -78,7 +78,7 @@ export function isReplicated(s: Sharding): boolean {
 }
 
 export function sameSharding(a: Sharding, b: Sharding): boolean {
-  if (a.dims.length !== b.dims.length || a.partial.length !== b.partial.length) return false;
+  if (a.dims.length !== b.dims.length || a.partial.length !== b.partial.length || a.reducer !== b.reducer) return false;
   for (const p of a.partial) if (!b.partial.includes(p)) return false;
   for (let d = 0; d < a.dims.length; d++) if (!sameAxes(a.dims[d], b.dims[d])) return false;
   return true;

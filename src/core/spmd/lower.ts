@@ -41,10 +41,12 @@ interface Variant {
   readonly sharding: Sharding;
   /**
    * Set on a layout made by gathering (all-gather / all-to-all): it is reused only within this
-   * phase, so a parameter gathered for the forward pass is gathered again for the backward pass
-   * (as ZeRO-3/FSDP and sequence parallelism do) instead of staying live in between.
+   * phase and scope, so a parameter gathered for the forward pass is gathered again for the backward
+   * pass, and a tied embedding again for the unembedding (as ZeRO-3/FSDP and sequence parallelism
+   * do, and as PartIR's per-use gathers count them), instead of staying live in between.
    */
   readonly phase?: Phase;
+  readonly scope?: string;
 }
 
 const describe = (p: Program, v: ValueId) => {
@@ -228,9 +230,10 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
     if (sameSharding(h.sharding, target)) return h.local;
     const vs = variantList(v);
     const phase = servingOp >= 0 ? g.ops[servingOp].phase : undefined;
+    const scope = servingOp >= 0 ? g.ops[servingOp].scope : undefined;
     let best: Variant | undefined, bestCost = Infinity;
     for (const x of vs) {
-      if (x.phase !== undefined && x.phase !== phase) continue;
+      if (x.phase !== undefined && (x.phase !== phase || x.scope !== scope)) continue;
       if (sameSharding(x.sharding, target)) return x.local;
       if (!target.partial.every((a) => x.sharding.partial.includes(a))) continue;
       // Fewest reductions first: a value already reduced is never reduced again.
@@ -252,7 +255,7 @@ export function lower(result: PartitionResult, opts: LowerOptions = {}): SpmdPro
       const [local] = emit(kind, [cur.local], attrs as AttrsOf<OpKind>, [localOf(v, next)], serving >= 0 ? g.ops[serving] : undefined);
       if (role !== undefined) b.values[local].role = role;
       const gathered = step.kind === 'all_gather' || step.kind === 'all_to_all' || cur.phase !== undefined;
-      cur = { local, sharding: next, phase: gathered ? phase : undefined };
+      cur = { local, sharding: next, phase: gathered ? phase : undefined, scope: gathered ? scope : undefined };
       vs.push(cur);
     }
     return cur.local;

@@ -21,7 +21,7 @@ export interface OpSharding {
   readonly results: readonly Sharding[];
 }
 
-/** Whether sharding a reduction factor of this op yields a (sum-)partial result: the rule says (ReductionSums). */
+/** Whether sharding a reduction factor of this op yields a partial result (partial sums, or partial maxima for a max reduce): the rule says (ReductionSums). */
 function sumsOverReduction(op: Op, rule: OpRule, program: Program): boolean {
   switch (rule.reductionSums) {
     case 'sum':
@@ -186,6 +186,7 @@ function planOpSharding(inp: OpShardingInput): OpSharding {
     for (const s of operandActual) for (const a of s.partial) partialIn.add(a);
     for (const a of partialIn) {
       if (!resultDecl[0].partial.includes(a) || owner.has(a)) continue;
+      if (operandActual.some((s) => s.reducer !== undefined && s.partial.includes(a))) continue; // partial maxima never flow on
       if (op.kind === 'reduce' && op.attrs.reducer !== 'sum') continue;
       const holders: number[] = [];
       operandActual.forEach((s, o) => { if (s.partial.includes(a)) holders.push(o); });
@@ -221,7 +222,9 @@ function planOpSharding(inp: OpShardingInput): OpSharding {
     const summed: string[] = [...kept];
     for (let f = 0; f < nf; f++)
       if (!inResult[f] && inOperand[f] && rule.factorTypes[f] !== 'need_replication') summed.push(...(factorAxes[f] ?? []));
-    return { dims: dimsOf(t), partial: summed.length === 0 ? none : axes.meshOrder(summed) };
+    if (summed.length === 0) return { dims: dimsOf(t), partial: none };
+    const partial = axes.meshOrder(summed);
+    return op.kind === 'reduce' && op.attrs.reducer === 'max' ? { dims: dimsOf(t), partial, reducer: 'max' as const } : { dims: dimsOf(t), partial };
   });
   return { operands, results };
 }

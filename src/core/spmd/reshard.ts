@@ -21,7 +21,7 @@ import type { Sharding } from '../partition/types';
 import { sameAxes } from './layout';
 
 export type ReshardStep =
-  | { readonly kind: 'all_reduce'; readonly axes: readonly string[] }
+  | { readonly kind: 'all_reduce'; readonly axes: readonly string[]; readonly reducer?: 'max' }
   | { readonly kind: 'all_gather'; readonly axes: readonly string[]; readonly dim: number }
   | { readonly kind: 'all_to_all'; readonly axes: readonly string[]; readonly splitDim: number; readonly concatDim: number }
   | { readonly kind: 'reduce_scatter'; readonly axes: readonly string[]; readonly dim: number }
@@ -73,7 +73,7 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
   const scatter: string[][] = add.map(() => []);
   const claimed = new Set<string>();
   for (let e = 0; e < rank; e++) {
-    if (done[e] || isTarget[e]) continue;
+    if (done[e] || isTarget[e] || from.reducer === 'max') continue; // partial maxima: all-reduce, then slice
     for (const a of add[e]) {
       if (!reduce.includes(a) || claimed.has(a)) break;
       scatter[e].push(a);
@@ -84,7 +84,8 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
   const gathers = remove.some((r) => r.length > 0);
   const shrinksLater = add.some((a, e) => !done[e] && !isTarget[e] && a.length > 0);
   const reduceLast = allReduce.length > 0 && !gathers && shrinksLater;
-  if (allReduce.length > 0 && !reduceLast) steps.push({ kind: 'all_reduce', axes: allReduce });
+  const allReduceStep: ReshardStep = from.reducer === 'max' ? { kind: 'all_reduce', axes: allReduce, reducer: 'max' } : { kind: 'all_reduce', axes: allReduce };
+  if (allReduce.length > 0 && !reduceLast) steps.push(allReduceStep);
 
   for (let d = 0; d < rank; d++)
     if (remove[d].length > 0 && a2aTarget[d] < 0) steps.push({ kind: 'all_gather', axes: remove[d], dim: d });
@@ -96,7 +97,7 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
     const rest = add[e].slice(scatter[e].length);
     if (rest.length > 0) steps.push({ kind: 'shard_slice', axes: rest, dim: e });
   }
-  if (reduceLast) steps.push({ kind: 'all_reduce', axes: allReduce });
+  if (reduceLast) steps.push(allReduceStep);
   return steps;
 }
 
@@ -123,5 +124,5 @@ export function applyStep(s: Sharding, step: ReshardStep): Sharding {
       dims[step.dim].push(...step.axes);
       break;
   }
-  return { dims, partial };
+  return s.reducer !== undefined && partial.length > 0 ? { dims, partial, reducer: s.reducer } : { dims, partial };
 }

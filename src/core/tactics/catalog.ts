@@ -38,7 +38,7 @@ export const tacticCatalog: readonly TacticSpec[] = [
     name: 'ManualPartition', kind: 'manual',
     description: 'Tile the values matched by each glob along the given dim over one mesh axis, then propagate.',
     args: [
-      { name: 'inputs', type: { kind: 'inputs' }, required: true, typeLabel: '{"glob": dim}', doc: 'Value-path globs (`*` within a segment, `**` across segments, `?` one character) mapped to a dim: an integer (negative counts from the end), LARGEST (the largest dim the axis divides) or REPLICATED (keep replicated on this axis).' },
+      { name: 'inputs', type: { kind: 'inputs' }, required: true, typeLabel: '{"glob": dim}', doc: 'Value-path globs (`*` within a segment, `**` across segments, `?` one character) mapped to a dim: an integer (negative counts from the end), LARGEST (the largest dim the axis divides), FIRST_DIVISIBLE_DIM (the first), REPLICATED (keep replicated on this axis) or UNKNOWN (let propagation decide).' },
       AXIS,
     ],
     example: 'ManualPartition(inputs={"batch/*": 0}, axis="batch")',
@@ -58,9 +58,9 @@ export const tacticCatalog: readonly TacticSpec[] = [
     'SequenceParallel', 'Sequence parallelism: tile the sequence dim of the residual-stream activations Megatron leaves replicated.',
     'SequenceParallel(axis="model")'),
   presetSpec(
-    'EmbeddingShard', 'Shard the embedding (and untied unembedding) table along the vocabulary or the model dim.',
-    'EmbeddingShard(axis="model", dim="vocab")',
-    [AXIS, enumArg('dim', ['vocab', 'model'], 'vocab', 'Which dim of the table to tile.')]),
+    'EmbeddingShard', 'Shard the embedding (and untied unembedding) table along its d_model dim (the PartIR paper\'s EMB, which shards the activations) or its vocabulary.',
+    'EmbeddingShard(axis="model", dim="model")',
+    [AXIS, enumArg('dim', ['model', 'vocab'], 'model', 'Which dim of the table to tile: d_model (the paper\'s EMB) or the vocabulary.')]),
   ...FAMILY_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',
@@ -81,7 +81,9 @@ export const tacticSpec = (name: string): TacticSpec | undefined => tacticCatalo
 /** Constants usable as dims in `inputs`. */
 export const DIM_CONSTANTS = [
   { name: 'LARGEST', doc: 'The largest dim the axis size divides (ties: the lowest); replicated if none.' },
+  { name: 'FIRST_DIVISIBLE_DIM', doc: 'The first dim the axis size divides (the PartIR paper\'s ZeRO tactics); replicated if none.' },
   { name: 'REPLICATED', doc: 'Keep the value replicated on this axis; propagation must not tile it.' },
+  { name: 'UNKNOWN', doc: 'No decision for this value: propagation decides (the PartIR paper\'s callbacks return it for non-weights).' },
 ] as const;
 
 const UNITS: Record<string, number> = {

@@ -1,6 +1,6 @@
 import type { Diagnostic, SourceRange } from '../errors';
 import type { Mesh } from '../mesh/mesh';
-import { parseBytes, tacticCatalog, tacticSpec, type ArgSpec, type TacticSpec } from './catalog';
+import { DIM_CONSTANTS, parseBytes, tacticCatalog, tacticSpec, type ArgSpec, type TacticSpec } from './catalog';
 import { TacticCode } from './codes';
 import { closest, shownName } from './glob';
 import { expandPreset } from './presets';
@@ -78,13 +78,17 @@ function typeError(ctx: CheckContext, tactic: string, spec: ArgSpec, e: Expr): u
 
 function dimOf(ctx: CheckContext, e: Expr): { dim: DimSpec } | undefined {
   if (e.kind === 'number' && Number.isInteger(e.value) && !/[.eE]/.test(e.text)) return { dim: e.value };
-  if (e.kind === 'name' && (e.name === 'LARGEST' || e.name === 'REPLICATED')) return { dim: e.name };
+  const keyword = (name: string): DimSpec | undefined => DIM_CONSTANTS.find((c) => c.name === name)?.name;
+  if (e.kind === 'name') {
+    const k = keyword(e.name);
+    if (k !== undefined) return { dim: k };
+  }
   let hint = '';
   if (e.kind === 'name') {
     const up = e.name.toUpperCase();
-    if (up === 'LARGEST' || up === 'REPLICATED') hint = ` (did you mean ${up}?)`;
+    if (keyword(up) !== undefined) hint = ` (did you mean ${up}?)`;
   } else if (e.kind === 'string' && /^-?\d+$/.test(e.value)) hint = ` (write ${e.value} without quotes)`;
-  err(ctx, TacticCode.argType, `a dim is an integer (negative counts from the end), LARGEST or REPLICATED; got ${describeExpr(e)}${hint}`, e.range);
+  err(ctx, TacticCode.argType, `a dim is an integer (negative counts from the end), ${DIM_CONSTANTS.map((c) => c.name).join(', ')}; got ${describeExpr(e)}${hint}`, e.range);
   return undefined;
 }
 

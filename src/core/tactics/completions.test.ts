@@ -53,7 +53,7 @@ describe('completionsAt', () => {
   });
 
   it('offers enum values and ZeRO stages', () => {
-    expect(labels(at('A = EmbeddingShard(axis="model", dim=|').items)).toEqual(['vocab', 'model']);
+    expect(labels(at('A = EmbeddingShard(axis="model", dim=|').items)).toEqual(['model', 'vocab']);
     expect(labels(at('A = ZeRO(stage=|').items)).toEqual(['1', '2', '3']);
   });
 
@@ -63,7 +63,7 @@ describe('completionsAt', () => {
     expect(labels(keys)).toEqual(['params/layer_*/mlp/w_in', 'params/layer_*/attn/wq', 'params/layer_0/mlp/w_in', 'params/layer_1/mlp/w_in', 'params/layer_0/attn/wq']);
     const multi = at('A = ManualPartition(inputs={"batch/*": 0,\n    |').items;
     expect(multi.find((i) => i.label === 'batch/tokens')?.insertText).toBe('"batch/tokens"');
-    expect(labels(at('A = ManualPartition(inputs={"batch/*": |').items)).toEqual(['LARGEST', 'REPLICATED']);
+    expect(labels(at('A = ManualPartition(inputs={"batch/*": |').items)).toEqual(['LARGEST', 'FIRST_DIVISIBLE_DIM', 'REPLICATED', 'UNKNOWN']);
     expect(labels(at('A = ManualPartition(inputs={"batch/*": LA|').items)).toEqual(['LARGEST']);
   });
 

@@ -23,6 +23,11 @@ const MEGATRON_TRANSFORMER: readonly Entry[] = [
   ['params/layer_*/mlp/w_in', 1], ['params/layer_*/mlp/b_in', 0],
   // Row-parallel: contract over the split dim, so each block ends in one reduction.
   ['params/layer_*/attn/wo', 0], ['params/layer_*/mlp/w_out', 0],
+  // The paper's T32/T48 (Appendix A.4's callback): qkv_einsum [3, heads, d, dh] on its heads,
+  // dense_up [2, d, dFF] on its hidden units; attn_vec_einsum [heads, dh, d] and dense_down [dFF, d]
+  // row-parallel.
+  ['params/layer_*/attn/qkv_einsum', 1], ['params/layer_*/mlp/dense_up', 2],
+  ['params/layer_*/attn/attn_vec_einsum', 0], ['params/layer_*/mlp/dense_down', 0],
 ];
 
 /**
@@ -59,9 +64,10 @@ function presetEntries(preset: PresetName, args: PresetArgs, paths: readonly str
     case 'SequenceParallel':
       return [['layer_*/x', 1], ['layer_*/ln1/out', 1], ['layer_*/ln2/out', 1]];
     case 'EmbeddingShard':
-      return args.dim === 'model'
-        ? [['params/embed/tokens', 1], ['params/unembed', 0]]
-        : [['params/embed/tokens', 0], ['params/unembed', 1]];
+      // d_model by default, as the paper's EMB; the vocabulary variant on request.
+      return args.dim === 'vocab'
+        ? [['params/embed/tokens', 0], ['params/embed/embeddings', 0], ['params/unembed', 1]]
+        : [['params/embed/tokens', 1], ['params/embed/embeddings', 1], ['params/unembed', 0]];
     default:
       // `preset` is a FamilyPresetName here, and familyPresetEntries is total over those.
       return familyPresetEntries(preset, args);

@@ -74,6 +74,25 @@ describe('resolveTactics: manual tactics', () => {
     expect(m['params/layer_1/mlp/w_in']).toBe(1); // LARGEST: 64 > 32
   });
 
+  it('FIRST_DIVISIBLE_DIM picks the first dim the axis divides, after earlier axes; the partitioner re-picks it', () => {
+    // w_in is [32, 64]: dim 0 on batch (4); after Megatron tiles its dim 1 on model, still dim 0.
+    const text = 'MP = Megatron(axis="model")\nZ = ManualPartition(inputs={"params/layer_*/mlp/w_in": FIRST_DIVISIBLE_DIM, "params/layer_0/ln1/scale": FIRST_DIVISIBLE_DIM}, axis="batch")\nschedule = [MP, Z]';
+    const r = resolveTactics(text, T, MESH);
+    expect(r.diagnostics).toEqual([]);
+    expect(seedMap(T, r.tactics[1])).toEqual({ 'params/layer_0/mlp/w_in': 0, 'params/layer_1/mlp/w_in': 0, 'params/layer_0/ln1/scale': 0 });
+    expect(r.tactics[1].seeds.every((sd) => sd.pick === 'first')).toBe(true);
+    // LARGEST on the same value picks dim 1 (64 > 32): the two keywords differ.
+    const l = resolveTactics('Z = ManualPartition(inputs={"params/layer_0/mlp/w_in": LARGEST}, axis="batch")\nschedule = [Z]', T, MESH);
+    expect(seedMap(T, l.tactics[0])).toEqual({ 'params/layer_0/mlp/w_in': 1 });
+  });
+
+  it('UNKNOWN leaves a value to propagation: no seed and no error, while an explicit entry still seeds', () => {
+    const text = 'MP = ManualPartition(inputs={"params/layer_0/mlp/w_in": 1, "params/**": UNKNOWN}, axis="model")\nschedule = [MP]';
+    const r = resolveTactics(text, T, MESH);
+    expect(r.diagnostics).toEqual([]);
+    expect(seedMap(T, r.tactics[0])).toEqual({ 'params/layer_0/mlp/w_in': 1 });
+  });
+
   it('applies only the tactics in the schedule, and warns about the others', () => {
     const text = 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nschedule = [MP]';
     const r = resolveTactics(text, T, MESH);
@@ -152,12 +171,12 @@ describe('resolveTactics: presets', () => {
     });
   });
 
-  it('EmbeddingShard tiles vocab (default) or model dims of the embedding and unembedding', () => {
-    expect(one('EmbeddingShard(axis="model")').seeds).toEqual({ 'params/embed/tokens': 0, 'params/unembed': 1 });
-    expect(one('EmbeddingShard(axis="model", dim="model")').seeds).toEqual({ 'params/embed/tokens': 1, 'params/unembed': 0 });
+  it('EmbeddingShard tiles the model dim (default, the paper\'s EMB) or the vocab dim of the embedding and unembedding', () => {
+    expect(one('EmbeddingShard(axis="model")').seeds).toEqual({ 'params/embed/tokens': 1, 'params/unembed': 0 });
+    expect(one('EmbeddingShard(axis="model", dim="vocab")').seeds).toEqual({ 'params/embed/tokens': 0, 'params/unembed': 1 });
     // Tied embeddings: no unembed, and that is not an error.
     const tied = tinyTransformer({ ...TINY, untied: false });
-    expect(one('EmbeddingShard(axis="model")', tied).seeds).toEqual({ 'params/embed/tokens': 0 });
+    expect(one('EmbeddingShard(axis="model", dim="vocab")', tied).seeds).toEqual({ 'params/embed/tokens': 0 });
   });
 
   it('does not report preset globs that match nothing (Megatron on an mlp without attention is fine)', () => {

@@ -7,7 +7,9 @@ import { MAX_SCHEDULE_TACTICS } from '../limits';
 import { closest, compileGlob, shownName } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
-import type { AutomaticTacticAst, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
+import type { AutomaticTacticAst, DimPick, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
+import { pickDim, pickOf } from './pick';
+
 
 /**
  * One entry of the schedule in order: a resolved manual tactic, or an automatic one that the pipeline
@@ -252,13 +254,13 @@ function resolveManual(ctx: CheckContext, index: PathIndex, state: SeedState, as
   const { mesh, diagnostics: diags } = ctx;
   const program = index.program;
   const axisSize = mesh.axes.find((a) => a.name === ast.axis)?.size ?? 1;
-  const seeds: { value: ValueId; dim: number | 'replicated'; range: SourceRange; largest?: boolean }[] = [];
+  const seeds: { value: ValueId; dim: number | 'replicated'; range: SourceRange; pick?: DimPick }[] = [];
   // This tactic's own choices, so two globs hitting one value on different dims are caught.
   const mine = new Map<ValueId, { dim: number | 'replicated'; glob: string }>();
   const name = (v: ValueId) => program.values[v].name ?? `value #${v}`;
 
-  // Explicit dims first, so that LARGEST only fills in values no explicit glob chose.
-  const entries = [...ast.inputs].sort((a, b) => Number(a.dim === 'LARGEST') - Number(b.dim === 'LARGEST'));
+  // Explicit dims first, so that LARGEST / FIRST_DIVISIBLE_DIM only fill in values no explicit glob chose.
+  const entries = [...ast.inputs].sort((a, b) => Number(pickOf(a.dim) !== undefined) - Number(pickOf(b.dim) !== undefined));
   for (const entry of entries) {
     const globRange = entry.globRange ?? entry.range;
     const dimRange = entry.dimRange ?? entry.range;
@@ -280,17 +282,15 @@ function resolveManual(ctx: CheckContext, index: PathIndex, state: SeedState, as
       const earlier = state.get(v, ast.axis);
       const own = mine.get(v);
       let dim: number | 'replicated';
-      if (entry.dim === 'LARGEST') {
+      const pick = pickOf(entry.dim);
+      if (entry.dim === 'UNKNOWN') continue; // no decision: propagation decides
+      if (pick !== undefined) {
         if (earlier || own) continue; // already decided on this axis: LARGEST leaves it alone
-        let best = -1;
-        for (let d = 0; d < shape.length; d++) {
-          const local = shape[d] / state.tiledBy(v, d, mesh);
-          if (local > 0 && Number.isInteger(local) && local % axisSize === 0 && (best < 0 || local > shape[best] / state.tiledBy(v, best, mesh))) best = d;
-        }
+        const best = pickDim(shape, axisSize, pick, (d) => state.tiledBy(v, d, mesh));
         if (best < 0) continue; // nothing divides: stays replicated on this axis (scalars such as opt_state/count)
         dim = best;
-      } else if (entry.dim === 'REPLICATED') {
-        dim = 'replicated';
+      } else if (typeof entry.dim === 'string') {
+        dim = 'replicated'; // REPLICATED: the other keywords are handled above
       } else {
         const d = entry.dim < 0 ? shape.length + entry.dim : entry.dim;
         if (d < 0 || d >= shape.length) {
@@ -318,9 +318,9 @@ function resolveManual(ctx: CheckContext, index: PathIndex, state: SeedState, as
         }
       }
       mine.set(v, { dim, glob: entry.glob });
-      seeds.push(entry.dim === 'LARGEST' ? { value: v, dim, range: entry.range, largest: true } : { value: v, dim, range: entry.range });
+      seeds.push(pick !== undefined ? { value: v, dim, range: entry.range, pick } : { value: v, dim, range: entry.range });
     }
-    const dimText = entry.dim === 'LARGEST' || entry.dim === 'REPLICATED' ? entry.dim : `dim ${entry.dim}`;
+    const dimText = typeof entry.dim === 'string' ? entry.dim : `dim ${entry.dim}`;
     outOfRange.report(diags, TacticCode.dimOutOfRange, `${ast.name}: ${dimText} is out of range for `, dimRange);
     indivisible.report(diags, TacticCode.notDivisible, `${ast.name}: the axis size does not divide the dim, for `, dimRange);
     reused.report(diags, TacticCode.axisReused, `${ast.name}: axis "${ast.axis}" is used twice on one value: `, globRange);

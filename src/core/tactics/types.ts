@@ -1,8 +1,15 @@
 import type { SourceRange } from '../errors';
 import type { ValueId } from '../ir/types';
 
-/** A dim as written in a tactic: an integer (negative counts from the end), LARGEST or REPLICATED. */
-export type DimSpec = number | 'LARGEST' | 'REPLICATED';
+/**
+ * A dim as written in a tactic: an integer (negative counts from the end), LARGEST,
+ * FIRST_DIVISIBLE_DIM, REPLICATED, or UNKNOWN (no seed: propagation decides; the paper's spelling
+ * for the values a callback leaves alone).
+ */
+export type DimSpec = number | 'LARGEST' | 'FIRST_DIVISIBLE_DIM' | 'REPLICATED' | 'UNKNOWN';
+
+/** The dim keywords that the partitioner re-picks against the propagated shardings. */
+export type DimPick = 'largest' | 'first';
 
 /** `NAME = ManualPartition(inputs={"glob": dim, ...}, axis="a")`, or a preset expanded to it. */
 export interface ManualTacticAst {
@@ -47,9 +54,10 @@ export interface ResolvedTactic {
   readonly name: string;
   readonly axis: string;
   /**
-   * `largest`: the dim came from LARGEST; the partitioner re-picks it against what propagation has reached
-   * by then (the resolver only knows earlier seeds), so ZeRO shards a parameter and its moments alike.
+   * `pick`: the dim came from LARGEST (`largest`) or FIRST_DIVISIBLE_DIM (`first`); the partitioner
+   * re-picks it against what propagation has reached by then (the resolver only knows earlier seeds),
+   * so ZeRO shards a parameter and its moments alike.
    */
-  readonly seeds: readonly { value: ValueId; dim: number | 'replicated'; range: SourceRange; largest?: boolean }[];
+  readonly seeds: readonly { value: ValueId; dim: number | 'replicated'; range: SourceRange; pick?: DimPick }[];
   readonly range: SourceRange;
 }
