@@ -279,7 +279,7 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
             if (!minorMost(k, f) && !divisibleUpTo(n + 1)) return true;
             if (!majorsFull(k, f) || !minorsEmpty(k, f)) return true;
             return false;
-          }) || tensors.some((_, k) => fa[k][f] === null && used(k, -1, a) && false);
+          });
           // an axis that shards another factor of any tensor of the op
           const across = tensors.some((_, k) => {
             for (let g2 = 0; g2 < nf; g2++) if (g2 !== f && fa[k][g2]?.some((r) => overlaps(r, a, sizes))) return true;
@@ -295,7 +295,16 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
       } else {
         // aggressive: each tensor takes the longest part of the prefix it can hold; operands never gain
         // more than a closed result of the same factor allows (no sideways propagation past a closed result)
+        // an axis some tensor of the factor pins replicated (or holds unreduced) stops the factor for all
         let sideways = prefix.length;
+        for (let n = 0; n < prefix.length; n++) {
+          const a = prefix[n];
+          if (has.some((k) => st[tensors[k]].replicated.some((r) => overlaps(r, a, sizes)) || st[tensors[k]].unreduced.some((r) => overlaps(r, a, sizes)))) {
+            prefix.length = n;
+            break;
+          }
+        }
+        sideways = Math.min(sideways, prefix.length);
         for (const k of has) {
           if (k < nIn || !closedF[k][f]) continue;
           const axes = fa[k][f] as AxisRef[];

@@ -1,0 +1,378 @@
+/**
+ * Shardy's propagation tests (openxla/shardy, shardy/dialect/sdy/transforms/propagation/test/*.mlir),
+ * re-expressed as cases of this project: an input function, and the shardings Shardy's pass gives its
+ * arguments and results (null: none). Expected shardings are written `[dims]` on the file's default
+ * mesh, or `@mesh_name, [dims]`. `note` says why a case is expected to differ, when it is.
+ */
+export type ShardyFile = 'basic' | 'aggressive' | 'op-priority' | 'user-priority' | 'pipeline';
+
+export interface ConformanceCase {
+  readonly file: ShardyFile;
+  /** The function's name in the Shardy test file. */
+  readonly name: string;
+  readonly func: string;
+  readonly args: readonly (string | null)[];
+  readonly results: readonly (string | null)[];
+  /** The shardings of the returned values themselves (the ops' results), where Shardy's test checks those instead of the function's results. */
+  readonly returned?: readonly (string | null)[];
+  /** Why this case differs from Shardy on purpose (a deliberate PartIR difference or a known gap). */
+  readonly note?: string;
+}
+
+export const FILES: Record<ShardyFile, { source: string; pass: string; meshes: string; defaultMesh: string }> = {
+  basic: {
+    source: 'basic_propagation.mlir', pass: '-sdy-basic-propagate', defaultMesh: 'mesh',
+    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2, "c"=2]>\nsdy.mesh @mesh_2 = <["x"=4, "y"=2]>\nsdy.mesh @mesh_a_4 = <["a"=4]>',
+  },
+  aggressive: {
+    source: 'aggressive_propagation.mlir', pass: '-sdy-aggressive-propagate="propagation-strategy=aggressive"', defaultMesh: 'mesh_a_2_b_2',
+    meshes: 'sdy.mesh @empty_mesh = <[]>\nsdy.mesh @mesh_a_4 = <["a"=4]>\nsdy.mesh @mesh_a_2_b_2 = <["a"=2, "b"=2]>\nsdy.mesh @mesh_a_2_b_2_c_2 = <["a"=2, "b"=2, "c"=2]>\nsdy.mesh @mesh_a_2_b_2_c_2_d_2 = <["a"=2, "b"=2, "c"=2, "d"=2]>',
+  },
+  'op-priority': {
+    source: 'op_priority_propagation.mlir', pass: '-sdy-op-priority-propagate', defaultMesh: 'mesh',
+    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2]>',
+  },
+  'user-priority': {
+    source: 'user_priority_propagation.mlir', pass: '-sdy-user-priority-propagate', defaultMesh: 'mesh',
+    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2, "c"=2]>',
+  },
+  pipeline: {
+    source: 'propagation_pipeline.mlir', pass: '-sdy-propagation-pipeline', defaultMesh: 'mesh',
+    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2]>',
+  },
+};
+
+const T8 = 'tensor<8x8xf32>';
+
+export const CASES: readonly ConformanceCase[] = [
+  // ---------------------------------------------------------------- user priority
+  {
+    file: 'user-priority', name: 'no_priorities',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}, {"b"}]>}, %arg1: ${T8}, %arg2: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.divide %0, %arg2 : ${T8}
+  return %1 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {"b", ?}]', '[{"a", ?}, {"b", ?}]'], results: ['[{"a", ?}, {"b", ?}]'],
+  },
+  {
+    file: 'user-priority', name: 'skipped_priorities',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}, {"b"}p4]>}, %arg1: ${T8}, %arg2: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.divide %0, %arg2 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{?}, {"c", ?}p1]>]>} : ${T8}
+  return %1 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {"c", ?}]', '[{"a", ?}, {"c", ?}]'], results: ['[{"a", ?}, {"c", ?}]'],
+  },
+  {
+    file: 'user-priority', name: 'arg_lower_priority_than_return_value',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}p1, {"b"}p1]>}, %arg1: ${T8}, %arg2: ${T8}, %arg3: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"c"}p0, {?}]>]>} : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a", ?}, {"b"}]', '[{"c", ?}, {"b", ?}]', '[{"c", ?}, {"b", ?}]', '[{"c", ?}, {"b", ?}]'], results: ['[{"c", ?}, {"b", ?}]'],
+  },
+  {
+    file: 'user-priority', name: 'arg_lower_priority_than_return_value_with_replicated',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}p1, {"b"}p1]>}, %arg1: ${T8}, %arg2: ${T8}, %arg3: ${T8})
+    -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"c"}p0, {?}], replicated={"b"}>]>} : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"c", ?}, {"b", ?}]', '[{"c", ?}, {"b", ?}]', '[{"c", ?}, {?}]'], results: ['[{"c", ?}, {?}]'],
+  },
+  {
+    file: 'user-priority', name: 'arg_higher_priority_than_return_value',
+    func: `func.func @f(%arg0: ${T8}, %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}p0, {"b"}p0]>},
+    %arg2: ${T8}, %arg3: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"c", ?}p1, {?}]>]>} : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a", ?}, {"b", ?}]', '[{"a"}, {"b"}]', '[{"a", ?}, {"b", ?}]', '[{?}, {"b", ?}]'], results: ['[{"c", ?}, {"b", ?}]'],
+  },
+  {
+    file: 'user-priority', name: 'result_lower_priority_than_arg',
+    func: `func.func @f(%arg0: ${T8}, %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"c"}p0, {?}]>}, %arg2: ${T8}, %arg3: ${T8})
+    -> (${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}p1, {"b"}p1]>}) {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"c", ?}, {"b", ?}]', '[{"c"}, {"b", ?}]', '[{"c", ?}, {"b", ?}]', '[{"c", ?}, {"b", ?}]'], results: ['[{"a", ?}, {"b"}]'],
+  },
+  {
+    file: 'user-priority', name: 'result_higher_priority_than_arg',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"c", ?}p1, {?}]>}, %arg1: ${T8}, %arg2: ${T8}, %arg3: ${T8})
+    -> (${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}p0, {"b"}p0]>}) {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"c", ?}, {"b", ?}]', '[{"a", ?}, {"b", ?}]', '[{"a", ?}, {"b", ?}]', '[{"a", ?}, {"b", ?}]'], results: ['[{"a"}, {"b"}]'],
+  },
+  {
+    file: 'user-priority', name: 'dim_with_lower_priority_gets_further_sharded_by_higher',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"b", ?}p1, {}]>}, %arg1: ${T8}, %arg2: ${T8}, %arg3: ${T8})
+    -> (${T8}, ${T8}) {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %arg0, %arg2 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"b", "a", ?}p0, {}]>]>} : ${T8}
+  %2 = stablehlo.divide %0, %arg3 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"c", ?}p0, {}]>]>} : ${T8}
+  return %1, %2 : ${T8}, ${T8}
+}`,
+    args: ['[{"b", "a", ?}, {}]', '[{"c", ?}, {?}]', '[{"b", "a", ?}, {?}]', '[{"c", ?}, {?}]'], results: ['[{"b", "a", ?}, {?}]', '[{"c", ?}, {?}]'],
+  },
+  {
+    file: 'user-priority', name: 'different_priorities_with_closed_empty_dim',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}p0, {"b"}p0]>}, %arg1: ${T8}, %arg2: ${T8}, %arg3: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"c"}p1, {}]>]>} : ${T8}
+  %2 = stablehlo.divide %1, %arg3 : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {"b", ?}]', null, '[{"c", ?}, {?}]'], results: ['[{"c", ?}, {?}]'],
+  },
+  {
+    file: 'user-priority', name: 'open_empty_dim_with_priority',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}p0, {"b"}p0]>}, %arg1: ${T8}, %arg2: ${T8},
+    %arg3: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{?}, {"c"}p0]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{?}, {?}p1]>]>} : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {"b", ?}]', '[{"a", ?}, {"c", ?}]', '[{"a", ?}, {"c"}]'], results: ['[{"a", ?}, {"c", ?}]'],
+  },
+  {
+    file: 'user-priority', name: 'different_priorities_from_args',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}p0, {?}]>}, %arg1: ${T8},
+    %arg2: tensor<8x16xf32> {sdy.sharding = #sdy.sharding<@mesh, [{?}, {"a"}p1]>}) -> tensor<8x16xf32> {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.dot_general %0, %arg2, contracting_dims = [1] x [0] : (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}`,
+    args: ['[{"a"}, {?}]', '[{"a", ?}, {?}]', '[{?}, {"a"}]'], results: ['[{"a", ?}, {?}]'],
+  },
+  // ---------------------------------------------------------------- aggressive
+  {
+    file: 'aggressive', name: 'no_conflict',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {"b"}]>}, %arg1: ${T8}, %arg2: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.dot_general %0, %arg2, contracting_dims = [1] x [0] :
+    (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {"b", ?}]', '[{"b", ?}, {?}]'], results: ['[{"a", ?}, {?}]'],
+  },
+  {
+    file: 'aggressive', name: 'fake_conflict_between_two_non_contracting_dims',
+    func: `func.func @f(%arg0: tensor<256x512xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", ?}, {?}]>}, %arg1: tensor<128x512xf32>)
+    -> (tensor<256x128xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{?}, {"a", ?}]>}) {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [1] {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{?}, {"a", ?}]>]>} :
+    (tensor<256x512xf32>, tensor<128x512xf32>) -> tensor<256x128xf32>
+  return %0 : tensor<256x128xf32>
+}`,
+    args: ['[{"a", ?}, {?}]', '[{"a", ?}, {?}]'], results: ['[{?}, {"a", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'fake_conflict_between_contracting_and_non_contracting_dims',
+    func: `func.func @f(%arg0: tensor<256x512xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a"}, {"b", "c"}]>},
+    %arg1: tensor<128x512xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"c", "b"}, {"a"}]>}) -> tensor<256x128xf32> {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [1] : (tensor<256x512xf32>, tensor<128x512xf32>) -> tensor<256x128xf32>
+  return %0 : tensor<256x128xf32>
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a"}, {"b", "c"}]', '@mesh_a_2_b_2_c_2, [{"c", "b"}, {"a"}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", "b", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'fake_conflict_closed_dims',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"b"}]>},
+    %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{}, {"b", "c", ?}]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"b"}]', '@mesh_a_2_b_2_c_2, [{}, {"b", "c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"b", "c", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'real_conflict_within_a_factor',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {}]>},
+    %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"b", ?}, {}]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {}]', '@mesh_a_2_b_2_c_2, [{"b", ?}, {}]'], results: [null],
+  },
+  {
+    file: 'aggressive', name: 'real_and_fake_conflicts',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {?}]>},
+    %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"b", ?}, {"a", ?}]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {?}]', '@mesh_a_2_b_2_c_2, [{"b", ?}, {"a", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{?}, {"a", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'empty_mesh_replaced_closed_dim_respected',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {"b"}]>},
+    %arg1: ${T8} {sdy.sharding = #sdy.sharding<@empty_mesh, [{?}, {}]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {}]'], results: ['[{"a", ?}, {"b", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'real_conflict_across_factors_same_tensors_size',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a"}, {?}]>},
+    %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{?}, {"a"}]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a"}, {?}]', '@mesh_a_2_b_2_c_2, [{?}, {"a"}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {?}]'],
+  },
+  {
+    file: 'aggressive', name: 'real_conflict_across_factors_diff_tensors_size',
+    func: `func.func @f(%arg0: tensor<8x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b"}, {?}]>},
+    %arg1: tensor<4x16xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{?}, {"a", "c"}]>}) -> tensor<8x16xf32> {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [0] : (tensor<8x4xf32>, tensor<4x16xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", "b"}, {?}]', '@mesh_a_2_b_2_c_2, [{?}, {"a", "c"}]'], results: ['@mesh_a_2_b_2_c_2, [{?}, {"a", "c", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'partial_conflict_across_factors',
+    func: `func.func @f(%arg0: tensor<2x8x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a"}, {"b"}, {}]>}, %arg1: tensor<2x4x16xf32>) -> tensor<2x8x16xf32> {
+  %0 = stablehlo.dot_general %arg0, %arg1, batching_dims = [0] x [0], contracting_dims = [2] x [1]
+    {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2_c_2, [{"a", "b"}, {}, {}]>]>} :
+    (tensor<2x8x4xf32>, tensor<2x4x16xf32>) -> tensor<2x8x16xf32>
+  return %0 : tensor<2x8x16xf32>
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a"}, {"b"}, {}]', '@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}, {?}]'], results: [], returned: ['@mesh_a_2_b_2_c_2, [{"a", "b"}, {}, {}]'],
+  },
+  {
+    file: 'aggressive', name: 'multiple_conflicts_across_factors',
+    func: `func.func @f(%arg0: tensor<2x8x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2_d_2, [{?}, {"a", "b"}, {?}]>},
+    %arg1: tensor<2x4x16xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2_d_2, [{?}, {"d", "c"}, {"b", "a"}]>}) -> tensor<2x8x16xf32> {
+  %0 = stablehlo.dot_general %arg0, %arg1, batching_dims = [0] x [0], contracting_dims = [2] x [1]
+    {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2_c_2_d_2, [{"d"}, {?}, {?}]>]>} :
+    (tensor<2x8x4xf32>, tensor<2x4x16xf32>) -> tensor<2x8x16xf32>
+  return %0 : tensor<2x8x16xf32>
+}`,
+    args: ['@mesh_a_2_b_2_c_2_d_2, [{"d", ?}, {"a", "b"}, {?}]', '@mesh_a_2_b_2_c_2_d_2, [{?}, {"d", "c"}, {"b", "a"}]'], results: [], returned: ['@mesh_a_2_b_2_c_2_d_2, [{"d"}, {?}, {"b", "a", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'avoid_sideways_propagation_if_result_is_closed_empty',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}]>}, %arg1: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{?}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{}]>]>} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['[{"a"}]', '[{?}]'], results: [null],
+  },
+  {
+    file: 'aggressive', name: 'allow_sideways_propagation_if_result_is_open_empty',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", "b"}]>}, %arg1: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{?}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{?}]>]>} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['[{"a", "b"}]', '[{"a", "b", ?}]'], results: ['[{"a", "b", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'avoid_sideways_propagation_if_result_is_closed_sub_axis',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_4, [{"a"}]>}, %arg1: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_4, [{?}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_4, [{"a":(1)2}]>]>} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['@mesh_a_4, [{"a"}]', '@mesh_a_4, [{"a":(1)2, ?}]'], results: ['@mesh_a_4, [{"a":(1)2, ?}]'],
+    note: 'a sub-axis that is a prefix of a full axis ("a":(1)2 of "a") is not merged into the compatible prefix yet',
+  },
+  {
+    file: 'aggressive', name: 'allow_partial_sideways_propagation_if_conflicting_with_result',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", "b"}]>}, %arg1: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{?}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{"a"}]>]>} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['[{"a", "b"}]', '[{"a", ?}]'], results: ['[{"a", ?}]'],
+  },
+  {
+    file: 'aggressive', name: 'allow_sideways_propagation_if_result_fully_matches',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", "b"}]>}, %arg1: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{?}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{"a", "b"}]>]>} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['[{"a", "b"}]', '[{"a", "b", ?}]'], results: ['[{"a", "b", ?}]'],
+  },
+  // ---------------------------------------------------------------- op priority
+  {
+    file: 'op-priority', name: 'element_wise_over_dot_general',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {?}]>}, %arg1: ${T8}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh, [{?}, {"a", ?}]>}) {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [0] : (${T8}, ${T8}) -> ${T8}
+  %1 = stablehlo.add %0, %0 : ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]', '[{?}, {"a", ?}]'], results: ['[{?}, {"a", ?}]'],
+  },
+  {
+    file: 'op-priority', name: 'element_wise_over_dot_general_flipped_op_order',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {?}]>}, %arg1: ${T8}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh, [{?}, {"a", ?}]>}) {
+  %0 = stablehlo.add %arg0, %arg0 : ${T8}
+  %1 = stablehlo.add %arg1, %arg1 : ${T8}
+  %2 = stablehlo.dot_general %0, %1, contracting_dims = [1] x [0] : (${T8}, ${T8}) -> ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]', '[{?}, {"a", ?}]'], results: ['[{?}, {"a", ?}]'],
+  },
+  {
+    file: 'op-priority', name: 'sharding_constraint_propagated',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {?}]>}, %arg1: ${T8}) -> ${T8} {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [0] : (${T8}, ${T8}) -> ${T8}
+  %1 = stablehlo.add %0, %0 : ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  %3 = sdy.sharding_constraint %2 <@mesh, [{?}, {"a", ?}]> : ${T8}
+  return %3 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]', '[{?}, {"a", ?}]'], results: ['[{?}, {"a", ?}]'],
+  },
+  {
+    file: 'op-priority', name: 'chained_dot_generals',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {?}]>}, %arg1: ${T8}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh, [{?}, {"a", ?}]>}) {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [0] : (${T8}, ${T8}) -> ${T8}
+  %1 = stablehlo.dot_general %0, %0, contracting_dims = [1] x [0] : (${T8}, ${T8}) -> ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  %3 = stablehlo.add %2, %2 : ${T8}
+  return %3 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]', null], results: ['[{?}, {"a", ?}]'],
+  },
+  {
+    file: 'op-priority', name: 'unknown_op',
+    func: `func.func @f(%arg0: tensor<4x1x256xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {?}, {?}]>}, %arg1: tensor<4x1x256xf32>, %arg2: tensor<4x1x256xf32>) -> tensor<4x3x256xf32> {
+  %0 = stablehlo.concatenate %arg0, %arg1, %arg2, dim = 1 : (tensor<4x1x256xf32>, tensor<4x1x256xf32>, tensor<4x1x256xf32>) -> tensor<4x3x256xf32>
+  return %0 : tensor<4x3x256xf32>
+}`,
+    args: ['[{"a", ?}, {?}, {?}]', '[{"a", ?}, {?}, {?}]', '[{"a", ?}, {?}, {?}]'], results: ['[{"a", ?}, {?}, {?}]'],
+  },
+  {
+    file: 'op-priority', name: 'pass_through_factor_higher_priority_than_reduction_factor',
+    func: `func.func @f(%arg0: tensor<32x1024xf32>, %arg1: tensor<1024x16xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {"b", ?}]>})
+    -> (tensor<32x16xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}, {"b", ?}]>}) {
+  %0 = stablehlo.dot %arg0, %arg1, precision = [DEFAULT, DEFAULT] : (tensor<32x1024xf32>, tensor<1024x16xf32>) -> tensor<32x16xf32>
+  return %0 : tensor<32x16xf32>
+}`,
+    args: ['[{"a", ?}, {?}]', '[{"a", ?}, {"b", ?}]'], results: ['[{"a", ?}, {"b", ?}]'],
+  },
+  {
+    file: 'op-priority', name: 'broadcast_forward_higher_priority_than_backwards',
+    func: `func.func @f(%arg0: tensor<32xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"a"}]>}) -> (tensor<32x16x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{}, {"a"}, {}]>}) {
+  %0 = stablehlo.broadcast_in_dim %arg0, dims = [0] : (tensor<32xf32>) -> tensor<32x16xf32>
+  %1 = stablehlo.broadcast_in_dim %0, dims = [0, 1] : (tensor<32x16xf32>) -> tensor<32x16x8xf32>
+  return %1 : tensor<32x16x8xf32>
+}`,
+    args: ['[{"a"}]'], results: ['[{}, {"a"}, {}]'],
+  },
+];

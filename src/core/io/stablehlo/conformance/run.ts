@@ -1,0 +1,68 @@
+/**
+ * Runs the Shardy conformance cases (cases.ts): each module is imported, propagated as the Shardy pass
+ * of its file would (jaxShardings), and its argument and result shardings compared with Shardy's.
+ */
+import { importStableHlo } from '../import';
+import { jaxShardings } from '../shardy';
+import { lex } from '../lexer';
+import { parseSdySharding } from '../sharding';
+import { isTrivial, printSharding, type TensorSharding } from '../../../partition/shardy/sharding';
+import type { SdyMode } from '../../../partition/shardy/propagate';
+import { CASES, FILES, type ConformanceCase, type ShardyFile } from './cases';
+
+export interface CaseOutcome {
+  readonly case: ConformanceCase;
+  /** 'pass', 'fail' (a disagreement), or 'unsupported' (an op outside the importer's op set). */
+  readonly status: 'pass' | 'fail' | 'unsupported';
+  /** What differs, or which ops are unsupported. */
+  readonly detail: string;
+}
+
+export const MODE_OF: Record<ShardyFile, SdyMode> = {
+  basic: 'basic', aggressive: 'aggressive', 'op-priority': 'op-priority', 'user-priority': 'user-priority', pipeline: 'pipeline',
+};
+
+/** Canonical text of a sharding, or '-' for none (an all-open, empty sharding says nothing either). */
+function canon(s: TensorSharding | undefined, pipeline: boolean): string {
+  if (s === undefined || (!pipeline && isTrivial(s))) return '-';
+  if (pipeline && s.dims.every((d) => d.axes.length === 0) && s.unreduced.length === 0) return '-';
+  return printSharding(s, { priorities: false });
+}
+
+function expected(text: string | null, mesh: string, pipeline: boolean): string {
+  if (text === null) return '-';
+  const full = text.startsWith('@') ? `<${text}>` : `<@${mesh}, ${text}>`;
+  return canon(parseSdySharding(lex(full).slice(0, -1)).sdy, pipeline);
+}
+
+export function moduleText(c: ConformanceCase): string {
+  return `module {\n${FILES[c.file].meshes}\n${c.func}\n}\n`;
+}
+
+export function runCase(c: ConformanceCase): CaseOutcome {
+  const r = importStableHlo(moduleText(c));
+  if (!r.ok) return { case: c, status: 'fail', detail: `import failed: ${r.diagnostics[0]?.message}` };
+  if (r.opaque.length > 0) return { case: c, status: 'unsupported', detail: [...new Set(r.opaque.map((o) => o.name))].join(', ') };
+  const pipeline = c.file === 'pipeline';
+  const got = jaxShardings(r, MODE_OF[c.file]);
+  const mesh = FILES[c.file].defaultMesh;
+  const diffs: string[] = [];
+  c.args.forEach((e, i) => {
+    const want = expected(e, mesh, pipeline), have = canon(got.args[i], pipeline);
+    if (want !== have) diffs.push(`arg ${i}: Shardy ${want}, here ${have}`);
+  });
+  c.results.forEach((e, i) => {
+    const want = expected(e, mesh, pipeline), have = canon(got.results[i], pipeline);
+    if (want !== have) diffs.push(`result ${i}: Shardy ${want}, here ${have}`);
+  });
+  (c.returned ?? []).forEach((e, i) => {
+    const v = r.program.outputs[i]?.value;
+    const want = expected(e, mesh, pipeline), have = v === undefined ? '?' : canon(got.values[v], pipeline);
+    if (want !== have) diffs.push(`returned value ${i}: Shardy ${want}, here ${have}`);
+  });
+  return { case: c, status: diffs.length === 0 ? 'pass' : 'fail', detail: diffs.join('; ') };
+}
+
+export function runAll(): CaseOutcome[] {
+  return CASES.map(runCase);
+}
