@@ -248,86 +248,77 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
       if (dir === NONE) continue;
       const has = tensors.map((_, k) => k).filter((k) => fa[k][f] !== null);
       // the longest prefix every tensor agrees with
-      const prefix: AxisRef[] = [];
-      for (let i = 0; ; i++) {
-        let next: AxisRef | undefined, clash = false;
-        for (const k of has) {
-          const axes = fa[k][f] as AxisRef[];
-          if (axes.length <= i) continue;
-          if (next === undefined) next = axes[i];
-          else if (!sameAxis(next, axes[i])) clash = true;
-        }
-        if (next === undefined || clash) break;
-        prefix.push(next);
-      }
+      const prefix = compatiblePrefix(has.map((k) => fa[k][f] as AxisRef[]), sizes);
       if (prefix.length === 0) continue;
       const size = rule.factorSizes[f];
-      const divisibleUpTo = (n: number) => {
-        const prod = prefix.slice(0, n).reduce((p, a) => p * axisRefSize(a, sizes), 1);
+      const divisibleUpTo = (list: readonly AxisRef[], n: number) => {
+        const prod = list.slice(0, n).reduce((p, a) => p * axisRefSize(a, sizes), 1);
         return size % prod === 0;
       };
-      const gains = (k: number, n: number) => (fa[k][f] as AxisRef[]).length < n;
-      if (!aggressive) {
-        // basic: one result for every tensor, cut at the first axis any tensor conflicts on
-        let n = 0;
-        for (; n < prefix.length; n++) {
-          const a = prefix[n];
-          const bad = has.some((k) => {
-            if ((fa[k][f] as AxisRef[]).length > n) return false;
-            if (used(k, f, a)) return true;
-            if (closedF[k][f]) return true;
-            if (!minorMost(k, f) && !divisibleUpTo(n + 1)) return true;
-            if (!majorsFull(k, f) || !minorsEmpty(k, f)) return true;
-            return false;
-          });
-          // an axis that shards another factor of any tensor of the op
-          const across = tensors.some((_, k) => {
-            for (let g2 = 0; g2 < nf; g2++) if (g2 !== f && fa[k][g2]?.some((r) => overlaps(r, a, sizes))) return true;
-            return false;
-          });
-          if (bad || across) break;
+      /** The axes tensor k uses elsewhere (other factors, replicated, unreduced, overflow): what `f` may not take there. */
+      const blockers = (k: number): AxisRef[] => {
+        const s = st[tensors[k]];
+        const out = [...s.replicated, ...s.unreduced, ...overflow[k]];
+        for (let g2 = 0; g2 < nf; g2++) if (g2 !== f) out.push(...(fa[k][g2] ?? []));
+        return out;
+      };
+      /** How much of `list` tensor k can hold on f: the longest prefix (its last axis possibly cut to a sub-axis) free of conflicts. */
+      const fit = (k: number, list: readonly AxisRef[], block: readonly AxisRef[]): AxisRef[] => {
+        const out: AxisRef[] = [];
+        for (let n = 0; n < list.length; n++) {
+          const a = shrink(list[n], block, sizes);
+          if (a === null) break;
+          const next = [...out, a];
+          if (!minorMost(k, f) && !divisibleUpTo(next, next.length)) break;
+          out.push(a);
+          if (!sameAxis(a, list[n])) break;
         }
+        return out;
+      };
+      const grows = (k: number, next: readonly AxisRef[]): boolean => {
+        const cur = fa[k][f] as AxisRef[];
+        if (!isPrefixOf(cur, next, sizes) || sameList(cur, next)) return false;
+        // a sub-axis already there widens to a larger sub-axis, never back into the full axis (Shardy keeps it)
+        const i = cur.length - 1;
+        if (i >= 0 && !sameAxis(cur[i], next[i]) && !next[i].sub) return false;
+        if (!majorsFull(k, f) || !minorsEmpty(k, f)) return false;
+        return true;
+      };
+      if (!aggressive) {
+        // basic: one result for every tensor, cut at the first axis any tensor of the factor conflicts on
+        // (a closed tensor that would gain it, its own other uses of it) or any tensor of the op uses for another factor
+        let agreed: AxisRef[] = prefix;
         for (const k of has) {
-          if (!canGrow(k, dir) || !gains(k, n)) continue;
-          fa[k][f] = prefix.slice(0, n);
+          const cur = fa[k][f] as AxisRef[];
+          if (sameList(cur, agreed) || isPrefixOf(agreed, cur, sizes)) continue;
+          if (closedF[k][f] || !majorsFull(k, f) || !minorsEmpty(k, f)) { agreed = commonPrefix(agreed, cur, sizes); continue; }
+          agreed = fit(k, agreed, blockers(k));
+        }
+        const across: AxisRef[] = [];
+        tensors.forEach((_, k) => { for (let g2 = 0; g2 < nf; g2++) if (g2 !== f) across.push(...(fa[k][g2] ?? [])); });
+        agreed = fitList(agreed, across, sizes);
+        for (const k of has) {
+          if (!canGrow(k, dir) || !grows(k, agreed)) continue;
+          fa[k][f] = [...agreed];
           grown.add(k);
         }
       } else {
-        // aggressive: each tensor takes the longest part of the prefix it can hold; operands never gain
-        // more than a closed result of the same factor allows (no sideways propagation past a closed result)
-        // an axis some tensor of the factor pins replicated (or holds unreduced) stops the factor for all
-        let sideways = prefix.length;
-        for (let n = 0; n < prefix.length; n++) {
-          const a = prefix[n];
-          if (has.some((k) => st[tensors[k]].replicated.some((r) => overlaps(r, a, sizes)) || st[tensors[k]].unreduced.some((r) => overlaps(r, a, sizes)))) {
-            prefix.length = n;
-            break;
-          }
-        }
-        sideways = Math.min(sideways, prefix.length);
+        // aggressive: each tensor takes the longest part of the prefix it can hold. An axis some tensor of the
+        // factor pins replicated (or holds unreduced) stops the factor for all; operands never gain more than a
+        // closed result of the same factor holds (no sideways propagation past a closed result).
+        let common = prefix;
         for (const k of has) {
-          if (k < nIn || !closedF[k][f]) continue;
-          const axes = fa[k][f] as AxisRef[];
-          let m = 0;
-          while (m < axes.length && m < sideways && sameAxis(axes[m], prefix[m])) m++;
-          sideways = Math.min(sideways, m);
+          const s = st[tensors[k]];
+          common = fitList(common, [...s.replicated, ...s.unreduced], sizes);
         }
+        let sideways = common;
+        for (const k of has) if (k >= nIn && closedF[k][f]) sideways = commonPrefix(sideways, fa[k][f] as AxisRef[], sizes);
         for (const k of has) {
           if (!canGrow(k, dir) || closedF[k][f]) continue;
-          const cur = fa[k][f] as AxisRef[];
-          const limit = k < nIn ? sideways : prefix.length;
-          let n = cur.length;
-          while (n < limit) {
-            const a = prefix[n];
-            if (used(k, f, a)) break;
-            if (!minorMost(k, f) && !divisibleUpTo(n + 1)) break;
-            if (!majorsFull(k, f) || !minorsEmpty(k, f)) break;
-            n++;
-          }
-          if (n > cur.length) {
-            fa[k][f] = prefix.slice(0, n);
-            grown.add(k);
-          }
+          const next = fit(k, k < nIn ? sideways : common, blockers(k));
+          if (!grows(k, next)) continue;
+          fa[k][f] = next;
+          grown.add(k);
         }
       }
     }
@@ -359,6 +350,91 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
 
 const HEURISTICS = 5;
 
+/**
+ * The longest prefix of axes the lists agree on: equal axes, or at the end of a shorter list a sub-axis
+ * that starts the longer list's axis (`"a":(1)2` against `"a"`: the larger is taken, the list holding the
+ * smaller one being a prefix of it), as Shardy's compatible major axes.
+ */
+function compatiblePrefix(lists: readonly (readonly AxisRef[])[], sizes: ReadonlyMap<string, number>): AxisRef[] {
+  const out: AxisRef[] = [];
+  let live = lists.filter((l) => l.length > 0);
+  for (let i = 0; live.length > 0; i++) {
+    const refs = live.map((l) => l[i]);
+    let big = refs[0];
+    for (const r of refs) {
+      if (sameAxis(r, big)) continue;
+      if (startsWith(r, big, sizes)) big = r;
+      else if (!startsWith(big, r, sizes)) return out;
+    }
+    // a list that stops at a smaller piece of `big` but goes on with other axes disagrees beyond it
+    const smallerThenMore = live.filter((l) => !sameAxis(l[i], big) && l.length > i + 1);
+    if (smallerThenMore.length > 0) {
+      out.push(smallerThenMore[0][i]);
+      return out;
+    }
+    out.push(big);
+    live = live.filter((l) => sameAxis(l[i], big) && l.length > i + 1);
+  }
+  return out;
+}
+
+/** Whether `big` starts with `small`: the same axis, `small` the major part of it (a full axis is (1)size). */
+function startsWith(big: AxisRef, small: AxisRef, sizes: ReadonlyMap<string, number>): boolean {
+  if (big.name !== small.name) return false;
+  const bp = big.sub?.pre ?? 1, bs = big.sub?.size ?? sizes.get(big.name) ?? 1;
+  const sp = small.sub?.pre ?? 1, ss = small.sub?.size ?? sizes.get(small.name) ?? 1;
+  return bp === sp && ss < bs && bs % ss === 0;
+}
+
+function sameList(a: readonly AxisRef[], b: readonly AxisRef[]): boolean {
+  return a.length === b.length && a.every((x, i) => sameAxis(x, b[i]));
+}
+
+/** Whether `a` is a prefix of `b`, its last axis possibly a major piece of b's axis there. */
+function isPrefixOf(a: readonly AxisRef[], b: readonly AxisRef[], sizes: ReadonlyMap<string, number>): boolean {
+  if (a.length > b.length) return false;
+  return a.every((x, i) => sameAxis(x, b[i]) || (i === a.length - 1 && startsWith(b[i], x, sizes)));
+}
+
+/** The common prefix of two lists, cut inside an axis where one holds a major piece of the other's. */
+function commonPrefix(a: readonly AxisRef[], b: readonly AxisRef[], sizes: ReadonlyMap<string, number>): AxisRef[] {
+  const out: AxisRef[] = [];
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    if (sameAxis(a[i], b[i])) { out.push(a[i]); continue; }
+    if (startsWith(a[i], b[i], sizes)) out.push(b[i]);
+    else if (startsWith(b[i], a[i], sizes)) out.push(a[i]);
+    break;
+  }
+  return out;
+}
+
+/** `a` cut to its largest major piece that overlaps none of `block`, or null when nothing is left. */
+function shrink(a: AxisRef, block: readonly AxisRef[], sizes: ReadonlyMap<string, number>): AxisRef | null {
+  let cur: AxisRef = a;
+  for (const b of block) {
+    if (!overlaps(cur, b, sizes)) continue;
+    const lo = cur.sub?.pre ?? 1;
+    const bLo = b.sub?.pre ?? 1;
+    if (bLo <= lo || bLo % lo !== 0) return null;
+    const size = bLo / lo;
+    if (size < 2) return null;
+    cur = { name: a.name, sub: { pre: lo, size } };
+  }
+  return cur;
+}
+
+/** The longest prefix of `list` free of `block` (its last axis possibly cut to a sub-axis). */
+function fitList(list: readonly AxisRef[], block: readonly AxisRef[], sizes: ReadonlyMap<string, number>): AxisRef[] {
+  const out: AxisRef[] = [];
+  for (const x of list) {
+    const a = shrink(x, block, sizes);
+    if (a === null) break;
+    out.push(a);
+    if (!sameAxis(a, x)) break;
+  }
+  return out;
+}
+
 function sameMesh(a: readonly { name: string; size: number }[], b: readonly { name: string; size: number }[]): boolean {
   return a.length === b.length && a.every((x, i) => x.name === b[i].name && x.size === b[i].size);
 }
@@ -383,10 +459,14 @@ function splitOverFactors(axes: readonly AxisRef[], factorSizes: readonly number
   const queue = [...axes];
   while (queue.length > 0) {
     const a = queue.shift() as AxisRef;
+    // a size-1 axis stays with the factor before it
+    if (axisRefSize(a, sizes) === 1 && fi < factorSizes.length) { parts[fi].push(a); continue; }
     while (fi < factorSizes.length && cap === 1 && fi !== lastReal) { fi++; cap = factorSizes[fi] ?? 1; }
     if (fi >= factorSizes.length || lastReal < 0) { overflow.push(a, ...queue); break; }
     const s = axisRefSize(a, sizes);
     if (cap % s === 0) { parts[fi].push(a); cap /= s; continue; }
+    // the minor-most factor keeps an axis whole even when it does not divide it (padding)
+    if (fi === lastReal) { parts[fi].push(a); cap = 1; continue; }
     if (s % cap === 0 && cap > 1) {
       const pre = a.sub ? a.sub.pre : 1;
       parts[fi].push({ name: a.name, sub: { pre, size: cap } });

@@ -21,8 +21,13 @@ export interface ConformanceCase {
 
 export const FILES: Record<ShardyFile, { source: string; pass: string; meshes: string; defaultMesh: string }> = {
   basic: {
-    source: 'basic_propagation.mlir', pass: '-sdy-basic-propagate', defaultMesh: 'mesh',
-    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2, "c"=2]>\nsdy.mesh @mesh_2 = <["x"=4, "y"=2]>\nsdy.mesh @mesh_a_4 = <["a"=4]>',
+    source: 'basic_propagation.mlir', pass: '-sdy-basic-propagate', defaultMesh: 'mesh_a_2_b_2',
+    meshes: [
+      'sdy.mesh @empty_mesh = <[]>', 'sdy.mesh @mesh_a_3 = <["a"=3]>', 'sdy.mesh @mesh_a_6 = <["a"=6]>',
+      'sdy.mesh @mesh_a_2_b_2 = <["a"=2, "b"=2]>', 'sdy.mesh @mesh_a_4_b_2 = <["a"=4, "b"=2]>', 'sdy.mesh @mesh_a_16_b_2 = <["a"=16, "b"=2]>',
+      'sdy.mesh @mesh_a_1_b_2_c_1 = <["a"=1, "b"=2, "c"=1]>', 'sdy.mesh @mesh_a_1_b_2_c_1_d_2 = <["a"=1, "b"=2, "c"=1, "d"=2]>',
+      'sdy.mesh @mesh_a_2_b_2_c_2 = <["a"=2, "b"=2, "c"=2]>', 'sdy.mesh @mesh_a_4_b_2_c_2 = <["a"=4, "b"=2, "c"=2]>',
+    ].join('\n'),
   },
   aggressive: {
     source: 'aggressive_propagation.mlir', pass: '-sdy-aggressive-propagate="propagation-strategy=aggressive"', defaultMesh: 'mesh_a_2_b_2',
@@ -159,6 +164,354 @@ export const CASES: readonly ConformanceCase[] = [
   return %1 : tensor<8x16xf32>
 }`,
     args: ['[{"a"}, {?}]', '[{"a", ?}, {?}]', '[{?}, {"a"}]'], results: ['[{"a", ?}, {?}]'],
+  },
+  // ---------------------------------------------------------------- basic
+  {
+    file: 'basic', name: 'propagation_barrier_backward_just_arg_sharding',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> ${T8} {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=BACKWARD : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]'], results: [null],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_backward_just_result_sharding',
+    func: `func.func @f(%arg0: ${T8}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}) {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=BACKWARD : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_backward_two_shardings',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}) {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=BACKWARD : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {"c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_backward_multiple_uses',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}, ${T8}) {
+  %0 = stablehlo.add %arg0, %arg0 : ${T8}
+  %1 = sdy.propagation_barrier %0 allowed_direction=BACKWARD : ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  %3 = stablehlo.add %1, %1 : ${T8}
+  return %2, %3 : ${T8}, ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {"c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]', '@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_forward_just_arg_sharding',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> ${T8} {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=FORWARD : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_forward_just_result_sharding',
+    func: `func.func @f(%arg0: ${T8}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}) {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=FORWARD : ${T8}
+  return %0 : ${T8}
+}`,
+    args: [null], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_forward_two_shardings',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}) {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=FORWARD : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {"c", ?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_forward_multiple_uses',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}, ${T8}) {
+  %0 = stablehlo.add %arg0, %arg0 : ${T8}
+  %1 = sdy.propagation_barrier %0 allowed_direction=FORWARD : ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  %3 = stablehlo.add %1, %1 : ${T8}
+  return %2, %3 : ${T8}, ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {"c", ?}]', '@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {"c", ?}]'],
+  },
+  {
+    file: 'basic', name: 'propagation_barrier_none_two_shardings',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]>}) -> (${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]>}) {
+  %0 = sdy.propagation_barrier %arg0 allowed_direction=NONE : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"a", ?}, {"c", ?}]'], results: ['@mesh_a_2_b_2_c_2, [{"a", "b", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'pointwise_size_zero_dim',
+    func: `func.func @f(%arg0: tensor<8x0xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {}]>}) -> tensor<8x0xf32> {
+  %0 = stablehlo.add %arg0, %arg0 : tensor<8x0xf32>
+  return %0 : tensor<8x0xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"a"}, {}]'], results: [], returned: ['@mesh_a_2_b_2, [{"a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'pointwise_size_one_axes',
+    func: `func.func @f(%arg0: tensor<4x8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_1_b_2_c_1_d_2, [{?}, {"a", "b", "c"}]>}) -> tensor<4x8xf32> {
+  %0 = stablehlo.add %arg0, %arg0 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_1_b_2_c_1_d_2, [{"d"}, {?}]>]>} : tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}`,
+    args: ['@mesh_a_1_b_2_c_1_d_2, [{"d", ?}, {"a", "b", "c"}]'], results: [], returned: ['@mesh_a_1_b_2_c_1_d_2, [{"d"}, {"a", "b", "c", ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_size_one_axes',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_1_b_2_c_1, [{"a", "b", "c"}]>}) -> tensor<2x1x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<8xf32>) -> tensor<2x1x4xf32>
+  return %0 : tensor<2x1x4xf32>
+}`,
+    args: ['@mesh_a_1_b_2_c_1, [{"a", "b", "c"}]'], results: [], returned: ['@mesh_a_1_b_2_c_1, [{"a", "b", "c", ?}, {?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_merge_dim_only_major_most_factor_sharded',
+    func: `func.func @f(%arg0: tensor<2x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<2x4xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"a"}, {}]'], results: [], returned: ['@mesh_a_2_b_2, [{"a", ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_merge_dim_major_factor_fully_sharded',
+    func: `func.func @f(%arg0: tensor<2x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {"b"}]>}) -> tensor<8xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<2x4xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"a"}, {"b"}]'], results: [], returned: ['@mesh_a_2_b_2, [{"a", "b", ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_merge_dim_major_factor_partially_sharded',
+    func: `func.func @f(%arg0: tensor<4x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {"b"}]>}) -> tensor<16xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<4x4xf32>) -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"a"}, {"b"}]'], results: [], returned: ['@mesh_a_2_b_2, [{"a", ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_split_dim_single_axis_fully_shards_major_factor',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"b", "a"}]>}) -> tensor<2x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"b", "a"}]'], results: [], returned: ['@mesh_a_2_b_2, [{"b", ?}, {"a", ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_split_dim_only_major_most_factor_sharded',
+    func: `func.func @f(%arg0: tensor<16xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"b", "a"}]>}) -> tensor<4x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<16xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"b", "a"}]'], results: [], returned: ['@mesh_a_2_b_2, [{"b", "a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_split_dim_single_axis_shards_both_factors',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_4_b_2, [{"a"}]>}) -> tensor<2x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}`,
+    args: ['@mesh_a_4_b_2, [{"a"}]'], results: [], returned: ['@mesh_a_4_b_2, [{"a":(1)2, ?}, {"a":(2)2, ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_split_and_merge_dims',
+    func: `func.func @f(%arg0: tensor<8x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_4_b_2_c_2, [{"c", "a"}, {"b"}]>}) -> tensor<2x16xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<8x4xf32>) -> tensor<2x16xf32>
+  return %0 : tensor<2x16xf32>
+}`,
+    args: ['@mesh_a_4_b_2_c_2, [{"c", "a"}, {"b"}]'], results: [], returned: ['@mesh_a_4_b_2_c_2, [{"c", ?}, {"a", "b", ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_size_zero_dim',
+    func: `func.func @f(%arg0: tensor<8x0xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {}]>}) -> tensor<0x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<8x0xf32>) -> tensor<0x4xf32>
+  return %0 : tensor<0x4xf32>
+}`,
+    args: ['@mesh_a_2_b_2, [{"a"}, {}]'], results: [], returned: [null],
+  },
+  {
+    file: 'basic', name: 'propagate_full_to_sub_axis',
+    func: `func.func @f(%arg0: tensor<32x8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_4_b_2, [{"a", ?}, {}]>}) -> tensor<32x8xf32> {
+  %0 = stablehlo.add %arg0, %arg0 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_4_b_2, [{"a":(1)2, ?}, {}]>]>} : tensor<32x8xf32>
+  return %0 : tensor<32x8xf32>
+}`,
+    args: ['@mesh_a_4_b_2, [{"a", ?}, {}]'], results: [], returned: ['@mesh_a_4_b_2, [{"a":(1)2, ?}, {}]'],
+  },
+  {
+    file: 'basic', name: 'single_factor_non_divisible',
+    func: `func.func @f(%arg0: tensor<2x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_3, [{}, {"a"}]>}) -> tensor<2x4xf32> {
+  %0 = stablehlo.add %arg0, %arg0 : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}`,
+    args: ['@mesh_a_3, [{}, {"a"}]'], results: [], returned: ['@mesh_a_3, [{?}, {"a", ?}]'],
+  },
+  {
+    file: 'basic', name: 'single_factor_overflows',
+    func: `func.func @f(%arg0: tensor<2x4xf32> {sdy.sharding = #sdy.sharding<@mesh_a_4_b_2, [{"a"}, {}]>}) -> tensor<2x4xf32> {
+  %0 = stablehlo.add %arg0, %arg0 : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}`,
+    args: ['@mesh_a_4_b_2, [{"a"}, {}]'], results: [], returned: ['@mesh_a_4_b_2, [{"a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'minor_most_factor_non_divisible',
+    func: `func.func @f(%arg0: tensor<8xf32> {sdy.sharding = #sdy.sharding<@mesh_a_6, [{"a"}]>}) -> tensor<2x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}`,
+    args: ['@mesh_a_6, [{"a"}]'], results: [], returned: ['@mesh_a_6, [{"a":(1)2, ?}, {"a":(2)3, ?}]'],
+  },
+  {
+    file: 'basic', name: 'simple',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {"b"}]>},
+                  %arg1: ${T8}, %arg2: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.dot_general %0, %arg2, contracting_dims = [1] x [0] :
+    (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"a", ?}, {"b", ?}]', '[{"b", ?}, {?}]'], results: ['[{"a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'propagate_from_multi_result_op',
+    func: `func.func @f(%arg0: tensor<4x64x8xf32>, %arg1: tensor<4x64x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %0 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
+  %1:2 = stablehlo.reduce(%arg0 init: %0), (%arg1 init: %0) across dimensions = [1]
+    {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{?}, {"b", ?}]>, <@mesh_a_2_b_2, [{?}, {"b", ?}]>]>} :
+    (tensor<4x64x8xf32>, tensor<4x64x8xf32>, tensor<f32>, tensor<f32>) -> (tensor<4x8xf32>, tensor<4x8xf32>)
+    reducer(%arg2: tensor<f32>, %arg4: tensor<f32>) (%arg3: tensor<f32>, %arg5: tensor<f32>)  {
+      %2 = stablehlo.add %arg2, %arg4 : tensor<f32>
+      %3 = stablehlo.add %arg3, %arg5 : tensor<f32>
+      stablehlo.return %2, %3 : tensor<f32>, tensor<f32>
+    }
+  return %1#0, %1#1 : tensor<4x8xf32>, tensor<4x8xf32>
+}`,
+    args: ['[{?}, {?}, {"b", ?}]', '[{?}, {?}, {"b", ?}]'], results: ['[{?}, {"b", ?}]', '[{?}, {"b", ?}]'],
+  },
+  {
+    file: 'basic', name: 'closed_dim',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {}]>},
+                      %arg1: tensor<8x16xf32> {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{}, {"b"}]>}) -> tensor<8x16xf32> {
+  %0 = stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [0]
+    {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{}, {?}]>]>} :
+    (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}`,
+    args: ['[{"a"}, {}]', '[{}, {"b"}]'], results: [], returned: ['[{}, {"b", ?}]'],
+  },
+  {
+    file: 'basic', name: 'propagate_from_sharding_constraint',
+    func: `func.func @f(%arg0: ${T8}) -> ${T8} {
+  %0 = sdy.sharding_constraint %arg0 <@mesh_a_2_b_2, [{"a"}, {?}]> : ${T8}
+  %1 = stablehlo.add %0, %0 : ${T8}
+  return %1 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]'], results: ['[{"a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'propagate_to_sharding_constraint',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a"}, {}]>}) -> ${T8} {
+  %0 = sdy.sharding_constraint %arg0 <@mesh_a_2_b_2, [{?}, {?}]> : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['[{"a"}, {}]'], results: [], returned: ['[{"a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'multi_axes',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"b", "a"}, {}]>},
+                      %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"b", ?}, {}]>},
+                      %arg2: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.dot_general %0, %arg2, contracting_dims = [1] x [0] :
+    (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}`,
+    args: ['[{"b", "a"}, {}]', '[{"b", "a", ?}, {}]', null], results: [], returned: ['[{"b", "a", ?}, {?}]'],
+  },
+  {
+    file: 'basic', name: 'multi_axes_conflict',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"b", "a"}, {}]>},
+                               %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"b", "c"}, {}]>},
+                               %arg2: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2_c_2, [{"a", "b"}, {}]>})
+                              -> (${T8}, ${T8}) {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %arg0, %arg2 : ${T8}
+  return %0, %1 : ${T8}, ${T8}
+}`,
+    args: ['@mesh_a_2_b_2_c_2, [{"b", "a"}, {}]', '@mesh_a_2_b_2_c_2, [{"b", "c"}, {}]', '@mesh_a_2_b_2_c_2, [{"a", "b"}, {}]'],
+    results: [], returned: ['@mesh_a_2_b_2_c_2, [{"b", ?}, {?}]', null],
+  },
+  {
+    file: 'basic', name: 'multi_axes_some_axes_incompatible',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", "b"}, {}]>}, %arg1: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{?}, {"b", ?}]>]>} : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['[{"a", "b"}, {}]', '[{"a", ?}, {?}]'], results: [], returned: ['[{"a", ?}, {"b", ?}]'],
+  },
+  {
+    file: 'basic', name: 'multi_axes_all_axes_incompatible',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", "b"}, {}]>},
+                                            %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{?}, {?}], replicated={"a"}>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_2_b_2, [{?}, {"b", ?}]>]>} : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['[{"a", "b"}, {}]', '[{?}, {?}], replicated={"a"}'], results: [], returned: ['[{?}, {"b", ?}]'],
+  },
+  {
+    file: 'basic', name: 'multi_axes_compatible_prefix',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_16_b_2, [{"a", ?}, {?}]>},
+                                        %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_16_b_2, [{"a":(1)2, ?}, {"a":(4)2, ?}]>}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh_a_16_b_2, [{?}, {"b", ?}]>]>} : ${T8}
+  return %0 : ${T8}
+}`,
+    args: ['@mesh_a_16_b_2, [{"a", ?}, {?}]', '@mesh_a_16_b_2, [{"a":(1)4, ?}, {"a":(4)2, ?}]'], results: [], returned: ['@mesh_a_16_b_2, [{"a":(1)4, ?}, {"b", ?}]'],
+    note: 'sub-axis prefixes of a full axis ("a":(1)2 of "a") are not merged into the compatible prefix yet',
+  },
+  {
+    file: 'basic', name: 'slice_then_concat',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh_a_2_b_2, [{"a", "b"}, {}]>}) -> ${T8} {
+  %0 = stablehlo.slice %arg0 [0:1, 0:8] : (${T8}) -> tensor<1x8xf32>
+  %1 = stablehlo.slice %arg0 [1:8, 0:8] : (${T8}) -> tensor<7x8xf32>
+  %2 = stablehlo.concatenate %1, %0, dim = 0 : (tensor<7x8xf32>, tensor<1x8xf32>) -> ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a", "b"}, {}]'], results: ['[{"a", "b", ?}, {?}]'],
+    note: 'Shardy makes the dim of a concatenate of slices of one tensor a permutation factor; the registry here keeps concatenate and slice dims need-replication/permutation and never propagates through them',
+  },
+  {
+    file: 'basic', name: 'reshape_split_dim_twice',
+    func: `func.func @f(%arg0: tensor<32xf32> {sdy.sharding = #sdy.sharding<@mesh_a_16_b_2, [{"a"}]>}) -> tensor<2x4x4xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<32xf32>) -> tensor<8x4xf32>
+  %1 = stablehlo.add %0, %0 : tensor<8x4xf32>
+  %2 = stablehlo.reshape %1 : (tensor<8x4xf32>) -> tensor<2x4x4xf32>
+  return %2 : tensor<2x4x4xf32>
+}`,
+    args: ['@mesh_a_16_b_2, [{"a"}]'], results: ['@mesh_a_16_b_2, [{"a":(1)2, ?}, {"a":(2)4, ?}, {"a":(8)2, ?}]'],
+  },
+  {
+    file: 'basic', name: 'reshape_split_dim_then_merge',
+    func: `func.func @f(%arg0: tensor<32xf32> {sdy.sharding = #sdy.sharding<@mesh_a_16_b_2, [{"a"}]>}) -> tensor<32xf32> {
+  %0 = stablehlo.reshape %arg0 : (tensor<32xf32>) -> tensor<4x2x4xf32>
+  %1 = stablehlo.add %0, %0 : tensor<4x2x4xf32>
+  %2 = stablehlo.reshape %1 : (tensor<4x2x4xf32>) -> tensor<4x8xf32>
+  %3 = stablehlo.add %2, %2 : tensor<4x8xf32>
+  %4 = stablehlo.reshape %3 : (tensor<4x8xf32>) -> tensor<32xf32>
+  return %4 : tensor<32xf32>
+}`,
+    args: ['@mesh_a_16_b_2, [{"a"}]'], results: ['@mesh_a_16_b_2, [{"a", ?}]'],
+  },
+  {
+    file: 'basic', name: 'sub_axes_cannot_coexist',
+    func: `func.func @f(%arg0: tensor<2x2xf32> {sdy.sharding = #sdy.sharding<@mesh_a_6, [{"a":(1)2}, {}]>})
+    -> (tensor<2x2xf32> {sdy.sharding = #sdy.sharding<@mesh_a_6, [{}, {"a":(3)2}]>}) {
+  %0 = stablehlo.sine %arg0 : tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}`,
+    args: ['@mesh_a_6, [{"a":(1)2}, {}]'], results: ['@mesh_a_6, [{}, {"a":(3)2}]'], returned: ['@mesh_a_6, [{?}, {"a":(3)2, ?}]'],
   },
   // ---------------------------------------------------------------- aggressive
   {
