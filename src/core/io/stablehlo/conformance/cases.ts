@@ -469,7 +469,6 @@ export const CASES: readonly ConformanceCase[] = [
   return %0 : ${T8}
 }`,
     args: ['@mesh_a_16_b_2, [{"a", ?}, {?}]', '@mesh_a_16_b_2, [{"a":(1)4, ?}, {"a":(4)2, ?}]'], results: [], returned: ['@mesh_a_16_b_2, [{"a":(1)4, ?}, {"b", ?}]'],
-    note: 'sub-axis prefixes of a full axis ("a":(1)2 of "a") are not merged into the compatible prefix yet',
   },
   {
     file: 'basic', name: 'slice_then_concat',
@@ -641,7 +640,6 @@ export const CASES: readonly ConformanceCase[] = [
   return %0 : tensor<8xf32>
 }`,
     args: ['@mesh_a_4, [{"a"}]', '@mesh_a_4, [{"a":(1)2, ?}]'], results: ['@mesh_a_4, [{"a":(1)2, ?}]'],
-    note: 'a sub-axis that is a prefix of a full axis ("a":(1)2 of "a") is not merged into the compatible prefix yet',
   },
   {
     file: 'aggressive', name: 'allow_partial_sideways_propagation_if_conflicting_with_result',

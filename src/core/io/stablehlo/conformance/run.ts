@@ -66,3 +66,32 @@ export function runCase(c: ConformanceCase): CaseOutcome {
 export function runAll(): CaseOutcome[] {
   return CASES.map(runCase);
 }
+
+/** Counts over the outcomes: the issue's bar is agreement on ≥ 90% of the cases whose ops the importer supports. */
+export function summarize(out: readonly CaseOutcome[]): { pass: number; fail: number; unsupported: number; supportedRate: number } {
+  const pass = out.filter((o) => o.status === 'pass').length;
+  const fail = out.filter((o) => o.status === 'fail').length;
+  const unsupported = out.length - pass - fail;
+  return { pass, fail, unsupported, supportedRate: pass / Math.max(1, pass + fail) };
+}
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+/** The markdown table of docs/shardy-conformance.md, from a run. */
+export function conformanceTable(out: readonly CaseOutcome[]): string {
+  const sum = summarize(out);
+  const lines = [
+    `${out.length} functions of Shardy's propagation tests, re-expressed in \`src/core/io/stablehlo/conformance/cases.ts\`: ` +
+      `${sum.pass} agree with Shardy on every argument and result sharding checked, ${sum.fail} differ, ${sum.unsupported} use an op outside the importer's op set. ` +
+      `Agreement on the supported cases: ${(100 * sum.supportedRate).toFixed(1)}%.`,
+    '',
+    '| Shardy file (pass) | Function | Result | Why not |',
+    '|---|---|---|---|',
+  ];
+  for (const o of out) {
+    const f = FILES[o.case.file];
+    const why = o.status === 'pass' ? '' : o.status === 'unsupported' ? `op not imported: ${o.detail}` : `${o.case.note ?? 'unexplained'} (${o.detail})`;
+    lines.push(`| \`${f.source}\` (\`${f.pass}\`) | \`${o.case.name}\` | ${o.status} | ${esc(why)} |`);
+  }
+  return lines.join('\n');
+}
