@@ -51,12 +51,15 @@ function importOrThrow(text: string, opts: ImportOptions): ImportResult {
   const diagnostics: Diagnostic[] = [...conv.warnings];
   const meshAst = mod.meshes[0];
   let mesh: Mesh | undefined = meshAst ? { axes: meshAst.axes.map((a) => ({ name: a.name, size: a.size })) } : undefined;
+  let frontendMesh: (Mesh & { name: string }) | undefined;
   if (!mesh) {
     // XLA's round-trip encoding keeps the meshes in a module frontend attribute
     const meshes = frontendAttr(mod.attrs, 'xla.sdy.meshes');
     if (meshes !== undefined) {
       try {
-        mesh = meshFromFrontendAttr(meshes);
+        const found = meshFromFrontendAttr(meshes);
+        mesh = { axes: found.axes };
+        frontendMesh = found;
       } catch (e) {
         if (!isUserError(e)) throw e;
         diagnostics.push({ code: 'stablehlo-mesh', severity: 'warning', where: 'model.stablehlo', message: `xla.sdy.meshes: ${e.message}` });
@@ -108,6 +111,7 @@ function importOrThrow(text: string, opts: ImportOptions): ImportResult {
   annotations.push(...conv.annotations);
   const meshes = new Map<string, { name: string; size: number }[]>();
   for (const m of mod.meshes) meshes.set(m.name, m.axes.map((x) => ({ name: x.name, size: x.size })));
+  if (frontendMesh) meshes.set(frontendMesh.name, [...frontendMesh.axes]);
   for (const an of annotations) {
     const list = an.kind === 'manual' ? [...an.inShardings, ...an.outShardings] : 'sharding' in an ? [an.sharding] : [];
     for (const s of list) {
@@ -155,9 +159,13 @@ function frontendAttr(attrs: ReadonlyMap<string, Attr>, key: string): string | u
 }
 
 /** The first mesh of `{mesh = #sdy.mesh<["data"=2, "model"=4]>, …}`. */
-function meshFromFrontendAttr(text: string): Mesh {
+function meshFromFrontendAttr(text: string): Mesh & { name: string } {
   const c = new Cursor(lex(text));
-  while (!c.done && !(c.peek().kind === 'hash' && c.peek().text === 'sdy.mesh')) c.next();
+  let name = 'mesh';
+  while (!c.done && !(c.peek().kind === 'hash' && c.peek().text === 'sdy.mesh')) {
+    const t = c.next();
+    if ((t.kind === 'ident' || t.kind === 'str') && c.is('=')) name = t.text;
+  }
   if (c.done) throw new UserError('stablehlo-mesh', 'no #sdy.mesh<…> found');
   c.next();
   c.expect('<');
@@ -173,5 +181,5 @@ function meshFromFrontendAttr(text: string): Mesh {
     } while (c.eat(','));
   }
   c.expect(']');
-  return { axes };
+  return { name, axes };
 }
