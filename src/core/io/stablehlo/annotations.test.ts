@@ -111,11 +111,11 @@ describe('every sdy annotation is imported with its meaning, or refused with a d
     const text = (s: (typeof j.values)[number]) => (s ? printSharding(s) : '-');
     const barrierOut = r.annotations.find((a) => a.kind === 'barrier');
     const constraint = r.annotations.find((a) => a.kind === 'constraint');
-    expect(constraint && text(j.values[constraint.value])).toBe('#sdy.sharding<@mesh, [{"a"}, {"b"}]>');
-    expect(barrierOut && text(j.values[barrierOut.value])).toBe('#sdy.sharding<@mesh, [{}, {"a"}]>');
+    expect(constraint && constraint.kind === 'constraint' && text(j.values[constraint.value])).toBe('#sdy.sharding<@mesh, [{"a"}, {"b"}]>');
+    expect(barrierOut && barrierOut.kind === 'barrier' && text(j.values[barrierOut.value])).toBe('#sdy.sharding<@mesh, [{}, {"a"}]>');
     // without the barrier the constraint's sharding flows forward instead
     const open = jaxShardings(importStableHlo(ALL.replace('allowed_direction=BACKWARD', 'allowed_direction=BOTH')), 'pipeline');
-    expect(barrierOut && text(open.values[barrierOut.value])).toBe('#sdy.sharding<@mesh, [{"a"}, {"b"}]>');
+    expect(barrierOut && barrierOut.kind === 'barrier' && text(open.values[barrierOut.value])).toBe('#sdy.sharding<@mesh, [{"a"}, {"b"}]>');
     // the sharding group: arg1 shares the add's sharding
     expect(text(j.args[1])).toBe(text(j.values[r.program.ops.find((o) => o.kind === 'add')?.results[0] ?? -1]));
   });
