@@ -164,5 +164,20 @@ describe('public/examples/sharded_mlp_annotations.mlir', () => {
     const w2 = res.program.inputs[2];
     expect(res.partition.shardings[w2].dims).toEqual([['model'], []]);
     expect(res.report.stages.map((s) => s.tactic)).toEqual(['imported:data', 'imported:model']);
+    // the report says what JAX would do with each value, and which annotation set it
+    const x = res.report.jax?.values[String(res.program.inputs[0])];
+    expect(x).toMatchObject({ jax: '#sdy.sharding<@mesh, [{"data"}, {}]>', differs: false, annotation: expect.stringMatching(/^argument sharding .*\[\{"data"\}, \{\?\}\]/) });
+    const constraint = r.annotations.find((a) => a.kind === 'constraint');
+    expect(constraint && res.report.jax?.ops[String(constraint.op)]?.annotation).toMatch(/^sharding constraint/);
+    expect(res.report.diagnostics.some((d) => d.code === 'jax-sharding')).toBe(false);
+  });
+  it('a user tactic on top that departs from JAX\'s choice is reported as such', () => {
+    const res = runPipeline({
+      version: 1, model: { stablehlo: annotatedText }, mesh: { axes: [{ name: 'data', size: 2 }, { name: 'model', size: 2 }, { name: 'seq', size: 2 }] },
+      hardware: { preset: 'tpu-v5p' }, tactics: 'S = ManualPartition(inputs={"x": 1}, axis="seq")\nschedule = [S]',
+    });
+    const x = res.report.jax?.values[String(res.program.inputs[0])];
+    expect(x).toMatchObject({ jax: '#sdy.sharding<@mesh, [{"data"}, {}]>', schedule: '#sdy.sharding<@mesh, [{"data"}, {"seq"}]>', differs: true });
+    expect(res.report.diagnostics.find((d) => d.code === 'jax-sharding')?.message).toMatch(/JAX would shard it as/);
   });
 });

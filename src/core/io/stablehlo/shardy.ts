@@ -7,9 +7,10 @@
 import { BINARY_KINDS, UNARY_KINDS, type OpKind, type Program, type ValueId } from '../../ir/types';
 import { rulesOf } from '../../partition/rules';
 import { BACKWARD, BOTH, FORWARD, NONE, propagateShardy, type OpClass, type SdyMode, type SdyOp } from '../../partition/shardy/propagate';
-import type { TensorSharding } from '../../partition/shardy/sharding';
+import { printSharding, type TensorSharding } from '../../partition/shardy/sharding';
+import type { Diagnostic } from '../../errors';
 import type { OpRule } from '../../partition/types';
-import type { Direction } from './annotations';
+import { ANNOTATION_MEANING, type Direction } from './annotations';
 import type { ImportResult } from './import';
 import type { ImportedSharding } from './sharding';
 
@@ -108,4 +109,70 @@ export function jaxShardings(r: ImportResult, mode: SdyMode = 'pipeline'): JaxSh
     results: resultTensor.map((t) => out[t]),
     values: out.slice(0, p.values.length),
   };
+}
+
+/** One value's JAX sharding next to the schedule's, for the node details and diagnostics. */
+export interface JaxValueJson {
+  /** What JAX would compile the value to (Shardy's propagation, closed), `#sdy.sharding<…>`. */
+  readonly jax: string;
+  /** The schedule's sharding of the value (imported stages plus the user's tactics), in the same notation. */
+  readonly schedule: string;
+  readonly differs: boolean;
+  /** The annotation that set the value's sharding in the module, when one did: what it is and its text. */
+  readonly annotation?: string;
+}
+
+export interface JaxReportJson {
+  /** By value id. */
+  readonly values: Record<string, JaxValueJson>;
+  /** By op id: the op's first result. */
+  readonly ops: Record<string, JaxValueJson>;
+}
+
+const closedText = (dims: readonly (readonly string[])[], partial: readonly string[], mesh: string): string =>
+  printSharding({ mesh, dims: dims.map((d) => ({ axes: d.map((name) => ({ name })), closed: true })), replicated: [], unreduced: partial.map((name) => ({ name })) });
+
+/**
+ * JAX's sharding of every value an imported module annotates or JAX's propagation reaches, next to the
+ * schedule's final sharding, and one warning when they differ (PartIR's tactics add to JAX's choice, and
+ * its model differs on purpose: docs/shardy-conformance.md).
+ */
+export function jaxReport(
+  result: ImportResult, jax: JaxShardings, shardings: readonly { dims: readonly (readonly string[])[]; partial: readonly string[] }[],
+): { report: JaxReportJson; diagnostics: Diagnostic[] } {
+  const p = result.program;
+  const meshName = [...result.meshes.keys()][0] ?? 'mesh';
+  const annotationOf = new Map<number, string>();
+  for (const a of result.annotations) {
+    if (a.kind === 'manual' || a.kind === 'group' || a.kind === 'barrier') {
+      const vs = a.kind === 'manual' ? a.results : [a.value];
+      for (const v of vs) annotationOf.set(v, ANNOTATION_MEANING[a.kind] + (a.kind === 'barrier' ? ` (allowed_direction=${a.direction})` : a.kind === 'group' ? ` (group_id=${a.group})` : ''));
+    } else if (a.kind !== 'result') {
+      annotationOf.set(a.value, `${ANNOTATION_MEANING[a.kind]} ${printSharding(sdyOf(a.sharding, meshName))}`);
+    }
+  }
+  const values: Record<string, JaxValueJson> = {};
+  const differing: string[] = [];
+  jax.values.forEach((s, v) => {
+    const annotation = annotationOf.get(v);
+    if (!s && annotation === undefined) return;
+    const jaxText = s ? printSharding({ ...s, dims: s.dims.map((d) => ({ axes: d.axes, closed: true })), replicated: [] }) : closedText(p.values[v].type.shape.map(() => []), [], meshName);
+    const fin = shardings[v];
+    const schedule = fin ? closedText(fin.dims, fin.partial, s?.mesh ?? meshName) : '';
+    // a value the schedule leaves partial is reduced where it is used; JAX reduces right after the op (its
+    // explicit reshard): the same layout, so only the tiled dims (and unreduced axes JAX keeps) are compared
+    const differs = fin ? closedText(fin.dims, s && s.unreduced.length > 0 ? fin.partial : [], s?.mesh ?? meshName) !== jaxText : false;
+    values[String(v)] = { jax: jaxText, schedule, differs, ...(annotation !== undefined ? { annotation } : {}) };
+    if (differs) differing.push(`${p.values[v].name ?? `%${v}`}: JAX would shard it as ${jaxText}, the schedule as ${schedule}`);
+  });
+  const ops: Record<string, JaxValueJson> = {};
+  p.ops.forEach((op, o) => {
+    const r = op.results[0];
+    if (r !== undefined && values[String(r)]) ops[String(o)] = values[String(r)];
+  });
+  const diagnostics: Diagnostic[] = differing.length === 0 ? [] : [{
+    code: 'jax-sharding', severity: 'warning', where: 'model.stablehlo',
+    message: `${differing.length} value(s) are sharded differently from what JAX would compile (PartIR's tactics run on top of JAX's shardings, and its model differs on purpose; docs/shardy-conformance.md), e.g. ${differing.slice(0, 2).join('; ')}`,
+  }];
+  return { report: { values, ops }, diagnostics };
 }
