@@ -41,6 +41,8 @@ export function seedTactics(
     for (const a of sharding.replicated) {
       if (mesh.axes.some((x) => x.name === a)) push(a, { value, dim: 'replicated', range: NO_RANGE });
     }
+    const subAxes = sharding.sdy?.dims.flatMap((d) => d.axes.filter((a) => a.sub)) ?? [];
+    if (subAxes.length > 0) warn(`${label(value)}: sub-axes ${subAxes.map((a) => `"${a.name}":(${a.sub?.pre})${a.sub?.size}`).join(', ')} cannot be a tactic's axis; the rest of its sharding is seeded`);
     if (sharding.partial.length > 0) warn(`${label(value)}: unreduced axes {${sharding.partial.join(', ')}} cannot be seeded; the value is taken as reduced`);
   }
   const tactics: ResolvedTactic[] = [];

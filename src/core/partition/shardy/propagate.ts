@@ -89,7 +89,14 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
     }
     if (mode === 'basic') run(() => BOTH, false);
     else if (mode === 'aggressive') run(() => BOTH, true);
-    else for (let h = 0; h < HEURISTICS; h++) run((op, f) => opPriorityDirection(op, f, h), true);
+    else {
+      // each op-priority round: basic propagation first (compatible axes only), then aggressive
+      // conflict resolution on what is left (Shardy's basic-then-aggressive strategy)
+      for (let h = 0; h < HEURISTICS; h++) {
+        run((op, f) => opPriorityDirection(op, f, h), false);
+        run((op, f) => opPriorityDirection(op, f, h), true);
+      }
+    }
   }
   return st.map((s, t) => toSharding(s, g.initial[t], mode === 'pipeline'));
 
