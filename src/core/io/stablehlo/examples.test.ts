@@ -168,7 +168,7 @@ describe('public/examples/sharded_mlp_annotations.mlir', () => {
     const x = res.report.jax?.values[String(res.program.inputs[0])];
     expect(x).toMatchObject({ jax: '#sdy.sharding<@mesh, [{"data"}, {}]>', differs: false, annotation: expect.stringMatching(/^argument sharding .*\[\{"data"\}, \{\?\}\]/) });
     const constraint = r.annotations.find((a) => a.kind === 'constraint');
-    expect(constraint && res.report.jax?.ops[String(constraint.op)]?.annotation).toMatch(/^sharding constraint/);
+    expect(constraint?.kind === 'constraint' && res.report.jax?.ops[String(constraint.op)]?.annotation).toMatch(/^sharding constraint/);
     expect(res.report.diagnostics.some((d) => d.code === 'jax-sharding')).toBe(false);
   });
   it('a user tactic on top that departs from JAX\'s choice is reported as such', () => {

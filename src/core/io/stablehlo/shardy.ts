@@ -103,7 +103,12 @@ export function jaxShardings(r: ImportResult, mode: SdyMode = 'pipeline'): JaxSh
         break;
     }
   }
-  const out = propagateShardy({ shapes, initial, ops, groups: [...groups.values()] }, r.meshes, mode);
+  // constants (and iotas) with several uses: one copy per use in Shardy, so none takes another use's sharding
+  const uses = new Int32Array(shapes.length);
+  for (const op of ops) for (const v of op.operands) uses[v]++;
+  const frozen = shapes.map(() => false);
+  for (const op of p.ops) if (op.kind === 'constant' || op.kind === 'iota') for (const v of op.results) frozen[v] = uses[v] > 1;
+  const out = propagateShardy({ shapes, initial, ops, groups: [...groups.values()], frozen }, r.meshes, mode);
   return {
     args: p.inputs.map((v) => out[v]),
     results: resultTensor.map((t) => out[t]),

@@ -44,6 +44,11 @@ export interface SdyGraph {
    * change to one member is copied to the others of the same shape.
    */
   readonly groups?: readonly (readonly number[])[];
+  /**
+   * Tensors propagation never changes: constants with several uses, which Shardy's import splits into one
+   * copy per use (so no use's sharding reaches the others, or a returned constant).
+   */
+  readonly frozen?: readonly boolean[];
 }
 
 /** Shardy's pass the result should match: `-sdy-basic-propagate`, `-sdy-aggressive-propagate`, `-sdy-op-priority-propagate`, `-sdy-user-priority-propagate`, `-sdy-propagation-pipeline`. */
@@ -210,7 +215,7 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
       const d = dimOf[k][f];
       if (d < 0) return true;
       const fs = maps[k][d];
-      const real = fs.filter((x) => rule.factorSizes[x] > 1);
+      const real = fs.filter((x) => rule.factorSizes[x] !== 1);
       return real.length === 0 || real[real.length - 1] === f;
     };
     const majorsFull = (k: number, f: number): boolean => {
@@ -333,6 +338,7 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
     const changed: number[] = [];
     for (const k of grown) {
       const t = tensors[k];
+      if (g.frozen?.[t]) continue;
       const s = st[t];
       let any = false;
       maps[k].forEach((fs, d) => {
@@ -462,7 +468,8 @@ function splitOverFactors(axes: readonly AxisRef[], factorSizes: readonly number
   const overflow: AxisRef[] = [];
   let fi = 0;
   let cap = factorSizes[0] ?? 1;
-  const lastReal = factorSizes.reduce((last, s, i) => (s > 1 ? i : last), -1);
+  // a size-1 factor takes no axis; a size-0 one (an empty dim) may still carry one
+  const lastReal = factorSizes.reduce((last, s, i) => (s !== 1 ? i : last), -1);
   const queue = [...axes];
   while (queue.length > 0) {
     const a = queue.shift() as AxisRef;

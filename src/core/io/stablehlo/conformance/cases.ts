@@ -15,6 +15,8 @@ export interface ConformanceCase {
   readonly results: readonly (string | null)[];
   /** The shardings of the returned values themselves (the ops' results), where Shardy's test checks those instead of the function's results. */
   readonly returned?: readonly (string | null)[];
+  /** The module's meshes, when not the file's. */
+  readonly meshes?: string;
   /** Why this case differs from Shardy on purpose (a deliberate PartIR difference or a known gap). */
   readonly note?: string;
 }
@@ -43,7 +45,7 @@ export const FILES: Record<ShardyFile, { source: string; pass: string; meshes: s
   },
   pipeline: {
     source: 'propagation_pipeline.mlir', pass: '-sdy-propagation-pipeline', defaultMesh: 'mesh',
-    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2]>',
+    meshes: 'sdy.mesh @mesh = <["a"=2, "b"=2, "c"=2]>',
   },
 };
 
@@ -511,6 +513,70 @@ export const CASES: readonly ConformanceCase[] = [
   return %0 : tensor<2x2xf32>
 }`,
     args: ['@mesh_a_6, [{"a":(1)2}, {}]'], results: ['@mesh_a_6, [{}, {"a":(3)2}]'], returned: ['@mesh_a_6, [{?}, {"a":(3)2, ?}]'],
+  },
+  // ---------------------------------------------------------------- propagation pipeline (shardings closed at the end)
+  {
+    file: 'pipeline', name: 'split_constants_different_sharding',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a"}, {"b"}]>}) -> (tensor<8x16xf32>, ${T8}) {
+  %0 = stablehlo.constant dense<1.000000e+00> : tensor<8x16xf32>
+  %1 = stablehlo.dot_general %0, %0, contracting_dims = [1] x [1] : (tensor<8x16xf32>, tensor<8x16xf32>) -> ${T8}
+  %2 = stablehlo.add %1, %arg0 : ${T8}
+  return %0, %2 : tensor<8x16xf32>, ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]'], results: [null], returned: [null, '[{"a"}, {"b"}]'],
+  },
+  {
+    file: 'pipeline', name: 'user_priorities',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}p1, {"b"}p1]>}, %arg1: ${T8}, %arg2: ${T8}, %arg3: ${T8}) -> ${T8} {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.add %0, %arg2 : ${T8}
+  %2 = stablehlo.divide %1, %arg3 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"c"}p0, {?}]>]>} : ${T8}
+  return %2 : ${T8}
+}`,
+    args: ['[{"a"}, {"b"}]', '[{"c"}, {"b"}]', '[{"c"}, {"b"}]', '[{"c"}, {"b"}]'], results: ['[{"c"}, {"b"}]'],
+  },
+  {
+    file: 'pipeline', name: 'size_zero_dim_sharded',
+    func: `func.func @f(%arg0: tensor<8x0xf32>, %arg1: tensor<8x0xf32>) -> tensor<8x0xf32> {
+  %0 = stablehlo.add %arg0, %arg1 {sdy.sharding=#sdy.sharding_per_value<[<@mesh, [{}, {"a"}]>]>} : tensor<8x0xf32>
+  return %0 : tensor<8x0xf32>
+}`,
+    args: ['[{}, {"a"}]', '[{}, {"a"}]'], results: [], returned: ['[{}, {"a"}]'],
+  },
+  {
+    file: 'pipeline', name: 'inlined_mesh', meshes: '',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<mesh<["a"=2, "b"=2]>, [{"a"}, {"b"}]>}, %arg1: ${T8}, %arg2: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = stablehlo.add %arg0, %arg1 : ${T8}
+  %1 = stablehlo.dot_general %0, %arg2, contracting_dims = [1] x [0] :
+    (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}`,
+    args: ['mesh<["a"=2, "b"=2]>, [{"a"}, {"b"}]', 'mesh<["a"=2, "b"=2]>, [{"a"}, {"b"}]', 'mesh<["a"=2, "b"=2]>, [{"b"}, {}]'],
+    results: ['mesh<["a"=2, "b"=2]>, [{"a"}, {}]'],
+  },
+  {
+    file: 'pipeline', name: 'sharding_group_on_value_with_sharding_constraint', meshes: 'sdy.mesh @mesh = <["a"=2]>',
+    func: `func.func @f(%arg0: tensor<16x16xf32>, %arg1: tensor<16x16xf32>) -> (tensor<16x16xf32>, tensor<16x16xf32>) {
+  %0 = stablehlo.add %arg0, %arg0 : tensor<16x16xf32>
+  %1 = sdy.sharding_constraint %0 <@mesh, [{}, {"a"}]> :  tensor<16x16xf32>
+  %2 = stablehlo.add %arg1, %arg1 : tensor<16x16xf32>
+  sdy.sharding_group %0 group_id = 32 : tensor<16x16xf32>
+  sdy.sharding_group %2 group_id = 32 : tensor<16x16xf32>
+  return %1, %2 : tensor<16x16xf32>, tensor<16x16xf32>
+}`,
+    args: [], results: [], returned: ['[{}, {"a"}]', '[{}, {"a"}]'],
+  },
+  {
+    file: 'pipeline', name: 'do_not_propagate_manual_axes_to_manual_computation',
+    func: `func.func @f(%arg0: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = sdy.manual_computation(%arg0) in_shardings=[<@mesh, [{?}]>] out_shardings=[<@mesh, [{?}]>] manual_axes={"b"} (%arg1: tensor<8xf32>) {
+    %1 = stablehlo.add %arg1, %arg1 : tensor<8xf32>
+    sdy.return %1 : tensor<8xf32>
+  } : (tensor<8xf32>) -> tensor<8xf32>
+  %1 = stablehlo.sine %0 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"a", "b"}]>]>} : tensor<8xf32>
+  return %1 : tensor<8xf32>
+}`,
+    args: ['[{"a"}]'], results: ['[{"a", "b"}]'],
   },
   // ---------------------------------------------------------------- aggressive
   {

@@ -22,21 +22,28 @@ export const MODE_OF: Record<ShardyFile, SdyMode> = {
   basic: 'basic', aggressive: 'aggressive', 'op-priority': 'op-priority', 'user-priority': 'user-priority', pipeline: 'pipeline',
 };
 
-/** Canonical text of a sharding, or '-' for none (an all-open, empty sharding says nothing either). */
-function canon(s: TensorSharding | undefined, pipeline: boolean): string {
+type Meshes = ReadonlyMap<string, readonly { name: string; size: number }[]>;
+
+/**
+ * Canonical text of a sharding, or '-' for none (an all-open, empty sharding says nothing either). Meshes
+ * are named by their axes, so a lifted inline mesh equals the named mesh it repeats, as in Shardy.
+ */
+function canon(s: TensorSharding | undefined, pipeline: boolean, meshes: Meshes): string {
   if (s === undefined || (!pipeline && isTrivial(s))) return '-';
   if (pipeline && s.dims.every((d) => d.axes.length === 0) && s.unreduced.length === 0) return '-';
-  return printSharding(s, { priorities: false });
+  const axes = meshes.get(s.mesh);
+  const name = axes ? `m_${axes.map((a) => `${a.name}${a.size}`).join('_')}` : s.mesh;
+  return printSharding({ ...s, mesh: name }, { priorities: false });
 }
 
-function expected(text: string | null, mesh: string, pipeline: boolean): string {
+function expected(text: string | null, mesh: string, pipeline: boolean, meshes: Meshes): string {
   if (text === null) return '-';
-  const full = text.startsWith('@') ? `<${text}>` : `<@${mesh}, ${text}>`;
-  return canon(parseSdySharding(lex(full).slice(0, -1)).sdy, pipeline);
+  const full = text.startsWith('@') || text.startsWith('mesh<') ? `<${text}>` : `<@${mesh}, ${text}>`;
+  return canon(parseSdySharding(lex(full).slice(0, -1)).sdy, pipeline, meshes);
 }
 
 export function moduleText(c: ConformanceCase): string {
-  return `module {\n${FILES[c.file].meshes}\n${c.func}\n}\n`;
+  return `module {\n${c.meshes ?? FILES[c.file].meshes}\n${c.func}\n}\n`;
 }
 
 export function runCase(c: ConformanceCase): CaseOutcome {
@@ -48,16 +55,16 @@ export function runCase(c: ConformanceCase): CaseOutcome {
   const mesh = FILES[c.file].defaultMesh;
   const diffs: string[] = [];
   c.args.forEach((e, i) => {
-    const want = expected(e, mesh, pipeline), have = canon(got.args[i], pipeline);
+    const want = expected(e, mesh, pipeline, r.meshes), have = canon(got.args[i], pipeline, r.meshes);
     if (want !== have) diffs.push(`arg ${i}: Shardy ${want}, here ${have}`);
   });
   c.results.forEach((e, i) => {
-    const want = expected(e, mesh, pipeline), have = canon(got.results[i], pipeline);
+    const want = expected(e, mesh, pipeline, r.meshes), have = canon(got.results[i], pipeline, r.meshes);
     if (want !== have) diffs.push(`result ${i}: Shardy ${want}, here ${have}`);
   });
   (c.returned ?? []).forEach((e, i) => {
     const v = r.program.outputs[i]?.value;
-    const want = expected(e, mesh, pipeline), have = v === undefined ? '?' : canon(got.values[v], pipeline);
+    const want = expected(e, mesh, pipeline, r.meshes), have = v === undefined ? '?' : canon(got.values[v], pipeline, r.meshes);
     if (want !== have) diffs.push(`returned value ${i}: Shardy ${want}, here ${have}`);
   });
   return { case: c, status: diffs.length === 0 ? 'pass' : 'fail', detail: diffs.join('; ') };
