@@ -107,17 +107,25 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
 
   /** Runs one propagation to a fixed point: every op once in program order, then ops next to changed tensors. */
   function run(dir: (op: SdyOp, f: number) => number, aggressive: boolean): void {
-    const queue: number[] = g.ops.map((_, o) => o);
-    const queued = new Uint8Array(g.ops.length).fill(1);
-    let guard = 0;
-    while (queue.length > 0 && guard++ < 100000) {
-      const o = queue.shift() as number;
+    // a FIFO over op ids: each op is in it at most once, so a ring of the op count suffices
+    const n = g.ops.length;
+    const ring = new Int32Array(Math.max(1, n));
+    const queued = new Uint8Array(n).fill(1);
+    let head = 0, size = n;
+    for (let o = 0; o < n; o++) ring[o] = o;
+    const push = (x: number) => { ring[(head + size) % n] = x; size++; };
+    let budget = 64 * n + 1000; // a fixed point is reached long before; this only bounds a bug
+    while (size > 0 && budget-- > 0) {
+      const o = ring[head];
+      head = (head + 1) % n;
+      size--;
       queued[o] = 0;
       const changed = propagateOp(g.ops[o], (f) => (g.ops[o].allowed ?? BOTH) & dir(g.ops[o], f), aggressive);
       for (const t of changed) {
         for (const m of groupOf.get(t) ?? [t]) {
-          if (m !== t && copyGroup(t, m)) for (const x of [...users[m], ...defs[m]]) if (!queued[x]) { queued[x] = 1; queue.push(x); }
-          for (const x of [...users[m], ...defs[m]]) if (!queued[x] && x !== o) { queued[x] = 1; queue.push(x); }
+          const copied = m !== t && copyGroup(t, m);
+          if (m !== t && !copied) continue;
+          for (const list of [users[m], defs[m]]) for (const x of list) if (!queued[x] && (x !== o || copied)) { queued[x] = 1; push(x); }
         }
       }
     }
