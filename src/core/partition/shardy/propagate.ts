@@ -211,14 +211,6 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
       overflow.push(ov);
       dimOf.push(dOf);
     });
-    const used = (k: number, f: number, a: AxisRef): boolean => {
-      // an axis the tensor already uses for another factor, or pins replicated/unreduced, or overflows
-      const s = st[tensors[k]];
-      if (s.replicated.some((r) => overlaps(r, a, sizes)) || s.unreduced.some((r) => overlaps(r, a, sizes))) return true;
-      if (overflow[k].some((r) => overlaps(r, a, sizes))) return true;
-      for (let g2 = 0; g2 < nf; g2++) if (g2 !== f && fa[k][g2]?.some((r) => overlaps(r, a, sizes))) return true;
-      return false;
-    };
     const minorMost = (k: number, f: number): boolean => {
       const d = dimOf[k][f];
       if (d < 0) return true;
