@@ -315,16 +315,17 @@ export function propagateShardy(g: SdyGraph, meshes: MeshTable, mode: SdyMode): 
           grown.add(k);
         }
       } else {
-        // aggressive: each tensor takes the longest part of the prefix it can hold. An axis some tensor of the
-        // factor pins replicated (or holds unreduced) stops the factor for all; operands never gain more than a
-        // closed result of the same factor holds (no sideways propagation past a closed result).
-        let common = prefix;
-        for (const k of has) {
-          const s = st[tensors[k]];
-          common = fitList(common, [...s.replicated, ...s.unreduced], sizes);
-        }
+        // aggressive: each tensor takes the longest part of the prefix it can hold; operands never gain more than
+        // every result of the factor could hold (no sideways propagation past a closed result, or past a result
+        // that pins the axis replicated or holds it unreduced).
+        const common = prefix;
         let sideways = common;
-        for (const k of has) if (k >= nIn && closedF[k][f]) sideways = commonPrefix(sideways, fa[k][f] as AxisRef[], sizes);
+        for (const k of has) {
+          if (k < nIn) continue;
+          const s = st[tensors[k]];
+          sideways = fitList(sideways, [...s.replicated, ...s.unreduced], sizes);
+          if (closedF[k][f]) sideways = commonPrefix(sideways, fa[k][f] as AxisRef[], sizes);
+        }
         for (const k of has) {
           if (!canGrow(k, dir) || closedF[k][f]) continue;
           const next = fit(k, k < nIn ? sideways : common, blockers(k));

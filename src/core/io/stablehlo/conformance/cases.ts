@@ -723,6 +723,40 @@ export const CASES: readonly ConformanceCase[] = [
 }`,
     args: ['[{"a", "b"}]', '[{"a", "b", ?}]'], results: ['[{"a", "b", ?}]'],
   },
+  {
+    file: 'user-priority', name: 'different_priorities_from_ops',
+    func: `func.func @f(%arg0: ${T8}, %arg1: ${T8}, %arg2: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = stablehlo.add %arg0, %arg0 {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{?}, {"a"}p1]>]>} : ${T8}
+  %1 = stablehlo.add %0, %arg1 : ${T8}
+  %2 = stablehlo.dot_general %1, %arg2, contracting_dims = [1] x [0] {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"a"}p0, {?}]>]>} : (${T8}, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %2 : tensor<8x16xf32>
+}`,
+    args: ['[{?}, {"a", ?}]', '[{"a", ?}, {?}]', null], results: ['[{"a", ?}, {?}]'], returned: ['[{"a"}, {?}]'],
+  },
+  {
+    file: 'user-priority', name: 'different_sharding_constraint_priorities',
+    func: `func.func @f(%arg0: ${T8}, %arg1: ${T8}) -> ${T8} {
+  %0 = sdy.sharding_constraint %arg0 <@mesh, [{"a"}p0, {?}]> : ${T8}
+  %1 = sdy.sharding_constraint %arg1 <@mesh, [{?}, {"a"}p1]> : ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  %3 = stablehlo.add %0, %2 : ${T8}
+  return %3 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]', '[{?}, {"a", ?}]'], results: ['[{"a", ?}, {?}]'],
+  },
+  {
+    file: 'user-priority', name: 'user_based_and_op_based',
+    func: `func.func @f(%arg0: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}p1, {?}]>},
+    %arg1: ${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"a", ?}p0, {"b", ?}p0]>})
+    -> (${T8} {sdy.sharding = #sdy.sharding<@mesh, [{"b", ?}p0, {?}]>}) {
+  %0 = stablehlo.add %arg0, %arg0 : ${T8}
+  %1 = stablehlo.dot_general %0, %arg1, contracting_dims = [1] x [0] : (${T8}, ${T8}) -> ${T8}
+  %2 = stablehlo.add %1, %1 : ${T8}
+  %3 = stablehlo.add %2, %2 : ${T8}
+  return %3 : ${T8}
+}`,
+    args: ['[{"a", ?}, {?}]', '[{"a", ?}, {"b", ?}]'], results: ['[{"b", ?}, {?}]'],
+  },
   // ---------------------------------------------------------------- op priority
   {
     file: 'op-priority', name: 'element_wise_over_dot_general',
