@@ -12,6 +12,7 @@ import { resolveHardware } from './mesh/hardware';
 import type { Mesh } from './mesh/mesh';
 import { buildZooModel } from './models/zoo';
 import { importForConfig } from './io/stablehlo/seeds';
+import { jaxReport } from './io/stablehlo/shardy';
 import { summarize } from './models/summary';
 import { partition } from './partition/schedule';
 import { formatAxisState } from './partition/sharding';
@@ -135,6 +136,12 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...(scheduled?.diagnostics ?? []), ...conflictDiagnostics(part, resolved.asts)],
   };
   if (scheduled) report.auto = scheduled.auto;
+  if (imported) {
+    // JAX's sharding of each imported value next to the schedule's ("JAX would shard this value as …")
+    const jax = jaxReport(imported.result, imported.jax, part.shardings);
+    report.jax = jax.report;
+    report.diagnostics.push(...jax.diagnostics);
+  }
   step('done', 1);
   return { report, program, mesh, asts: resolved.asts, partition: part, spmd };
 }

@@ -2,6 +2,7 @@
  * The Report: what the pipeline returns (worker → UI, CLI --json). Plain JSON with stable field names;
  * units are bytes, seconds and FLOPs. See docs/architecture.md §3.
  */
+import type { JaxReportJson } from './io/stablehlo/shardy';
 import type { Diagnostic } from './errors';
 import type { Phase } from './ir/types';
 import type { ValidationJson } from './sim/validated';
@@ -115,6 +116,8 @@ export interface Report {
   diagnostics: Diagnostic[];
   /** Added: one entry per AutomaticPartition in the schedule, in order (what it chose, for "make manual"). */
   auto?: AutoJson[];
+  /** Added for imported modules: what JAX would compile each annotated or propagated value to, next to the schedule's sharding. */
+  jax?: JaxReportJson;
 }
 
 /** Added: what an AutomaticPartition searched and chose. */

@@ -41,6 +41,8 @@ export function NodeDetails({ node, meshAxes = [], report, opName }: NodeDetails
   if (!node) return <div className="node-details graph-muted" data-testid="node-details">Select a node to see its sharding.</div>;
   const colors = axisColorMap(meshAxes);
   const entries = report ? reportEntriesFor(node, report, opName) : undefined;
+  const jax = node.kind === 'op' && node.opId !== undefined ? report?.jax?.ops[String(node.opId)]
+    : node.kind === 'input' && node.valueId !== undefined ? report?.jax?.values[String(node.valueId)] : undefined;
   return (
     <div className="node-details" data-testid="node-details" data-node={node.id}>
       <h3>{node.kind === 'group' ? node.scope : node.label}</h3>
@@ -49,6 +51,13 @@ export function NodeDetails({ node, meshAxes = [], report, opName }: NodeDetails
         {node.kind === 'group' ? ` · ${node.opCount} ops${node.inputCount ? `, ${node.inputCount} inputs` : ''}` : ''}
       </div>
       {node.kind !== 'group' && <p><code data-testid="node-sharded-type">{node.sublabel}</code></p>}
+      {jax && (
+        // an imported module: what JAX would compile this value to, and the annotation that set it
+        <div data-testid="node-jax" data-differs={jax.differs ? 'true' : 'false'}>
+          {jax.annotation && <p>annotated: <code data-testid="node-annotation">{jax.annotation}</code></p>}
+          <p>JAX would shard this value as <code>{jax.jax}</code>{jax.differs ? <> (the schedule: <code>{jax.schedule}</code>)</> : null}</p>
+        </div>
+      )}
       {node.axes.length > 0 && (
         <table data-testid="node-shardings">
           <thead><tr><th>axis</th><th>{node.kind === 'group' ? 'mostly' : 'state'}</th><th>{node.kind === 'group' ? 'share sharded' : 'dim'}</th></tr></thead>

@@ -7,6 +7,7 @@ import { runPipeline } from '../../pipeline';
 import type { Sharding } from '../../partition/types';
 import { tinyTransformerConfig } from './fixtures';
 import { exportSdy, sdySharding } from './sdy';
+import { printSharding, type TensorSharding } from '../../partition/shardy/sharding';
 
 const example = (file: string) => readFileSync(new URL(`../../../../public/examples/${file}`, import.meta.url), 'utf8');
 
@@ -127,5 +128,52 @@ describe('exportSdy edge cases', () => {
     }
     expect(isUserError(caught)).toBe(true);
     expect((caught as Error).message).toMatch(/imported StableHLO module/);
+  });
+});
+
+describe('exportSdy round-trips every annotation of an imported module', () => {
+  const describeAnnotations = (text: string) => importStableHlo(text).annotations.map((a) => {
+    const sh = (x: { sdy?: TensorSharding }) => (x.sdy ? printSharding(x.sdy) : '?');
+    switch (a.kind) {
+      case 'arg': case 'result': return `${a.kind}${a.index} ${sh(a.sharding)}`;
+      case 'op': case 'constraint': case 'reshard': return `${a.kind} ${sh(a.sharding)}`;
+      case 'barrier': return `barrier ${a.direction}`;
+      case 'group': return `group ${a.group}`;
+      case 'manual': return `manual ${a.manualAxes.join(',')} ${a.inShardings.map(sh).join(' ')} -> ${a.outShardings.map(sh).join(' ')}`;
+    }
+  });
+  const axes = [{ name: 'data', size: 2 }, { name: 'model', size: 2 }];
+
+  it('the annotated MLP: priorities, open dims, constraint, barrier and shard_map come back as written', () => {
+    const text = example('sharded_mlp_annotations.mlir');
+    const config = moduleConfig(text, axes, '');
+    const out = exportSdy(runPipeline(config), config);
+    const before = describeAnnotations(text), after = describeAnnotations(out);
+    expect(before).toContain('arg1 #sdy.sharding<@mesh, [{?}, {"model"}p1]>');
+    // every annotation comes back; the unannotated w2 gains the sharding JAX propagation gives it
+    expect(after.filter((x) => !x.startsWith('arg2 '))).toEqual(before);
+    expect(after).toContain('arg2 #sdy.sharding<@mesh, [{"model"}, {}]>');
+  });
+
+  it('axis order, sub-axes, replicated and unreduced kinds survive, and an mlir-opt #mesh alias is replaced once', () => {
+    const text = `#m = #sdy.mesh<["data"=2, "model"=2]>
+module {
+  sdy.mesh @mesh = #m
+  func.func @main(%arg0: tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"model", "data"}, {}]>},
+      %arg1: tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"model":(1)2, ?}, {?}], replicated={"data"}>})
+      -> (tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{?}, {?}], unreduced=max{"data"}>}) {
+    %0 = stablehlo.add %arg0, %arg1 : tensor<8x8xf32>
+    return %0 : tensor<8x8xf32>
+  }
+}`;
+    const config = moduleConfig(text, axes, '');
+    const out = exportSdy(runPipeline(config), config);
+    expect(out.match(/sdy\.mesh @mesh = /g)).toHaveLength(1);
+    const after = describeAnnotations(out);
+    expect(after).toEqual([
+      'arg0 #sdy.sharding<@mesh, [{"model", "data"}, {}]>',
+      'arg1 #sdy.sharding<@mesh, [{"model":(1)2, ?}, {?}], replicated={"data"}>',
+      expect.stringMatching(/^result0 #sdy\.sharding<@mesh, \[.*\], unreduced=max\{"data"\}>$/),
+    ]);
   });
 });

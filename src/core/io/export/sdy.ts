@@ -11,6 +11,8 @@ import type { Sharding } from '../../partition/types';
 import type { PipelineResult } from '../../pipeline';
 import { mlirString } from './escape';
 import { applyEdits, MlirText, type TextEdit } from './mlirText';
+import { printSharding, type DimSharding, type TensorSharding } from '../../partition/shardy/sharding';
+import { importForConfig } from '../stablehlo/seeds';
 
 const MESH = 'mesh';
 
@@ -32,6 +34,31 @@ export function sdySharding(s: Sharding, mesh: Mesh, meshName = MESH): string {
   return `#sdy.sharding<@${meshName}, [${dims.join(', ')}]${partial.length ? `, unreduced={${partial.join(', ')}}` : ''}>`;
 }
 
+/**
+ * The schedule's sharding of an annotated argument or result, written with the annotation's details:
+ * a dim keeps the annotation's axis order (then the axes tactics added), its open/closed marker and
+ * its priority; a dim the annotation shards with sub-axes (which PartIR tactics cannot hold) is written
+ * as annotated; replicated axes the schedule did not use stay; unreduced axes are the annotation's and
+ * the schedule's partial ones. With no tactic beyond the imported ones, import → export gives back the
+ * annotation as written.
+ */
+export function keepDetails(s: Sharding, ann: TensorSharding, mesh: Mesh): TensorSharding {
+  if (ann.dims.length !== s.dims.length) return { mesh: MESH, dims: s.dims.map((d) => ({ axes: d.map((name) => ({ name })), closed: true })), replicated: [], unreduced: s.partial.map((name) => ({ name })) };
+  const dims = ann.dims.map((d, i): DimSharding => {
+    if (d.axes.some((a) => a.sub)) return d;
+    const final = s.dims[i];
+    const axes = [...d.axes.filter((a) => final.includes(a.name)), ...final.filter((n) => !d.axes.some((a) => a.name === n)).map((name) => ({ name }))];
+    return d.priority === undefined ? { axes, closed: d.closed } : { axes, closed: d.closed, priority: d.priority };
+  });
+  const used = new Set(dims.flatMap((d) => d.axes.map((a) => a.name)));
+  const unreduced = [...ann.unreduced, ...mesh.axes.filter((a) => s.partial.includes(a.name) && !ann.unreduced.some((u) => u.name === a.name)).map((a) => ({ name: a.name }))];
+  return {
+    mesh: MESH, dims,
+    replicated: ann.replicated.filter((a) => !used.has(a.name)),
+    unreduced, ...(ann.unreducedKind ? { unreducedKind: ann.unreducedKind } : {}),
+  };
+}
+
 /** Attributes an argument or result may carry that say how it is sharded; the export replaces them. */
 const SHARDING_KEYS = new Set(['mhlo.sharding', 'sdy.sharding']);
 
@@ -46,8 +73,17 @@ export function exportSdy(result: PipelineResult, config: Config): string {
     throw new Error(`sdy export: @${fn.name} has ${fn.args.length} arguments and ${fn.results.length} results, the program ${p.inputs.length} inputs and ${p.outputs.length} outputs`);
   }
   const edits: TextEdit[] = [];
-  fn.args.forEach((a, i) => edits.push(withSharding(src, a, sdySharding(spmd.inputShardings[i], mesh))));
-  fn.results.forEach((r, i) => edits.push(withSharding(src, r, sdySharding(spmd.outputShardings[i], mesh))));
+  // the module's own annotations keep their details (axis order, open dims, priorities, sub-axes, replicated)
+  const annotated = new Map<string, TensorSharding>();
+  for (const a of importForConfig(config).result.annotations) {
+    if ((a.kind === 'arg' || a.kind === 'result') && a.sharding.sdy) annotated.set(`${a.kind}${a.index}`, a.sharding.sdy);
+  }
+  const text = (s: Sharding, key: string) => {
+    const ann = annotated.get(key);
+    return ann ? printSharding(keepDetails(s, ann, mesh)) : sdySharding(s, mesh);
+  };
+  fn.args.forEach((a, i) => edits.push(withSharding(src, a, text(spmd.inputShardings[i], `arg${i}`))));
+  fn.results.forEach((r, i) => edits.push(withSharding(src, r, text(spmd.outputShardings[i], `result${i}`))));
   if (fn.bareResult) {
     // a single result written without parentheses cannot carry attributes: parenthesise it
     const r = edits[edits.length - 1];
@@ -150,7 +186,8 @@ function meshEdits(src: MlirText, mesh: Mesh): TextEdit[] {
   const existing = /sdy\.mesh\s+@mesh\s*=\s*/g;
   for (let m = src.find(existing); m; m = src.find(existing, m.index + m[0].length)) {
     const open = m.index + m[0].length;
-    let close = t[open] === '<' ? src.matchClose(open) : -1;
+    // `= <[…]>`, or `= #alias` where mlir-opt printed the mesh as an attribute alias
+    let close = t[open] === '<' ? src.matchClose(open) : t[open] === '#' ? src.endOfTerm(open) - 1 : -1;
     if (close < 0) continue;
     const loc = src.skipSpace(close + 1);
     if (t.startsWith('loc(', loc)) close = src.matchClose(loc + 3);

@@ -13,6 +13,8 @@ import type { Token } from './lexer';
 import { isKeyPath, keyPathToPath, scopeOfLocName } from './names';
 import { Cursor, parseAttr } from './parser';
 import { lookup as ownEntry } from '../../record';
+import type { Annotation, Direction } from './annotations';
+import { parseShardingPerValue, parseSdySharding, tokensOfAttr } from './sharding';
 
 export interface Converted {
   program: Program;
@@ -20,6 +22,8 @@ export interface Converted {
   args: ValueId[];
   opaque: { op: OpId; name: string; range: SourceRange }[];
   warnings: Diagnostic[];
+  /** Sdy annotations on ops (constraints, barriers, groups, shard_maps, op shardings) of the entry function and what it calls. */
+  annotations: Annotation[];
 }
 
 const UNARY: Record<string, UnaryKind> = {
@@ -27,7 +31,24 @@ const UNARY: Record<string, UnaryKind> = {
 };
 const BINARY = new Set(['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'power']);
 /** Ops that only annotate or fence a value: imported as the value itself. */
-const IDENTITY = new Set(['sdy.sharding_constraint', 'sdy.reshard', 'optimization_barrier', 'sdy.propagation_barrier']);
+const IDENTITY = new Set(['optimization_barrier']);
+/**
+ * Sdy ops that fence or pin one value: imported as an identity op (a same-type convert, under a scope
+ * named after the op) so that the value before and after stay distinct, as in Shardy, and the
+ * annotation attaches to the result.
+ */
+const SDY_IDENTITY = new Set(['sdy.sharding_constraint', 'sdy.reshard', 'sdy.propagation_barrier', 'sdy.data_flow_edge']);
+/** Sdy ops the importer refuses: kept opaque, with a warning naming them. */
+const SDY_REFUSED: Record<string, string> = {
+  'sdy.named_computation': 'named computations are not inlined yet',
+  'sdy.all_gather': 'explicit sdy collectives are lowering output, not input',
+  'sdy.all_slice': 'explicit sdy collectives are lowering output, not input',
+  'sdy.all_reduce': 'explicit sdy collectives are lowering output, not input',
+  'sdy.all_to_all': 'explicit sdy collectives are lowering output, not input',
+  'sdy.reduce_scatter': 'explicit sdy collectives are lowering output, not input',
+  'sdy.collective_permute': 'explicit sdy collectives are lowering output, not input',
+};
+const DIRECTIONS = new Set(['BOTH', 'FORWARD', 'BACKWARD', 'NONE']);
 const IDENTITY_CALLS = new Set(['Sharding', 'xla.sdy.FuncResultSharding', 'xla.sdy.ShardingConstraint']);
 const COMPARE = new Set(['EQ', 'NE', 'LT', 'LE', 'GT', 'GE']);
 
@@ -57,6 +78,8 @@ export function convertModule(mod: ModuleAst): Converted {
   const b = new ProgramBuilder(mod.name.replace(/^jit_/, '') || 'imported');
   const opaque: Converted['opaque'] = [];
   const warnings: Diagnostic[] = [];
+  const annotations: Annotation[] = [];
+  const warnAt = (st: StmtAst, message: string) => warnings.push({ code: 'stablehlo-sharding', severity: 'warning', where: 'model.stablehlo', range: st.range, message: `${st.range.line}:${st.range.column}: ${message}` });
   const backwardOps = new Set<OpId>();
   const unlocatedOps = new Set<OpId>();
 
@@ -107,7 +130,7 @@ export function convertModule(mod: ModuleAst): Converted {
   });
 
   const built = b.build();
-  return { program: withPhases(built, backwardOps, unlocatedOps), args, opaque, warnings };
+  return { program: withPhases(built, backwardOps, unlocatedOps), args, opaque, warnings, annotations };
 
   /** Emits the body of `f` with `ins` bound to its arguments; returns the returned values. */
   function inline(f: FuncAst, ins: readonly ValueId[], outerScope: string, outerBackward: boolean, depth: number, call: StmtAst | undefined): ValueId[] {
@@ -160,7 +183,9 @@ export function convertModule(mod: ModuleAst): Converted {
       if (known !== undefined) return known;
       return emitOpaque(s, op, parts, env, declared);
     };
+    const firstOp = b.ops.length;
     const results = scope ? b.scoped(scope, emit) : emit();
+    annotate(s, op, parts, env, results, firstOp);
     declared.forEach((t, k) => {
       const got = b.values[results[k]]?.type;
       const want = irType(t, `result ${k} of "${s.op}"`);
@@ -168,6 +193,58 @@ export function convertModule(mod: ModuleAst): Converted {
         throw err(s, `"${s.op}" declares result ${fmtType(want)} but its operands give ${fmtType(got)}`);
     });
     return results;
+  }
+
+  /** Records the sdy annotations of one statement (after its ops are emitted), or warns why one is refused. */
+  function annotate(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, results: ValueId[], firstOp: OpId): void {
+    const guard = (what: string, f: () => void) => {
+      try { f(); } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        warnAt(s, `${what} of "${s.op}" is not imported: ${e.message}`);
+      }
+    };
+    const perValue = p.kv.get('sdy.sharding');
+    if (perValue) {
+      guard('sdy.sharding', () => {
+        const list = parseShardingPerValue(tokensOfAttr(perValue));
+        if (list.length !== results.length) throw new UserError('stablehlo-sharding', `${list.length} shardings for ${results.length} results`);
+        list.forEach((sh, k) => annotations.push({ kind: 'op', value: results[k], result: k, sharding: sh, range: s.range }));
+      });
+    }
+    if (p.kv.has('sdy.sharding_rule')) warnAt(s, `the custom sdy.sharding_rule of "${s.op}" is not imported: the op is opaque and shardings do not cross it`);
+    if (op in SDY_REFUSED) warnAt(s, `"${s.op}" is refused: ${SDY_REFUSED[op]}; it is kept as an opaque op`);
+    const lastOp = b.ops.length - 1;
+    if (op === 'sdy.sharding_constraint' || op === 'sdy.reshard') {
+      guard(op, () => {
+        const t = p.misc.find((a) => a.kind === 'other');
+        if (!t || t.kind !== 'other') throw new UserError('stablehlo-sharding', 'no sharding <@mesh, […]> found');
+        annotations.push({ kind: op === 'sdy.reshard' ? 'reshard' : 'constraint', op: lastOp, value: results[0], sharding: parseSdySharding(t.tokens), range: s.range });
+      });
+    } else if (op === 'sdy.propagation_barrier') {
+      const d = p.kv.get('allowed_direction');
+      const direction = d?.kind === 'enum' && DIRECTIONS.has(d.value) ? (d.value as Direction) : undefined;
+      if (direction === undefined) warnAt(s, 'sdy.propagation_barrier without a known allowed_direction (BOTH, FORWARD, BACKWARD, NONE): taken as NONE');
+      annotations.push({ kind: 'barrier', op: lastOp, value: results[0], direction: direction ?? 'NONE', range: s.range });
+    } else if (op === 'sdy.sharding_group') {
+      const g = p.kv.get('group_id');
+      const v = env.get(p.operands[0] ?? '');
+      if (g?.kind !== 'int' || v === undefined) warnAt(s, 'sdy.sharding_group needs an operand and group_id = N; ignored');
+      else annotations.push({ kind: 'group', value: v, group: g.value, range: s.range });
+    } else if (op === 'sdy.manual_computation') {
+      guard(op, () => {
+        const list = (key: string) => {
+          const a = p.kv.get(key);
+          if (a?.kind !== 'list') throw new UserError('stablehlo-sharding', `${key}=[…] is missing`);
+          return a.items.map((x) => parseSdySharding(tokensOfAttr(x)));
+        };
+        const axes = p.kv.get('manual_axes');
+        annotations.push({
+          kind: 'manual', op: firstOp, operands: p.operands.map((r) => lookup(env, r, s)), results,
+          inShardings: list('in_shardings'), outShardings: list('out_shardings'),
+          manualAxes: axes?.kind === 'dict' ? [...axes.entries.keys()] : [], range: s.range,
+        });
+      });
+    }
   }
 
   function emitOpaque(s: StmtAst, op: string, parts: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] {
@@ -196,6 +273,11 @@ export function convertModule(mod: ModuleAst): Converted {
       return v;
     };
     if (IDENTITY.has(op)) return ins();
+    if (SDY_IDENTITY.has(op)) {
+      const [x] = need(1);
+      return [b.scoped(op, () => b.emit1('convert', [x], { dtype: b.values[x].type.dtype }))];
+    }
+    if (op === 'sdy.sharding_group') return [];
     if (op === 'custom_call' && IDENTITY_CALLS.has(p.syms[0] ?? '')) return ins().slice(0, Math.max(1, declared.length));
     const unary = ownEntry(UNARY, op);
     if (unary) return [b.emit1(unary, need(1), {})];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import attentionText from '../../../../public/examples/attention_block.mlir?raw';
 import mlpText from '../../../../public/examples/mlp_train_step.mlir?raw';
 import transformerText from '../../../../public/examples/transformer_train_step.mlir?raw';
+import annotatedText from '../../../../public/examples/sharded_mlp_annotations.mlir?raw';
 import indexText from '../../../../public/examples/index.json?raw';
 import { runProgram } from '../../interp/reference';
 import { randomInputs, verifySpmd } from '../../interp/verify';
@@ -115,7 +116,9 @@ describe('imported shardings in the pipeline', () => {
   it('the attention example\'s sdy shardings run first, as a stage imported:data', () => {
     const res = runPipeline(config(attentionText, [{ name: 'data', size: 2 }], ''));
     expect(res.report.stages.map((s) => s.tactic)).toEqual(['imported:data']);
-    expect(res.report.stages[0].seeded).toEqual([{ value: 'x', sharding: expect.anything() }]);
+    // x as annotated, then every value JAX's propagation shards on the batch dim
+    expect(res.report.stages[0].seeded[0]).toEqual({ value: 'x', sharding: expect.anything() });
+    expect(res.report.stages[0].seeded.length).toBeGreaterThan(1);
     expect(res.partition.shardings[res.program.outputs[0].value].dims).toEqual([['data'], [], []]);
     expect(verifySpmd(res.spmd).ok).toBe(true);
   });
@@ -131,7 +134,10 @@ describe('imported shardings in the pipeline', () => {
 });
 
 describe('public/examples/index.json', () => {
-  const files: Record<string, string> = { 'mlp_train_step.mlir': mlpText, 'attention_block.mlir': attentionText, 'transformer_train_step.mlir': transformerText };
+  const files: Record<string, string> = {
+    'mlp_train_step.mlir': mlpText, 'attention_block.mlir': attentionText, 'transformer_train_step.mlir': transformerText,
+    'sharded_mlp_annotations.mlir': annotatedText,
+  };
   const entries = JSON.parse(indexText) as { file: string; title: string; mesh: Config['mesh']; tactics: string }[];
   it('lists every example', () => {
     expect(entries.map((e) => e.file).sort()).toEqual(Object.keys(files).sort());
@@ -141,5 +147,37 @@ describe('public/examples/index.json', () => {
     expect(res.report.diagnostics.filter((d) => d.severity !== 'warning')).toEqual([]);
     expect(res.report.stages.length).toBeGreaterThan(0);
     expect(res.report.stages.flatMap((s) => s.conflicts)).toEqual([]);
+  });
+});
+
+describe('public/examples/sharded_mlp_annotations.mlir', () => {
+  const r = importStableHlo(annotatedText);
+  it('holds priorities, a sharding constraint, a propagation barrier and a shard_map, each imported as what it is', () => {
+    expect(r.ok).toBe(true);
+    expect(r.annotations.map((a) => a.kind)).toEqual(['arg', 'arg', 'result', 'constraint', 'barrier', 'manual']);
+    expect(r.annotations.some((a) => 'sharding' in a && a.sharding.sdy?.dims.some((d) => d.priority === 1))).toBe(true);
+    // the shard_map body is not imported: one warning names it
+    expect(r.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/sdy\.manual_computation/)]);
+  });
+  it('the pipeline seeds what JAX would do: w2 (unannotated) is row-sharded on model, as Shardy propagates it', () => {
+    const res = runPipeline({ version: 1, model: { stablehlo: annotatedText }, mesh: { axes: [{ name: 'data', size: 2 }, { name: 'model', size: 2 }] }, hardware: { preset: 'tpu-v5p' }, tactics: '' });
+    const w2 = res.program.inputs[2];
+    expect(res.partition.shardings[w2].dims).toEqual([['model'], []]);
+    expect(res.report.stages.map((s) => s.tactic)).toEqual(['imported:data', 'imported:model']);
+    // the report says what JAX would do with each value, and which annotation set it
+    const x = res.report.jax?.values[String(res.program.inputs[0])];
+    expect(x).toMatchObject({ jax: '#sdy.sharding<@mesh, [{"data"}, {}]>', differs: false, annotation: expect.stringMatching(/^argument sharding .*\[\{"data"\}, \{\?\}\]/) });
+    const constraint = r.annotations.find((a) => a.kind === 'constraint');
+    expect(constraint?.kind === 'constraint' && res.report.jax?.ops[String(constraint.op)]?.annotation).toMatch(/^sharding constraint/);
+    expect(res.report.diagnostics.some((d) => d.code === 'jax-sharding')).toBe(false);
+  });
+  it('a user tactic on top that departs from JAX\'s choice is reported as such', () => {
+    const res = runPipeline({
+      version: 1, model: { stablehlo: annotatedText }, mesh: { axes: [{ name: 'data', size: 2 }, { name: 'model', size: 2 }, { name: 'seq', size: 2 }] },
+      hardware: { preset: 'tpu-v5p' }, tactics: 'S = ManualPartition(inputs={"x": 1}, axis="seq")\nschedule = [S]',
+    });
+    const x = res.report.jax?.values[String(res.program.inputs[0])];
+    expect(x).toMatchObject({ jax: '#sdy.sharding<@mesh, [{"data"}, {}]>', schedule: '#sdy.sharding<@mesh, [{"data"}, {"seq"}]>', differs: true });
+    expect(res.report.diagnostics.find((d) => d.code === 'jax-sharding')?.message).toMatch(/JAX would shard it as/);
   });
 });

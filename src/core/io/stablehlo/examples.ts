@@ -1,7 +1,7 @@
 /**
  * The example modules in `public/examples/`. `transformer_train_step.mlir` is the zoo transformer
- * with these params printed by `printStableHlo` (a test checks that it still is); the MLP and the
- * attention block are written by hand.
+ * with these params printed by `printStableHlo` (a test checks that it still is); the MLP, the
+ * attention block and the annotated MLP (every kind of sdy annotation JAX prints) are written by hand.
  */
 import type { ModelParams } from '../config';
 
@@ -11,4 +11,5 @@ export const EXAMPLES = [
   { file: 'mlp_train_step.mlir', title: 'MLP training step (forward, MSE loss, backward, SGD)' },
   { file: 'attention_block.mlir', title: 'Causal self-attention block (forward), sdy mesh and shardings' },
   { file: 'transformer_train_step.mlir', title: 'Transformer training step (2 layers, Adam)' },
+  { file: 'sharded_mlp_annotations.mlir', title: 'Sharded MLP with JAX annotations: priorities, a sharding constraint, a propagation barrier and a shard_map' },
 ] as const;

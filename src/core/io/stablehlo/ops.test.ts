@@ -245,13 +245,18 @@ describe('generic form and opaque ops', () => {
     expect(red.operands).toContain(w.results[1]);
     expect(r.program.outputs[0].value).toBe(red.results[1]);
   });
-  it('sharding constraints and optimization barriers are the values themselves', () => {
+  it('a sharding constraint is an identity op carrying its sharding; an optimization barrier is the values themselves', () => {
     const r = importOk(moduleText([T('8x8xf32'), T('8x8xf32')], `
       %0 = sdy.sharding_constraint %arg0 <@mesh, [{"x"}, {?}]> : tensor<8x8xf32>
       %1:2 = stablehlo.optimization_barrier %0, %arg1 : tensor<8x8xf32>, tensor<8x8xf32>
       %2 = stablehlo.add %1#0, %1#1 : tensor<8x8xf32>`, `%2 : ${T('8x8xf32')}`));
-    expect(r.program.ops.map((o) => o.kind)).toEqual(['add']);
-    expect(r.program.ops[0].operands).toEqual(r.program.inputs);
+    expect(r.program.ops.map((o) => o.kind)).toEqual(['convert', 'add']);
+    expect(r.program.ops[0].scope).toBe('sdy.sharding_constraint');
+    expect(r.program.ops[0].operands).toEqual([r.program.inputs[0]]);
+    expect(r.program.ops[1].operands).toEqual([r.program.ops[0].results[0], r.program.inputs[1]]);
+    const c = r.annotations.find((a) => a.kind === 'constraint');
+    expect(c).toMatchObject({ kind: 'constraint', op: 0, value: r.program.ops[0].results[0] });
+    expect(c && 'sharding' in c ? c.sharding.sdy?.dims.map((d) => d.closed) : undefined).toEqual([true, false]);
   });
 });
 

@@ -317,8 +317,44 @@ function maybeLoc(c: Cursor): LocAst {
 
 // ---------------------------------------------------------------- module and functions
 
+/**
+ * Attribute aliases (`#mesh = #sdy.mesh<["a"=2]>`, `#sharding = #sdy.sharding<…>`, as mlir-opt prints
+ * repeated attributes) substituted where they are used; `#locN` aliases stay (locations are resolved
+ * by name). An alias is replaced by its tokens, so a nested alias resolves too (to a fixed depth).
+ */
+function expandAliases(toks: readonly Token[]): Token[] {
+  const defs = new Map<string, Token[]>();
+  const kept: Token[] = [];
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === 'punct' && (t.text === '{' || t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === '}' || t.text === ')' || t.text === ']')) depth--;
+    const n1 = toks[i + 1], n2 = toks[i + 2];
+    if (depth === 0 && t.kind === 'hash' && n1 && isP(n1, '=') && n2 && !(n2.kind === 'ident' && n2.text === 'loc')) {
+      const c = new Cursor(toks);
+      c.i = i + 2;
+      const value = [c.next()];
+      if (c.is('<')) value.push(...skipItem(c));
+      defs.set(t.text, value);
+      i = c.i - 1;
+      continue;
+    }
+    kept.push(t);
+  }
+  if (defs.size === 0) return kept;
+  const subst = (list: readonly Token[], level: number): Token[] =>
+    list.flatMap((t) => {
+      const d = t.kind === 'hash' ? defs.get(t.text) : undefined;
+      if (d === undefined) return [t];
+      if (level > 8) throw syntaxError(`attribute alias #${t.text} refers to itself`, t);
+      return subst(d, level + 1).map((x) => ({ ...x, line: t.line, col: t.col, endLine: t.endLine, endCol: t.endCol }));
+    });
+  return subst(kept, 0);
+}
+
 export function parseModule(text: string): ModuleAst {
-  const c = new Cursor(lex(text));
+  const c = new Cursor(expandAliases(lex(text)));
   const locs = new Map<string, LocAst>();
   const funcs: FuncAst[] = [];
   const meshes: MeshAst[] = [];
@@ -377,6 +413,7 @@ function parseMesh(c: Cursor): MeshAst {
   const nameTok = c.next();
   if (nameTok.kind !== 'sym') throw syntaxError(`expected the mesh name "@…", found ${describe(nameTok)}`, nameTok);
   c.expect('=');
+  if (c.peek().kind === 'hash' && c.peek().text === 'sdy.mesh') c.next(); // an expanded `#mesh` alias
   c.expect('<');
   c.expect('[');
   const axes: { name: string; size: number }[] = [];
@@ -462,6 +499,23 @@ function looksLikeDict(c: Cursor): boolean {
 /** Words that continue a statement on the next line (pretty-printed regions). */
 const CONTINUATIONS = new Set(['reducer', 'cond', 'do', 'body', 'else']);
 
+/**
+ * Whether the token at `c`, first on a new line, continues the statement collected so far in `toks`.
+ * A statement starts with a result name, an op name or a generic `"op"` (not followed by `=`), so a
+ * line opening with anything else (`: (…) -> …`, `{attrs}`, `<{props}>`, `(%arg: …) {`, a type, a
+ * `key = value` attribute), or following a trailing `,` `:` `->` `=`, is the op's continuation
+ * (JAX and mlir-opt wrap long signatures and attribute dictionaries this way).
+ */
+function continues(c: Cursor, toks: readonly Token[]): boolean {
+  const t = c.peek();
+  if (t.kind === 'ident' && CONTINUATIONS.has(t.text)) return true;
+  const prev = toks[toks.length - 1];
+  if (prev && prev.kind === 'punct' && [',', ':', '->', '='].includes(prev.text)) return true;
+  if (t.kind === 'ssa' || t.kind === 'str' || t.kind === 'block') return false;
+  if (t.kind === 'ident') return c.is('=', 1);
+  return true;
+}
+
 function parseStmt(c: Cursor): StmtAst {
   const first = c.peek();
   const results: { name: string; count: number }[] = [];
@@ -491,7 +545,7 @@ function parseStmt(c: Cursor): StmtAst {
     if (t.kind === 'eof') break;
     if (t.kind === 'ident' && t.text === 'loc' && c.is('(', 1)) { loc = parseLoc(c); break; }
     if (isP(t, '}')) break;
-    if (t.line > lastLine && !(t.kind === 'ident' && CONTINUATIONS.has(t.text))) break;
+    if (t.line > lastLine && !continues(c, toks)) break;
     const item = skipItem(c);
     // one by one: an item can be a huge group (a 120k-element dense<…>), too many arguments for push(...)
     for (const x of item) toks.push(x);

@@ -33,4 +33,15 @@ describe('seedTactics', () => {
     ]);
     expect(diagnostics.every((d) => d.severity === 'warning')).toBe(true);
   });
+  it('warns that a sub-axis cannot be seeded, and seeds the full axes of the same sharding', () => {
+    const { tactics, diagnostics } = seedTactics([{
+      value: x,
+      sharding: {
+        dims: [['data'], []], partial: [], replicated: [],
+        sdy: { mesh: 'mesh', dims: [{ axes: [{ name: 'data' }], closed: true }, { axes: [{ name: 'model', sub: { pre: 1, size: 2 } }], closed: true }], replicated: [], unreduced: [] },
+      },
+    }], p, mesh);
+    expect(tactics.map((t) => t.name)).toEqual(['imported:data']);
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/sub-axes "model":\(1\)2 cannot be a tactic's axis/)]);
+  });
 });

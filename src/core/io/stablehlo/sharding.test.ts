@@ -10,16 +10,38 @@ const mesh = (spec: Record<string, number>): Mesh => ({ axes: Object.entries(spe
 
 describe('sdy.sharding', () => {
   it('reads dims major → minor, open dims, priorities, replicated and unreduced', () => {
-    expect(sdy('#sdy.sharding<@mesh, [{"x"}, {}]>', 2)).toEqual({ mesh: 'mesh', dims: [['x'], []], partial: [], replicated: [] });
+    expect(sdy('#sdy.sharding<@mesh, [{"x"}, {}]>', 2)).toMatchObject({ mesh: 'mesh', dims: [['x'], []], partial: [], replicated: [] });
     expect(sdy('#sdy.sharding<@mesh, [{"z", "y"}, {"x", ?}p1, {?}]>', 3).dims).toEqual([['z', 'y'], ['x'], []]);
     const s = sdy('#sdy.sharding<@mesh, [{"x"}, {}], replicated={"y"}, unreduced={"z"}>', 2);
     expect(s.replicated).toEqual(['y']);
     expect(s.partial).toEqual(['z']);
     expect(sdy('#sdy.sharding<@mesh, [], replicated={"b"}>', 0)).toMatchObject({ dims: [], replicated: ['b'] });
   });
-  it('rejects a rank mismatch and sub-axes with a UserError', () => {
+  it('rejects a rank mismatch and malformed sub-axes with a UserError', () => {
     expect(() => sdy('#sdy.sharding<@mesh, [{"x"}]>', 2)).toThrow(/1 dim shardings for a tensor of rank 2/);
-    expect(() => sdy('#sdy.sharding<@mesh, [{"x":(1)2}]>', 1)).toThrow(UserError);
+    expect(() => sdy('#sdy.sharding<@mesh, [{"x":(0)2}]>', 1)).toThrow(UserError);
+    expect(() => sdy('#sdy.sharding<@mesh, [{"x":(1)1}]>', 1)).toThrow(/sub-axis/);
+    expect(() => sdy('#sdy.sharding<@mesh, [{"x"}], bogus={"y"}>', 1)).toThrow(/bogus/);
+  });
+  it('keeps every detail in the Shardy form: axis order, open/closed, priorities, sub-axes, replicated, unreduced kind', () => {
+    const s = sdy('#sdy.sharding<@mesh, [{"b", "a", ?}p1, {"x":(1)2}, {?}p0], replicated={"y"}, unreduced=max{"z"}>', 3).sdy;
+    expect(s).toEqual({
+      mesh: 'mesh',
+      dims: [
+        { axes: [{ name: 'b' }, { name: 'a' }], closed: false, priority: 1 },
+        { axes: [{ name: 'x', sub: { pre: 1, size: 2 } }], closed: true },
+        { axes: [], closed: false, priority: 0 },
+      ],
+      replicated: [{ name: 'y' }], unreduced: [{ name: 'z' }], unreducedKind: 'max',
+    });
+    // the PartIR view keeps the order but only full axes (a sub-axis cannot be a tactic's axis)
+    expect(sdy('#sdy.sharding<@mesh, [{"b", "a"}, {"x":(1)2}]>', 2).dims).toEqual([['b', 'a'], []]);
+  });
+  it('reads an inline mesh and names it after its axes', () => {
+    const s = sdy('#sdy.sharding<mesh<["x"=2, "y"=4]>, [{"x"}, {"y", ?}]>', 2);
+    expect(s.inlineMesh).toEqual([{ name: 'x', size: 2 }, { name: 'y', size: 4 }]);
+    expect(s.mesh).toBe('inline_mesh_x_2_y_4');
+    expect(s.dims).toEqual([['x'], ['y']]);
   });
 });
 

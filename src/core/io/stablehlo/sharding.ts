@@ -7,83 +7,143 @@
 import { UserError } from '../../errors';
 import type { Mesh } from '../../mesh/mesh';
 import type { Sharding } from '../../partition/types';
+import type { Attr } from './ast';
 import type { Token } from './lexer';
-import { Cursor } from './parser';
+import { Cursor, skipItem } from './parser';
+import type { AxisRef, DimSharding, TensorSharding } from '../../partition/shardy/sharding';
 
-/** A sharding read from the text: tiled dims and partial axes, plus axes explicitly pinned replicated. */
+/**
+ * A sharding read from the text: tiled dims and partial axes (full mesh axes, for seeding PartIR
+ * tactics), axes explicitly pinned replicated, and the Shardy sharding with every detail (`sdy`).
+ */
 export interface ImportedSharding extends Sharding {
   readonly mesh?: string;
   readonly replicated: readonly string[];
+  /** Axis order, open/closed dims, priorities, sub-axes, unreduced kind: all of it, as written. */
+  readonly sdy?: TensorSharding;
+  /** The axes of an inline `mesh<[…]>`, when the sharding carries its own mesh. */
+  readonly inlineMesh?: readonly { name: string; size: number }[];
 }
 
 const bad = (message: string) => new UserError('stablehlo-sharding', message);
 
-/** Reads `#sdy.sharding<@mesh, [dims], replicated={…}, unreduced={…}>` from its tokens (`#sdy.sharding` first). */
-export function parseSdySharding(tokens: readonly Token[], rank: number): ImportedSharding {
+/** Name given to an inline mesh (Shardy's import lifts them to `@mesh`, `@mesh_0`…; one name per axis list). */
+export const inlineMeshName = (axes: readonly { name: string; size: number }[]): string =>
+  `inline_mesh_${axes.map((a) => `${a.name}_${a.size}`).join('_') || 'empty'}`;
+
+/**
+ * Reads `#sdy.sharding<@mesh, [dims], replicated={…}, unreduced={…}>` (or the stripped `<@mesh, …>`
+ * of op attributes and sdy ops) from its tokens. `rank` is checked when given.
+ */
+export function parseSdySharding(tokens: readonly Token[], rank?: number): ImportedSharding {
   const end = tokens[tokens.length - 1];
   const c = new Cursor([...tokens, { ...end, kind: 'eof', text: '' }]);
+  const s = readSdySharding(c);
+  if (rank !== undefined && s.dims.length !== rank) throw bad(`sdy sharding has ${s.dims.length} dim shardings for a tensor of rank ${rank}`);
+  return s;
+}
+
+/** One sharding at the cursor (`#sdy.sharding` optional), leaving the cursor after its closing `>`. */
+export function readSdySharding(c: Cursor): ImportedSharding {
   if (c.peek().kind === 'hash') c.next();
   c.expect('<');
-  let mesh: string | undefined;
+  let mesh: string;
+  let inlineMesh: { name: string; size: number }[] | undefined;
   if (c.peek().kind === 'sym') mesh = c.next().text;
   else if (c.is('mesh')) {
-    // an inline mesh: mesh<["x"=2]>; its axis names are what matter here
     c.next();
-    skipAngle(c);
-  } else throw bad('expected "@mesh" at the start of an sdy sharding');
+    inlineMesh = readMeshAxes(c);
+    mesh = inlineMeshName(inlineMesh);
+  } else throw bad('expected "@mesh" or an inline mesh<[…]> at the start of an sdy sharding');
   c.expect(',');
-  const dims: string[][] = [];
+  const dims: DimSharding[] = [];
   c.expect('[');
   if (!c.is(']')) {
     do {
       c.expect('{');
-      const axes: string[] = [];
+      const axes: AxisRef[] = [];
+      let closed = true;
       while (!c.is('}')) {
-        const t = c.next();
-        if (t.kind === 'str') {
-          if (c.is(':')) throw bad(`sub-axis "${t.text}":(…) is not supported in imported shardings`);
-          axes.push(t.text);
-        } else if (!(t.kind === 'punct' && (t.text === ',' || t.text === '?'))) {
-          throw bad(`unexpected "${t.text}" in a dim sharding`);
-        }
+        if (c.eat('?')) closed = false;
+        else if (c.peek().kind === 'str') axes.push(readAxisRef(c));
+        else if (!c.eat(',')) throw bad(`unexpected "${c.peek().text}" in a dim sharding`);
       }
       c.expect('}');
-      if (c.peek().kind === 'ident' && /^p\d+$/.test(c.peek().text)) c.next(); // priority
-      dims.push(axes);
+      let priority: number | undefined;
+      const p = c.peek();
+      if (p.kind === 'ident' && /^p\d+$/.test(p.text)) {
+        c.next();
+        priority = Number(p.text.slice(1));
+      }
+      dims.push(priority === undefined ? { axes, closed } : { axes, closed, priority });
     } while (c.eat(','));
   }
   c.expect(']');
-  if (dims.length !== rank) throw bad(`sdy sharding has ${dims.length} dim shardings for a tensor of rank ${rank}`);
-  let replicated: string[] = [], partial: string[] = [];
+  let replicated: AxisRef[] = [], unreduced: AxisRef[] = [];
+  let unreducedKind: TensorSharding['unreducedKind'];
   while (c.eat(',')) {
     const key = c.next().text;
     c.expect('=');
-    if (c.peek().kind === 'ident') c.next(); // unreduced=sum{…}
+    if (key === 'unreduced' && c.peek().kind === 'ident') {
+      const k = c.next().text;
+      if (k !== 'sum' && k !== 'max' && k !== 'min') throw bad(`unknown reduction "${k}" in unreduced=…`);
+      unreducedKind = k;
+    }
     const axes = axisSet(c);
     if (key === 'replicated') replicated = axes;
-    else if (key === 'unreduced') partial = axes;
+    else if (key === 'unreduced') unreduced = axes;
+    else throw bad(`unknown field "${key}" in an sdy sharding`);
   }
   c.expect('>');
-  return { mesh, dims, partial, replicated };
+  const sdy: TensorSharding = { mesh, dims, replicated, unreduced, ...(unreducedKind ? { unreducedKind } : {}) };
+  return {
+    mesh,
+    dims: dims.map((d) => d.axes.filter((a) => !a.sub).map((a) => a.name)),
+    partial: unreduced.filter((a) => !a.sub).map((a) => a.name),
+    replicated: replicated.filter((a) => !a.sub).map((a) => a.name),
+    sdy,
+    ...(inlineMesh ? { inlineMesh } : {}),
+  };
 }
 
-function skipAngle(c: Cursor): void {
-  let depth = 0;
-  do {
-    const t = c.next();
-    if (t.kind === 'eof') throw bad('unclosed "<"');
-    if (t.kind === 'punct' && t.text === '<') depth++;
-    if (t.kind === 'punct' && t.text === '>') depth--;
-  } while (depth > 0);
+/** `"x"` or the sub-axis `"x":(1)2`. */
+function readAxisRef(c: Cursor): AxisRef {
+  const name = c.next().text;
+  if (!c.eat(':')) return { name };
+  c.expect('(');
+  const pre = Number(c.next().text);
+  c.expect(')');
+  const size = Number(c.next().text);
+  if (!Number.isInteger(pre) || pre < 1 || !Number.isInteger(size) || size < 2) throw bad(`bad sub-axis "${name}":(${pre})${size}: the pre-size must be ≥ 1 and the size ≥ 2`);
+  return { name, sub: { pre, size } };
 }
 
-function axisSet(c: Cursor): string[] {
+/** `<["x"=2, "y"=4]>` or `<[], device_ids=[0]>` of an inline mesh (device ids are read and ignored). */
+function readMeshAxes(c: Cursor): { name: string; size: number }[] {
+  c.expect('<');
+  c.expect('[');
+  const axes: { name: string; size: number }[] = [];
+  if (!c.is(']')) {
+    do {
+      const n = c.next();
+      c.expect('=');
+      const size = Number(c.next().text);
+      if (n.kind !== 'str' || !Number.isInteger(size) || size < 1) throw bad(`bad inline mesh axis near "${n.text}"`);
+      axes.push({ name: n.text, size });
+    } while (c.eat(','));
+  }
+  c.expect(']');
+  while (c.eat(',')) skipItem(c), c.expect('='), skipItem(c);
+  c.expect('>');
+  return axes;
+}
+
+function axisSet(c: Cursor): AxisRef[] {
   c.expect('{');
-  const out: string[] = [];
+  const out: AxisRef[] = [];
   while (!c.is('}')) {
-    const t = c.next();
-    if (t.kind === 'str') out.push(t.text);
-    else if (!(t.kind === 'punct' && t.text === ',')) throw bad(`unexpected "${t.text}" in an axis set`);
+    if (c.peek().kind === 'str') out.push(readAxisRef(c));
+    else if (!c.eat(',')) throw bad(`unexpected "${c.peek().text}" in an axis set`);
   }
   c.expect('}');
   return out;
@@ -172,4 +232,30 @@ export function hloToSharding(spec: HloShardingSpec, rank: number, mesh: Mesh): 
   }
   if (spec.lastTileReplicate) dims.pop();
   return { dims, partial: [], replicated: [] };
+}
+
+/** The tokens of an attribute that holds a sharding (`#sdy.sharding<…>`, `<@mesh, …>`). */
+export function tokensOfAttr(a: Attr): readonly Token[] {
+  if (a.kind === 'struct' || a.kind === 'other') return a.tokens;
+  throw bad('expected an sdy sharding #sdy.sharding<@mesh, [...]>');
+}
+
+/** `#sdy.sharding_per_value<[<@mesh, […]>, …]>`: one sharding per op result. */
+export function parseShardingPerValue(tokens: readonly Token[]): ImportedSharding[] {
+  const end = tokens[tokens.length - 1];
+  const c = new Cursor([...tokens, { ...end, kind: 'eof', text: '' }]);
+  if (c.peek().kind === 'hash') {
+    const h = c.next();
+    if (h.text !== 'sdy.sharding_per_value') throw bad(`expected #sdy.sharding_per_value<[…]>, found #${h.text}`);
+  }
+  c.expect('<');
+  c.expect('[');
+  const out: ImportedSharding[] = [];
+  if (!c.is(']')) {
+    do out.push(readSdySharding(c));
+    while (c.eat(','));
+  }
+  c.expect(']');
+  c.expect('>');
+  return out;
 }
