@@ -3,6 +3,7 @@
  * The checker validates calls against it and the editor builds completions and hovers from it.
  */
 import { FAMILY_TACTIC_SPECS } from './familyPresets';
+import { PIPELINE_TACTIC_SPECS } from './pipelineSpecs';
 import { AXIS_ARG as AXIS, enumArg, presetSpec } from './specBuilders';
 
 export type ArgType =
@@ -10,6 +11,7 @@ export type ArgType =
   | { kind: 'axes' }
   | { kind: 'inputs' }
   | { kind: 'int'; oneOf?: readonly number[]; min?: number }
+  | { kind: 'ints'; min?: number }
   | { kind: 'enum'; oneOf: readonly string[] }
   | { kind: 'bytes' };
 
@@ -25,7 +27,7 @@ export interface ArgSpec {
 
 export interface TacticSpec {
   readonly name: string;
-  readonly kind: 'manual' | 'preset' | 'automatic';
+  readonly kind: 'manual' | 'preset' | 'automatic' | 'pipeline';
   readonly description: string;
   readonly args: readonly ArgSpec[];
   /** A ready-to-edit call, for completions and the palette. */
@@ -61,6 +63,7 @@ export const tacticCatalog: readonly TacticSpec[] = [
     'EmbeddingShard(axis="model", dim="vocab")',
     [AXIS, enumArg('dim', ['vocab', 'model'], 'vocab', 'Which dim of the table to tile.')]),
   ...FAMILY_TACTIC_SPECS,
+  ...PIPELINE_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',
     description: 'Search for tactics over the given axes with the simulator as the cost; earlier tactics stay fixed.',

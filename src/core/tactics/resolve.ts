@@ -6,7 +6,9 @@ import { TacticCode } from './codes';
 import { closest, compileGlob } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
-import type { AutomaticTacticAst, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
+import type { AutomaticTacticAst, ManualTacticAst, PipelineTacticAst, ResolvedTactic, TacticAst } from './types';
+import type { StepSplit } from '../mpmd/types';
+import { resolveStepSplit } from './resolvePipeline';
 
 /**
  * One entry of the schedule in order: a resolved manual tactic, or an automatic one that the pipeline
@@ -17,6 +19,8 @@ export type ScheduleEntry =
   | { readonly kind: 'automatic'; readonly ast: AutomaticTacticAst };
 
 export interface ResolveOptions {
+  /** The batch micro-batches divide, when `program` is already built at micro-batch size. */
+  readonly globalBatch?: number;
   /**
    * The caller runs AutomaticPartition entries itself (from `schedule`): no "not run yet" warning.
    * Without it they are skipped with a warning, as `tactics` holds only the manual ones.
@@ -35,6 +39,8 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh, opts:
   schedule: ScheduleEntry[];
   asts: TacticAst[];
   diagnostics: Diagnostic[];
+  /** The schedule's Pipeline or Microbatch, checked; undefined when it has none (or it has errors). */
+  split?: StepSplit;
 } {
   const parsed = parseTactics(text);
   const diagnostics = parsed.diagnostics;
@@ -64,7 +70,12 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh, opts:
   const tactics: ResolvedTactic[] = [];
   const entries: ScheduleEntry[] = [];
   const state = new SeedState();
+  const splitters: PipelineTacticAst[] = [];
   for (const ast of order) {
+    if (ast.kind === 'pipeline') {
+      splitters.push(ast);
+      continue;
+    }
     if (ast.kind === 'automatic') {
       if (!opts.runAutomatic) warn(diagnostics, TacticCode.automaticNotRun, `AutomaticPartition is not run yet: ${ast.name} is skipped`, ast.range);
       entries.push({ kind: 'automatic', ast });
@@ -74,9 +85,10 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh, opts:
     tactics.push(tactic);
     entries.push({ kind: 'manual', tactic });
   }
+  const split = resolveStepSplit(splitters, order, mesh, program, diagnostics, opts.globalBatch);
   // In text order, as an editor lists them (sort is stable: same-position diagnostics keep their order).
   diagnostics.sort((a, b) => (a.range?.line ?? 0) - (b.range?.line ?? 0) || (a.range?.column ?? 0) - (b.range?.column ?? 0));
-  return { tactics, schedule: entries, asts, diagnostics };
+  return { tactics, schedule: entries, asts, diagnostics, split };
 }
 
 /**
