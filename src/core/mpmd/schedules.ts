@@ -33,7 +33,6 @@ export function pipelineActions(kind: PipelineScheduleKind, p: number, m: number
       case 'GPipe': out.push(gpipe(d, m)); break;
       case '1F1B': out.push(oneFOneB(d, p, m)); break;
       case 'interleaved': out.push(interleaved(d, p, m, v)); break;
-      case 'ZB-H1': break;
     }
   }
   return out;
