@@ -168,8 +168,11 @@ export interface PipelineJson {
   /** Bytes sent point to point per device of a stage, over the step. */
   p2pBytes: number;
   perStage: PipelineStageJson[];
-  /** Each action: stage, pass (F forward, B backward, W weight gradient), chunk, micro-batch, seconds. */
-  gantt: { stage: number; pass: 'F' | 'B' | 'W'; chunk: number; microbatch: number; start: number; end: number }[];
+  /**
+   * Each action: stage, pass (F forward, B backward, W weight gradient), chunk, micro-batch, seconds, and how
+   * many of its seconds recompute the forward (rematerialisation, at the start of a backward).
+   */
+  gantt: { stage: number; pass: 'F' | 'B' | 'W'; chunk: number; microbatch: number; start: number; end: number; recompute: number }[];
   p2p: { from: number; to: number; microbatch: number; start: number; end: number; bytes: number }[];
   /** Whether gantt or p2p were cut at their size limit. */
   truncated: boolean;

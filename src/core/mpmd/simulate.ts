@@ -67,14 +67,17 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
   }
   const groupTime = new Map<number, number>();
   const groupComm = new Map<number, number>();
+  const groupRecompute = new Map<number, number>();
   for (const [g, ops] of plan.groups) {
-    let t = 0, c = 0;
+    let t = 0, c = 0, r = 0;
     for (const o of ops) {
       t += dur[o];
       if (comm[o]) c += dur[o];
+      else if (isRecomputed(p.ops[o])) r += dur[o];
     }
     groupTime.set(g, t);
     groupComm.set(g, c);
+    groupRecompute.set(g, r);
   }
   const keysOf = (a: Action): number[] => (a.pass === 'B' && !splitW ? [groupKey('B', a.chunk), groupKey('W', a.chunk)] : [groupKey(a.pass, a.chunk)]);
   const passOf = (g: number): Pass => (['F', 'B', 'W'] as const)[g % 3];
@@ -190,7 +193,8 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       }
       peakFlight = Math.max(peakFlight, inFlight);
       peakCount = Math.max(peakCount, count);
-      if (gantt.length < MAX_GANTT) gantt.push({ stage: d, pass: a.pass, chunk: a.chunk, microbatch: a.mb, start: a.start, end: a.end });
+      const recompute = keysOf(a).reduce((t, g) => t + (groupRecompute.get(g) ?? 0), 0);
+      if (gantt.length < MAX_GANTT) gantt.push({ stage: d, pass: a.pass, chunk: a.chunk, microbatch: a.mb, start: a.start, end: a.end, recompute });
       for (const [to, bytes] of sendBytes.get(groupKey(a.pass, a.chunk)) ?? []) {
         if (p2p.length < MAX_GANTT) p2p.push({ from: d, to, microbatch: a.mb, start: a.end, end: a.end + p2pSeconds(bytes), bytes });
       }
