@@ -6,6 +6,7 @@
  * paper-table script simulates them; the tests shrink each one and prove it with the SPMD interpreter.
  */
 import type { Config, ModelParams } from '../io/config';
+import { PIPELINE_GALLERY } from '../mpmd/gallery';
 
 export interface GalleryEntry {
   readonly id: string;
@@ -113,4 +114,5 @@ export const GALLERY: readonly GalleryEntry[] = [
   entry('gns', ['BP', 'ES', 'Z3']),
 ];
 
-export const galleryEntry = (id: string): GalleryEntry | undefined => GALLERY.find((g) => g.id === id);
+/** A gallery entry by id: the paper's, or a pipelined published run (src/core/mpmd/gallery.ts). */
+export const galleryEntry = (id: string): GalleryEntry | undefined => GALLERY.find((g) => g.id === id) ?? PIPELINE_GALLERY.find((g) => g.id === id);

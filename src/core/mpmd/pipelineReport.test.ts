@@ -69,6 +69,9 @@ describe('the pipeline in the report', () => {
     expect(acc.memory.perDevice[0].atPeak.activations).toBeLessThan(whole.memory.perDevice[0].atPeak.activations / 2);
     expect(acc.time.step).toBeGreaterThan(whole.time.step * 0.9);
     expect(acc.time.step).toBeLessThan(whole.time.step * 1.3);
+    // the gradients are reduced once per step, not once per micro-batch
+    expect(acc.time.perAxis.dp).toBeGreaterThan(0);
+    expect(acc.time.perAxis.dp).toBeLessThan(whole.time.perAxis.dp * 1.1);
   });
 });
 

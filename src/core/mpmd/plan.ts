@@ -10,6 +10,12 @@ import type { SpmdProgram } from '../spmd/types';
 import { deviceOfChunk, type Pass } from './schedules';
 import { MICRO, POST, PRE, splitStep, type StepParts } from './stages';
 
+/** Ops affine in their operands jointly (data movement, casts, sums, collectives that sum or move). */
+const AFFINE: ReadonlySet<string> = new Set([
+  'all_reduce', 'reduce_scatter', 'all_gather', 'all_to_all', 'collective_permute', 'shard_slice',
+  'reshape', 'transpose', 'convert', 'broadcast_in_dim', 'slice', 'concatenate', 'add', 'subtract', 'negate',
+]);
+
 export const PASSES: readonly Pass[] = ['F', 'B', 'W'];
 const passIndex = (p: Pass): number => PASSES.indexOf(p);
 /** Key of a (pass, chunk) group. */
@@ -81,12 +87,25 @@ export function planMpmd(spmd: SpmdProgram, stages: number, chunks: number, micr
     if (part[op.id] === MICRO) for (const r of op.results) micro[r] = 1;
   }
 
+  // What only the optimizer reads and is affine in the per-micro-batch values (the reductions of gradients,
+  // their reshapes and casts, sums of contributions) runs once, on the accumulated values: averaging commutes
+  // with an affine map, so the result is the same, and the data-parallel reduction moves 1/m of the bytes
+  // (what Megatron and DeepSpeed do with gradient accumulation).
+  const usersOf: number[][] = Array.from({ length: p.values.length }, () => []);
+  for (const op of p.ops) for (const v of op.operands) usersOf[v].push(op.id);
+  const postOnly = (op: { results: readonly number[] }): boolean => op.results.every((r) => usersOf[r].every((u) => part[u] === POST));
+  for (let i = n - 1; i >= 0; i--) {
+    const op = p.ops[i];
+    if (part[i] !== MICRO || !postOnly(op)) continue;
+    const microOperands = op.operands.filter((v) => micro[v]).length;
+    const affine = AFFINE.has(op.kind) || ((op.kind === 'multiply' || op.kind === 'divide') && microOperands === 1 && (op.kind === 'multiply' || micro[op.operands[0]]));
+    if (affine) part[i] = POST;
+  }
   const pass = new Uint8Array(n);
   for (const op of p.ops) if (part[op.id] === MICRO) pass[op.id] = op.phase === 'forward' ? 0 : 1;
 
   const device = (c: number) => (c < 0 ? -1 : deviceOfChunk(c, stages));
-  const users: number[][] = Array.from({ length: p.values.length }, () => []);
-  for (const op of p.ops) for (const v of op.operands) users[v].push(op.id);
+  const users = usersOf;
 
   if (opts.splitW) {
     // B: the backward ops of a chunk that lead to a value another chunk's backward reads; W: the rest.
