@@ -3,6 +3,7 @@ import type { Config } from '../core/io/config';
 import { decodeFragment, encodeConfig } from '../core/io/url';
 import { validateConfig } from '../core/io/validate';
 import { checkInterpretable, verifySpmd } from '../core/interp/verify';
+import { verifyPipelineConfig } from '../core/mpmd/verifyConfig';
 import { ZOO } from '../core/models/zoo';
 import { summarize } from '../core/models/summary';
 import { buildProgram, runPipeline } from '../core/pipeline';
@@ -69,7 +70,8 @@ export const COMMANDS: Record<string, Command> = {
       const result = runPipeline(config);
       const errors = result.report.diagnostics.filter((d) => d.severity !== 'warning');
       if (errors.length) throw new UserError('tactics', `tactics: ${fmtDiag(errors[0])}`);
-      const res = verifySpmd(result.spmd);
+      // a pipelined or micro-batched step is proven stage by stage against the whole step (src/core/mpmd)
+      const res = result.report.pipeline ? verifyPipelineConfig(config) : verifySpmd(result.spmd);
       const json = { ok: res.ok, maxAbsError: res.maxAbsError, devices: res.devices };
       const text = `${res.ok ? 'ok' : 'MISMATCH'}: max abs error ${res.maxAbsError.toExponential(2)} over ${res.devices} devices${res.worst ? ` (worst: ${res.worst})` : ''}`;
       return { json, text, exitCode: res.ok ? 0 : 1 };
