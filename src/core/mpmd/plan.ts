@@ -156,7 +156,6 @@ export function planMpmd(spmd: SpmdProgram, stages: number, chunks: number, micr
       if (to.size) microSends.set(r, [...to]);
     }
   }
-  void PRE;
   return {
     program: p, stages, chunks, microbatches, chunkOf, part, pass, groups, deps, microSends, accumulated,
     perMicrobatch, layerRanges: global.layerRanges,

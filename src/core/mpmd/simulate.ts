@@ -13,9 +13,9 @@
 import { isRecomputed } from '../models/autodiff';
 import { deviceCount } from '../mesh/mesh';
 import { axisLink, type Hardware } from '../mesh/hardware';
-import type { Program } from '../ir/types';
 import type { PipelineJson, PipelineStageJson } from '../report';
-import { collectiveOpSeconds, computeCost, fastFlops, fusedValues, isCommunication, isMatmul } from '../sim/cost';
+import { collectiveOpSeconds, computeCost, fastFlops, fusedValues, isCommunication } from '../sim/cost';
+import { mfuPeak } from '../sim/simulate';
 import { indexProgram } from '../sim/index_program';
 import { analyzeMemory, CAT_ACTIVATIONS, CAT_GRADIENTS, CAT_OPTIMIZER, CAT_PARAMS } from '../sim/memory';
 import type { SpmdProgram } from '../spmd/types';
@@ -39,11 +39,6 @@ export interface PipelineSimulation {
   /** Collective and p2p seconds by mesh axis, on the stage that spends the most. */
   readonly perAxis: Record<string, number>;
   readonly mfu: number;
-}
-
-function mfuPeak(p: Program, hw: Hardware): number {
-  for (const op of p.ops) if (isMatmul(op.kind) && p.values[op.operands[0]].type.dtype !== 'f32') return hw.figures.peakFlopsBf16;
-  return p.ops.some((op) => isMatmul(op.kind)) ? hw.figures.peakFlopsFp32 : hw.figures.peakFlopsBf16;
 }
 
 export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepSplit, hw: Hardware, opts: { overlap: boolean }): PipelineSimulation {
