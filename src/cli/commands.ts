@@ -2,6 +2,7 @@ import { UserError } from '../core/errors';
 import { readLink } from '../core/io/link';
 import { encodeConfig } from '../core/io/url';
 import { checkInterpretable, verifySpmd } from '../core/interp/verify';
+import { verifyPipelineConfig } from '../core/mpmd/verifyConfig';
 import { ZOO } from '../core/models/zoo';
 import { summarize } from '../core/models/summary';
 import { buildProgram, runPipeline } from '../core/pipeline';
@@ -70,7 +71,8 @@ export const COMMANDS: Record<string, Command> = {
       const result = runPipeline(config);
       const errors = result.report.diagnostics.filter((d) => d.severity !== 'warning');
       if (errors.length) throw new UserError('tactics', `tactics: ${fmtDiag(errors[0])}`);
-      const res = verifySpmd(result.spmd);
+      // a pipelined or micro-batched step is proven stage by stage against the whole step (src/core/mpmd)
+      const res = result.report.pipeline ? verifyPipelineConfig(config) : verifySpmd(result.spmd);
       const json = { ok: res.ok, maxAbsError: res.maxAbsError, devices: res.devices };
       const text = `${res.ok ? 'ok' : 'MISMATCH'}: max abs error ${res.maxAbsError.toExponential(2)} over ${res.devices} devices${res.worst ? ` (worst: ${res.worst})` : ''}`;
       return { json, text, exitCode: res.ok ? 0 : 1, ...(res.ok ? {} : { error: `the partitioned program does not compute what the original computes (max abs error ${res.maxAbsError.toExponential(2)})` }) };

@@ -24,6 +24,14 @@ import { lower } from './spmd/lower';
 import type { SpmdProgram } from './spmd/types';
 import { resolveTactics } from './tactics/resolve';
 import { runSchedule } from './auto/schedule';
+import { deviceCoords } from './mesh/mesh';
+import type { Hardware } from './mesh/hardware';
+import { planMpmd } from './mpmd/plan';
+import { buildMicrobatchProgram } from './mpmd/program';
+import { simulatePipeline } from './mpmd/simulate';
+import type { StepSplit } from './mpmd/types';
+import type { PipelineJson } from './report';
+import { batchSizeOf } from './tactics/resolvePipeline';
 import type { SearchProgress } from './auto/search';
 import type { TacticAst } from './tactics/types';
 import { userRecord } from './record';
@@ -73,12 +81,12 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   step('build', 0);
   // an imported module's argument shardings run first, as stages `imported:<axis>`
   const imported = 'stablehlo' in config.model ? importForConfig(config) : undefined;
-  const program = imported?.program ?? buildProgram(config);
+  const original = imported?.program ?? buildProgram(config);
   const mesh = meshOf(config);
   const overlap = config.options?.overlap ?? true;
   const hardware = resolveHardware(config.hardware, mesh);
   step('tactics', 0.2);
-  const resolved = resolveTactics(config.tactics, program, mesh, { runAutomatic: true });
+  const { program, resolved } = resolveWithSplit(config, original, mesh);
   // AutomaticPartition entries search in place, with the tactics before them fixed; not while the
   // text has errors (a search takes seconds, and the schedule is being edited).
   const automatic = resolved.schedule.filter((e) => e.kind === 'automatic');
@@ -116,7 +124,8 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
   }));
   const stages = part.stages.map((s) => stageJson(program, s));
-  if (program.ops.length <= STAGE_COST_OPS) {
+  const split = resolved.split;
+  if (program.ops.length <= STAGE_COST_OPS && !split) {
     step('stage costs', 0.9);
     part.stages.forEach((stage, i) => {
       // The last stage's figures are the final ones; the earlier ones need their own lowering.
@@ -125,13 +134,14 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
       stages[i].time = { step: r.time.step };
     });
   }
+  const pipelined = split ? pipelineFigures(spmd, split, hardware, overlap, sim) : undefined;
   const report: Report = {
-    model: summaryOf(program),
+    model: summaryOf(original),
     stages,
     shardings: shardingsJson(program, mesh, part.shardings),
     collectives,
-    memory: sim.memory,
-    time: sim.time,
+    memory: pipelined?.memory ?? sim.memory,
+    time: pipelined?.time ?? sim.time,
     timeline: sim.timeline,
     diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...(scheduled?.diagnostics ?? []), ...conflictDiagnostics(part, resolved.asts)],
   };
@@ -142,8 +152,48 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     report.jax = jax.report;
     report.diagnostics.push(...jax.diagnostics);
   }
+  if (pipelined) report.pipeline = pipelined.json;
   step('done', 1);
   return { report, program, mesh, asts: resolved.asts, partition: part, spmd };
+}
+
+/**
+ * Resolves the tactics; when they micro-batch the step, the partitioner works on the program of one
+ * micro-batch (the model at batch / microbatches), resolved again against it.
+ */
+function resolveWithSplit(config: Config, original: Program, mesh: Mesh): { program: Program; resolved: ReturnType<typeof resolveTactics> } {
+  const first = resolveTactics(config.tactics, original, mesh, { runAutomatic: true });
+  const m = first.split?.microbatches ?? 1;
+  if (m <= 1) return { program: original, resolved: first };
+  if ('stablehlo' in config.model) {
+    first.diagnostics.push({ code: 'tactic-pipeline', severity: 'error', range: first.split?.range, message: `${first.split?.tactic}: micro-batching needs a zoo model; an imported module has a fixed batch` });
+    first.split = undefined;
+    return { program: original, resolved: first };
+  }
+  const program = buildMicrobatchProgram(config, m);
+  return { program, resolved: resolveTactics(config.tactics, program, mesh, { runAutomatic: true, globalBatch: batchSizeOf(original) }) };
+}
+
+/** The pipelined step's time, per-device memory (each device takes its stage's figures) and pipeline report. */
+function pipelineFigures(spmd: SpmdProgram, split: StepSplit, hw: Hardware, overlap: boolean, micro: ReturnType<typeof simulate>): { json: PipelineJson; time: Report['time']; memory: Report['memory'] } {
+  const pl = split.pipeline;
+  const stages = pl?.stages ?? 1;
+  const plan = planMpmd(spmd, stages, stages * (pl?.virtual ?? 1), split.microbatches, { splitW: pl?.schedule === 'ZB-H1', layersPerChunk: pl?.layersPerStage });
+  const r = simulatePipeline(spmd, plan, split, hw, { overlap });
+  const axisIndex = pl ? spmd.mesh.axes.findIndex((a) => a.name === pl.axis) : -1;
+  const perDevice = micro.memory.perDevice.map((d) => {
+    const stage = axisIndex >= 0 ? deviceCoords(spmd.mesh, d.device)[axisIndex] : 0;
+    const s = r.json.perStage[stage];
+    // The pipeline simulator holds a stage's params, optimizer state and gradients for the whole step, so
+    // what is live at its peak is also its model state.
+    const modelState = { params: s.atPeak.params, gradients: s.atPeak.gradients, optimizer: s.atPeak.optimizer };
+    return { device: d.device, peak: s.peakMemory, capacity: d.capacity, outOfMemory: s.peakMemory > d.capacity, atPeak: { ...s.atPeak }, modelState };
+  });
+  return {
+    json: r.json,
+    time: { step: r.step, compute: r.compute, communication: r.communication, exposedCommunication: r.exposedCommunication, perAxis: r.perAxis, mfu: r.mfu },
+    memory: { perDevice },
+  };
 }
 
 /** The summary depends on the program only, which tactic edits keep (see buildProgram). */

@@ -114,6 +114,8 @@ export interface Report {
   time: TimeJson;
   timeline: { device: number; intervals: TimelineInterval[] }[];
   diagnostics: Diagnostic[];
+  /** Added: the pipeline or gradient accumulation of the schedule's Pipeline / Microbatch tactic. */
+  pipeline?: PipelineJson;
   /** Added: one entry per AutomaticPartition in the schedule, in order (what it chose, for "make manual"). */
   auto?: AutoJson[];
   /** Added for imported modules: what JAX would compile each annotated or propagated value to, next to the schedule's sharding. */
@@ -146,4 +148,49 @@ export interface AutoJson {
   stopped: 'converged' | 'budget' | 'time' | 'stopped';
   /** Best cost over time: one entry per simulated candidate. */
   log: { simulation: number; seconds: number; step: number; peak: number; bestStep: number; bestPeak: number }[];
+}
+
+/** Added: one stage (one position on the pipeline axis) of a pipelined step. Bytes are per device of the stage. */
+export interface PipelineStageJson {
+  stage: number;
+  /** The model chunks it runs (one, or `virtual` when interleaved) and their layers [first, end). */
+  chunks: number[];
+  layers: [number, number][];
+  peakMemory: number;
+  atPeak: BytesByCategory;
+  /** Seconds the stage computes (its actions, what it runs once before and the optimizer). */
+  busy: number;
+  /** Seconds the stage waits between its first and last micro-batch action (the pipeline bubble). */
+  bubble: number;
+  /** Most micro-batches whose activations it holds at once. */
+  microbatchesInFlight: number;
+  /** The gradient reductions over the other axes, and the optimizer, after the last backward. */
+  dataParallelReduction: { start: number; end: number };
+  optimizer: { start: number; end: number };
+}
+
+/** Added: a pipelined (or only micro-batched) step: schedule, bubble, per-stage figures and its Gantt chart. */
+export interface PipelineJson {
+  tactic: string;
+  /** The pipeline axis; null for Microbatch (gradient accumulation on every device). */
+  axis: string | null;
+  schedule: 'GPipe' | '1F1B' | 'interleaved' | 'ZB-H1' | 'accumulate';
+  stages: number;
+  virtual: number;
+  microbatches: number;
+  /** Simulated: the largest stage bubble over that stage's micro-batch work. */
+  bubbleFraction: number;
+  /** The schedule's analysis: (p−1)/m, or (p−1)/(v·m) interleaved. */
+  idealBubbleFraction: number;
+  /** Bytes sent point to point per device of a stage, over the step. */
+  p2pBytes: number;
+  perStage: PipelineStageJson[];
+  /**
+   * Each action: stage, pass (F forward, B backward, W weight gradient), chunk, micro-batch, seconds, and how
+   * many of its seconds recompute the forward (rematerialisation, at the start of a backward).
+   */
+  gantt: { stage: number; pass: 'F' | 'B' | 'W'; chunk: number; microbatch: number; start: number; end: number; recompute: number }[];
+  p2p: { from: number; to: number; microbatch: number; start: number; end: number; bytes: number }[];
+  /** Whether gantt or p2p were cut at their size limit. */
+  truncated: boolean;
 }

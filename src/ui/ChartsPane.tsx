@@ -1,6 +1,7 @@
 /** Summary strip and the charts of the report (components from src/ui/charts), in tabs under the graph. */
 import { useEffect, useState } from 'react';
 import { ComparePanel } from './ComparePanel';
+import { PipelinePanel } from './PipelinePanel';
 import { CollectivesTable, MemoryChart, StageChart, SummaryStrip, TimeBreakdown, Timeline } from './charts';
 import { selectOpByLabel } from './GraphPane';
 import { useApp } from './store';
@@ -20,7 +21,7 @@ export function SummaryPane() {
 }
 
 const TABS = ['memory & time', 'timeline', 'collectives', 'tactics'] as const;
-type Tab = (typeof TABS)[number] | 'compare';
+type Tab = (typeof TABS)[number] | 'compare' | 'pipeline';
 
 export function ChartsPane() {
   const report = useApp((s) => s.report);
@@ -34,6 +35,7 @@ export function ChartsPane() {
   }, [report]);
   if (!report) return null;
   const tabs: Tab[] = comparing ? ['compare', ...TABS] : [...TABS];
+  if (report.pipeline) tabs.splice(tabs.indexOf('timeline'), 0, 'pipeline');
   return (
     <div className={comparing ? 'charts-pane comparing' : 'charts-pane'} data-testid="charts-pane">
       <div className="tabs" role="tablist">
@@ -51,6 +53,7 @@ export function ChartsPane() {
             <div className="chart-card"><TimeBreakdown time={report.time} axes={axes.map((a) => a.name)} /></div>
           </div>
         )}
+        {tab === 'pipeline' && report.pipeline && <PipelinePanel pipeline={report.pipeline} />}
         {tab === 'timeline' && <Timeline timeline={report.timeline} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
         {tab === 'collectives' && <CollectivesTable collectives={report.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}
         {tab === 'tactics' && <StageChart stages={report.stages} />}

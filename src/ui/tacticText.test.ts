@@ -35,6 +35,10 @@ describe('callFor', () => {
     );
     expect(callFor('Megatron', 'model', null)).toBe('Megatron(axis="model")');
   });
+  it('writes the step-splitting tactics with their counts', () => {
+    expect(callFor('Pipeline', 'pp', 'params/layer_0/mlp/w_in')).toBe('Pipeline(axis="pp", schedule="1F1B", microbatches=4)');
+    expect(callFor('Microbatch', 'model', null)).toBe('Microbatch(count=4)');
+  });
 });
 
 describe('makeManual', () => {

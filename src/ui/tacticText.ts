@@ -37,6 +37,9 @@ export function callFor(tactic: string, axis: string, path: string | null): stri
     return `ManualPartition(inputs={${JSON.stringify(glob)}: LARGEST}, axis=${JSON.stringify(axis)})`;
   }
   if (tactic === 'ZeRO') return `ZeRO(stage=3, axis=${JSON.stringify(axis)})`;
+  // step-splitting tactics take counts rather than values: a ready-to-edit call
+  if (tactic === 'Pipeline') return `Pipeline(axis=${JSON.stringify(axis)}, schedule="1F1B", microbatches=4)`;
+  if (tactic === 'Microbatch') return 'Microbatch(count=4)';
   return `${tactic}(axis=${JSON.stringify(axis)})`;
 }
 

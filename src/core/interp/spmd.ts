@@ -2,6 +2,7 @@ import { UserError } from '../errors';
 import { COLLECTIVE_KINDS } from '../ir/types';
 import { deviceCount, groupIndex, groupMembers } from '../mesh/mesh';
 import type { Mesh } from '../mesh/mesh';
+import type { Op, Program } from '../ir/types';
 import type { Sharding } from '../partition/types';
 import type { SpmdProgram } from '../spmd/types';
 import { runCollective, sumOf } from './collectives';
@@ -27,7 +28,7 @@ const isCollective = (kind: string): boolean => (COLLECTIVE_KINDS as readonly st
  * (unusual for an input) the device with group index 0 holds the value and the others hold zero,
  * so that the partial sum is the value.
  */
-function localInput(mesh: Mesh, d: number, global: Float32Array, shape: readonly number[], sh: Sharding, want: readonly number[], what: string): Float32Array {
+export function localInput(mesh: Mesh, d: number, global: Float32Array, shape: readonly number[], sh: Sharding, want: readonly number[], what: string): Float32Array {
   const tile = tileOf(mesh, d, shape, sh, what);
   if (tile.shape.length !== want.length || tile.shape.some((n, i) => n !== want[i]))
     throw new UserError('interp', `${what}: its sharding gives local pieces of shape [${tile.shape.join(',')}] but the per-device program expects [${want.join(',')}]`);
@@ -63,26 +64,39 @@ export function runSpmd(spmd: SpmdProgram, globalInputs: readonly Float32Array[]
 
   const last = lastReaders(local);
   local.ops.forEach((op, i) => {
-    if (isCollective(op.kind)) {
-      const shape = local.values[op.operands[0]].type.shape;
-      const outs = runCollective(op, mesh, bufs.map((b) => b[op.operands[0]]), shape);
-      const want = numel(local.values[op.results[0]].type.shape);
-      for (let d = 0; d < devices; d++) {
-        if (outs[d].length !== want)
-          throw new Error(`${op.kind} (op #${op.id}) produced ${outs[d].length} elements, its result type needs ${want}`);
-        bufs[d][op.results[0]] = outs[d];
-      }
-    } else {
-      for (let d = 0; d < devices; d++) {
-        const outs = evalOp(op, local, op.operands.map((v) => bufs[d][v]));
-        op.results.forEach((r, k) => {
-          bufs[d][r] = outs[k];
-        });
-      }
-    }
+    const outs = runOpOnDevices(op, local, mesh, bufs.map((b) => op.operands.map((v) => b[v])));
+    for (let d = 0; d < devices; d++) op.results.forEach((r, k) => {
+      bufs[d][r] = outs[d][k];
+    });
     for (const v of op.operands) if (last[v] === i) for (let d = 0; d < devices; d++) delete bufs[d][v];
   });
+  return assembleOutputs(spmd, bufs);
+}
 
+/**
+ * Runs one op of a per-device program on every device of `mesh` (`ins[d]`: device d's operands), in
+ * lockstep so that a collective sees all devices' operands. Returns each device's results.
+ */
+export function runOpOnDevices(op: Op, local: Program, mesh: Mesh, ins: readonly (readonly Float32Array[])[]): Float32Array[][] {
+  if (isCollective(op.kind)) {
+    const shape = local.values[op.operands[0]].type.shape;
+    const outs = runCollective(op, mesh, ins.map((x) => x[0]), shape);
+    const want = numel(local.values[op.results[0]].type.shape);
+    return outs.map((o) => {
+      if (o.length !== want) throw new Error(`${op.kind} (op #${op.id}) produced ${o.length} elements, its result type needs ${want}`);
+      return [o];
+    });
+  }
+  return ins.map((x) => evalOp(op, local, x));
+}
+
+/**
+ * The global outputs reassembled from every device's buffers (`bufs[d][v]`: device d's buffer of value v of
+ * the per-device program), with how far replicas that should agree differ.
+ */
+export function assembleOutputs(spmd: SpmdProgram, bufs: readonly (readonly Float32Array[])[]): SpmdRun {
+  const { mesh, program: local, global } = spmd;
+  const devices = deviceCount(mesh);
   let replicaMismatch = 0, replicaMismatchScaled = 0;
   let worstReplica: string | undefined;
   const outputs = global.outputs.map((go, j) => {

@@ -136,14 +136,25 @@ export function verifySpmd(spmd: SpmdProgram, opts: { seed?: number; tolerance?:
   const inputs = randomInputs(spmd.global, opts.seed ?? 0);
   const want = runProgram(spmd.global, inputs);
   const run = runSpmd(spmd, inputs);
+  return judge(spmd.global, inputs, want, run, devices, tol);
+}
+
+/**
+ * Compares a run's outputs with the reference outputs `want` of `global` on `inputs` (see verifySpmd for the
+ * measures): shared by the SPMD proof and the pipeline proof (src/core/mpmd).
+ */
+export function judge(
+  global: Program, inputs: readonly Float32Array[], want: readonly Float32Array[],
+  run: { outputs: readonly Float32Array[]; replicaMismatchScaled: number; worstReplica?: string }, devices: number, tol = 1e-4,
+): VerifyResult {
   const inputByName = new Map<string, Float32Array>();
-  spmd.global.inputs.forEach((v, i) => {
-    const name = spmd.global.values[v].name;
+  global.inputs.forEach((v, i) => {
+    const name = global.values[v].name;
     if (name !== undefined) inputByName.set(name, inputs[i]);
   });
   let maxErr = 0, maxUpd = 0;
   let worst: string | undefined, worstUpd: string | undefined;
-  spmd.global.outputs.forEach((o, j) => {
+  global.outputs.forEach((o, j) => {
     const a = run.outputs[j], b = want[j];
     for (let k = 0; k < b.length; k++) {
       const e = errorOf(a[k], b[k]);

@@ -8,6 +8,7 @@
  * paper scripts simulate them; the tests shrink each one and prove it with the SPMD interpreter.
  */
 import type { Config, HardwarePresetId, LinkKind, ModelParams } from '../io/config';
+import { PIPELINE_GALLERY } from '../mpmd/gallery';
 
 export interface GalleryEntry {
   readonly id: string;
@@ -178,4 +179,5 @@ export const GALLERY: readonly GalleryEntry[] = [
   entry('moe', ['EP', 'BP', 'MP', 'Z2'], '8x4 TPU v4'),
 ];
 
-export const galleryEntry = (id: string): GalleryEntry | undefined => GALLERY.find((g) => g.id === id);
+/** A gallery entry by id: the paper's, or a pipelined published run (src/core/mpmd/gallery.ts). */
+export const galleryEntry = (id: string): GalleryEntry | undefined => GALLERY.find((g) => g.id === id) ?? PIPELINE_GALLERY.find((g) => g.id === id);

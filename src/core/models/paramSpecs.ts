@@ -23,9 +23,9 @@ export function trainingParams(defaults: { precision?: 'fp32' | 'mixed'; learnin
   ];
 }
 
-/** `full` rematerialisation of decoder blocks, or none. */
-export const rematParam = (def: 'none' | 'full'): ParamSpec =>
-  choice('remat', def, ['none', 'full'], 'full: recompute each block in the backward pass, keeping only block inputs');
+/** Rematerialisation of decoder blocks: none, `full` (whole blocks) or `selective` (the attention core). */
+export const rematParam = (def: 'none' | 'full' | 'selective'): ParamSpec =>
+  choice('remat', def, ['none', 'full', 'selective'], 'full: recompute each block in the backward pass, keeping only block inputs; selective: recompute only the attention core (scores, softmax, their product with V)');
 
 /**
  * The dims every decoder of the zoo takes, each with its bounds and description in one place; the
@@ -44,7 +44,7 @@ export const decoderDims = {
 /** The schema of the GPT-style `transformer` step (the zoo's `transformer`, the paper's T32 / T48). */
 export function transformerParams(d: {
   layers: number; dModel: number; heads: number; dFF: number; seq: number; vocab: number; batch: number;
-  remat: 'none' | 'full'; attention: 'standard' | 'flash'; precision: 'fp32' | 'mixed'; learningRate: number;
+  remat: 'none' | 'full' | 'selective'; attention: 'standard' | 'flash'; precision: 'fp32' | 'mixed'; learningRate: number;
 }): ParamSpec[] {
   return [
     decoderDims.layers(d.layers), decoderDims.dModel(d.dModel), decoderDims.heads(d.heads), decoderDims.dFF(d.dFF),

@@ -19,8 +19,11 @@ export interface TrainingOptions {
 
 /** A trainable decoder's options: the training ones and block rematerialisation. */
 export interface DecoderOptions extends TrainingOptions {
-  /** `full`: each block's forward is recomputed in the backward pass, so only block inputs stay live. */
-  readonly remat: 'none' | 'full';
+  /**
+   * `full`: each block's forward is recomputed in the backward pass, so only block inputs stay live;
+   * `selective`: only each block's attention core (scores, softmax, their product with V) is recomputed.
+   */
+  readonly remat: RematMode;
 }
 
 /**
@@ -70,12 +73,16 @@ export function declareLayers<T>(
   return Array.from({ length: count }, (_, i) => declare((name, shape) => param(`layer_${i}/${name}`, shape), i));
 }
 
+export type RematMode = 'none' | 'full' | 'selective';
+
 /**
  * Runs `block` once per layer on the residual stream, naming each block's input `layer_{i}/x`; with
- * `remat: 'full'` each block's ops form a segment that the backward pass recomputes.
+ * `remat: 'full'` each block's ops form a segment that the backward pass recomputes, with `'selective'`
+ * only its attention core (Korthikanti et al. 2022: the part whose activations grow with the sequence
+ * squared and cost few FLOPs to recompute).
  */
 export function stackLayers<T>(
-  b: ProgramBuilder, x: ValueId, layers: readonly T[], remat: 'none' | 'full', block: (x: ValueId, layer: T, i: number) => ValueId,
+  b: ProgramBuilder, x: ValueId, layers: readonly T[], remat: RematMode, block: (x: ValueId, layer: T, i: number) => ValueId,
 ): { x: ValueId; remat: RematSegment[] } {
   const segments: RematSegment[] = [];
   layers.forEach((layer, i) => {
@@ -83,6 +90,30 @@ export function stackLayers<T>(
     const start = b.ops.length;
     x = block(x, layer, i);
     if (remat === 'full') segments.push({ start, end: b.ops.length });
+    if (remat === 'selective') {
+      const core = attentionCore(b, `layer_${i}`, start, b.ops.length);
+      if (core) segments.push(core);
+    }
   });
   return { x, remat: segments };
+}
+
+/**
+ * The attention core of block `s` among ops [start, end): from after the last of its q, k, v projections
+ * (named `<s>/attn/q|k|v`) to the op whose result the output projection reads (the first matmul after
+ * them). Undefined when the block has no such named projections.
+ */
+function attentionCore(b: ProgramBuilder, s: string, start: number, end: number): RematSegment | undefined {
+  const names = new Set([`${s}/attn/q`, `${s}/attn/k`, `${s}/attn/v`]);
+  let afterQkv = -1;
+  for (let i = start; i < end; i++) if (b.ops[i].results.some((r) => names.has(b.values[r].name ?? ''))) afterQkv = i + 1;
+  if (afterQkv < 0) return undefined;
+  for (let i = afterQkv; i < end; i++) {
+    const op = b.ops[i];
+    // the output projection: a matmul with a parameter; the core ends with what it reads
+    if (op.kind === 'dot_general' && op.operands.some((v) => b.values[v].role === 'param')) {
+      return i > afterQkv ? { start: afterQkv, end: i } : undefined;
+    }
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
 import { dense, gelu, layerNorm, scale, softmax, softmaxCrossEntropy } from './layers';
 import { computeDtype, type OptimizerKind, type Precision } from './optimizer';
-import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers } from './stepParts';
+import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers, type RematMode } from './stepParts';
 
 export interface TransformerConfig {
   readonly layers: number;
@@ -23,7 +23,7 @@ export interface TransformerConfig {
   readonly precision: Precision;
   readonly learningRate: number;
   /** `full`: each block's forward is recomputed in the backward pass, so only block inputs stay live. */
-  readonly remat: 'none' | 'full';
+  readonly remat: RematMode;
   readonly mode: 'train' | 'infer';
   /** `standard` materialises the scores; `flash` is one fused `attention` op. */
   readonly attention: 'standard' | 'flash';

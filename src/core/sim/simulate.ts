@@ -58,7 +58,7 @@ export function modelFlops(global: Program): number {
 const modelFlopsCache = new WeakMap<Program, number>();
 
 /** The peak MFU is measured against: f32 peak only when every matmul of the program is f32. */
-function mfuPeak(p: Program, hw: Hardware): number {
+export function mfuPeak(p: Program, hw: Hardware): number {
   let anyMatmul = false;
   for (const op of p.ops) {
     if (!isMatmul(op.kind)) continue;

@@ -3,6 +3,7 @@
  * The checker validates calls against it and the editor builds completions and hovers from it.
  */
 import { FAMILY_TACTIC_SPECS } from './familyPresets';
+import { PIPELINE_TACTIC_SPECS } from './pipelineSpecs';
 import { AXIS_ARG as AXIS, enumArg, presetSpec } from './specBuilders';
 import { lookup } from '../record';
 
@@ -11,6 +12,7 @@ export type ArgType =
   | { kind: 'axes' }
   | { kind: 'inputs' }
   | { kind: 'int'; oneOf?: readonly number[]; min?: number }
+  | { kind: 'ints'; min?: number }
   | { kind: 'enum'; oneOf: readonly string[] }
   | { kind: 'bytes' };
 
@@ -26,7 +28,7 @@ export interface ArgSpec {
 
 export interface TacticSpec {
   readonly name: string;
-  readonly kind: 'manual' | 'preset' | 'automatic';
+  readonly kind: 'manual' | 'preset' | 'automatic' | 'pipeline';
   readonly description: string;
   readonly args: readonly ArgSpec[];
   /** A ready-to-edit call, for completions and the palette. */
@@ -62,6 +64,7 @@ export const tacticCatalog: readonly TacticSpec[] = [
     'EmbeddingShard(axis="model", dim="model")',
     [AXIS, enumArg('dim', ['model', 'vocab'], 'model', 'Which dim of the table to tile: d_model (the paper\'s EMB) or the vocabulary.')]),
   ...FAMILY_TACTIC_SPECS,
+  ...PIPELINE_TACTIC_SPECS,
   {
     name: 'AutomaticPartition', kind: 'automatic',
     description: 'Search for tactics over the given axes with the simulator as the cost; earlier tactics stay fixed.',

@@ -4,6 +4,7 @@ import { DIM_CONSTANTS, parseBytes, tacticCatalog, tacticSpec, type ArgSpec, typ
 import { TacticCode } from './codes';
 import { closest, shownName } from './glob';
 import { expandPreset } from './presets';
+import { PIPELINE_SCHEDULES } from '../mpmd/types';
 import type { CallExpr, Expr } from './syntax';
 import type { DimSpec, ManualTacticAst, TacticAst } from './types';
 
@@ -69,7 +70,8 @@ type ArgValue =
   | string
   | number
   | { kind: 'inputs'; entries: ManualTacticAst['inputs'] }
-  | { kind: 'axes'; axes: string[]; ranges: SourceRange[] };
+  | { kind: 'axes'; axes: string[]; ranges: SourceRange[] }
+  | { kind: 'ints'; values: number[] };
 
 function typeError(ctx: CheckContext, tactic: string, spec: ArgSpec, e: Expr): undefined {
   err(ctx, TacticCode.argType, `${tactic}: ${spec.name}= expects ${spec.typeLabel}, got ${describeExpr(e)}`, e.range);
@@ -129,6 +131,19 @@ function checkArg(ctx: CheckContext, tactic: string, spec: ArgSpec, e: Expr): Ar
         return undefined;
       }
       return e.value;
+    }
+    case 'ints': {
+      if (e.kind !== 'list') return typeError(ctx, tactic, spec, e);
+      const values: number[] = [];
+      for (const item of e.items) {
+        if (item.kind !== 'number' || !Number.isInteger(item.value) || /[.eE]/.test(item.text)) return typeError(ctx, tactic, spec, item);
+        if (t.min !== undefined && item.value < t.min) {
+          err(ctx, TacticCode.argType, `${tactic}: every entry of ${spec.name}= must be at least ${t.min}, got ${item.text}`, item.range);
+          return undefined;
+        }
+        values.push(item.value);
+      }
+      return { kind: 'ints', values };
     }
     case 'enum':
       if (e.kind !== 'string') return typeError(ctx, tactic, spec, e);
@@ -255,6 +270,19 @@ export function checkTactic(ctx: CheckContext, name: string, expr: Expr): Tactic
     return [{
       kind: 'automatic', name, axes: axes.axes, axisRanges: axes.ranges, objective,
       memoryLimit: num('memory_limit'), budget: num('budget'), seed: num('seed'), range: expr.range,
+    }];
+  }
+  if (spec.kind === 'pipeline') {
+    const ints = args.get('layers_per_stage');
+    const argRanges = new Map<string, SourceRange>();
+    for (const a of expr.args) if (a.name !== undefined) argRanges.set(a.name, a.value.range);
+    const schedule = str('schedule');
+    return [{
+      kind: 'pipeline', name, axis: str('axis'),
+      schedule: spec.name === 'Pipeline' ? PIPELINE_SCHEDULES.find((k) => k === schedule) ?? '1F1B' : undefined,
+      microbatches: num('microbatches') ?? num('count') ?? 1, virtual: num('virtual') ?? 1,
+      layersPerStage: typeof ints === 'object' && ints.kind === 'ints' ? ints.values : undefined,
+      range: expr.range, argRanges,
     }];
   }
   return expandPreset(name, spec.name, { axis: str('axis') ?? '', stage: num('stage'), dim: str('dim') }, ctx.paths, expr.range, callText(expr));

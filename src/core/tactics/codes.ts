@@ -19,6 +19,7 @@ export const TacticCode = {
   notScheduled: 'tactic-not-scheduled',
   redefined: 'tactic-redefined',
   automaticNotRun: 'tactic-automatic-not-run',
+  pipeline: 'tactic-pipeline',
 } as const;
 
 export type TacticCodeValue = (typeof TacticCode)[keyof typeof TacticCode];

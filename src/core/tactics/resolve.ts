@@ -7,9 +7,11 @@ import { MAX_SCHEDULE_TACTICS } from '../limits';
 import { closest, compileGlob, shownName } from './glob';
 import { parseTactics } from './parser';
 import type { AssignStatement, Expr } from './syntax';
-import type { AutomaticTacticAst, DimPick, ManualTacticAst, ResolvedTactic, TacticAst } from './types';
 import { pickDim, pickOf } from './pick';
 
+import type { AutomaticTacticAst, DimPick, ManualTacticAst, PipelineTacticAst, ResolvedTactic, TacticAst } from './types';
+import type { StepSplit } from '../mpmd/types';
+import { resolveStepSplit } from './resolvePipeline';
 
 /**
  * One entry of the schedule in order: a resolved manual tactic, or an automatic one that the pipeline
@@ -20,6 +22,8 @@ export type ScheduleEntry =
   | { readonly kind: 'automatic'; readonly ast: AutomaticTacticAst };
 
 export interface ResolveOptions {
+  /** The batch micro-batches divide, when `program` is already built at micro-batch size. */
+  readonly globalBatch?: number;
   /**
    * The caller runs AutomaticPartition entries itself (from `schedule`): no "not run yet" warning.
    * Without it they are skipped with a warning, as `tactics` holds only the manual ones.
@@ -38,6 +42,8 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh, opts:
   schedule: ScheduleEntry[];
   asts: TacticAst[];
   diagnostics: Diagnostic[];
+  /** The schedule's Pipeline or Microbatch, checked; undefined when it has none (or it has errors). */
+  split?: StepSplit;
 } {
   const parsed = parseTactics(text);
   const diagnostics = parsed.diagnostics;
@@ -67,7 +73,12 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh, opts:
   const tactics: ResolvedTactic[] = [];
   const entries: ScheduleEntry[] = [];
   const state = new SeedState();
+  const splitters: PipelineTacticAst[] = [];
   for (const ast of order) {
+    if (ast.kind === 'pipeline') {
+      splitters.push(ast);
+      continue;
+    }
     if (ast.kind === 'automatic') {
       if (!opts.runAutomatic) warn(diagnostics, TacticCode.automaticNotRun, `AutomaticPartition is not run yet: ${ast.name} is skipped`, ast.range);
       entries.push({ kind: 'automatic', ast });
@@ -77,9 +88,10 @@ export function resolveTactics(text: string, program: Program, mesh: Mesh, opts:
     tactics.push(tactic);
     entries.push({ kind: 'manual', tactic });
   }
+  const split = resolveStepSplit(splitters, order, mesh, program, diagnostics, opts.globalBatch);
   // In text order, as an editor lists them (sort is stable: same-position diagnostics keep their order).
   diagnostics.sort((a, b) => (a.range?.line ?? 0) - (b.range?.line ?? 0) || (a.range?.column ?? 0) - (b.range?.column ?? 0));
-  return { tactics, schedule: entries, asts, diagnostics };
+  return { tactics, schedule: entries, asts, diagnostics, split };
 }
 
 /**

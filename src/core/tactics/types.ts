@@ -1,5 +1,6 @@
 import type { SourceRange } from '../errors';
 import type { ValueId } from '../ir/types';
+import type { PipelineScheduleKind } from '../mpmd/types';
 
 /**
  * A dim as written in a tactic: an integer (negative counts from the end), LARGEST,
@@ -44,7 +45,25 @@ export interface AutomaticTacticAst {
   readonly axisRanges?: readonly SourceRange[];
 }
 
-export type TacticAst = ManualTacticAst | AutomaticTacticAst;
+/**
+ * `Pipeline(axis=, schedule=, microbatches=, virtual=, layers_per_stage=)` or `Microbatch(count=)`: not a
+ * sharding of values but a split of the step over the pipeline axis and over micro-batches (src/core/mpmd).
+ */
+export interface PipelineTacticAst {
+  readonly kind: 'pipeline';
+  readonly name: string;
+  /** The pipeline axis; undefined for Microbatch. */
+  readonly axis?: string;
+  readonly schedule?: PipelineScheduleKind;
+  readonly microbatches: number;
+  readonly virtual: number;
+  readonly layersPerStage?: readonly number[];
+  readonly range: SourceRange;
+  /** Ranges of the arguments the resolver checks against the program and the schedule. */
+  readonly argRanges: ReadonlyMap<string, SourceRange>;
+}
+
+export type TacticAst = ManualTacticAst | AutomaticTacticAst | PipelineTacticAst;
 
 /**
  * A manual tactic resolved against a program and a mesh: globs matched to values, dims made

@@ -8,3 +8,4 @@ export { chartToSvgString } from './svg';
 export * from './format';
 export * from './data';
 export { timelineToSvgString, intervalColor, mergedLane } from './timelineSvg';
+export { Gantt, PipelineStages } from './Gantt';

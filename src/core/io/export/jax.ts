@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Program, ValueId } from '../../ir/types';
 import { formatShardedType } from '../../partition/sharding';
 import type { Sharding } from '../../partition/types';
+import { jaxPipelineSection } from './jaxPipeline';
 import type { PipelineResult } from '../../pipeline';
 import { pyText } from './escape';
 import { pathTree, pyDict, pyIdent, pyKey, pyStr, type PathTree } from './python';
@@ -127,6 +128,7 @@ export function exportJax(result: PipelineResult, config: Config): string {
     ')',
     '',
   );
+  if (result.report.pipeline) out.push(...jaxPipelineSection(result.report.pipeline));
   return out.join('\n');
 }
 

@@ -6,6 +6,7 @@
 import type { Config } from '../config';
 import { deviceCoords, type Mesh } from '../../mesh/mesh';
 import type { CollectiveJson, Report, TimelineInterval } from '../../report';
+import { pipelineTraceEvents } from './pipelineTrace';
 
 export interface TraceEvent {
   name: string;
@@ -83,6 +84,8 @@ export function exportTrace(report: Report, mesh: Mesh): ChromeTrace {
       );
     }
   }
+  // a pipelined step: its per-stage timeline (the devices' timelines above are one micro-batch's program)
+  if (report.pipeline) events.push(...pipelineTraceEvents(report.pipeline));
   return {
     traceEvents: events,
     displayTimeUnit: 'ms',

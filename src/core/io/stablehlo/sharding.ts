@@ -133,7 +133,11 @@ function readMeshAxes(c: Cursor): { name: string; size: number }[] {
     } while (c.eat(','));
   }
   c.expect(']');
-  while (c.eat(',')) skipItem(c), c.expect('='), skipItem(c);
+  while (c.eat(',')) {
+    skipItem(c);
+    c.expect('=');
+    skipItem(c);
+  }
   c.expect('>');
   return axes;
 }

@@ -1,0 +1,56 @@
+/**
+ * Published pipelined training runs as gallery examples (ids for `#example=<id>`):
+ * - GPT-3 175B with PTD-P as in Korthikanti et al. 2022, Table 5 (Megatron-LM, 64 × A100-80GB): TP8 × PP8
+ *   interleaved with 3 chunks per stage, micro-batch 1, global batch 64, selective recompute (the run also used
+ *   sequence parallelism, left out here: SequenceParallel after Megatron reports conflicts in this explorer);
+ * - Llama 3 405B as in the Llama 3 paper (arXiv 2407.21783, §3.3.2, Table 4): 8192 H100s as TP8 × PP16 × DP64,
+ *   sequence 8192, 16M tokens per step (2048 sequences), the first and last stages one layer short; full
+ *   recompute here, as without sequence parallelism the activations of 16 micro-batches in flight exceed 80 GB.
+ */
+import type { Config } from '../io/config';
+
+export interface PipelineGalleryEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly config: Config;
+}
+
+export const PIPELINE_GALLERY: readonly PipelineGalleryEntry[] = [
+  {
+    id: 'gpt3-175b-ptdp',
+    title: 'GPT-3 175B · TP8 PP8 interleaved (Megatron PTD-P, 64 × A100)',
+    config: {
+      version: 1,
+      model: { zoo: 'transformer', params: { layers: 96, dModel: 12288, heads: 96, dFF: 49152, seq: 2048, vocab: 51200, batch: 64, precision: 'mixed', remat: 'selective', attention: 'standard' } },
+      mesh: { axes: [{ name: 'pp', size: 8 }, { name: 'tp', size: 8 }] },
+      hardware: { preset: 'a100-80gb', links: { pp: 'ib', tp: 'nvlink' } },
+      tactics: [
+        'MP = Megatron(axis="tp")',
+        'EMB = EmbeddingShard(axis="tp", dim="vocab")',
+        'PP = Pipeline(axis="pp", schedule="interleaved", microbatches=64, virtual=3)',
+        'schedule = [MP, EMB, PP]',
+        '',
+      ].join('\n'),
+      options: { overlap: true },
+    },
+  },
+  {
+    id: 'llama3-405b-tp8-pp16-dp64',
+    title: 'Llama 3 405B · TP8 PP16 DP64 (8192 × H100)',
+    config: {
+      version: 1,
+      model: { zoo: 'llama', params: { layers: 126, dModel: 16384, heads: 128, kvHeads: 8, dFF: 53248, seq: 8192, vocab: 128256, batch: 2048, precision: 'mixed', remat: 'full' } },
+      mesh: { axes: [{ name: 'dp', size: 64 }, { name: 'pp', size: 16 }, { name: 'tp', size: 8 }] },
+      hardware: { preset: 'h100', links: { dp: 'ib', pp: 'ib', tp: 'nvlink' } },
+      tactics: [
+        'BP = BatchParallel(axis="dp")',
+        'Z1 = ZeRO(stage=1, axis="dp")',
+        'MP = GQAMegatron(axis="tp", dim="kv")',
+        `PP = Pipeline(axis="pp", schedule="1F1B", microbatches=32, layers_per_stage=[7, ${Array(14).fill(8).join(', ')}, 7])`,
+        'schedule = [BP, Z1, MP, PP]',
+        '',
+      ].join('\n'),
+      options: { overlap: true },
+    },
+  },
+];
