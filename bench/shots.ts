@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/shots.ts <outdir>`: screenshots of the explorer on real models (T32, GNS, UNet and an
  * imported StableHLO module) at 1280×720 and 1600×1000, against `vite preview` of the existing `dist/`.
- * For looking at the layout before and after a change; it asserts nothing. Env: SHOTS_PORT (default 4186).
+ * For looking at the layout before and after a change; it asserts nothing. Env: SHOTS_PORT (default 4186),
+ * SHOTS_ONLY (comma-separated case names, e.g. `t32,imported`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -54,6 +55,7 @@ async function main() {
   try {
     for (const [w, h] of [[1280, 720], [1600, 1000]]) {
       for (const [name, config] of CASES) {
+        if (process.env.SHOTS_ONLY && !process.env.SHOTS_ONLY.split(',').includes(name)) continue;
         const page: Page = await browser.newPage({ viewport: { width: w, height: h } });
         await page.goto(`${BASE}/#${encodeConfig(config())}`);
         await page.waitForFunction(() => window.__partir?.state().status === 'ok', undefined, { timeout: 300_000, polling: 100 });
