@@ -116,7 +116,7 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
   const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
     <>
-      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}`}</title>
+      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}${n.constants ? `\nconstants: ${n.constants.join(', ')}` : ''}`}</title>
       {outline}
       <rect className="graph-node-box" x={0} y={0} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
       <AxisBands node={n} colors={colors} />

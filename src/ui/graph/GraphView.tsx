@@ -122,15 +122,16 @@ export function GraphView(props: GraphViewProps) {
   }, []);
 
   /** Fits the graph at a readable zoom, keeping `focus` (a group just toggled) in view when it must crop. */
-  const fitTo = useCallback((focusId: string | null) => {
+  const fitTo = useCallback((focusId: string | null, whole = false) => {
     const host = hostRef.current;
     if (!host || !layout || !zoomRef.current || host.clientWidth === 0) return;
     const focus = focusId ? byId.get(focusId) : undefined;
-    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: READABLE_ZOOM, focus });
+    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: whole ? 0 : READABLE_ZOOM, focus });
     select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
     userMovedRef.current = false;
   }, [layout, byId]);
-  const fit = useCallback(() => fitTo(null), [fitTo]);
+  // The Fit button shows the whole graph, however small that makes it (automatic fits stay readable).
+  const fit = useCallback(() => fitTo(null, true), [fitTo]);
 
   // A new program (its top-level nodes differ) is fitted afresh. Expand/collapse refits too unless the
   // user has moved the view since, keeping the toggled group in sight; stage changes never move it.
