@@ -1,6 +1,7 @@
 /** The centre graph: asks the worker for a layout of the current result and mounts the graph view. */
-import { useEffect, useMemo, useState } from 'react';
-import type { GraphLayout } from '../worker/layout';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { GraphLayout, SearchHit } from '../worker/layout';
+import { GraphSearch } from './graph/GraphSearch';
 import { GraphView, graphImage, NodeDetails } from './graph';
 import { pipelineClient } from './runner';
 import { appStore, useApp } from './store';
@@ -66,8 +67,40 @@ export async function selectOpByLabel(label: string): Promise<void> {
   appStore.setState({ selected: hit.nodeId, expanded: [...new Set([...expanded, ...hit.reveal])] });
 }
 
+/** Opens the groups a search hit needs and selects it (the view brings it into sight). */
+export function goToHit(hit: SearchHit): void {
+  const { expanded } = appStore.getState();
+  appStore.setState({ selected: hit.nodeId, expanded: [...new Set([...expanded, ...hit.reveal])] });
+}
+
+/** The drawn nodes that show the hits: the hit itself, or the outermost closed group that holds it. */
+export function hitNodes(layout: GraphLayout | null, hits: readonly SearchHit[]): Set<string> {
+  const out = new Set<string>();
+  if (!layout) return out;
+  const shown = new Map(layout.nodes.map((n) => [n.id, n]));
+  for (const h of hits) {
+    if (shown.has(h.nodeId)) {
+      out.add(h.nodeId);
+      continue;
+    }
+    for (const scope of h.reveal) {
+      const g = shown.get(`g:${scope}`);
+      if (g && !g.expanded) {
+        out.add(g.id);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const search = (q: string) => pipelineClient().search(q);
+
 export function GraphPane() {
   const layout = useGraphLayout();
+  const [hits, setHits] = useState<readonly SearchHit[]>([]);
+  const searchHits = useMemo(() => (hits.length ? hitNodes(layout, hits) : undefined), [layout, hits]);
+  const onHits = useCallback((h: readonly SearchHit[]) => setHits(h), []);
   const selected = useApp((s) => s.selected);
   const stage = useApp((s) => s.stage);
   const stageNames = useApp((s) => s.stageNames);
@@ -100,6 +133,8 @@ export function GraphPane() {
         stageNames={stageNames}
         onDropTactic={(nodeId, payload) => insertTacticForNode(layout, nodeId, payload)}
         highlight={highlight}
+        searchHits={searchHits}
+        toolbarExtra={<GraphSearch search={search} onGo={goToHit} onHits={onHits} />}
       />
       {node && (
         <div className="details-host" data-testid="details">

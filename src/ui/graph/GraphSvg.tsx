@@ -63,6 +63,8 @@ interface NodeProps {
   dropping: boolean;
   /** Compare view: this node's sharding differs between A and B (or, for a group, a value inside it). */
   highlighted?: boolean;
+  /** The node matches the search box. */
+  searchHit?: boolean;
   /** Stable callbacks (the view keeps their identity), so that a node re-renders only when it changes. */
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
@@ -71,15 +73,15 @@ interface NodeProps {
 
 const sameProps = (a: NodeProps, b: NodeProps, withPosition: boolean): boolean =>
   a.colors === b.colors && a.selected === b.selected && a.dropping === b.dropping && a.highlighted === b.highlighted
-  && a.onSelect === b.onSelect && a.onToggle === b.onToggle && a.dnd === b.dnd && sameNode(a.node, b.node, withPosition);
+  && a.searchHit === b.searchHit && a.onSelect === b.onSelect && a.onToggle === b.onToggle && a.dnd === b.dnd && sameNode(a.node, b.node, withPosition);
 
 /**
  * One node, placed by a translate: expanding a group moves every node below it, and a move then costs
  * one attribute on the outer <g> while the body (memoised without the position) is left alone.
  */
 export const GraphNodeSvg = memo(function GraphNodeSvg(props: NodeProps) {
-  const { node: n, selected, dropping, highlighted, onSelect, onToggle, dnd } = props;
-  const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}${highlighted ? ' highlighted' : ''}`;
+  const { node: n, selected, dropping, highlighted, searchHit, onSelect, onToggle, dnd } = props;
+  const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}${highlighted ? ' highlighted' : ''}${searchHit ? ' search-hit' : ''}`;
   return (
     <g className={cls} data-testid={`graph-node-${n.id}`} data-kind={n.kind} transform={`translate(${n.x},${n.y})`}
       onClick={(e) => { e.stopPropagation(); onSelect(n.id, n); }}
@@ -131,7 +133,7 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
 function GroupToggle({ node, local, onToggle }: { node: LayoutNode; local: LayoutNode; onToggle: (n: LayoutNode) => void }) {
   const b = toggleBox(local);
   return (
-    <g className="graph-toggle" data-testid={`group-toggle-${node.scope}`} role="button" tabIndex={0}
+    <g className="graph-toggle" data-testid={`group-toggle-${node.scope}`} role="button" tabIndex={-1}
       aria-label={`${node.expanded ? 'Collapse' : 'Expand'} ${node.scope}`}
       onClick={(e) => { e.stopPropagation(); onToggle(node); }}
       onDoubleClick={(e) => e.stopPropagation()}

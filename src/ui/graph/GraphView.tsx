@@ -4,11 +4,11 @@
  * past CANVAS_THRESHOLD elements it draws on a canvas and hit-tests clicks instead.
  * Props only: the shell owns the state and asks the worker for a new layout on toggle.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
-import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, onToggleBox, svgElementEstimate } from './geometry';
+import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, neighbour, onToggleBox, svgElementEstimate, type Direction } from './geometry';
 import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeDnd } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
@@ -38,12 +38,16 @@ export interface GraphViewProps {
    * marked value come marked from the layout itself (`LayoutNode.highlighted`, via `highlightValues`).
    */
   highlight?: ReadonlySet<string>;
+  /** Node ids that match the search box (drawn with a search mark). */
+  searchHits?: ReadonlySet<string>;
+  /** Extra controls for the toolbar (the search box). */
+  toolbarExtra?: ReactNode;
 }
 
 export const TACTIC_MIME = 'application/x-partir-tactic';
 
 export function GraphView(props: GraphViewProps) {
-  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight } = props;
+  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight, searchHits, toolbarExtra } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -192,6 +196,26 @@ export function GraphView(props: GraphViewProps) {
     onToggleRef.current(n.scope);
   }, []);
 
+  /** Arrow keys walk the drawn nodes; Enter opens or closes the selected group; Escape deselects. */
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!layout || e.target !== e.currentTarget) return;
+    const dirs: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+    const cur = selected ? byId.get(selected) : undefined;
+    if (dirs[e.key]) {
+      e.preventDefault();
+      const next = neighbour(layout.nodes, cur, dirs[e.key]);
+      if (next) {
+        clickedRef.current = null; // a keyboard move brings the node into view
+        onSelectRef.current(next.id, next);
+      }
+    } else if ((e.key === 'Enter' || e.key === ' ') && cur?.kind === 'group') {
+      e.preventDefault();
+      toggle(cur);
+    } else if (e.key === 'Escape' && cur) {
+      onSelectRef.current(null);
+    }
+  };
+
   const toLayout = (clientX: number, clientY: number): [number, number] => {
     const r = hostRef.current!.getBoundingClientRect();
     return transformRef.current.invert([clientX - r.left, clientY - r.top]);
@@ -227,6 +251,7 @@ export function GraphView(props: GraphViewProps) {
       <div className="graph-toolbar">
         {layout ? <GraphLegend layout={layout} colors={colors} highlighted={highlightCount} /> : <span />}
         <div className="graph-controls">
+          {toolbarExtra}
           <span className="graph-count" data-testid="graph-count">{layout ? `${layout.nodes.length} nodes · ${layout.edges.length} edges` : ''}</span>
           <button type="button" data-testid="graph-fit" onClick={fit} title="Fit the graph in view">Fit</button>
         </div>
@@ -235,6 +260,11 @@ export function GraphView(props: GraphViewProps) {
         ref={hostRef}
         className="graph-host"
         data-testid="graph-canvas-host"
+        tabIndex={0}
+        role="application"
+        aria-label="Sharded dataflow graph: arrow keys move between nodes, Enter opens or closes a group, Escape clears the selection"
+        aria-describedby="graph-kbd-status"
+        onKeyDown={onKeyDown}
         onClick={(e) => {
           if (mode === 'canvas') {
             const [x, y] = toLayout(e.clientX, e.clientY);
@@ -274,7 +304,7 @@ export function GraphView(props: GraphViewProps) {
               </marker>
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
-              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight}
+              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight} searchHits={searchHits}
                 onSelect={selectHere} onToggle={toggle} dnd={onDropTactic ? dnd : undefined} />}
             </g>
           </svg>
@@ -295,7 +325,7 @@ export function GraphView(props: GraphViewProps) {
           <ul className="graph-sr-only" aria-label="Groups">
             {layout.nodes.filter((n) => n.kind === 'group').map((n) => (
               <li key={n.id}>
-                <button type="button" data-testid={`group-toggle-${n.scope}`} onClick={(e) => {
+                <button type="button" tabIndex={-1} data-testid={`group-toggle-${n.scope}`} onClick={(e) => {
                   e.stopPropagation(); // the host would hit-test the click on the canvas too
                   toggle(n);
                 }}>
@@ -305,6 +335,9 @@ export function GraphView(props: GraphViewProps) {
             ))}
           </ul>
         )}
+      </div>
+      <div className="graph-sr-only" id="graph-kbd-status" aria-live="polite" data-testid="graph-kbd-status">
+        {selected && byId.get(selected) ? `${byId.get(selected)!.kind} ${byId.get(selected)!.kind === 'group' ? byId.get(selected)!.scope : byId.get(selected)!.label} selected` : ''}
       </div>
       {stages > 0 && <StageSlider stages={stages} stage={stage} onStage={onStage} names={stageNames} />}
     </div>
@@ -318,18 +351,20 @@ interface SceneProps {
   selected: string | null;
   dropTarget: string | null;
   highlight?: ReadonlySet<string>;
+  searchHits?: ReadonlySet<string>;
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
   dnd?: NodeDnd;
 }
 
 /** Groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
-const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, onSelect, onToggle, dnd }: SceneProps) {
+const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, searchHits, onSelect, onToggle, dnd }: SceneProps) {
   const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
   const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
   const nodeProps = (n: LayoutNode) => ({
     node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
     highlighted: !!n.highlighted || !!highlight?.has(n.id),
+    searchHit: !!searchHits?.has(n.id),
     onSelect, onToggle, dnd,
   });
   return (

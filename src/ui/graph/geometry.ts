@@ -137,3 +137,32 @@ export function sameEdge(a: LayoutEdge, b: LayoutEdge): boolean {
     && a.points.length === b.points.length && a.points.every((p, i) => p[0] === b.points[i][0] && p[1] === b.points[i][1])
     && sameCollectives(a.collectives, b.collectives);
 }
+
+export type Direction = 'up' | 'down' | 'left' | 'right';
+
+/**
+ * Keyboard navigation: the node to move to from `from` in a direction, among the drawn nodes that are
+ * not open groups (an open group is a frame, its contents are the targets). The nearest by centre in
+ * that direction, a sideways offset counting double. Without `from`: the top-left node.
+ */
+export function neighbour(nodes: readonly LayoutNode[], from: LayoutNode | undefined, dir: Direction): LayoutNode | undefined {
+  const targets = nodes.filter((n) => !(n.kind === 'group' && n.expanded));
+  const c = (n: Box) => [n.x + n.width / 2, n.y + n.height / 2] as const;
+  if (!from) return [...targets].sort((a, b) => a.y - b.y || a.x - b.x)[0];
+  const [x0, y0] = c(from);
+  let best: LayoutNode | undefined;
+  let bestScore = Infinity;
+  for (const n of targets) {
+    if (n.id === from.id) continue;
+    const [x, y] = c(n);
+    const along = dir === 'down' ? y - y0 : dir === 'up' ? y0 - y : dir === 'right' ? x - x0 : x0 - x;
+    const across = dir === 'down' || dir === 'up' ? Math.abs(x - x0) : Math.abs(y - y0);
+    if (along <= 1) continue;
+    const score = along + 2 * across;
+    if (score < bestScore) {
+      bestScore = score;
+      best = n;
+    }
+  }
+  return best;
+}

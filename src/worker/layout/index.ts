@@ -16,11 +16,14 @@ import type { Program, ValueId } from '../../core/ir/types';
 import type { Sharding } from '../../core/partition/types';
 import { addToAggregate, aggregateEdges, collectiveIndex, newAggregate, topIndex, touchedEdges } from './aggregate';
 import { layoutGroup } from './groups';
+import { groupNodeId, inputNodeId, opNodeId } from './ids';
 import { graphModel, inputGroupOf, type GraphModel, type GroupBox } from './model';
 import { addMark, axisState, formatShardedType, groupStateCounts, type RawCollective } from './overlays';
 import type { AxisMark, CollectiveMark, GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from './types';
 
 export * from './types';
+export { groupNodeId, inputNodeId, opNodeId } from './ids';
+export { searchGraph, type SearchHit, type SearchResult } from './search';
 export { FOLD_MIN, graphModel, hiddenLeaves, inputGroupOf, type GraphModel } from './model';
 export { layeredLayout, type LayeredInput } from './layered';
 export { axisState, collectivesOf, formatShardedType } from './overlays';
@@ -56,9 +59,6 @@ export function opNodeLabel(kind: string, valueName: string | undefined, scope: 
   return part ? `${kind} · ${part}` : kind;
 }
 
-export const opNodeId = (opId: number): string => `op:${opId}`;
-export const inputNodeId = (valueId: number): string => `in:${valueId}`;
-export const groupNodeId = (scope: string): string => `g:${scope}`;
 
 /**
  * Lays out the program with the given groups expanded. Cost: one pass over the leaves and edges for

@@ -5,7 +5,7 @@ import type { Program, ValueId } from '../../core/ir/types';
 import type { PartitionResult, Sharding } from '../../core/partition/types';
 import type { SpmdProgram } from '../../core/spmd/types';
 import {
-  formatShardedType, graphModel, groupsAbove, groupsToReveal, hiddenLeaves, inputGroupOf, layeredLayout, layoutGraph, opNodeLabel,
+  formatShardedType, graphModel, groupsAbove, groupsToReveal, hiddenLeaves, inputGroupOf, layeredLayout, layoutGraph, opNodeLabel, searchGraph,
   type GraphLayout, type LayoutNode,
 } from './index';
 
@@ -549,5 +549,30 @@ describe('folding look-alike layers and hiding scalar constants', () => {
     // and no edge starts at a node that is not drawn
     const ids = new Set(lay.nodes.map((n) => n.id));
     for (const e of lay.edges) expect(ids.has(e.source) && ids.has(e.target), e.id).toBe(true);
+  });
+});
+
+describe('searchGraph (go to value or op by name or path)', () => {
+  const p = syntheticStep(4);
+
+  it('finds groups, inputs and ops by any part of their path, groups first, with the groups to open', () => {
+    const r = searchGraph(p, 'LAYER_2/MLP');
+    expect(r.total).toBeGreaterThan(3);
+    expect(r.hits[0]).toMatchObject({ nodeId: 'g:layer_2/mlp', kind: 'group', reveal: ['layer_0…layer_3', 'layer_2'] });
+    const input = r.hits.find((h) => h.kind === 'input')!;
+    expect(input.text).toBe('params/layer_2/mlp/w');
+    expect(input.reveal).toEqual(['params', 'params/layer_0…layer_3', 'params/layer_2', 'params/layer_2/mlp']);
+    // opening what a hit names shows its node
+    const op = r.hits.find((h) => h.kind === 'op')!;
+    const lay = layoutGraph(p, { expanded: [...op.reveal] });
+    expect(lay.nodes.some((n) => n.id === op.nodeId)).toBe(true);
+  });
+
+  it('lists at most `limit` hits, counts them all, and finds nothing for a blank query or an unknown name', () => {
+    const r = searchGraph(p, 'layer', 5);
+    expect(r.hits.length).toBe(5);
+    expect(r.total).toBeGreaterThan(5);
+    expect(searchGraph(p, '  ').total).toBe(0);
+    expect(searchGraph(p, 'no-such-thing').total).toBe(0);
   });
 });

@@ -1,0 +1,227 @@
+/**
+ * Issue 16: an explorer that holds up on real models. Panes that make room on a laptop (resizable,
+ * foldable, remembered), a whole model you can see (folded repeated layers, a Fit that fits), imported
+ * modules without their scalar constants. Graph tests attach screenshots to the test output.
+ */
+import { readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import type { Config } from '../src/core/io/config';
+import { galleryEntry } from '../src/core/models/gallery';
+import { encodeConfig } from '../src/core/io/url';
+import { shot, TINY, waitUpToDate, watch } from './helpers';
+
+async function openWith(page: Page, config: Config) {
+  await page.goto(`/#${encodeConfig(config)}`);
+  await waitUpToDate(page);
+}
+
+/** A screenshot in this test's output directory (and artifacts/), attached to the test's report. */
+async function attachShot(page: Page, name: string) {
+  await shot(page, name);
+  await test.info().attach(name, { path: test.info().outputPath(name), contentType: 'image/png' });
+}
+
+const box = async (page: Page, testId: string) => (await page.getByTestId(testId).boundingBox())!;
+
+/** Every drawn node's box lies inside the graph's viewport (small slack for strokes). */
+async function allNodesInView(page: Page): Promise<{ inside: number; total: number }> {
+  const host = await box(page, 'graph-canvas-host');
+  const boxes = await page.locator('[data-testid^="graph-node-"]').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  }));
+  const inside = boxes.filter((b) => b.x >= host.x - 2 && b.y >= host.y - 2 && b.x + b.w <= host.x + host.width + 2 && b.y + b.h <= host.y + host.height + 2).length;
+  return { inside, total: boxes.length };
+}
+
+const T32 = galleryEntry('t32-bp-mp-z3')!.config;
+
+test.describe('panes at 1280×720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('the stage slider is visible, the graph has room, and panes resize, fold and are remembered', async ({ page }) => {
+    const w = watch(page);
+    await openWith(page, TINY);
+    const slider = await box(page, 'stage-slider');
+    expect(slider.y + slider.height, 'stage slider inside the window').toBeLessThanOrEqual(720);
+    await expect(page.getByTestId('stage-slider')).toBeInViewport();
+    const graph0 = await box(page, 'graph-canvas-host');
+    expect(graph0.height, 'graph height at 1280×720').toBeGreaterThanOrEqual(170);
+
+    // Drag the bar above the charts down by 100 px: the graph grows by as much.
+    const bar = await box(page, 'splitter-charts');
+    const charts0 = (await box(page, 'charts-pane')).height;
+    await page.mouse.move(bar.x + bar.width / 2, bar.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + bar.width / 2, bar.y + 102, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => (await box(page, 'charts-pane')).height).toBeLessThan(charts0 - 60);
+    expect((await box(page, 'graph-canvas-host')).height).toBeGreaterThan(graph0.height + 60);
+
+    // Fold the model panel: the centre widens; the fold button's strip opens it again.
+    const centre0 = (await box(page, 'graph-canvas-host')).width;
+    await page.getByTestId('pane-left-fold').click();
+    await expect(page.getByTestId('pane-left-folded')).toBeVisible();
+    expect((await box(page, 'graph-canvas-host')).width).toBeGreaterThan(centre0 + 150);
+    // Fold the charts to their tab strip.
+    await page.getByTestId('charts-fold').click();
+    await expect(page.getByTestId('charts-pane')).toHaveAttribute('data-collapsed', 'true');
+    const folded = (await box(page, 'graph-canvas-host')).height;
+    await attachShot(page, 'panes-folded-1280x720.png');
+
+    // A reload keeps the layout (remembered per browser).
+    await page.reload();
+    await waitUpToDate(page);
+    await expect(page.getByTestId('pane-left-folded')).toBeVisible();
+    await expect(page.getByTestId('charts-pane')).toHaveAttribute('data-collapsed', 'true');
+    expect(Math.abs((await box(page, 'graph-canvas-host')).height - folded)).toBeLessThan(4);
+    // A tab opens the charts again; the right-column dock moves them under the stages.
+    await page.getByTestId('tab-timeline').click();
+    await expect(page.getByTestId('charts-pane')).toHaveAttribute('data-collapsed', 'false');
+    await page.getByTestId('charts-dock').click();
+    await expect(page.getByTestId('pane-right').getByTestId('charts-pane')).toBeVisible();
+    await page.getByTestId('pane-left-open').click();
+    await expect(page.getByTestId('pane-left')).toBeVisible();
+    await attachShot(page, 'charts-docked-right-1280x720.png');
+    w.check();
+  });
+
+  test('a splitter moves from the keyboard too', async ({ page }) => {
+    await openWith(page, TINY);
+    const left0 = (await box(page, 'pane-left')).width;
+    await page.getByTestId('splitter-left').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await box(page, 'pane-left')).width).toBeGreaterThan(left0 + 25);
+  });
+});
+
+test.describe('the whole model', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('T32 folds its 32 layers into one node that opens in place', async ({ page }) => {
+    const w = watch(page);
+    await openWith(page, T32);
+    const fold = page.getByTestId('graph-node-g:layer_0…layer_31');
+    await expect(fold).toBeVisible();
+    await expect(fold).toContainText('×32');
+    // A dozen top-level nodes, not 40.
+    const top = await page.locator('[data-testid^="graph-node-"]').count();
+    expect(top).toBeLessThanOrEqual(12);
+    await page.getByTestId('graph-fit').click();
+    const fit = await allNodesInView(page);
+    expect(fit.inside, 'nodes inside the view after Fit').toBe(fit.total);
+    await attachShot(page, 't32-folded.png');
+
+    await page.getByTestId('group-toggle-layer_0…layer_31').click();
+    await expect(page.getByTestId('graph-node-g:layer_7')).toBeVisible();
+    await expect(page.locator('[data-testid^="graph-node-g:layer_"]')).toHaveCount(33);
+    // (off screen at this zoom: the toggle is a keyboard control too)
+    await page.getByTestId('group-toggle-layer_7').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('group-toggle-layer_7/attn')).toBeAttached();
+    await attachShot(page, 't32-fold-open.png');
+    // Collapsing the fold closes what was open inside it.
+    await page.getByTestId('group-toggle-layer_0…layer_31').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('graph-node-g:layer_7')).toHaveCount(0);
+    await expect(page.getByTestId('graph-node-g:layer_0…layer_31')).toBeVisible();
+    w.check();
+  });
+
+  test('Fit shows every node of the default example', async ({ page }) => {
+    await page.goto('/');
+    await waitUpToDate(page);
+    await page.getByTestId('graph-fit').click();
+    await expect(page.locator('[data-testid^="graph-node-"]').first()).toBeVisible();
+    const fit = await allNodesInView(page);
+    expect(fit.total).toBeGreaterThan(5);
+    expect(fit.inside, 'nodes inside the view after Fit').toBe(fit.total);
+    await attachShot(page, 'default-fit.png');
+  });
+
+  test('an imported module shows its scopes, not its scalar constants', async ({ page }) => {
+    const w = watch(page);
+    const config: Config = {
+      version: 1, model: { stablehlo: readFileSync('public/examples/transformer_train_step.mlir', 'utf8') },
+      mesh: { axes: [{ name: 'batch', size: 2 }] }, hardware: { preset: 'tpu-v5p', links: { batch: 'ici' } },
+      tactics: 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n', options: { overlap: true },
+    };
+    await openWith(page, config);
+    await expect(page.getByTestId('graph-node-g:layer_0')).toBeVisible();
+    await expect(page.getByTestId('graph-node-g:embed')).toBeVisible();
+    const constants = page.locator('[data-testid^="graph-node-op:"]', { hasText: 'constant' });
+    await expect(constants).toHaveCount(0);
+    expect(await page.locator('[data-testid^="graph-node-"]').count()).toBeLessThanOrEqual(20);
+    // Inside a layer, an op that scales by a scalar lists it as an attribute.
+    await page.getByTestId('group-toggle-layer_0').click();
+    await expect(page.locator('[data-testid^="graph-node-op:"]', { hasText: 'constant' })).toHaveCount(0);
+    await attachShot(page, 'imported-structure.png');
+    w.check();
+  });
+});
+
+test.describe('search and keyboard', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('search goes to a value by name, opening its groups, and highlights the matches', async ({ page }) => {
+    const w = watch(page);
+    await page.goto('/');
+    await waitUpToDate(page);
+    await page.getByTestId('graph-search').fill('w_in');
+    await expect(page.getByTestId('graph-search-count')).toHaveAttribute('data-value', /^[1-9]\d*$/);
+    // Every layer has a w_in: the collapsed params group holding them is marked.
+    await expect(page.locator('.graph-node.search-hit').first()).toBeVisible();
+    await expect(page.getByTestId('graph-search-hit').first()).toContainText('params/layer_0/mlp/w_in');
+    await page.getByTestId('graph-search').press('Enter');
+    const node = page.locator('.graph-node.selected');
+    await expect(node).toHaveCount(1);
+    await expect(node).toContainText('w_in');
+    await expect(node).toBeInViewport();
+    await expect(page.getByTestId('details')).toContainText('w_in');
+    await attachShot(page, 'search-w_in.png');
+    // An unknown name says so.
+    await page.getByTestId('graph-search').fill('no_such_value');
+    await expect(page.getByTestId('graph-search-count')).toHaveText('no match');
+    w.check();
+  });
+
+  test('Tab reaches the editor without walking through the graph; arrow keys move between groups', async ({ page }) => {
+    await openWith(page, T32);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const stops: string[] = [];
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        if (!a) return 'none';
+        if (a.closest('.monaco-editor')) return 'editor';
+        return a.getAttribute('data-testid') ?? a.getAttribute('class') ?? a.tagName;
+      });
+      stops.push(at);
+      if (at === 'editor') break;
+    }
+    expect(stops.at(-1), `tab stops: ${stops.join(', ')}`).toBe('editor');
+    expect(stops.filter((s) => s.startsWith('group-toggle') || s === 'graph-toggle'), 'graph toggles in the tab order').toEqual([]);
+    // The graph is one tab stop; from there the arrows walk the nodes.
+    expect(stops).toContain('graph-canvas-host');
+    await page.getByTestId('graph-canvas-host').focus();
+    await page.keyboard.press('ArrowDown');
+    const first = await page.locator('.graph-node.selected').getAttribute('data-testid');
+    expect(first).toBeTruthy();
+    const y1 = (await page.locator('.graph-node.selected').boundingBox())!.y;
+    await page.keyboard.press('ArrowDown');
+    await expect(page.locator('.graph-node.selected')).not.toHaveAttribute('data-testid', first!);
+    expect((await page.locator('.graph-node.selected').boundingBox())!.y).toBeGreaterThan(y1);
+    await expect(page.getByTestId('graph-kbd-status')).toContainText('selected');
+    // Walk down to the folded layers and open them with Enter.
+    for (let i = 0; i < 8; i++) {
+      if ((await page.locator('.graph-node.selected').getAttribute('data-testid')) === 'graph-node-g:layer_0…layer_31') break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await expect(page.locator('.graph-node.selected')).toHaveAttribute('data-testid', 'graph-node-g:layer_0…layer_31');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('graph-node-g:layer_0')).toBeAttached();
+    await attachShot(page, 'keyboard-open-fold.png');
+  });
+});
