@@ -225,3 +225,32 @@ test.describe('search and keyboard', () => {
     await attachShot(page, 'keyboard-open-fold.png');
   });
 });
+
+test.describe('labels', () => {
+  test.use({ viewport: { width: 1600, height: 1000 } });
+
+  test('GNS: collective badges stay inside their node, and folded titles are not cut', async ({ page }) => {
+    const w = watch(page);
+    await openWith(page, galleryEntry('gns-bp-es')!.config);
+    const fold = page.getByTestId('graph-node-g:step_0…step_8');
+    await expect(fold).toBeVisible();
+    await expect(fold.locator('.graph-node-label')).toHaveText('step_0…step_8 ×9');
+    // The busiest node shows a "+N" pill for what does not fit.
+    await expect(page.locator('[data-testid="graph-collective-more"]').first()).toBeAttached();
+    const overflow = await page.locator('[data-testid^="graph-node-"]').evaluateAll((nodes) => {
+      const out: string[] = [];
+      for (const n of nodes) {
+        const box = n.querySelector(':scope > .graph-node-box')?.getBoundingClientRect();
+        if (!box) continue;
+        for (const b of n.querySelectorAll('[data-testid="graph-collective"], [data-testid="graph-collective-more"]')) {
+          const r = b.getBoundingClientRect();
+          if (r.right > box.right + 1 || r.left < box.left - 1) out.push(`${n.getAttribute('data-testid')}: ${b.textContent}`);
+        }
+      }
+      return out;
+    });
+    expect(overflow, 'badges running past their node').toEqual([]);
+    await attachShot(page, 'gns-badges.png');
+    w.check();
+  });
+});

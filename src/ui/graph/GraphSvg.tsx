@@ -6,6 +6,8 @@ import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './col
 import { clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
+/** Edge pills stay narrower than a node, so that neighbouring edges' pills do not run into each other. */
+const EDGE_BADGES_W = 110;
 
 export function collectiveTitle(c: CollectiveMark): string {
   return `${c.kind} over ${c.axes.join('+')}: ${formatBytes(c.bytes)}${c.count > 1 ? ` in ${c.count} collectives` : ''}`;
@@ -28,23 +30,46 @@ function AxisBands({ node, colors }: { node: LayoutNode; colors: ReadonlyMap<str
   );
 }
 
-function CollectiveBadges({ marks, x, y }: { marks: readonly CollectiveMark[]; x: number; y: number }) {
+/**
+ * Collective pills in a row no wider than `maxWidth`: those that fit, then a `+N` pill standing for the
+ * rest (its tooltip lists them), so that badges never run past their node or over a neighbour.
+ */
+function CollectiveBadges({ marks, x, y, maxWidth }: { marks: readonly CollectiveMark[]; x: number; y: number; maxWidth: number }) {
+  const texts = marks.map((c) => `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`);
+  const widths = texts.map((t) => 10 + t.length * 6.2);
+  const MORE_W = 30;
+  let shown = 0;
+  let used = 0;
+  while (shown < marks.length) {
+    const rest = marks.length - shown - 1;
+    const need = used + widths[shown] + (rest > 0 ? 3 + MORE_W : 0);
+    if (need > maxWidth && shown > 0) break;
+    used += widths[shown] + 3;
+    shown++;
+  }
   let dx = 0;
+  const hidden = marks.slice(shown);
   return (
     <g className="graph-collectives">
-      {marks.map((c) => {
-        const text = `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`;
-        const w = 10 + text.length * 6.2;
+      {marks.slice(0, shown).map((c, i) => {
+        const w = widths[i];
         const el = (
           <g key={`${c.kind}-${c.axes.join('+')}`} transform={`translate(${x + dx},${y})`} data-testid="graph-collective" data-kind={c.kind}>
             <rect width={w} height={15} rx={7.5} fill={COLLECTIVE_COLOR[c.kind]} />
-            <text x={w / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{text}</text>
+            <text x={w / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{texts[i]}</text>
             <title>{collectiveTitle(c)}</title>
           </g>
         );
         dx += w + 3;
         return el;
       })}
+      {hidden.length > 0 && (
+        <g transform={`translate(${x + dx},${y})`} data-testid="graph-collective-more" data-count={hidden.length}>
+          <rect width={MORE_W} height={15} rx={7.5} fill="#5b6673" />
+          <text x={MORE_W / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{`+${hidden.length}`}</text>
+          <title>{hidden.map(collectiveTitle).join('\n')}</title>
+        </g>
+      )}
     </g>
   );
 }
@@ -125,7 +150,7 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
       <text className="graph-node-label" x={7} y={n.kind === 'group' ? 23 : 21}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
       <text className="graph-node-sub" x={7} y={n.kind === 'group' ? 38 : 35}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
       {toggleBtn}
-      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} />}
+      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} maxWidth={n.width - 8} />}
     </>
   );
 }, (a, b) => sameProps(a, b, false));
@@ -173,7 +198,7 @@ export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, show
       </path>
       <path d={d} className="graph-edge-hit" />
       <text className="graph-edge-label" x={mid[0] + 4} y={mid[1] - 2}>{clip(e.label, 40)}</text>
-      {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={mid[0] + 4} y={mid[1] + 2} />}
+      {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={mid[0] + 4} y={mid[1] + 2} maxWidth={EDGE_BADGES_W} />}
     </g>
   );
 }, (a, b) => a.showLabel === b.showLabel && sameEdge(a.edge, b.edge) && sameBox(a.src, b.src) && sameBox(a.dst, b.dst));
