@@ -250,6 +250,27 @@ test.describe('labels', () => {
       return out;
     });
     expect(overflow, 'badges running past their node').toEqual([]);
+    // Edge labels and pills on screen overlap neither each other nor a node.
+    const clashes = await page.locator('[data-testid="graph-svg"]').evaluate((svg) => {
+      const shown = (el: Element) => getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().width > 0;
+      const labels: { id: string; r: DOMRect }[] = [];
+      for (const e of svg.querySelectorAll('.graph-edge')) {
+        for (const el of e.querySelectorAll(':scope > .graph-edge-label, :scope > .graph-collectives')) {
+          if (shown(el) && el.textContent) labels.push({ id: `${e.getAttribute('data-testid')} ${el.textContent}`, r: el.getBoundingClientRect() });
+        }
+      }
+      const boxes = [...svg.querySelectorAll('.graph-node:not(.expanded) > .graph-node-box')].map((b) => b.getBoundingClientRect());
+      const hit = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+      const out: string[] = [];
+      labels.forEach((a, i) => {
+        // a label's own text and pills sit together by design: compare with other edges' labels only
+        for (const b of labels.slice(i + 1)) if (a.id.split(' ')[0] !== b.id.split(' ')[0] && hit(a.r, b.r)) out.push(`${a.id} × ${b.id}`);
+        for (const n of boxes) if (hit(a.r, n)) out.push(`${a.id} over a node`);
+      });
+      return { out, count: labels.length };
+    });
+    expect(clashes.count).toBeGreaterThan(3);
+    expect(clashes.out, 'overlapping labels').toEqual([]);
     await attachShot(page, 'gns-badges.png');
     w.check();
   });

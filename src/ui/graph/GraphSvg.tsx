@@ -3,11 +3,10 @@ import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
-import { clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
+import { EDGE_PILLS_W, clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
-/** Edge pills stay narrower than a node, so that neighbouring edges' pills do not run into each other. */
-const EDGE_BADGES_W = 110;
+
 
 export function collectiveTitle(c: CollectiveMark): string {
   return `${c.kind} over ${c.axes.join('+')}: ${formatBytes(c.bytes)}${c.count > 1 ? ` in ${c.count} collectives` : ''}`;
@@ -186,19 +185,22 @@ interface EdgeProps {
   src?: Box;
   dst?: Box;
   showLabel: boolean;
+  /** Where the label goes (placeEdgeLabels: free of other labels and nodes), or null: no room, shown on hover only. */
+  labelAt?: readonly [number, number] | null;
 }
 
-export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel }: EdgeProps) {
+export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel, labelAt }: EdgeProps) {
   const { d, mid } = edgePath(e, src, dst);
+  const at = labelAt ?? ([mid[0] + 4, mid[1]] as const);
   const width = Math.min(4, 1 + Math.log10(1 + e.values));
   return (
-    <g className={`graph-edge${e.back ? ' back' : ''}${e.collectives.length ? ' has-collective' : ''}${showLabel ? ' show-label' : ''}`} data-testid={`graph-edge-${e.id}`}>
+    <g className={`graph-edge${e.back ? ' back' : ''}${e.collectives.length ? ' has-collective' : ''}${showLabel ? ' show-label' : ''}${labelAt === null ? ' no-room' : ''}`} data-testid={`graph-edge-${e.id}`}>
       <path d={d} strokeWidth={width} markerEnd="url(#graph-arrow)">
         <title>{`${e.label}${e.values > 1 ? ` (${formatBytes(e.bytes)})` : ''}`}</title>
       </path>
       <path d={d} className="graph-edge-hit" />
-      <text className="graph-edge-label" x={mid[0] + 4} y={mid[1] - 2}>{clip(e.label, 40)}</text>
-      {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={mid[0] + 4} y={mid[1] + 2} maxWidth={EDGE_BADGES_W} />}
+      <text className="graph-edge-label" x={at[0]} y={at[1] - 2}>{clip(e.label, 40)}</text>
+      {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={at[0]} y={at[1] + 2} maxWidth={EDGE_PILLS_W} />}
     </g>
   );
-}, (a, b) => a.showLabel === b.showLabel && sameEdge(a.edge, b.edge) && sameBox(a.src, b.src) && sameBox(a.dst, b.dst));
+}, (a, b) => a.showLabel === b.showLabel && a.labelAt === b.labelAt && sameEdge(a.edge, b.edge) && sameBox(a.src, b.src) && sameBox(a.dst, b.dst));

@@ -8,7 +8,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
-import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, neighbour, onToggleBox, svgElementEstimate, type Direction } from './geometry';
+import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, neighbour, onToggleBox, placeEdgeLabels, svgElementEstimate, type Direction } from './geometry';
 import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeDnd } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
@@ -361,6 +361,7 @@ interface SceneProps {
 const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, searchHits, onSelect, onToggle, dnd }: SceneProps) {
   const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
   const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
+  const labels = useMemo(() => placeEdgeLabels(layout, byId), [layout, byId]);
   const nodeProps = (n: LayoutNode) => ({
     node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
     highlighted: !!n.highlighted || !!highlight?.has(n.id),
@@ -373,6 +374,7 @@ const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, 
       <g className="graph-edges">
         {layout.edges.map((e: LayoutEdge) => (
           <GraphEdgeSvg key={e.id} edge={e} src={byId.get(e.source)} dst={byId.get(e.target)}
+            labelAt={labels.get(e.id) ?? (e.source === selected || e.target === selected ? undefined : null)}
             showLabel={e.source === selected || e.target === selected || e.collectives.length > 0} />
         ))}
       </g>
