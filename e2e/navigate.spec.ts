@@ -275,3 +275,52 @@ test.describe('labels', () => {
     w.check();
   });
 });
+
+test.describe('say what is going on', () => {
+  test('the summary names the zoo model and the example that is open', async ({ page }) => {
+    const w = watch(page);
+    const entry = galleryEntry('t32-bp-mp-z3')!;
+    await openWith(page, entry.config);
+    await expect(page.getByTestId('model-name')).toHaveText('t32');
+    await expect(page.getByTestId('example-name')).toContainText(entry.title);
+    await expect(page.getByTestId('example-name')).toHaveAttribute('data-edited', 'false');
+    // The T32 · BP example's tactics: that example is now open.
+    await page.evaluate(() => window.__partir!.setTactics('BP = BatchParallel(axis="batch")\nschedule = [BP]\n'));
+    await expect(page.getByTestId('example-name')).toContainText('T32 · BP');
+    await expect(page.getByTestId('example-name')).not.toContainText('Z3');
+    // Tactics of no example: edited from the T32 model.
+    await page.evaluate(() => window.__partir!.setTactics('BP = BatchParallel(axis="model")\nschedule = [BP]\n'));
+    await expect(page.getByTestId('example-name')).toHaveText(/T32 \(edited\)/);
+    w.check();
+  });
+
+  test('an invalid field value is marked and says why it is not applied', async ({ page }) => {
+    await openWith(page, TINY);
+    const layers = page.getByTestId('param-layers');
+    await layers.fill('2.5');
+    await expect(layers).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('param-layers-why')).toBeVisible();
+    await expect(page.getByTestId('param-layers-why')).toContainText('needs an integer');
+    await expect(page.getByTestId('param-layers-why')).toContainText('still using 2');
+    expect(await page.evaluate(() => (window.__partir!.state().doc.model as { params: { layers: number } }).params.layers)).toBe(2);
+    await layers.fill('3');
+    await expect(page.getByTestId('param-layers-why')).toHaveCount(0);
+  });
+
+  test('the time chart tells compute and communication apart from the mesh axes, and reads out its figures', async ({ page }) => {
+    await openWith(page, TINY);
+    const fill = (id: string) => page.getByTestId(id).evaluate((e) => (e.tagName === 'g' ? e.querySelector('rect')! : e).getAttribute('fill')!);
+    const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+    const dist = (a: string, b: string) => Math.hypot(...hex(a).map((v, i) => v - hex(b)[i]));
+    const compute = await fill('time-compute');
+    const exposed = await fill('time-exposed');
+    for (const axis of ['batch', 'model']) {
+      const c = await fill(`time-axis-${axis}`);
+      expect(dist(compute, c), `compute vs ${axis}`).toBeGreaterThan(100);
+      expect(dist(exposed, c), `exposed vs ${axis}`).toBeGreaterThan(100);
+    }
+    const label = await page.getByTestId('time-chart').locator('svg').getAttribute('aria-label');
+    expect(label).toMatch(/^Step time [\d.]+ \S+: compute [\d.]+ \S+, exposed communication/);
+    expect(await page.getByTestId('memory-chart').locator('svg').getAttribute('aria-label')).toMatch(/device .* of /);
+  });
+});
