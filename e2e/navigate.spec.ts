@@ -302,7 +302,7 @@ test.describe('say what is going on', () => {
     await expect(page.getByTestId('param-layers-why')).toBeVisible();
     await expect(page.getByTestId('param-layers-why')).toContainText('needs an integer');
     await expect(page.getByTestId('param-layers-why')).toContainText('still using 2');
-    expect(await page.evaluate(() => (window.__partir!.state().doc.model as { params: { layers: number } }).params.layers)).toBe(2);
+    expect(await page.evaluate(() => (window.__partir!.state().doc.model as unknown as { params: { layers: number } }).params.layers)).toBe(2);
     await layers.fill('3');
     await expect(page.getByTestId('param-layers-why')).toHaveCount(0);
   });
@@ -322,5 +322,36 @@ test.describe('say what is going on', () => {
     const label = await page.getByTestId('time-chart').locator('svg').getAttribute('aria-label');
     expect(label).toMatch(/^Step time [\d.]+ \S+: compute [\d.]+ \S+, exposed communication/);
     expect(await page.getByTestId('memory-chart').locator('svg').getAttribute('aria-label')).toMatch(/device .* of /);
+  });
+});
+
+test.describe('minimap', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('a large view gets an overview; clicking it moves the view there', async ({ page }) => {
+    const w = watch(page);
+    await openWith(page, T32);
+    await page.getByTestId('graph-fit').click();
+    await expect(page.getByTestId('graph-minimap')).toHaveCount(0); // all of it is in view
+    await page.getByTestId('group-toggle-layer_0…layer_31').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('graph-node-g:layer_31')).toBeAttached();
+    // Zoom in on the top of the graph: most of it is now out of view.
+    const host = await box(page, 'graph-canvas-host');
+    await page.mouse.move(host.x + host.width / 2, host.y + 40);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -300);
+    const map = page.getByTestId('graph-minimap');
+    await expect(map).toBeVisible();
+    const layer31 = page.getByTestId('graph-node-g:layer_31');
+    await expect(layer31).not.toBeInViewport();
+    // The bottom of the overview is the end of the graph: a click there brings the last layers into view.
+    const m = (await map.boundingBox())!;
+    await page.mouse.click(m.x + m.width / 2, m.y + m.height - 12);
+    await expect.poll(async () => {
+      const b = await layer31.boundingBox();
+      return b !== null && b.y > host.y - 400 && b.y < host.y + host.height + 400;
+    }).toBe(true);
+    await attachShot(page, 'minimap.png');
+    w.check();
   });
 });

@@ -13,6 +13,7 @@ import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeD
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
 import { StageSlider } from './StageSlider';
+import { Minimap, type MinimapHandle } from './Minimap';
 import './graph.css';
 
 export const CANVAS_THRESHOLD = 2500;
@@ -72,6 +73,25 @@ export function GraphView(props: GraphViewProps) {
     onSelectRef.current(id, n);
   }, []);
   const [size, setSize] = useState({ w: 800, h: 600 });
+  /** The overview shows while the graph does not fit in the view at the current zoom. */
+  const [minimap, setMinimap] = useState(false);
+  const minimapRef = useRef<MinimapHandle>(null);
+  const layoutSizeRef = useRef({ w: 0, h: 0 });
+  layoutSizeRef.current = { w: layout?.width ?? 0, h: layout?.height ?? 0 };
+  const centreOn = useCallback((x: number, y: number) => {
+    const host = hostRef.current;
+    if (!host || !zoomRef.current) return;
+    const k = transformRef.current.k;
+    userMovedRef.current = true;
+    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth / 2 - x * k, host.clientHeight / 2 - y * k).scale(k));
+  }, []);
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host || !layout) return;
+    const t = transformRef.current;
+    setMinimap(layout.width * t.k > host.clientWidth * 1.05 || layout.height * t.k > host.clientHeight * 1.05);
+    minimapRef.current?.draw(t, host.clientWidth, host.clientHeight);
+  }, [layout, minimap, size]);
 
   const count = layout ? svgElementEstimate(layout) : 0;
   const highlightCount = useMemo(() => {
@@ -105,6 +125,9 @@ export function GraphView(props: GraphViewProps) {
         // Edge labels (sharded types) only once zoomed in far enough to read them; a class, not a re-render.
         host.classList.toggle('graph-zoomed-in', ev.transform.k >= EDGE_LABEL_ZOOM);
         if (canvasRef.current) requestAnimationFrame(() => redrawRef.current());
+        minimapRef.current?.draw(ev.transform, host.clientWidth, host.clientHeight);
+        const big = layoutSizeRef.current;
+        setMinimap(big.w * ev.transform.k > host.clientWidth * 1.05 || big.h * ev.transform.k > host.clientHeight * 1.05);
       });
     zoomRef.current = z;
     const sel = select(host);
@@ -312,6 +335,7 @@ export function GraphView(props: GraphViewProps) {
           <canvas ref={canvasRef} className="graph-canvas" style={{ width: '100%', height: '100%' }} data-testid="graph-canvas" />
         )}
         {!layout && <div className="graph-empty">No graph yet</div>}
+        {layout && minimap && <Minimap ref={minimapRef} layout={layout} onCentre={centreOn} />}
         {mode === 'canvas' && hover && (
           <div className="graph-tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="graph-tooltip">
             <b>{hover.node.kind === 'group' ? hover.node.scope : hover.node.label}</b>
