@@ -355,3 +355,46 @@ test.describe('minimap', () => {
     w.check();
   });
 });
+
+test.describe('drops', () => {
+  test('a dropped tactic asks for its axis and dimension, names itself, and warns about a repeat', async ({ page }) => {
+    const w = watch(page);
+    await openWith(page, TINY);
+    await expect(page.getByTestId('palette-hint')).toBeVisible();
+    await page.getByTestId('group-toggle-params').click();
+    await page.getByTestId('group-toggle-params/layer_0').click();
+    await page.getByTestId('group-toggle-params/layer_0/mlp').click();
+    const target = page.locator('[data-testid^="graph-node-in:"]', { hasText: 'w_in' }).first();
+    await expect(target).toBeVisible();
+    const targetId = `[data-testid="${await target.getAttribute('data-testid')}"]`;
+
+    // BatchParallel lands on the data axis, and says it acts on the whole model (and is already there).
+    await page.dragAndDrop('[data-testid="palette-BatchParallel"]', targetId);
+    await expect(page.getByTestId('drop-popover')).toBeVisible();
+    await expect(page.getByTestId('drop-axis')).toHaveValue('batch');
+    await expect(page.getByTestId('drop-note')).toContainText('whole model');
+    await expect(page.getByTestId('drop-warning')).toContainText('already');
+    await page.getByTestId('drop-cancel').click();
+    await expect(page.getByTestId('drop-popover')).toHaveCount(0);
+
+    // Megatron goes on the model axis, where TINY already has one: the popover says so.
+    await page.dragAndDrop('[data-testid="palette-Megatron"]', targetId);
+    await expect(page.getByTestId('drop-axis')).toHaveValue('model');
+    await expect(page.getByTestId('drop-warning')).toContainText('Megatron on "model" is already');
+    // "Partition only this value" instead: ManualPartition of w_in with its dimensions to choose from.
+    await page.getByTestId('drop-only-this').click();
+    const dims = page.getByTestId('drop-dim');
+    await expect(dims.locator('option')).toHaveCount(3); // largest, 0, 1
+    await attachShot(page, 'drop-popover.png');
+    // w_in is already tiled on model by Megatron: both its dims cannot take model again; on batch they can.
+    await page.getByTestId('drop-axis').selectOption('batch');
+    await dims.selectOption('1');
+    const before = await page.evaluate(() => window.__partir!.state().doc.tactics);
+    await page.getByTestId('drop-insert').click();
+    await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).toBe(
+      before.replace('schedule = [BP, MP]', 'w_in_batch = ManualPartition(inputs={"params/layer_0/mlp/w_in": 1}, axis="batch")\nschedule = [BP, MP, w_in_batch]'),
+    );
+    await waitUpToDate(page);
+    w.check();
+  });
+});

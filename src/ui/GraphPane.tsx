@@ -5,7 +5,8 @@ import { GraphSearch } from './graph/GraphSearch';
 import { GraphView, graphImage, NodeDetails } from './graph';
 import { pipelineClient } from './runner';
 import { appStore, useApp } from './store';
-import { insertTacticForNode } from './palette';
+import { insertDropped, pendingDropFor, type PendingDrop } from './palette';
+import { DropPopover } from './DropPopover';
 
 /** The graph for the export menu (the graph's own helper: standalone SVG text, or a whole-graph canvas). */
 export const graphExportImage = (): string | HTMLCanvasElement | null => {
@@ -101,6 +102,7 @@ export function GraphPane() {
   const [hits, setHits] = useState<readonly SearchHit[]>([]);
   const searchHits = useMemo(() => (hits.length ? hitNodes(layout, hits) : undefined), [layout, hits]);
   const onHits = useCallback((h: readonly SearchHit[]) => setHits(h), []);
+  const [drop, setDrop] = useState<PendingDrop | null>(null);
   const selected = useApp((s) => s.selected);
   const stage = useApp((s) => s.stage);
   const stageNames = useApp((s) => s.stageNames);
@@ -131,11 +133,15 @@ export function GraphPane() {
         stage={stage ?? stages - 1}
         onStage={(s) => appStore.setState({ stage: s >= stages - 1 ? null : s })}
         stageNames={stageNames}
-        onDropTactic={(nodeId, payload) => insertTacticForNode(layout, nodeId, payload)}
+        onDropTactic={(nodeId, payload) => void pendingDropFor(layout, nodeId, payload).then(setDrop)}
         highlight={highlight}
         searchHits={searchHits}
         toolbarExtra={<GraphSearch search={search} onGo={goToHit} onHits={onHits} />}
       />
+      {drop && <DropPopover drop={drop} onCancel={() => setDrop(null)} onInsert={(d, axis, dim) => {
+        insertDropped(d, axis, dim);
+        setDrop(null);
+      }} />}
       {node && (
         <div className="details-host" data-testid="details">
           <button className="icon close" aria-label="close details" onClick={() => appStore.setState({ selected: null })}>×</button>
