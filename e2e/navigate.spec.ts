@@ -148,7 +148,8 @@ test.describe('the whole model', () => {
       tactics: 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n', options: { overlap: true },
     };
     await openWith(page, config);
-    await expect(page.getByTestId('graph-node-g:layer_0')).toBeVisible();
+    // (the layout of a fresh program can trail the status on a loaded machine)
+    await expect(page.getByTestId('graph-node-g:layer_0')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('graph-node-g:embed')).toBeVisible();
     const constants = page.locator('[data-testid^="graph-node-op:"]', { hasText: 'constant' });
     await expect(constants).toHaveCount(0);
