@@ -13,7 +13,7 @@ import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeD
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
 import { StageSlider } from './StageSlider';
-import { Minimap, type MinimapHandle } from './Minimap';
+import { Minimap, minimapSize, type MinimapHandle } from './Minimap';
 import './graph.css';
 
 export const CANVAS_THRESHOLD = 2500;
@@ -335,7 +335,7 @@ export function GraphView(props: GraphViewProps) {
           <canvas ref={canvasRef} className="graph-canvas" style={{ width: '100%', height: '100%' }} data-testid="graph-canvas" />
         )}
         {!layout && <div className="graph-empty">No graph yet</div>}
-        {layout && minimap && <Minimap ref={minimapRef} layout={layout} onCentre={centreOn} />}
+        {layout && minimap && <Minimap ref={minimapRef} layout={layout} onCentre={centreOn} width={minimapSize(size.w, size.h).w} height={minimapSize(size.w, size.h).h} />}
         {mode === 'canvas' && hover && (
           <div className="graph-tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="graph-tooltip">
             <b>{hover.node.kind === 'group' ? hover.node.scope : hover.node.label}</b>

@@ -6,20 +6,22 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, type P
 import type { ZoomTransform } from 'd3';
 import type { GraphLayout } from '../../worker/layout';
 
-export const MINIMAP_W = 170;
-export const MINIMAP_H = 120;
+/** The overview's size: about a fifth of the pane's width and a quarter of its height, within bounds. */
+export function minimapSize(viewW: number, viewH: number): { w: number; h: number } {
+  return { w: Math.round(Math.min(170, Math.max(80, viewW * 0.2))), h: Math.round(Math.min(120, Math.max(50, viewH * 0.25))) };
+}
 
 export interface MinimapHandle {
   draw: (t: ZoomTransform, viewW: number, viewH: number) => void;
 }
 
 /** Scale and offset that fit the layout in the minimap. */
-function fit(layout: Pick<GraphLayout, 'width' | 'height'>) {
-  const s = Math.min((MINIMAP_W - 8) / Math.max(1, layout.width), (MINIMAP_H - 8) / Math.max(1, layout.height));
-  return { s, ox: (MINIMAP_W - layout.width * s) / 2, oy: (MINIMAP_H - layout.height * s) / 2 };
+function fit(layout: Pick<GraphLayout, 'width' | 'height'>, W: number, H: number) {
+  const s = Math.min((W - 8) / Math.max(1, layout.width), (H - 8) / Math.max(1, layout.height));
+  return { s, ox: (W - layout.width * s) / 2, oy: (H - layout.height * s) / 2 };
 }
 
-export const Minimap = forwardRef<MinimapHandle, { layout: GraphLayout; onCentre: (x: number, y: number) => void }>(function Minimap({ layout, onCentre }, ref) {
+export const Minimap = forwardRef<MinimapHandle, { layout: GraphLayout; width: number; height: number; onCentre: (x: number, y: number) => void }>(function Minimap({ layout, width: MINIMAP_W, height: MINIMAP_H, onCentre }, ref) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ t: ZoomTransform; w: number; h: number } | null>(null);
   const draw = useCallback((t: ZoomTransform, viewW: number, viewH: number) => {
@@ -28,13 +30,13 @@ export const Minimap = forwardRef<MinimapHandle, { layout: GraphLayout; onCentre
     const ctx = c?.getContext('2d');
     if (!c || !ctx) return;
     const dpr = window.devicePixelRatio || 1;
-    if (c.width !== MINIMAP_W * dpr) {
+    if (c.width !== MINIMAP_W * dpr || c.height !== MINIMAP_H * dpr) {
       c.width = MINIMAP_W * dpr;
       c.height = MINIMAP_H * dpr;
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, MINIMAP_W, MINIMAP_H);
-    const { s, ox, oy } = fit(layout);
+    const { s, ox, oy } = fit(layout, MINIMAP_W, MINIMAP_H);
     for (const n of layout.nodes) {
       const open = n.kind === 'group' && n.expanded;
       ctx.fillStyle = open ? 'rgba(170, 180, 192, 0.18)' : n.highlighted ? '#e11d48' : n.kind === 'group' ? '#8795a6' : '#b9c3ce';
@@ -46,7 +48,7 @@ export const Minimap = forwardRef<MinimapHandle, { layout: GraphLayout; onCentre
     ctx.strokeStyle = '#1f5fbf';
     ctx.lineWidth = 1.5;
     ctx.strokeRect(ox + x0 * s, oy + y0 * s, (viewW / t.k) * s, (viewH / t.k) * s);
-  }, [layout]);
+  }, [layout, MINIMAP_W, MINIMAP_H]);
   useImperativeHandle(ref, () => ({ draw }), [draw]);
   useEffect(() => {
     if (last.current) draw(last.current.t, last.current.w, last.current.h);
@@ -54,7 +56,7 @@ export const Minimap = forwardRef<MinimapHandle, { layout: GraphLayout; onCentre
 
   const centre = (e: PointerEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
-    const { s, ox, oy } = fit(layout);
+    const { s, ox, oy } = fit(layout, MINIMAP_W, MINIMAP_H);
     onCentre((e.clientX - r.left - ox) / s, (e.clientY - r.top - oy) / s);
   };
   return (
