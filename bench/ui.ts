@@ -5,7 +5,8 @@
  * - first render: navigation → the summary strip shows the default example's result (`summary-drawn`);
  * - tactic edit on a 32-layer transformer training step: end of the 300 ms debounce (`debounce-end`) →
  *   charts updated (`charts-drawn`);
- * - expanding a layer of the 96-layer step: click (`group-toggle`) → graph drawn (`graph-drawn`).
+ * - on the 96-layer step: opening the fold of its 96 layers, then a layer in it: click (`group-toggle`) →
+ *   graph drawn (`graph-drawn`); and pan/zoom (wheel and drag) frame intervals from requestAnimationFrame.
  *
  * Uses the existing `dist/` (run `npx vite build` first, or pass --build). Env: BENCH_UI_RUNS (default 3),
  * BENCH_UI_PORT (default 4183), CHROMIUM (default /usr/bin/chromium when present).
@@ -98,23 +99,73 @@ async function editToCharts(page: Page): Promise<{ figures: number[]; pipeline: 
   return { figures, pipeline };
 }
 
-async function expandLayer(page: Page): Promise<number[]> {
+/** The fold of the 96 look-alike layers (one node until opened). */
+const FOLD96 = 'layer_0…layer_95';
+
+/** Clicks a group toggle whether it is an SVG control or (canvas mode) an off-screen button. */
+const clickToggle = (page: Page, scope: string) =>
+  page.getByTestId(`group-toggle-${scope}`).evaluate((b) => b.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+
+async function expandGroups(page: Page): Promise<{ fold: number[]; layer: number[] }> {
   await page.goto(`${BASE}/#${encodeConfig(transformer(96, BP_MP))}`);
   await waitStatusOk(page);
-  await page.getByTestId('group-toggle-layer_48').waitFor({ state: 'attached', timeout: 120_000 });
-  const figures: number[] = [];
-  // A graph this big is drawn on a canvas; its group toggles are accessible buttons over it, clicked as such.
-  const click = (id: string) => page.getByTestId(id).evaluate((b) => (b as HTMLElement).click());
+  await page.getByTestId(`group-toggle-${FOLD96}`).waitFor({ state: 'attached', timeout: 120_000 });
+  const fold: number[] = [];
+  const layer: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    // Expand, measure, collapse again (the collapse is not measured), so every run expands a fresh layer view.
+    // Open the fold (96 layer nodes appear), then a layer in it; measure both, then close the fold again.
     await page.evaluate(() => performance.clearMarks());
-    await click('group-toggle-layer_48');
-    figures.push(await between(page, 'group-toggle', 'graph-drawn'));
+    await clickToggle(page, FOLD96);
+    fold.push(await between(page, 'group-toggle', 'graph-drawn'));
+    await page.getByTestId('group-toggle-layer_48').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.evaluate(() => performance.clearMarks());
+    await clickToggle(page, 'layer_48');
+    layer.push(await between(page, 'group-toggle', 'graph-drawn'));
     await page.getByTestId('group-toggle-layer_48/mlp').waitFor({ state: 'attached', timeout: 60_000 });
-    await click('group-toggle-layer_48');
-    await page.getByTestId('group-toggle-layer_48/mlp').waitFor({ state: 'detached', timeout: 60_000 });
+    await clickToggle(page, FOLD96);
+    await page.getByTestId('group-toggle-layer_48').waitFor({ state: 'detached', timeout: 60_000 });
   }
-  return figures;
+  return { fold, layer };
+}
+
+/**
+ * Pan and zoom on the 96-layer step with the fold and one layer open: wheel zooms and a drag, as a user
+ * does, while requestAnimationFrame records frame times. Reports frame intervals (display rate: 16.7 ms).
+ */
+async function panZoom(page: Page): Promise<{ median: number; p95: number; worst: number; frames: number }> {
+  await page.goto(`${BASE}/#${encodeConfig(transformer(96, BP_MP))}`);
+  await waitStatusOk(page);
+  await page.getByTestId(`group-toggle-${FOLD96}`).waitFor({ state: 'attached', timeout: 120_000 });
+  await clickToggle(page, FOLD96);
+  await page.getByTestId('group-toggle-layer_48').waitFor({ state: 'attached', timeout: 60_000 });
+  await clickToggle(page, 'layer_48');
+  await page.getByTestId('group-toggle-layer_48/mlp').waitFor({ state: 'attached', timeout: 60_000 });
+  await page.waitForTimeout(500);
+  const host = (await page.getByTestId('graph-canvas-host').boundingBox())!;
+  const cx = host.x + host.width / 2;
+  const cy = host.y + host.height / 2;
+  // A string, not a function: tsx would wrap a named helper in a `__name` call the page does not have.
+  await page.evaluate(`(() => {
+    window.benchFrames = [];
+    window.benchStop = false;
+    const tick = (t) => { window.benchFrames.push(t); if (!window.benchStop) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  await page.mouse.move(cx, cy);
+  for (let i = 0; i < 30; i++) {
+    await page.mouse.wheel(0, i < 15 ? 120 : -120);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.down();
+  for (let i = 0; i < 60; i++) await page.mouse.move(cx + Math.sin(i / 6) * 200, cy + i * 3);
+  await page.mouse.up();
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { benchFrames: number[]; benchStop: boolean };
+    w.benchStop = true;
+    return w.benchFrames;
+  });
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  return { median: gaps[Math.floor(gaps.length / 2)], p95: gaps[Math.floor(gaps.length * 0.95)], worst: gaps[gaps.length - 1], frames: frames.length };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
@@ -151,8 +202,12 @@ async function main() {
     line('tactic edit, 32 layers (debounce end → charts)', edit.figures.slice(EDIT_WARMUP), 300);
     console.log(`${''.padEnd(52)} of which the worker's pipeline run: ${edit.pipeline.slice(EDIT_WARMUP).map(fmt).join(', ')}`);
     console.log(`${''.padEnd(52)} cold (first ${EDIT_WARMUP} edits after load, not in the median): ${edit.figures.slice(0, EDIT_WARMUP).map(fmt).join(', ')}`);
-    const expand = await expandLayer(page);
-    line('expand a layer, 96 layers (click → graph drawn)', expand, 200);
+    const expand = await expandGroups(page);
+    line('open the fold of 96 layers (click → graph drawn)', expand.fold, 100);
+    line('expand a layer in it (click → graph drawn)', expand.layer, 100);
+    const pz = await panZoom(page);
+    line('pan/zoom, 96 layers, fold + a layer open: frame (median)', [pz.median], 17.5);
+    console.log(`${''.padEnd(52)} p95 ${fmt(pz.p95)}, worst ${fmt(pz.worst)} over ${pz.frames} frames (display rate 16.7 ms); renderer ${await page.getByTestId('graph-view').getAttribute('data-renderer')}`);
     await ctx.close();
   } finally {
     await browser.close();

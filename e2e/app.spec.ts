@@ -202,13 +202,15 @@ test('graph: expand a group, drop a palette tactic on a value, select an op from
   const input = page.locator('[data-testid^="graph-node-in:"]').first();
   await expect(input).toBeVisible();
   await page.getByTestId('palette-ManualPartition').dragTo(input);
+  // The drop asks how to partition the value (axis, dimension); the defaults are the model axis and the largest dimension.
+  await page.getByTestId('drop-insert').click();
   await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).toMatch(
-    /T1 = ManualPartition\(inputs=\{"params\/[^"]+": LARGEST\}, axis="model"\)\nschedule = \[BP, MP, T1\]/,
+    /(\w+)_model = ManualPartition\(inputs=\{"params\/[^"]+": LARGEST\}, axis="model"\)\nschedule = \[BP, MP, \1_model\]/,
   );
   // Undo takes the drop back out of the text.
   await page.locator('.header h1').click();
   await page.keyboard.press('Control+z');
-  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).not.toContain('T1');
+  await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).not.toContain('ManualPartition');
   await waitUpToDate(page);
 
   await page.getByTestId('tab-collectives').click();

@@ -52,10 +52,11 @@ test('dragging a tactic onto a node changes the text and the charts; undo takes 
   const target = page.locator('[data-testid^="graph-node-in:"]', { hasText: 'w_in' }).first();
   await expect(target).toBeVisible();
   await page.dragAndDrop('[data-testid="palette-ManualPartition"]', `[data-testid="${await target.getAttribute('data-testid')}"]`);
+  await page.getByTestId('drop-insert').click();
   await expect.poll(() => page.evaluate(() => window.__partir!.state().doc.tactics)).toBe(
-    'BP = BatchParallel(axis="batch")\nT1 = ManualPartition(inputs={"params/layer_0/mlp/w_in": LARGEST}, axis="model")\nschedule = [BP, T1]\n',
+    'BP = BatchParallel(axis="batch")\nw_in_model = ManualPartition(inputs={"params/layer_0/mlp/w_in": LARGEST}, axis="model")\nschedule = [BP, w_in_model]\n',
   );
-  await expect(page.locator('.monaco-editor .view-lines')).toContainText('T1 = ManualPartition');
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('w_in_model = ManualPartition');
   await expect.poll(async () => (await figures(page)).step, { timeout: 30_000 }).not.toBe(before.step);
   await waitUpToDate(page);
   expect((await figures(page)).communication).not.toBe(before.communication);

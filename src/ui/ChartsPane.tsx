@@ -5,6 +5,7 @@ import { PipelinePanel } from './PipelinePanel';
 import { CollectivesTable, MemoryChart, StageChart, SummaryStrip, TimeBreakdown, Timeline } from './charts';
 import { selectOpByLabel } from './GraphPane';
 import { useApp } from './store';
+import { setPanes, usePanes } from './panes';
 
 export function SummaryPane() {
   const report = useApp((s) => s.report);
@@ -33,20 +34,39 @@ export function ChartsPane() {
   useEffect(() => {
     if (report) performance.mark('charts-drawn');
   }, [report]);
+  const height = usePanes((p) => p.charts);
+  const collapsed = usePanes((p) => p.chartsCollapsed);
+  const dock = usePanes((p) => p.chartsDock);
   if (!report) return null;
   const tabs: Tab[] = comparing ? ['compare', ...TABS] : [...TABS];
   if (report.pipeline) tabs.splice(tabs.indexOf('timeline'), 0, 'pipeline');
+  const folded = collapsed && dock === 'below';
+  const cls = ['charts-pane', comparing ? 'comparing' : '', dock === 'right' ? 'docked-right' : '', folded ? 'collapsed' : ''].filter(Boolean).join(' ');
   return (
-    <div className={comparing ? 'charts-pane comparing' : 'charts-pane'} data-testid="charts-pane">
-      <div className="tabs" role="tablist">
+    <div className={cls} data-testid="charts-pane" data-dock={dock} data-collapsed={folded}
+      style={dock === 'below' ? { height: folded ? undefined : height } : undefined}>
+      <div className="tabs" role="tablist" aria-label="charts">
         {tabs.map((t) => (
-          <button key={t} role="tab" aria-selected={t === tab} className={t === tab ? 'tab active' : 'tab'}
-            data-testid={`tab-${t.split(' ')[0]}`} onClick={() => setTab(t)}>
+          <button key={t} role="tab" aria-selected={t === tab && !folded} className={t === tab && !folded ? 'tab active' : 'tab'}
+            data-testid={`tab-${t.split(' ')[0]}`} onClick={() => {
+              setTab(t);
+              if (folded) setPanes({ chartsCollapsed: false });
+            }}>
             {t === 'compare' ? 'A vs B' : t}{t === 'collectives' ? ` (${report.collectives.length})` : ''}
           </button>
         ))}
+        <span className="spacer" />
+        <button type="button" className="icon tab-tool" data-testid="charts-dock"
+          title={dock === 'below' ? 'Move the charts to the right column, under the stages (more room for the graph)' : 'Move the charts back under the graph'}
+          aria-label={dock === 'below' ? 'move the charts to the right column' : 'move the charts under the graph'}
+          onClick={() => setPanes({ chartsDock: dock === 'below' ? 'right' : 'below', chartsCollapsed: false })}>{dock === 'below' ? '⇥' : '⇤'}</button>
+        {dock === 'below' && (
+          <button type="button" className="icon tab-tool" data-testid="charts-fold" aria-expanded={!folded}
+            title={folded ? 'Show the charts' : 'Hide the charts (the tabs stay)'} aria-label={folded ? 'show the charts' : 'hide the charts'}
+            onClick={() => setPanes({ chartsCollapsed: !folded })}>{folded ? '▴' : '▾'}</button>
+        )}
       </div>
-      <div className="tab-body">
+      {!folded && <div className="tab-body">
         {tab === 'memory & time' && (
           <div className="chart-row">
             <div className="chart-card"><MemoryChart perDevice={report.memory.perDevice} /></div>
@@ -58,7 +78,7 @@ export function ChartsPane() {
         {tab === 'collectives' && <CollectivesTable collectives={report.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}
         {tab === 'tactics' && <StageChart stages={report.stages} />}
         {tab === 'compare' && comparing && <ComparePanel />}
-      </div>
+      </div>}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { formatBytes, formatCount, formatFlops } from './format';
 import { useApp } from './store';
+import { exampleName, modelChoice } from './exampleName';
 
 function Figure({ testId, label, value, text, title }: { testId: string; label: string; value: number; text: ReactNode; title?: string }) {
   return (
@@ -15,11 +16,19 @@ function Figure({ testId, label, value, text, title }: { testId: string; label: 
 export function ModelSummary() {
   const model = useApp((s) => s.report?.model);
   const stale = useApp((s) => s.reportStale);
+  const doc = useApp((s) => s.doc);
+  const example = exampleName(doc);
+  const chosen = modelChoice(doc);
   if (!model) return <div className="model-summary muted" data-testid="model-summary">No model summary yet.</div>;
   const b = model.bytes;
   return (
     <div className={stale ? 'model-summary stale' : 'model-summary'} data-testid="model-summary" data-stale={stale}>
-      <Figure testId="model-name" label="model" value={model.ops} text={model.name} />
+      <Figure testId="model-name" label="model" value={model.ops} text={chosen === model.name ? model.name : `${chosen}`}
+        title={chosen === model.name ? undefined : `${chosen}: the zoo's ${model.name} family`} />
+      <div className="figure example-name" data-testid="example-name" data-edited={example?.edited ?? false}>
+        <div className="figure-label">example</div>
+        <div className="figure-value small-value">{example ? `${example.title}${example.edited ? ' (edited)' : ''}` : 'your own config'}</div>
+      </div>
       <Figure testId="model-parameters" label="parameters" value={model.parameters} text={formatCount(model.parameters)} />
       <Figure testId="model-ops" label="ops" value={model.ops} text={model.ops.toLocaleString()} />
       <Figure testId="model-flops" label="FLOPs / step" value={model.flops.model} text={formatFlops(model.flops.model)}

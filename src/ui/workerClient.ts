@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type { WorkerApi } from '../worker/worker';
-import type { GraphLayout } from '../worker/layout';
+import type { GraphLayout, SearchResult } from '../worker/layout';
 import type { ExportFile, ExportKind } from '../worker/protocol';
 import type {
   AutoProgressDto, CompletionDto, HoverReply, ModuleInfo, NodeDetailsDto, ProgressUpdate, RunReply, TacticDoc, ZooEntryDto,
@@ -172,6 +172,10 @@ export class PipelineClient<R extends { seq: number } = RunReply> {
 
   findOp(label: string): Promise<{ opId: number; nodeId: string; reveal: string[] } | null> {
     return this.safe('find op', () => this.api.findOp(label), null);
+  }
+
+  search(query: string, limit?: number): Promise<SearchResult> {
+    return this.safe<SearchResult>('search', () => this.api.search(query, limit), { hits: [], total: 0 });
   }
 
   exportFile(kind: ExportKind): Promise<ExportFile | { error: string }> {

@@ -79,6 +79,18 @@ describe('Session', () => {
     expect(s.complete(ax, 1, ax.length + 1, ['batch', 'model']).filter((i) => i.kind === 'axis').map((i) => i.label)).toEqual(['batch', 'model']);
   });
 
+  it('searches the last program by name or path; nothing before a run', () => {
+    const s = new Session(coreDeps);
+    expect(s.search('w_in').total).toBe(0);
+    const r = s.run(1, config);
+    if (!r.ok) throw new Error(r.error.message);
+    const found = s.search('w_in');
+    expect(found.total).toBeGreaterThan(0);
+    expect(found.hits.every((h) => h.text.toLowerCase().includes('w_in'))).toBe(true);
+    const layout = layoutFor(s, [...found.hits[0].reveal], null);
+    expect(layout?.nodes.some((n) => n.id === found.hits[0].nodeId)).toBe(true);
+  });
+
   it('finds the op a report entry names, with the groups to expand, and lays out the graph', () => {
     const s = new Session(coreDeps);
     const r = s.run(1, config);

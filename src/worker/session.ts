@@ -9,7 +9,7 @@ import type { Config } from '../core/io/config';
 import type { Program, TensorType } from '../core/ir/types';
 import type { Sharding } from '../core/partition/types';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
-import { groupsToReveal, opNodeId } from './layout';
+import { groupsToReveal, opNodeId, searchGraph, type SearchResult } from './layout';
 import type {
   AutoProgressDto, CompareDto, CompareReply, CompletionDto, ExportFile, ExportKind, HoverMatch, HoverReply, ModuleInfo, NodeDetailsDto,
   RunReply, TacticDoc, ZooEntryDto,
@@ -297,6 +297,12 @@ export class Session {
       if (this.deps.opLabel(p, op.id) === label) return { opId: op.id, nodeId: opNodeId(op.id), reveal: groupsToReveal(p, op.id) };
     }
     return null;
+  }
+
+  /** The graph's groups, inputs and ops whose name or path contains `query` (the graph view's search box). */
+  search(query: string, limit?: number): SearchResult {
+    const p = this.last?.result.program;
+    return p ? searchGraph(p, query, limit) : { hits: [], total: 0 };
   }
 
   /** A file from the last result; an error message when there is none or the exporter fails. */

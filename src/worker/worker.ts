@@ -62,6 +62,7 @@ const api = {
   nodeDetails: (id: string) => session.nodeDetails(id),
   opName: (opId: number) => session.opName(opId),
   findOp: (label: string) => session.findOp(label),
+  search: (query: string, limit?: number) => session.search(query, limit),
   exportFile: (kind: ExportKind) => session.exportFile(kind),
   zoo: () => session.zoo(),
   tactics: () => session.tactics(),

@@ -22,7 +22,8 @@ export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { per
   return (
     <figure className="chart" data-testid="memory-chart" ref={ref}>
       <figcaption>Memory per device at its peak</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="stacked memory per device">
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img"
+        aria-label={`Memory per device at its peak: ${bars.map((b) => `device ${b.label} ${formatBytes(b.memory.peak)} of ${formatBytes(b.memory.capacity)}${b.memory.outOfMemory ? ', out of memory' : ''}`).join('; ')}`}>
         {y.ticks(4).map((t) => (
           <g key={t}>
             <line x1={m.left} x2={width - m.right} y1={y(t)} y2={y(t)} className="grid" />

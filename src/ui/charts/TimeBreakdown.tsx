@@ -8,8 +8,9 @@ import { Legend } from './MemoryChart';
 import { useWidth } from './useWidth';
 import './charts.css';
 
-const COMPUTE = '#4e79a7';
-const EXPOSED = '#e15759';
+// Neutral greys, so that they never read as a mesh axis (the axes take the saturated hues of graph/colors).
+export const COMPUTE = '#a3acb9';
+export const EXPOSED = '#2f3742';
 
 export function TimeBreakdown({ time, axes, width: widthProp }: { time: TimeJson; axes?: readonly string[]; width?: number }) {
   const [ref, width] = useWidth<HTMLElement>(560, widthProp);
@@ -24,7 +25,8 @@ export function TimeBreakdown({ time, axes, width: widthProp }: { time: TimeJson
   return (
     <figure className="chart" data-testid="time-chart" ref={ref}>
       <figcaption>Step time {formatSeconds(time.step)} · communication hidden by overlap {formatSeconds(hidden)}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="step time breakdown">
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img"
+        aria-label={`Step time ${formatSeconds(time.step)}: compute ${formatSeconds(critical[0].seconds)}, exposed communication ${formatSeconds(critical[1].seconds)}${perAxis.map((p) => `; collectives on ${p.label} ${formatSeconds(p.seconds)}`).join('')}`}>
         <text x={m.left - 8} y={14 + rowH / 2 + 4} textAnchor="end" className="tick">step</text>
         <rect x={x(0)} y={14} width={x(critical[0].seconds) - x(0)} height={rowH} fill={COMPUTE} data-testid="time-compute" data-value={critical[0].seconds}>
           <title>{`compute ${formatSeconds(critical[0].seconds)}`}</title>

@@ -3,9 +3,10 @@ import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
 import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
-import { clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
+import { EDGE_PILLS_W, clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
+
 
 export function collectiveTitle(c: CollectiveMark): string {
   return `${c.kind} over ${c.axes.join('+')}: ${formatBytes(c.bytes)}${c.count > 1 ? ` in ${c.count} collectives` : ''}`;
@@ -28,23 +29,46 @@ function AxisBands({ node, colors }: { node: LayoutNode; colors: ReadonlyMap<str
   );
 }
 
-function CollectiveBadges({ marks, x, y }: { marks: readonly CollectiveMark[]; x: number; y: number }) {
+/**
+ * Collective pills in a row no wider than `maxWidth`: those that fit, then a `+N` pill standing for the
+ * rest (its tooltip lists them), so that badges never run past their node or over a neighbour.
+ */
+function CollectiveBadges({ marks, x, y, maxWidth }: { marks: readonly CollectiveMark[]; x: number; y: number; maxWidth: number }) {
+  const texts = marks.map((c) => `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`);
+  const widths = texts.map((t) => 10 + t.length * 6.2);
+  const MORE_W = 30;
+  let shown = 0;
+  let used = 0;
+  while (shown < marks.length) {
+    const rest = marks.length - shown - 1;
+    const need = used + widths[shown] + (rest > 0 ? 3 + MORE_W : 0);
+    if (need > maxWidth && shown > 0) break;
+    used += widths[shown] + 3;
+    shown++;
+  }
   let dx = 0;
+  const hidden = marks.slice(shown);
   return (
     <g className="graph-collectives">
-      {marks.map((c) => {
-        const text = `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`;
-        const w = 10 + text.length * 6.2;
+      {marks.slice(0, shown).map((c, i) => {
+        const w = widths[i];
         const el = (
           <g key={`${c.kind}-${c.axes.join('+')}`} transform={`translate(${x + dx},${y})`} data-testid="graph-collective" data-kind={c.kind}>
             <rect width={w} height={15} rx={7.5} fill={COLLECTIVE_COLOR[c.kind]} />
-            <text x={w / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{text}</text>
+            <text x={w / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{texts[i]}</text>
             <title>{collectiveTitle(c)}</title>
           </g>
         );
         dx += w + 3;
         return el;
       })}
+      {hidden.length > 0 && (
+        <g transform={`translate(${x + dx},${y})`} data-testid="graph-collective-more" data-count={hidden.length}>
+          <rect width={MORE_W} height={15} rx={7.5} fill="#5b6673" />
+          <text x={MORE_W / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{`+${hidden.length}`}</text>
+          <title>{hidden.map(collectiveTitle).join('\n')}</title>
+        </g>
+      )}
     </g>
   );
 }
@@ -63,6 +87,8 @@ interface NodeProps {
   dropping: boolean;
   /** Compare view: this node's sharding differs between A and B (or, for a group, a value inside it). */
   highlighted?: boolean;
+  /** The node matches the search box. */
+  searchHit?: boolean;
   /** Stable callbacks (the view keeps their identity), so that a node re-renders only when it changes. */
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
@@ -71,15 +97,15 @@ interface NodeProps {
 
 const sameProps = (a: NodeProps, b: NodeProps, withPosition: boolean): boolean =>
   a.colors === b.colors && a.selected === b.selected && a.dropping === b.dropping && a.highlighted === b.highlighted
-  && a.onSelect === b.onSelect && a.onToggle === b.onToggle && a.dnd === b.dnd && sameNode(a.node, b.node, withPosition);
+  && a.searchHit === b.searchHit && a.onSelect === b.onSelect && a.onToggle === b.onToggle && a.dnd === b.dnd && sameNode(a.node, b.node, withPosition);
 
 /**
  * One node, placed by a translate: expanding a group moves every node below it, and a move then costs
  * one attribute on the outer <g> while the body (memoised without the position) is left alone.
  */
 export const GraphNodeSvg = memo(function GraphNodeSvg(props: NodeProps) {
-  const { node: n, selected, dropping, highlighted, onSelect, onToggle, dnd } = props;
-  const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}${highlighted ? ' highlighted' : ''}`;
+  const { node: n, selected, dropping, highlighted, searchHit, onSelect, onToggle, dnd } = props;
+  const cls = `graph-node graph-node-${n.kind}${n.expanded ? ' expanded' : ''}${selected ? ' selected' : ''}${dropping ? ' dropping' : ''}${highlighted ? ' highlighted' : ''}${searchHit ? ' search-hit' : ''}`;
   return (
     <g className={cls} data-testid={`graph-node-${n.id}`} data-kind={n.kind} transform={`translate(${n.x},${n.y})`}
       onClick={(e) => { e.stopPropagation(); onSelect(n.id, n); }}
@@ -116,14 +142,14 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
   const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
     <>
-      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}`}</title>
+      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}${n.constants ? `\nconstants: ${n.constants.join(', ')}` : ''}`}</title>
       {outline}
       <rect className="graph-node-box" x={0} y={0} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
       <AxisBands node={n} colors={colors} />
       <text className="graph-node-label" x={7} y={n.kind === 'group' ? 23 : 21}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
       <text className="graph-node-sub" x={7} y={n.kind === 'group' ? 38 : 35}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
       {toggleBtn}
-      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} />}
+      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} maxWidth={n.width - 8} />}
     </>
   );
 }, (a, b) => sameProps(a, b, false));
@@ -131,7 +157,7 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
 function GroupToggle({ node, local, onToggle }: { node: LayoutNode; local: LayoutNode; onToggle: (n: LayoutNode) => void }) {
   const b = toggleBox(local);
   return (
-    <g className="graph-toggle" data-testid={`group-toggle-${node.scope}`} role="button" tabIndex={0}
+    <g className="graph-toggle" data-testid={`group-toggle-${node.scope}`} role="button" tabIndex={-1}
       aria-label={`${node.expanded ? 'Collapse' : 'Expand'} ${node.scope}`}
       onClick={(e) => { e.stopPropagation(); onToggle(node); }}
       onDoubleClick={(e) => e.stopPropagation()}
@@ -159,19 +185,22 @@ interface EdgeProps {
   src?: Box;
   dst?: Box;
   showLabel: boolean;
+  /** Where the label goes (placeEdgeLabels: free of other labels and nodes), or null: no room, shown on hover only. */
+  labelAt?: readonly [number, number] | null;
 }
 
-export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel }: EdgeProps) {
+export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel, labelAt }: EdgeProps) {
   const { d, mid } = edgePath(e, src, dst);
+  const at = labelAt ?? ([mid[0] + 4, mid[1]] as const);
   const width = Math.min(4, 1 + Math.log10(1 + e.values));
   return (
-    <g className={`graph-edge${e.back ? ' back' : ''}${e.collectives.length ? ' has-collective' : ''}${showLabel ? ' show-label' : ''}`} data-testid={`graph-edge-${e.id}`}>
+    <g className={`graph-edge${e.back ? ' back' : ''}${e.collectives.length ? ' has-collective' : ''}${showLabel ? ' show-label' : ''}${labelAt === null ? ' no-room' : ''}`} data-testid={`graph-edge-${e.id}`}>
       <path d={d} strokeWidth={width} markerEnd="url(#graph-arrow)">
         <title>{`${e.label}${e.values > 1 ? ` (${formatBytes(e.bytes)})` : ''}`}</title>
       </path>
       <path d={d} className="graph-edge-hit" />
-      <text className="graph-edge-label" x={mid[0] + 4} y={mid[1] - 2}>{clip(e.label, 40)}</text>
-      {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={mid[0] + 4} y={mid[1] + 2} />}
+      <text className="graph-edge-label" x={at[0]} y={at[1] - 2}>{clip(e.label, 40)}</text>
+      {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={at[0]} y={at[1] + 2} maxWidth={EDGE_PILLS_W} />}
     </g>
   );
-}, (a, b) => a.showLabel === b.showLabel && sameEdge(a.edge, b.edge) && sameBox(a.src, b.src) && sameBox(a.dst, b.dst));
+}, (a, b) => a.showLabel === b.showLabel && a.labelAt === b.labelAt && sameEdge(a.edge, b.edge) && sameBox(a.src, b.src) && sameBox(a.dst, b.dst));

@@ -4,15 +4,16 @@
  * past CANVAS_THRESHOLD elements it draws on a canvas and hit-tests clicks instead.
  * Props only: the shell owns the state and asks the worker for a new layout on toggle.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
-import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, onToggleBox, svgElementEstimate } from './geometry';
+import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, neighbour, onToggleBox, placeEdgeLabels, svgElementEstimate, type Direction } from './geometry';
 import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeDnd } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
 import { StageSlider } from './StageSlider';
+import { Minimap, minimapSize, type MinimapHandle } from './Minimap';
 import './graph.css';
 
 export const CANVAS_THRESHOLD = 2500;
@@ -38,12 +39,16 @@ export interface GraphViewProps {
    * marked value come marked from the layout itself (`LayoutNode.highlighted`, via `highlightValues`).
    */
   highlight?: ReadonlySet<string>;
+  /** Node ids that match the search box (drawn with a search mark). */
+  searchHits?: ReadonlySet<string>;
+  /** Extra controls for the toolbar (the search box). */
+  toolbarExtra?: ReactNode;
 }
 
 export const TACTIC_MIME = 'application/x-partir-tactic';
 
 export function GraphView(props: GraphViewProps) {
-  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight } = props;
+  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight, searchHits, toolbarExtra } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -68,6 +73,25 @@ export function GraphView(props: GraphViewProps) {
     onSelectRef.current(id, n);
   }, []);
   const [size, setSize] = useState({ w: 800, h: 600 });
+  /** The overview shows while the graph does not fit in the view at the current zoom. */
+  const [minimap, setMinimap] = useState(false);
+  const minimapRef = useRef<MinimapHandle>(null);
+  const layoutSizeRef = useRef({ w: 0, h: 0 });
+  layoutSizeRef.current = { w: layout?.width ?? 0, h: layout?.height ?? 0 };
+  const centreOn = useCallback((x: number, y: number) => {
+    const host = hostRef.current;
+    if (!host || !zoomRef.current) return;
+    const k = transformRef.current.k;
+    userMovedRef.current = true;
+    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth / 2 - x * k, host.clientHeight / 2 - y * k).scale(k));
+  }, []);
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host || !layout) return;
+    const t = transformRef.current;
+    setMinimap(layout.width * t.k > host.clientWidth * 1.05 || layout.height * t.k > host.clientHeight * 1.05);
+    minimapRef.current?.draw(t, host.clientWidth, host.clientHeight);
+  }, [layout, minimap, size]);
 
   const count = layout ? svgElementEstimate(layout) : 0;
   const highlightCount = useMemo(() => {
@@ -101,6 +125,9 @@ export function GraphView(props: GraphViewProps) {
         // Edge labels (sharded types) only once zoomed in far enough to read them; a class, not a re-render.
         host.classList.toggle('graph-zoomed-in', ev.transform.k >= EDGE_LABEL_ZOOM);
         if (canvasRef.current) requestAnimationFrame(() => redrawRef.current());
+        minimapRef.current?.draw(ev.transform, host.clientWidth, host.clientHeight);
+        const big = layoutSizeRef.current;
+        setMinimap(big.w * ev.transform.k > host.clientWidth * 1.05 || big.h * ev.transform.k > host.clientHeight * 1.05);
       });
     zoomRef.current = z;
     const sel = select(host);
@@ -122,15 +149,16 @@ export function GraphView(props: GraphViewProps) {
   }, []);
 
   /** Fits the graph at a readable zoom, keeping `focus` (a group just toggled) in view when it must crop. */
-  const fitTo = useCallback((focusId: string | null) => {
+  const fitTo = useCallback((focusId: string | null, whole = false) => {
     const host = hostRef.current;
     if (!host || !layout || !zoomRef.current || host.clientWidth === 0) return;
     const focus = focusId ? byId.get(focusId) : undefined;
-    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: READABLE_ZOOM, focus });
+    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: whole ? 0 : READABLE_ZOOM, focus });
     select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
     userMovedRef.current = false;
   }, [layout, byId]);
-  const fit = useCallback(() => fitTo(null), [fitTo]);
+  // The Fit button shows the whole graph, however small that makes it (automatic fits stay readable).
+  const fit = useCallback(() => fitTo(null, true), [fitTo]);
 
   // A new program (its top-level nodes differ) is fitted afresh. Expand/collapse refits too unless the
   // user has moved the view since, keeping the toggled group in sight; stage changes never move it.
@@ -191,6 +219,26 @@ export function GraphView(props: GraphViewProps) {
     onToggleRef.current(n.scope);
   }, []);
 
+  /** Arrow keys walk the drawn nodes; Enter opens or closes the selected group; Escape deselects. */
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!layout || e.target !== e.currentTarget) return;
+    const dirs: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+    const cur = selected ? byId.get(selected) : undefined;
+    if (dirs[e.key]) {
+      e.preventDefault();
+      const next = neighbour(layout.nodes, cur, dirs[e.key]);
+      if (next) {
+        clickedRef.current = null; // a keyboard move brings the node into view
+        onSelectRef.current(next.id, next);
+      }
+    } else if ((e.key === 'Enter' || e.key === ' ') && cur?.kind === 'group') {
+      e.preventDefault();
+      toggle(cur);
+    } else if (e.key === 'Escape' && cur) {
+      onSelectRef.current(null);
+    }
+  };
+
   const toLayout = (clientX: number, clientY: number): [number, number] => {
     const r = hostRef.current!.getBoundingClientRect();
     return transformRef.current.invert([clientX - r.left, clientY - r.top]);
@@ -226,6 +274,7 @@ export function GraphView(props: GraphViewProps) {
       <div className="graph-toolbar">
         {layout ? <GraphLegend layout={layout} colors={colors} highlighted={highlightCount} /> : <span />}
         <div className="graph-controls">
+          {toolbarExtra}
           <span className="graph-count" data-testid="graph-count">{layout ? `${layout.nodes.length} nodes · ${layout.edges.length} edges` : ''}</span>
           <button type="button" data-testid="graph-fit" onClick={fit} title="Fit the graph in view">Fit</button>
         </div>
@@ -234,6 +283,11 @@ export function GraphView(props: GraphViewProps) {
         ref={hostRef}
         className="graph-host"
         data-testid="graph-canvas-host"
+        tabIndex={0}
+        role="application"
+        aria-label="Sharded dataflow graph: arrow keys move between nodes, Enter opens or closes a group, Escape clears the selection"
+        aria-describedby="graph-kbd-status"
+        onKeyDown={onKeyDown}
         onClick={(e) => {
           if (mode === 'canvas') {
             const [x, y] = toLayout(e.clientX, e.clientY);
@@ -273,7 +327,7 @@ export function GraphView(props: GraphViewProps) {
               </marker>
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
-              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight}
+              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight} searchHits={searchHits}
                 onSelect={selectHere} onToggle={toggle} dnd={onDropTactic ? dnd : undefined} />}
             </g>
           </svg>
@@ -281,6 +335,7 @@ export function GraphView(props: GraphViewProps) {
           <canvas ref={canvasRef} className="graph-canvas" style={{ width: '100%', height: '100%' }} data-testid="graph-canvas" />
         )}
         {!layout && <div className="graph-empty">No graph yet</div>}
+        {layout && minimap && <Minimap ref={minimapRef} layout={layout} onCentre={centreOn} width={minimapSize(size.w, size.h).w} height={minimapSize(size.w, size.h).h} />}
         {mode === 'canvas' && hover && (
           <div className="graph-tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="graph-tooltip">
             <b>{hover.node.kind === 'group' ? hover.node.scope : hover.node.label}</b>
@@ -294,7 +349,7 @@ export function GraphView(props: GraphViewProps) {
           <ul className="graph-sr-only" aria-label="Groups">
             {layout.nodes.filter((n) => n.kind === 'group').map((n) => (
               <li key={n.id}>
-                <button type="button" data-testid={`group-toggle-${n.scope}`} onClick={(e) => {
+                <button type="button" tabIndex={-1} data-testid={`group-toggle-${n.scope}`} onClick={(e) => {
                   e.stopPropagation(); // the host would hit-test the click on the canvas too
                   toggle(n);
                 }}>
@@ -304,6 +359,9 @@ export function GraphView(props: GraphViewProps) {
             ))}
           </ul>
         )}
+      </div>
+      <div className="graph-sr-only" id="graph-kbd-status" aria-live="polite" data-testid="graph-kbd-status">
+        {selected && byId.get(selected) ? `${byId.get(selected)!.kind} ${byId.get(selected)!.kind === 'group' ? byId.get(selected)!.scope : byId.get(selected)!.label} selected` : ''}
       </div>
       {stages > 0 && <StageSlider stages={stages} stage={stage} onStage={onStage} names={stageNames} />}
     </div>
@@ -317,18 +375,21 @@ interface SceneProps {
   selected: string | null;
   dropTarget: string | null;
   highlight?: ReadonlySet<string>;
+  searchHits?: ReadonlySet<string>;
   onSelect: (id: string | null, node?: LayoutNode) => void;
   onToggle: (n: LayoutNode) => void;
   dnd?: NodeDnd;
 }
 
 /** Groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
-const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, onSelect, onToggle, dnd }: SceneProps) {
+const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, searchHits, onSelect, onToggle, dnd }: SceneProps) {
   const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
   const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
+  const labels = useMemo(() => placeEdgeLabels(layout, byId), [layout, byId]);
   const nodeProps = (n: LayoutNode) => ({
     node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
     highlighted: !!n.highlighted || !!highlight?.has(n.id),
+    searchHit: !!searchHits?.has(n.id),
     onSelect, onToggle, dnd,
   });
   return (
@@ -337,6 +398,7 @@ const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, 
       <g className="graph-edges">
         {layout.edges.map((e: LayoutEdge) => (
           <GraphEdgeSvg key={e.id} edge={e} src={byId.get(e.source)} dst={byId.get(e.target)}
+            labelAt={labels.get(e.id) ?? (e.source === selected || e.target === selected ? undefined : null)}
             showLabel={e.source === selected || e.target === selected || e.collectives.length > 0} />
         ))}
       </g>

@@ -58,6 +58,10 @@ export function NodeDetails({ node, meshAxes = [], report, opName }: NodeDetails
           <p>JAX would shard this value as <code>{jax.jax}</code>{jax.differs ? <> (the schedule: <code>{jax.schedule}</code>)</> : null}</p>
         </div>
       )}
+      {node.constants && node.constants.length > 0 && (
+        <p data-testid="node-constants">constants used (not drawn): {node.constants.map((c, i) => <code key={i}>{i ? ', ' : ''}{c}</code>)}</p>
+      )}
+      {node.folded && <p data-testid="node-folded">{node.folded} consecutive groups with the same structure, folded into one node; expand it to see each.</p>}
       {node.axes.length > 0 && (
         <table data-testid="node-shardings">
           <thead><tr><th>axis</th><th>{node.kind === 'group' ? 'mostly' : 'state'}</th><th>{node.kind === 'group' ? 'share sharded' : 'dim'}</th></tr></thead>

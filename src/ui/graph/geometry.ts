@@ -137,3 +137,80 @@ export function sameEdge(a: LayoutEdge, b: LayoutEdge): boolean {
     && a.points.length === b.points.length && a.points.every((p, i) => p[0] === b.points[i][0] && p[1] === b.points[i][1])
     && sameCollectives(a.collectives, b.collectives);
 }
+
+export type Direction = 'up' | 'down' | 'left' | 'right';
+
+/**
+ * Keyboard navigation: the node to move to from `from` in a direction, among the drawn nodes that are
+ * not open groups (an open group is a frame, its contents are the targets). The nearest by centre in
+ * that direction, a sideways offset counting double. Without `from`: the top-left node.
+ */
+export function neighbour(nodes: readonly LayoutNode[], from: LayoutNode | undefined, dir: Direction): LayoutNode | undefined {
+  const targets = nodes.filter((n) => !(n.kind === 'group' && n.expanded));
+  const c = (n: Box) => [n.x + n.width / 2, n.y + n.height / 2] as const;
+  if (!from) return [...targets].sort((a, b) => a.y - b.y || a.x - b.x)[0];
+  const [x0, y0] = c(from);
+  let best: LayoutNode | undefined;
+  let bestScore = Infinity;
+  for (const n of targets) {
+    if (n.id === from.id) continue;
+    const [x, y] = c(n);
+    const along = dir === 'down' ? y - y0 : dir === 'up' ? y0 - y : dir === 'right' ? x - x0 : x0 - x;
+    const across = dir === 'down' || dir === 'up' ? Math.abs(x - x0) : Math.abs(y - y0);
+    if (along <= 1) continue;
+    const score = along + 2 * across;
+    if (score < bestScore) {
+      bestScore = score;
+      best = n;
+    }
+  }
+  return best;
+}
+
+/** Edge label sizes in layout units: 10 px monospace type (about 6.1 px a character), 15 px collective pills. */
+const LABEL_CHAR_W = 6.1;
+const LABEL_MAX_CHARS = 40;
+const PILL_H = 15;
+/** Edge pills are capped at this width (GraphSvg's CollectiveBadges shows a `+N` pill past it). */
+export const EDGE_PILLS_W = 110;
+
+/** The box an edge's label takes when anchored at (x, y): the sharded type above, the collective pills below. */
+export function edgeLabelBox(e: LayoutEdge, x: number, y: number): Box {
+  const text = Math.min(LABEL_MAX_CHARS, e.label.length) * LABEL_CHAR_W;
+  const pills = e.collectives.length ? Math.min(EDGE_PILLS_W, e.collectives.reduce((s, c) => s + 13 + (c.kind.length + 6) * 6.2, 0)) : 0;
+  return { x, y: y - 11, width: Math.max(text, pills), height: 11 + (pills ? 2 + PILL_H : 1) };
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * Places edge labels so that none overlaps another or a node: each tries its edge's midpoint, then
+ * steps above and below it and to its left; edges with collectives go first, then the heaviest. An
+ * edge with no free spot gets null: its label shows on hover or when an end is selected.
+ */
+export function placeEdgeLabels(layout: Pick<GraphLayout, 'nodes' | 'edges'>, byId: ReadonlyMap<string, Box>): Map<string, readonly [number, number] | null> {
+  // A node's collective pills hang 11 px below its box (GraphSvg): they are part of the obstacle.
+  const obstacles: Box[] = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded))
+    .map((n) => (n.collectives.length ? { x: n.x, y: n.y, width: n.width, height: n.height + 12 } : n));
+  const placed: Box[] = [];
+  const out = new Map<string, readonly [number, number] | null>();
+  const order = [...layout.edges].sort((a, b) => (b.collectives.length > 0 ? 1 : 0) - (a.collectives.length > 0 ? 1 : 0) || b.values - a.values);
+  const free = (b: Box) => !obstacles.some((o) => overlaps(b, o)) && !placed.some((o) => overlaps(b, o));
+  for (const e of order) {
+    const { mid } = edgePath(e, byId.get(e.source), byId.get(e.target));
+    let at: readonly [number, number] | null = null;
+    for (const dy of [0, 20, -20, 40, -40, 60]) {
+      for (const dx of [4, -4 - edgeLabelBox(e, 0, 0).width]) {
+        const b = edgeLabelBox(e, mid[0] + dx, mid[1] + dy);
+        if (free(b)) {
+          at = [b.x, mid[1] + dy];
+          placed.push(b);
+          break;
+        }
+      }
+      if (at) break;
+    }
+    out.set(e.id, at);
+  }
+  return out;
+}

@@ -14,16 +14,19 @@ export function NumberField(props: {
   useEffect(() => setDraft(String(value)), [value]);
   const parsed = Number(draft);
   const valid = draft.trim() !== '' && Number.isFinite(parsed) && (!integer || Number.isInteger(parsed)) && (min === undefined || parsed >= min);
-  return (
+  const why = `${label ?? 'this field'} needs ${integer ? 'an integer' : 'a number'}${min !== undefined ? ` ≥ ${min}` : ''}; still using ${value}`;
+  const input = (
     <input
       className={valid ? 'num' : 'num invalid'}
       type="number"
       aria-label={label}
+      aria-invalid={!valid}
+      aria-describedby={valid || !testId ? undefined : `${testId}-why`}
       data-testid={testId}
       value={draft}
       min={min}
       step={integer ? 1 : 'any'}
-      title={valid ? undefined : `needs ${integer ? 'an integer' : 'a number'}${min !== undefined ? ` ≥ ${min}` : ''}`}
+      title={valid ? undefined : why}
       onChange={(e) => {
         setDraft(e.target.value);
         const v = Number(e.target.value);
@@ -31,6 +34,14 @@ export function NumberField(props: {
       }}
       onBlur={() => setDraft(String(value))}
     />
+  );
+  // An invalid draft is not applied: say so next to the field, not only in a tooltip.
+  if (valid) return input;
+  return (
+    <span className="field-wrap">
+      {input}
+      <span className="field-why" role="alert" id={testId ? `${testId}-why` : undefined} data-testid={testId ? `${testId}-why` : undefined}>{why}</span>
+    </span>
   );
 }
 

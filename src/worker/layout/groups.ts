@@ -3,6 +3,19 @@ import { layeredLayout } from './layered';
 import type { GraphModel, GroupBox } from './model';
 import { GROUP_H, GROUP_HEADER, GROUP_PAD, GROUP_W, NODE_H, NODE_W } from './types';
 
+/** About 7.5 px a character of the 13 px bold title, plus the padding and the toggle button. */
+const TITLE_CHAR_W = 7.5;
+const TITLE_EXTRA = 44;
+
+/** A collapsed group is wide enough for its title (`layer_0…layer_31 ×32` is long). */
+export function collapsedGroupWidth(m: GraphModel, g: number): number {
+  const k = g - m.nOps - m.nInputs;
+  const scope = m.groupScope[k];
+  const fold = m.foldSize[k];
+  const title = scope.length - scope.lastIndexOf('/') - 1 + (fold ? ` ×${fold}`.length : 0);
+  return Math.max(GROUP_W, Math.ceil(title * TITLE_CHAR_W + TITLE_EXTRA));
+}
+
 export function layoutGroup(m: GraphModel, g: number, expanded: ReadonlySet<number>): GroupBox {
   const firstGroup = m.nOps + m.nInputs;
   const kids = g < 0 ? m.rootChildren : m.children[g - firstGroup];
@@ -36,7 +49,7 @@ export function layoutGroup(m: GraphModel, g: number, expanded: ReadonlySet<numb
       widths[i] = box.width;
       heights[i] = box.height;
     } else {
-      widths[i] = GROUP_W;
+      widths[i] = collapsedGroupWidth(m, c);
       heights[i] = GROUP_H;
     }
   });

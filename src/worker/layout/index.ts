@@ -16,12 +16,15 @@ import type { Program, ValueId } from '../../core/ir/types';
 import type { Sharding } from '../../core/partition/types';
 import { addToAggregate, aggregateEdges, collectiveIndex, newAggregate, topIndex, touchedEdges } from './aggregate';
 import { layoutGroup } from './groups';
-import { graphModel, inputGroupOf, type GroupBox } from './model';
+import { groupNodeId, inputNodeId, opNodeId } from './ids';
+import { graphModel, inputGroupOf, type GraphModel, type GroupBox } from './model';
 import { addMark, axisState, formatShardedType, groupStateCounts, type RawCollective } from './overlays';
 import type { AxisMark, CollectiveMark, GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from './types';
 
 export * from './types';
-export { graphModel, inputGroupOf, type GraphModel } from './model';
+export { groupNodeId, inputNodeId, opNodeId } from './ids';
+export { searchGraph, type SearchHit, type SearchResult } from './search';
+export { FOLD_MIN, graphModel, hiddenLeaves, inputGroupOf, type GraphModel } from './model';
 export { layeredLayout, type LayeredInput } from './layered';
 export { axisState, collectivesOf, formatShardedType } from './overlays';
 
@@ -35,12 +38,18 @@ function shardingsFor(opts: LayoutOptions): { shardings?: readonly Sharding[]; s
 }
 
 
-/** Scopes to expand so that op `opId` is visible (its ancestors, outermost first). */
+/** Scopes to expand so that op `opId` is visible (its ancestor groups, folds included, outermost first). */
 export function groupsToReveal(program: Program, opId: number): string[] {
-  const scope = program.ops[opId]?.scope ?? '';
-  if (!scope) return [];
-  const parts = scope.split('/');
-  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  if (!program.ops[opId]) return [];
+  return groupsAbove(graphModel(program), opId);
+}
+
+/** The scopes of the groups above model node `n`, outermost first. */
+export function groupsAbove(m: GraphModel, n: number): string[] {
+  const firstGroup = m.nOps + m.nInputs;
+  const out: string[] = [];
+  for (let p = m.parent[n]; p >= 0; p = m.parent[p]) out.push(m.groupScope[p - firstGroup]);
+  return out.reverse();
 }
 
 /** What an op node is: its kind and the last part of its value's name, else of its scope (`dot_general · hidden`). */
@@ -50,9 +59,6 @@ export function opNodeLabel(kind: string, valueName: string | undefined, scope: 
   return part ? `${kind} · ${part}` : kind;
 }
 
-export const opNodeId = (opId: number): string => `op:${opId}`;
-export const inputNodeId = (valueId: number): string => `in:${valueId}`;
-export const groupNodeId = (scope: string): string => `g:${scope}`;
 
 /**
  * Lays out the program with the given groups expanded. Cost: one pass over the leaves and edges for
@@ -66,7 +72,10 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
   const requested = new Set<number>();
   for (const s of opts.expanded) {
     const g = m.groupIndex.get(s);
-    if (g !== undefined) requested.add(g);
+    if (g === undefined) continue;
+    requested.add(g);
+    // A fold opens by itself when a group in it is asked for (a search hit, a link to `layer_7`).
+    for (let p = m.parent[g]; p >= 0; p = m.parent[p]) if (m.foldSize[p - firstGroup] > 0) requested.add(p);
   }
   const expanded = new Set<number>();
   for (const g of requested) {
@@ -143,7 +152,8 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
     };
     const place = (c: RawCollective) => {
       const b = rep[c.to];
-      const a = c.from >= 0 ? rep[c.from] : b;
+      // A hidden constant is drawn as part of its user: its collectives too.
+      const a = c.from >= 0 && !(c.from < firstGroup && m.hidden[c.from]) ? rep[c.from] : b;
       if (a === b) put(nodeMarks, b, c);
       else put(edgeMarks, a * m.nNodes + b, c);
     };
@@ -207,9 +217,12 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
         const state = t === 0 && p === 0 ? 'replicated' : t >= p ? 'tiled' : 'partial';
         return { axis: a.name, state, fraction: (t + p) / total };
       });
+      const fold = m.foldSize[k];
+      const tail = scope.slice(scope.lastIndexOf('/') + 1);
       return {
-        ...base, kind: 'group', label: scope.slice(scope.lastIndexOf('/') + 1), sublabel: scope, scope,
+        ...base, kind: 'group', label: fold ? `${tail} ×${fold}` : tail, sublabel: scope, scope,
         expanded: expanded.has(n), opCount: m.opCount[n], inputCount: m.inputCount[n], axes: marks,
+        ...(fold ? { folded: fold } : {}),
       };
     }
     const v = valueOfLeaf(n)!;
@@ -219,9 +232,11 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
     if (n < m.nOps) {
       const op = program.ops[n];
       const name = program.values[v]?.name;
+      const constants = m.constantsOf.get(n);
       return {
         ...base, kind: 'op', label: opNodeLabel(op.kind, name, op.scope),
         sublabel: sub, scope: op.scope, opId: op.id, valueId: v, opKind: op.kind, phase: op.phase, axes: marks,
+        ...(constants ? { constants } : {}),
       };
     }
     const name = program.values[v].name ?? `input ${n - m.nOps}`;

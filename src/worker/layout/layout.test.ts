@@ -5,7 +5,7 @@ import type { Program, ValueId } from '../../core/ir/types';
 import type { PartitionResult, Sharding } from '../../core/partition/types';
 import type { SpmdProgram } from '../../core/spmd/types';
 import {
-  formatShardedType, graphModel, groupsToReveal, inputGroupOf, layeredLayout, layoutGraph, opNodeLabel,
+  formatShardedType, graphModel, groupsAbove, groupsToReveal, hiddenLeaves, layeredLayout, layoutGraph, opNodeLabel, searchGraph,
   type GraphLayout, type LayoutNode,
 } from './index';
 
@@ -13,6 +13,9 @@ const D = 8;
 const dot = { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] };
 
 /** A transformer-shaped training step: per layer ln1/attn/ln2/mlp scopes, forward, backward and optimizer ops. */
+/** The fold of syntheticStep(3)'s three look-alike layers. */
+const FOLD3 = 'layer_0…layer_2';
+
 function syntheticStep(layers: number, opsPerBlock = 4): Program {
   const b = new ProgramBuilder('synthetic');
   const x0 = b.input('batch/x', { shape: [4, D], dtype: 'f32' });
@@ -124,8 +127,13 @@ describe('graphModel grouping', () => {
     const lay = layoutGraph(p, { expanded: [] });
     expect(lay.nodes.every((n) => n.parent === null)).toBe(true);
     const ids = lay.nodes.map((n) => n.id);
-    expect(ids).toContain('g:layer_0');
+    // the three look-alike layers fold into one node
+    expect(ids).toContain(`g:${FOLD3}`);
+    expect(ids).not.toContain('g:layer_0');
     expect(ids).not.toContain('g:layer_0/attn');
+    const fold = lay.nodes.find((n) => n.id === `g:${FOLD3}`)!;
+    expect(fold.label).toBe('layer_0…layer_2 ×3');
+    expect(fold.folded).toBe(3);
   });
 
   it('shows a group only when all its ancestors are expanded', () => {
@@ -139,7 +147,7 @@ describe('graphModel grouping', () => {
 
   it('groupsToReveal lists the ancestors of an op, outermost first', () => {
     const op = p.ops.find((o) => o.scope === 'layer_2/mlp')!;
-    expect(groupsToReveal(p, op.id)).toEqual(['layer_2', 'layer_2/mlp']);
+    expect(groupsToReveal(p, op.id)).toEqual([FOLD3, 'layer_2', 'layer_2/mlp']);
   });
 });
 
@@ -162,7 +170,7 @@ describe('edge aggregation', () => {
   const under = (g: string) => (s: string) => s === g || s.startsWith(`${g}/`);
 
   it('aggregates the values crossing two collapsed groups into one edge', () => {
-    const lay = layoutGraph(p, { expanded: [] });
+    const lay = layoutGraph(p, { expanded: [FOLD3] });
     const e = lay.edges.filter((x) => x.source === 'g:layer_0' && x.target === 'g:layer_1');
     expect(e.length).toBe(1);
     expect(e[0].values).toBe(crossing(under('layer_0'), under('layer_1')).size);
@@ -185,7 +193,7 @@ describe('edge aggregation', () => {
   });
 
   it('splits an aggregated edge when a group is expanded, keeping the same values', () => {
-    const collapsed = layoutGraph(p, { expanded: [] });
+    const collapsed = layoutGraph(p, { expanded: [FOLD3] });
     const before = collapsed.edges.find((x) => x.source === 'g:layer_0' && x.target === 'g:layer_1')!;
     const open = layoutGraph(p, { expanded: ['layer_1'] });
     const into = open.edges.filter((x) => x.source === 'g:layer_0' && x.target.startsWith('g:layer_1/'));
@@ -391,8 +399,11 @@ describe('on the zoo transformer', () => {
       const lay = layoutGraph(p, { expanded });
       assertNoSiblingOverlap(lay);
       // every op is visible exactly once, either itself or inside a collapsed group
+      // (scalar constants and splats are not drawn: they are attributes of their users)
+      const hidden = hiddenLeaves(p).reduce((a, b) => a + b, 0);
       const ops = lay.nodes.reduce((s, n) => s + (n.kind === 'op' ? 1 : n.kind === 'group' && !n.expanded ? n.opCount! : 0), 0);
-      expect(ops).toBe(p.ops.length);
+      expect(ops).toBeLessThanOrEqual(p.ops.length);
+      expect(ops).toBeGreaterThanOrEqual(p.ops.length - hidden);
     }
   });
 });
@@ -405,22 +416,24 @@ describe('visible edges under any expansion (incremental aggregation)', () => {
   /** Brute force from the drawn nodes alone: the visible stand-in of a leaf is its outermost collapsed (or itself). */
   function bruteEdges(lay: GraphLayout): Map<string, { values: number; bytes: number }> {
     const shown = new Map(lay.nodes.map((n) => [n.id, n]));
-    const standIn = (leafId: string, scope: string): string => {
-      const parts = scope ? scope.split('/') : [];
-      for (let i = 1; i <= parts.length; i++) {
-        const g = shown.get(`g:${parts.slice(0, i).join('/')}`);
+    // the groups above a leaf, outermost first (folds included: the model's tree, not the scope string)
+    const standIn = (leafId: string, leaf: number): string => {
+      for (const s of groupsAbove(m, leaf)) {
+        const g = shown.get(`g:${s}`);
         if (g && !g.expanded) return g.id;
       }
       return leafId;
     };
     const leafOf = (v: number): string => {
       const def = p.values[v].def;
-      return def >= 0 ? standIn(`op:${def}`, p.ops[def].scope) : standIn(`in:${v}`, inputGroupOf(p.values[v].name));
+      return def >= 0 ? standIn(`op:${def}`, def) : standIn(`in:${v}`, m.nOps + m.inputOfValue.get(v)!);
     };
     const sets = new Map<string, Set<number>>();
     for (const op of p.ops) {
-      const b = standIn(`op:${op.id}`, op.scope);
+      if (m.hidden[op.id]) continue;
+      const b = standIn(`op:${op.id}`, op.id);
       for (const v of op.operands) {
+        if (p.values[v].def >= 0 && m.hidden[p.values[v].def]) continue; // drawn as an attribute of op
         const a = leafOf(v);
         if (a === b) continue;
         const k = `${a}->${b}`;
@@ -436,7 +449,10 @@ describe('visible edges under any expansion (incremental aggregation)', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...allScopes), { maxLength: 8 }), (picked) => {
       // expand each picked scope together with its ancestors, so that it is really open
       const ex = new Set<string>();
-      for (const s of picked) s.split('/').forEach((_, i, parts) => ex.add(parts.slice(0, i + 1).join('/')));
+      for (const s of picked) {
+        ex.add(s);
+        for (const up of groupsAbove(m, m.groupIndex.get(s)!)) ex.add(up);
+      }
       const lay = layoutGraph(p, { expanded: [...ex] });
       const want = bruteEdges(lay);
       const got = new Map(lay.edges.map((e) => [e.id, { values: e.values, bytes: e.bytes }]));
@@ -452,7 +468,8 @@ describe('highlighted values (compare view)', () => {
   const marked = (lay: GraphLayout) => lay.nodes.filter((n) => n.highlighted).map((n) => [n.id, n.highlighted]);
 
   it('marks the collapsed group that hides a value, down to the op once it is shown', () => {
-    expect(marked(layoutGraph(p, { expanded: [], highlightValues: [v] }))).toEqual([['g:layer_1', 1]]);
+    expect(marked(layoutGraph(p, { expanded: [], highlightValues: [v] }))).toEqual([[`g:${FOLD3}`, 1]]);
+    expect(marked(layoutGraph(p, { expanded: [FOLD3], highlightValues: [v] }))).toEqual([['g:layer_1', 1]]);
     expect(marked(layoutGraph(p, { expanded: ['layer_1'], highlightValues: [v] }))).toEqual([['g:layer_1/mlp', 1]]);
     const open = layoutGraph(p, { expanded: ['layer_1', 'layer_1/mlp'], highlightValues: [v] });
     expect(marked(open)).toEqual([[`op:${p.values[v].def}`, 1]]);
@@ -460,7 +477,7 @@ describe('highlighted values (compare view)', () => {
 
   it('counts several values in one group and marks inputs under their path group', () => {
     const v2 = p.ops.filter((o) => o.scope === 'layer_1/attn')[1].results[0];
-    const lay = layoutGraph(p, { expanded: [], highlightValues: [v, v2, w] });
+    const lay = layoutGraph(p, { expanded: [FOLD3], highlightValues: [v, v2, w] });
     expect(new Map(marked(lay) as [string, number][])).toEqual(new Map([['g:layer_1', 2], ['g:params', 1]]));
     const shown = layoutGraph(p, { expanded: ['params', 'params/layer_2', 'params/layer_2/attn'], highlightValues: [w] });
     expect(marked(shown)).toEqual([[`in:${w}`, 1]]);
@@ -477,5 +494,85 @@ describe('opNodeLabel', () => {
     expect(opNodeLabel('dot_general', 'layer_0/mlp/hidden', 'layer_0/mlp')).toBe('dot_general · hidden');
     expect(opNodeLabel('add', undefined, 'layer_3/attn')).toBe('add · attn');
     expect(opNodeLabel('add', undefined, '')).toBe('add');
+  });
+});
+
+describe('folding look-alike layers and hiding scalar constants', () => {
+  /** `layers` blocks `blk_i` of a few ops each; block `odd` gets one op more. Each block scales by a scalar constant. */
+  function blocks(layers: number, odd = -1): Program {
+    const b = new ProgramBuilder('blocks');
+    let x = b.input('batch/x', { shape: [4, D], dtype: 'f32' });
+    for (let i = 0; i < layers; i++) {
+      b.scoped(`blk_${i}`, () => {
+        const w = b.input(`params/blk_${i}/w`, { shape: [D, D], dtype: 'f32' });
+        x = b.dot(x, w, dot);
+        x = b.mul(x, b.full(x, 0.5));
+        if (i === odd) x = b.add(x, x);
+      });
+    }
+    b.output(x, 'y');
+    return b.build();
+  }
+
+  it('folds a run of look-alike siblings, and a differing one breaks the run and stands out', () => {
+    const lay = layoutGraph(blocks(8, 5), { expanded: [] });
+    const ids = lay.nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['g:blk_0…blk_4', 'g:blk_5', 'g:params']));
+    // blk_6, blk_7: a run of two stays unfolded (FOLD_MIN is 3)
+    expect(ids).toEqual(expect.arrayContaining(['g:blk_6', 'g:blk_7']));
+    expect(lay.nodes.find((n) => n.id === 'g:blk_0…blk_4')!.folded).toBe(5);
+    // the parameters fold the same way under params/ (all blocks have the same inputs)
+    const params = layoutGraph(blocks(8, 5), { expanded: ['params'] });
+    expect(params.nodes.find((n) => n.id === 'g:params/blk_0…blk_7')?.folded).toBe(8);
+  });
+
+  it('opens a fold in place: its members appear inside it, laid out without overlap', () => {
+    const p = blocks(6);
+    const lay = layoutGraph(p, { expanded: ['blk_0…blk_5'] });
+    const kids = lay.nodes.filter((n) => n.parent === 'g:blk_0…blk_5').map((n) => n.id);
+    expect(kids).toEqual(['g:blk_0', 'g:blk_1', 'g:blk_2', 'g:blk_3', 'g:blk_4', 'g:blk_5']);
+    assertNoSiblingOverlap(lay);
+    // asking for a member opens its fold too (a search hit, an old link)
+    const member = layoutGraph(p, { expanded: ['blk_3'] });
+    expect(member.expanded).toEqual(expect.arrayContaining(['blk_0…blk_5', 'blk_3']));
+    expect(member.nodes.some((n) => n.parent === 'g:blk_3' && n.kind === 'op')).toBe(true);
+  });
+
+  it('draws scalar constants and splats as attributes of the op that uses them', () => {
+    const p = blocks(1);
+    const lay = layoutGraph(p, { expanded: ['blk_0'] });
+    const kinds = lay.nodes.filter((n) => n.kind === 'op').map((n) => n.opKind);
+    expect(kinds).not.toContain('constant');
+    expect(kinds).not.toContain('broadcast_in_dim');
+    const mul = lay.nodes.find((n) => n.opKind === 'multiply')!;
+    expect(mul.constants).toEqual(['0.5 · f32[4, 8]']);
+    // and no edge starts at a node that is not drawn
+    const ids = new Set(lay.nodes.map((n) => n.id));
+    for (const e of lay.edges) expect(ids.has(e.source) && ids.has(e.target), e.id).toBe(true);
+  });
+});
+
+describe('searchGraph (go to value or op by name or path)', () => {
+  const p = syntheticStep(4);
+
+  it('finds groups, inputs and ops by any part of their path, groups first, with the groups to open', () => {
+    const r = searchGraph(p, 'LAYER_2/MLP');
+    expect(r.total).toBeGreaterThan(3);
+    expect(r.hits[0]).toMatchObject({ nodeId: 'g:layer_2/mlp', kind: 'group', reveal: ['layer_0…layer_3', 'layer_2'] });
+    const input = r.hits.find((h) => h.kind === 'input')!;
+    expect(input.text).toBe('params/layer_2/mlp/w');
+    expect(input.reveal).toEqual(['params', 'params/layer_0…layer_3', 'params/layer_2', 'params/layer_2/mlp']);
+    // opening what a hit names shows its node
+    const op = r.hits.find((h) => h.kind === 'op')!;
+    const lay = layoutGraph(p, { expanded: [...op.reveal] });
+    expect(lay.nodes.some((n) => n.id === op.nodeId)).toBe(true);
+  });
+
+  it('lists at most `limit` hits, counts them all, and finds nothing for a blank query or an unknown name', () => {
+    const r = searchGraph(p, 'layer', 5);
+    expect(r.hits.length).toBe(5);
+    expect(r.total).toBeGreaterThan(5);
+    expect(searchGraph(p, '  ').total).toBe(0);
+    expect(searchGraph(p, 'no-such-thing').total).toBe(0);
   });
 });

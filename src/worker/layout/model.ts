@@ -34,6 +34,12 @@ export interface GraphModel {
   readonly edgesByValue: Int32Array;
   /** Global bytes of every value. */
   readonly valueBytes: Float64Array;
+  /** Leaves not drawn (scalar constants and splats, see hiddenLeaves); 1 = hidden. */
+  readonly hidden: Uint8Array;
+  /** The hidden constants each op uses, as text (`0.5 · f32[]`), shown as attributes of the op. */
+  readonly constantsOf: Map<number, string[]>;
+  /** Per group (index = node - firstGroup): how many look-alike groups it folds (0 = a scope group). */
+  readonly foldSize: Int32Array;
 }
 
 /** A laid-out group: its size and its children's positions relative to its top-left corner. */
@@ -57,6 +63,46 @@ export function inputGroupOf(name: string | undefined): string {
   return i < 0 ? '' : name.slice(0, i);
 }
 
+/** Runs of at least this many consecutive look-alike sibling groups fold into one `a…b ×n` group. */
+export const FOLD_MIN = 3;
+
+/** A group's name with its numbers blanked: `layer_7` and `layer_12` both read `layer_#`. */
+const nameShape = (scope: string): string => scope.slice(scope.lastIndexOf('/') + 1).replace(/\d+/g, '#');
+
+/** FNV-1a over a string, continuing from `h`. */
+function hashStr(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/**
+ * Leaves drawn as attributes of their users rather than as nodes: scalar constants and splats (a
+ * constant given by one value, or a broadcast of such a constant). An imported module is mostly these.
+ */
+export function hiddenLeaves(program: Program): Uint8Array {
+  const hidden = new Uint8Array(program.ops.length + program.inputs.length);
+  for (const op of program.ops) {
+    if (op.kind === 'constant') {
+      const a = op.attrs as { shape: readonly number[]; value?: number };
+      if (a.shape.length === 0 || a.value !== undefined) hidden[op.id] = 1;
+    } else if (op.kind === 'broadcast_in_dim' && op.operands.length === 1) {
+      const def = program.values[op.operands[0]].def;
+      if (def >= 0 && hidden[def]) hidden[op.id] = 1;
+    }
+  }
+  return hidden;
+}
+
+/** How a hidden constant reads as an attribute of its user: `0.5 · f32[]`. */
+export function constantText(program: Program, opId: number): string {
+  let op = program.ops[opId];
+  const type = program.values[op.results[0]].type;
+  if (op.kind === 'broadcast_in_dim') op = program.ops[program.values[op.operands[0]].def];
+  const a = op.attrs as { value?: number; data?: readonly number[] };
+  const v = a.value ?? a.data?.[0];
+  return `${v === undefined ? '?' : Number(v.toPrecision(6))} · ${type.dtype}[${type.shape.join(', ')}]`;
+}
+
 /** Builds (or returns the cached) group tree and edge lists of a program. */
 export function graphModel(program: Program): GraphModel {
   const hit = models.get(program);
@@ -64,30 +110,111 @@ export function graphModel(program: Program): GraphModel {
   const nOps = program.ops.length;
   const nInputs = program.inputs.length;
   const firstGroup = nOps + nInputs;
-  const groupScope: string[] = [];
-  const groupIndex = new Map<string, number>();
-  const groupParent: number[] = [];
+  const hidden = hiddenLeaves(program);
 
-  // Every ancestor scope of a leaf becomes a group (Model Explorer's "group nodes for all ancestor namespaces").
-  const groupOf = (scope: string): number => {
+  // 1. Scope groups: every ancestor scope of a leaf becomes a group (Model Explorer's "group nodes for
+  //    all ancestor namespaces"), numbered here in order of discovery (s = 0, 1, ...).
+  const sScope: string[] = [];
+  const sIndex = new Map<string, number>();
+  const sParent: number[] = [];
+  const scopeOf = (scope: string): number => {
     if (scope === '') return -1;
-    const g = groupIndex.get(scope);
+    const g = sIndex.get(scope);
     if (g !== undefined) return g;
     const slash = scope.lastIndexOf('/');
-    const up = groupOf(slash < 0 ? '' : scope.slice(0, slash));
-    const id = firstGroup + groupScope.length;
-    groupScope.push(scope);
-    groupParent.push(up);
-    groupIndex.set(scope, id);
+    const up = scopeOf(slash < 0 ? '' : scope.slice(0, slash));
+    const id = sScope.length;
+    sScope.push(scope);
+    sParent.push(up);
+    sIndex.set(scope, id);
     return id;
   };
-  const leafParent = new Int32Array(firstGroup);
-  for (const op of program.ops) leafParent[op.id] = groupOf(op.scope);
+  const leafScope = new Int32Array(firstGroup);
+  for (const op of program.ops) leafScope[op.id] = scopeOf(op.scope);
   const inputOfValue = new Map<ValueId, number>();
   program.inputs.forEach((v, i) => {
     inputOfValue.set(v, i);
-    leafParent[nOps + i] = groupOf(inputGroupOf(program.values[v].name));
+    leafScope[nOps + i] = scopeOf(inputGroupOf(program.values[v].name));
   });
+
+  // 2. Order keys and structural signatures of the scope groups: a hash of every leaf under the group
+  //    (op kind or input shape, and its scope relative to the group), in program order.
+  const nS = sScope.length;
+  const sKey = new Float64Array(nS).fill(Infinity);
+  const sSig = new Uint32Array(nS).fill(2166136261);
+  const leafKey = (l: number) => (l < nOps ? l : l - firstGroup); // inputs first, in input order
+  const order: number[] = [];
+  for (let i = 0; i < nInputs; i++) order.push(nOps + i);
+  for (let o = 0; o < nOps; o++) order.push(o);
+  for (const l of order) {
+    const token = l < nOps ? program.ops[l].kind : `in${program.values[program.inputs[l - nOps]].type.shape.join('x')}`;
+    const full = l < nOps ? program.ops[l].scope : inputGroupOf(program.values[program.inputs[l - nOps]].name);
+    for (let g = leafScope[l]; g >= 0; g = sParent[g]) {
+      if (leafKey(l) < sKey[g]) sKey[g] = leafKey(l);
+      sSig[g] = hashStr(hashStr(sSig[g], token), full.slice(sScope[g].length));
+    }
+  }
+
+  // 3. Folds: consecutive sibling groups with the same name shape and signature (layer_0 … layer_31).
+  const sKids: number[][] = sScope.map(() => []);
+  const sRoot: number[] = [];
+  for (let g = 0; g < nS; g++) (sParent[g] < 0 ? sRoot : sKids[sParent[g]]).push(g);
+  // Leaves sit between groups in order: a visible leaf between two layers breaks a run.
+  const leafKeysUnder = new Map<number, number[]>();
+  for (let l = 0; l < firstGroup; l++) {
+    if (hidden[l]) continue;
+    const p = leafScope[l];
+    const list = leafKeysUnder.get(p);
+    if (list) list.push(leafKey(l));
+    else leafKeysUnder.set(p, [leafKey(l)]);
+  }
+  interface Fold { members: number[]; key: number }
+  const foldsOf = (parent: number, kids: number[]): (number | Fold)[] => {
+    const leafKeys = (leafKeysUnder.get(parent) ?? []).sort((a, b) => a - b);
+    kids.sort((a, b) => sKey[a] - sKey[b]);
+    const out: (number | Fold)[] = [];
+    let i = 0;
+    while (i < kids.length) {
+      let j = i + 1;
+      while (j < kids.length && sSig[kids[j]] === sSig[kids[i]] && nameShape(sScope[kids[j]]) === nameShape(sScope[kids[i]])
+        && !leafKeys.some((k) => k > sKey[kids[j - 1]] && k < sKey[kids[j]])) j++;
+      if (j - i >= FOLD_MIN) out.push({ members: kids.slice(i, j), key: sKey[kids[i]] });
+      else for (let x = i; x < j; x++) out.push(kids[x]);
+      i = j;
+    }
+    return out;
+  };
+
+  // 4. Final group numbering, parent first (a pre-order walk), folds included.
+  const groupScope: string[] = [];
+  const groupIndex = new Map<string, number>();
+  const groupParent: number[] = [];
+  const foldSizes: number[] = [];
+  const finalOf = new Int32Array(nS);
+  const visit = (s: number, up: number) => {
+    const id = firstGroup + groupScope.length;
+    finalOf[s] = id;
+    groupScope.push(sScope[s]);
+    groupIndex.set(sScope[s], id);
+    groupParent.push(up);
+    foldSizes.push(0);
+    for (const c of foldsOf(s, sKids[s])) visitItem(c, id, sScope[s]);
+  };
+  const visitItem = (c: number | Fold, up: number, upScope: string) => {
+    if (typeof c === 'number') return visit(c, up);
+    const tail = (x: number) => sScope[x].slice(sScope[x].lastIndexOf('/') + 1);
+    const name = `${tail(c.members[0])}…${tail(c.members[c.members.length - 1])}`;
+    const scope = upScope ? `${upScope}/${name}` : name;
+    const id = firstGroup + groupScope.length;
+    groupScope.push(scope);
+    groupIndex.set(scope, id);
+    groupParent.push(up);
+    foldSizes.push(c.members.length);
+    for (const x of c.members) visit(x, id);
+  };
+  for (const c of foldsOf(-1, sRoot)) visitItem(c, -1, '');
+  const leafParent = new Int32Array(firstGroup);
+  for (let l = 0; l < firstGroup; l++) leafParent[l] = leafScope[l] < 0 ? -1 : finalOf[leafScope[l]];
 
   const nNodes = firstGroup + groupScope.length;
   const parent = new Int32Array(nNodes);
@@ -112,7 +239,10 @@ export function graphModel(program: Program): GraphModel {
 
   const children: number[][] = groupScope.map(() => []);
   const rootChildren: number[] = [];
-  for (let n = 0; n < nNodes; n++) (parent[n] < 0 ? rootChildren : children[parent[n] - firstGroup]).push(n);
+  for (let n = 0; n < nNodes; n++) {
+    if (n < firstGroup && hidden[n]) continue;
+    (parent[n] < 0 ? rootChildren : children[parent[n] - firstGroup]).push(n);
+  }
   const byKey = (a: number, b: number) => key[a] - key[b];
   rootChildren.sort(byKey);
   for (const c of children) c.sort(byKey);
@@ -121,7 +251,9 @@ export function graphModel(program: Program): GraphModel {
   const src: number[] = [];
   const dst: number[] = [];
   const val: number[] = [];
+  const constantsOf = new Map<number, string[]>();
   for (const op of program.ops) {
+    if (hidden[op.id]) continue;
     const seen = op.operands.length > 1 ? new Set<number>() : undefined;
     for (const v of op.operands) {
       if (seen) {
@@ -130,6 +262,13 @@ export function graphModel(program: Program): GraphModel {
       }
       const def = program.values[v].def;
       let from: number;
+      if (def >= 0 && hidden[def]) {
+        const list = constantsOf.get(op.id);
+        const text = constantText(program, def);
+        if (list) list.push(text);
+        else constantsOf.set(op.id, [text]);
+        continue;
+      }
       if (def >= 0) from = def;
       else {
         const i = inputOfValue.get(v);
@@ -172,7 +311,7 @@ export function graphModel(program: Program): GraphModel {
     program, nOps, nInputs, nNodes, parent, depth, key, groupScope, groupIndex, children, rootChildren,
     groupEdges: edgeSets.map(toPairs), rootEdges: toPairs(rootSet),
     edgeSrc: Int32Array.from(src), edgeDst: Int32Array.from(dst), edgeValue: Int32Array.from(val),
-    opCount, inputCount, inputOfValue, cache: new Map(),
+    opCount, inputCount, inputOfValue, cache: new Map(), hidden, constantsOf, foldSize: Int32Array.from(foldSizes),
     edgesByValue: Int32Array.from(val.keys()).sort((x, y) => val[x] - val[y] || x - y),
     valueBytes: Float64Array.from(program.values, (v) => tensorBytes(v.type)),
   };

@@ -53,6 +53,10 @@ export interface LayoutNode {
    * many of them the group hides, so a difference inside a closed layer still shows.
    */
   readonly highlighted?: number;
+  /** Groups folding a run of look-alike siblings (`layer_0…layer_31`): how many they fold. */
+  readonly folded?: number;
+  /** Ops: the scalar constants and splats they use, not drawn as nodes (`0.5 · f32[]`). */
+  readonly constants?: readonly string[];
 }
 
 export interface LayoutEdge {

@@ -1,0 +1,75 @@
+/**
+ * `npx tsx bench/shots.ts <outdir>`: screenshots of the explorer on real models (T32, GNS, UNet and an
+ * imported StableHLO module) at 1280×720 and 1600×1000, against `vite preview` of the existing `dist/`.
+ * For looking at the layout before and after a change; it asserts nothing. Env: SHOTS_PORT (default 4186),
+ * SHOTS_ONLY (comma-separated case names, e.g. `t32,imported`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import type { Config } from '../src/core/io/config';
+import { encodeConfig } from '../src/core/io/url';
+import { galleryEntry } from '../src/core/models/gallery';
+import type {} from '../src/ui/testHook';
+
+const PORT = Number(process.env.SHOTS_PORT ?? 4186);
+const BASE = `http://127.0.0.1:${PORT}`;
+const out = process.argv[2] ?? 'shots';
+
+async function startPreview(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`vite preview did not start on ${BASE}`);
+}
+
+function imported(): Config {
+  const index = JSON.parse(readFileSync('public/examples/index.json', 'utf8')) as { file: string; mesh: Config['mesh']; tactics: string }[];
+  const ex = index.find((e) => e.file === 'transformer_train_step.mlir')!;
+  return {
+    version: 1, model: { stablehlo: readFileSync(`public/examples/${ex.file}`, 'utf8') }, mesh: ex.mesh,
+    hardware: { preset: 'tpu-v5p', links: Object.fromEntries(ex.mesh.axes.map((a) => [a.name, 'ici'])) }, tactics: ex.tactics, options: { overlap: true },
+  } as Config;
+}
+
+const CASES: [string, () => Config][] = [
+  ['t32', () => galleryEntry('t32-bp-mp-z3')!.config],
+  ['gns', () => galleryEntry('gns-bp-es')!.config],
+  ['unet', () => galleryEntry('unet-bp-bpm-z2')!.config],
+  ['imported', imported],
+];
+
+async function main() {
+  mkdirSync(out, { recursive: true });
+  const server = await startPreview();
+  const browser = await chromium.launch({
+    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    for (const [w, h] of [[1280, 720], [1600, 1000]]) {
+      for (const [name, config] of CASES) {
+        if (process.env.SHOTS_ONLY && !process.env.SHOTS_ONLY.split(',').includes(name)) continue;
+        const page: Page = await browser.newPage({ viewport: { width: w, height: h } });
+        await page.goto(`${BASE}/#${encodeConfig(config())}`);
+        await page.waitForFunction(() => window.__partir?.state().status === 'ok', undefined, { timeout: 300_000, polling: 100 });
+        await page.waitForTimeout(1500);
+        const file = `${out}/${name}-${w}x${h}.png`;
+        await page.screenshot({ path: file });
+        console.log(file);
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+void main();
