@@ -122,3 +122,16 @@ describe('resolveHardware', () => {
     expect(() => resolveHardware({ preset: 'h100', links: { y: 'ib' } }, mesh)).toThrow(/hardware\.links\.y/);
   });
 });
+
+describe('hardware overrides', () => {
+  it('accept every figure of every preset at its own value (each figure has a physical range)', () => {
+    const mesh = { axes: [{ name: 'x', size: 2 }] };
+    for (const id of HARDWARE_PRESET_IDS) {
+      const figures = HARDWARE_PRESETS[id].figures;
+      // a figure of 0 is a link the chip does not have (NVLink on a TPU): not a value a user would set
+      for (const [name, value] of Object.entries(figures).filter(([, v]) => v > 0)) {
+        expect(() => resolveHardware({ preset: id, overrides: { [name]: value } }, mesh), `${id}.${name}`).not.toThrow();
+      }
+    }
+  });
+});

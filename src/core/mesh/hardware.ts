@@ -348,6 +348,8 @@ const PHYSICAL_RANGE: ReadonlyMap<string, { min: number; max: number; unit: stri
   ...(['iciLatency', 'nvlinkLatency', 'ibLatency', 'dcnLatency'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e-15, max: 10, unit: 's' }]),
   ...[...FRACTION_FIELDS].map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 0.001, max: 1, unit: '(a fraction)' }]),
   ['opOverhead', { min: 1e-15, max: 1, unit: 's' }],
+  // message size at which a link reaches half its large-message rate
+  ...(['iciHalfBytes', 'nvlinkHalfBytes', 'ibHalfBytes', 'dcnHalfBytes'] as const).map((f): [string, { min: number; max: number; unit: string }] => [f, { min: 1e-6, max: 1e12, unit: 'bytes' }]),
   ['nodeSize', { min: 1, max: 65536, unit: 'chips', integer: true }],
   ['wraparoundMultiple', { min: 1, max: 65536, unit: 'chips', integer: true }],
 ]);

@@ -18,7 +18,7 @@ describe('the rule registry', () => {
       ['dot_general', (b) => b.emit('dot_general', [x(b), b.input('w', { shape: [8, 2], dtype: 'f32' })],
         { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] }), 'sum'],
       ['reduce sum', (b) => b.emit('reduce', [x(b)], { dims: [1], reducer: 'sum' }), 'sum'],
-      ['reduce max', (b) => b.emit('reduce', [x(b)], { dims: [1], reducer: 'max' }), 'none'],
+      ['reduce max', (b) => b.emit('reduce', [x(b)], { dims: [1], reducer: 'max' }), 'max'],
       ['add', (b) => { const v = x(b); b.emit('add', [v, v], {}); }, 'none'],
     ];
     for (const [name, build, expected] of cases) {

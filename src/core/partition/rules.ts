@@ -190,7 +190,7 @@ function reduceRule(op: Op & { kind: 'reduce' }, ins: readonly TensorType[], out
     if (dims.includes(d)) b.addFactor([d], [NULL_DIM], shape[d], 'reduction');
     else b.addFactor([d], [rd++], shape[d]);
   }
-  return b.build([reducer === 'sum'], false, reducer === 'sum' ? 'sum' : 'none');
+  return b.build([reducer === 'sum'], false, reducer === 'sum' ? 'sum' : reducer === 'max' ? 'max' : 'none');
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));

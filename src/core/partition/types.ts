@@ -33,9 +33,10 @@ export type FactorType = 'pass' | 'reduction' | 'need_replication' | 'permutatio
  * What computing with a sharded reduction factor gives (docs/semantics.md, Lowering):
  * - `sum`: each device computes a summand, so the result is partial (dot_general, convolution, a sum-reduce);
  * - `sum-into-zero`: a sum only when operand 0 is a zero constant (scatter-add: operand + Σ updates);
- * - `none`: not a sum (attention's softmax over keys…); the reduction factor's operands are gathered.
+ * - `max`: each device computes a partial maximum (a max-reduce), combined by a max all-reduce;
+ * - `none`: neither (attention's softmax over keys, a min…); the reduction factor's operands are gathered.
  */
-export type ReductionSums = 'sum' | 'sum-into-zero' | 'none';
+export type ReductionSums = 'sum' | 'sum-into-zero' | 'max' | 'none';
 
 /**
  * The sharding rule of one op: its dims mapped to factors. A dim maps to a list of factor indices
@@ -60,7 +61,7 @@ export interface OpRule {
    * exactly one operand may be partial, the others must be neither partial nor tiled on that axis.
    */
   readonly linearJointly?: boolean;
-  /** Whether sharding a reduction factor of this op makes its result a partial sum (see ReductionSums). */
+  /** Whether sharding a reduction factor of this op makes its result partial, and how (see ReductionSums). */
   readonly reductionSums: ReductionSums;
 }
 

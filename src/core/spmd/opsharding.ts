@@ -25,6 +25,7 @@ export interface OpSharding {
 function sumsOverReduction(op: Op, rule: OpRule, program: Program): boolean {
   switch (rule.reductionSums) {
     case 'sum':
+    case 'max':
       return true;
     case 'sum-into-zero': {
       const def = program.values[op.operands[0]].def;

@@ -83,7 +83,10 @@ export function planReshard(from: Sharding, to: Sharding): ReshardStep[] {
   const allReduce = reduce.filter((a) => !claimed.has(a));
   const gathers = remove.some((r) => r.length > 0);
   const shrinksLater = add.some((a, e) => !done[e] && !isTarget[e] && a.length > 0);
-  const reduceLast = allReduce.length > 0 && !gathers && shrinksLater;
+  // Reducing after a slice is right only when no slice is over an axis being reduced: devices of one
+  // reduction group must hold the same slice (a partial max sliced on its own axis must be reduced first).
+  const slicesReducedAxis = add.some((a, e) => !done[e] && !isTarget[e] && a.slice(scatter[e].length).some((x) => allReduce.includes(x)));
+  const reduceLast = allReduce.length > 0 && !gathers && shrinksLater && !slicesReducedAxis;
   const allReduceStep: ReshardStep = from.reducer === 'max' ? { kind: 'all_reduce', axes: allReduce, reducer: 'max' } : { kind: 'all_reduce', axes: allReduce };
   if (allReduce.length > 0 && !reduceLast) steps.push(allReduceStep);
 
