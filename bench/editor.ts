@@ -5,7 +5,7 @@
  * Chromium contexts (no cache), the time from navigation to the editor showing the tactics and to its
  * first completion list. BENCH_EDITOR_PORT (default 4188), CHROMIUM (default /usr/bin/chromium).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startPreview, stopPreview } from './preview';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,24 +34,11 @@ function chunkSizes(): void {
   console.log(`  ${'all JS and CSS'.padEnd(48)} ${kib(raw).padStart(10)}  gzip ${kib(gz).padStart(9)}`);
 }
 
-async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return server;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`vite preview did not start on ${BASE}`);
-}
-
 async function main() {
   if (!existsSync('dist/index.html')) throw new Error('no dist/: run `npx vite build` first');
   console.log('bench:editor — chunks in dist/assets (largest first)');
   chunkSizes();
-  const server = await startPreview();
+  const server = await startPreview(PORT);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
     const shown: number[] = [], suggest: number[] = [];
@@ -77,11 +64,7 @@ async function main() {
     console.log(`Ctrl+Space → completion list:         median ${median(suggest)} ms (runs: ${suggest.join(', ')})`);
   } finally {
     await browser.close();
-    try {
-      if (server.pid) process.kill(-server.pid);
-    } catch {
-      // already exited
-    }
+    stopPreview(server);
   }
 }
 

@@ -4,7 +4,7 @@
  * For looking at the layout before and after a change; it asserts nothing. Env: SHOTS_PORT (default 4186),
  * SHOTS_ONLY (comma-separated case names, e.g. `t32,imported`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startPreview, stopPreview } from './preview';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import type { Config } from '../src/core/io/config';
@@ -15,19 +15,6 @@ import type {} from '../src/ui/testHook';
 const PORT = Number(process.env.SHOTS_PORT ?? 4186);
 const BASE = `http://127.0.0.1:${PORT}`;
 const out = process.argv[2] ?? 'shots';
-
-async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return server;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`vite preview did not start on ${BASE}`);
-}
 
 function imported(): Config {
   const index = JSON.parse(readFileSync('public/examples/index.json', 'utf8')) as { file: string; mesh: Config['mesh']; tactics: string }[];
@@ -47,7 +34,7 @@ const CASES: [string, () => Config][] = [
 
 async function main() {
   mkdirSync(out, { recursive: true });
-  const server = await startPreview();
+  const server = await startPreview(PORT);
   const browser = await chromium.launch({
     executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -68,7 +55,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid);
+    stopPreview(server);
   }
 }
 

@@ -11,7 +11,8 @@
  * Uses the existing `dist/` (run `npx vite build` first, or pass --build). Env: BENCH_UI_RUNS (default 3),
  * BENCH_UI_PORT (default 4183), CHROMIUM (default /usr/bin/chromium when present).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startPreview, stopPreview } from './preview';
 import { existsSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import type { Config } from '../src/core/io/config';
@@ -33,19 +34,6 @@ function transformer(layers: number, tactics: string): Config {
 
 const BP_MP = 'BP = BatchParallel(axis="batch")\nMP = Megatron(axis="model")\nschedule = [BP, MP]\n';
 const BP = 'BP = BatchParallel(axis="batch")\nschedule = [BP]\n';
-
-async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return server;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`vite preview did not start on ${BASE}`);
-}
 
 async function waitStatusOk(page: Page, timeout = 600_000) {
   await page.waitForFunction(() => window.__partir?.state().status === 'ok', undefined, { timeout, polling: 50 });
@@ -177,7 +165,7 @@ async function main() {
     const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
     if (b.status !== 0) throw new Error('vite build failed');
   }
-  const server = await startPreview();
+  const server = await startPreview(PORT);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
@@ -211,11 +199,7 @@ async function main() {
     await ctx.close();
   } finally {
     await browser.close();
-    try {
-      if (server.pid) process.kill(-server.pid);
-    } catch {
-      // The preview's process group has already exited: nothing left to stop.
-    }
+    stopPreview(server);
   }
 }
 
