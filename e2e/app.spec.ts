@@ -149,7 +149,8 @@ test('a long run shows progress and can be cancelled, keeping the last result', 
   const params = await num(page, 'model-parameters');
   await page.evaluate(() => {
     const doc = window.__partir!.state().doc;
-    window.__partir!.setDoc({ ...doc, model: { zoo: 'transformer', params: { ...('params' in doc.model ? doc.model.params : {}), layers: 64 } } });
+    // 160 layers (~77k ops, under the 100k limit): a run of seconds, so Cancel is still there to click
+    window.__partir!.setDoc({ ...doc, model: { zoo: 'transformer', params: { ...('params' in doc.model ? doc.model.params : {}), layers: 160 } } });
   });
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('cancel').click();
