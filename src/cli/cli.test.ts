@@ -1,19 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFiles } from './tempFiles';
 import { UserError } from '../core/errors';
 import type { Config } from '../core/io/config';
 import type { Report } from '../core/report';
 import { COMMANDS } from './commands';
 
-const dir = mkdtempSync(join(tmpdir(), 'partir-cli-'));
-function file(name: string, content: unknown): string {
-  const p = join(dir, name);
-  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
-  return p;
-}
+const { dir, file } = tempFiles('partir-cli-');
 
 const tiny: Config = {
   version: 1,

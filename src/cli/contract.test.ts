@@ -1,20 +1,13 @@
 /** The CLI contract on hostile input: exit 1 and one line on stderr for every user error, JSON with --json. */
 import { deflateSync, strToU8 } from 'fflate';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFiles } from './tempFiles';
 import type { Config } from '../core/io/config';
 import { encodeComparison, toBase64Url } from '../core/io/url';
 import { GALLERY } from '../core/models/gallery';
 import { runCli, type CliResult } from './run';
 
-const dir = mkdtempSync(join(tmpdir(), 'partir-contract-'));
-function file(name: string, content: unknown): string {
-  const p = join(dir, name);
-  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
-  return p;
-}
+const { file } = tempFiles('partir-contract-');
 
 const tiny: Config = {
   version: 1,
