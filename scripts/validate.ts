@@ -16,40 +16,17 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateConfig } from '../src/core/io/validate';
 import type { HardwarePresetId } from '../src/core/io/config';
 import { resolveHardware } from '../src/core/mesh/hardware';
-import { runPipeline } from '../src/core/pipeline';
+import { stepBreakdown } from '../src/core/sim/breakdown';
 import { collectiveSeconds } from '../src/core/sim/cost';
 import type { CollectiveKind } from '../src/core/ir/types';
 import type { ChipFamily } from '../src/core/sim/errorBands';
+import { errorStats as stats, runValidationCase, type ValidationCase as Case } from '../src/core/sim/validationCase';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GiB = 2 ** 30;
 
-interface Published {
-  kind: 'megatron-tflops' | 'tokens-per-second' | 'seconds';
-  tflopsPerGpu?: number;
-  gpus?: number;
-  tokensPerStep?: number;
-  tokensPerSecond?: number;
-  seconds?: number;
-  modelStateGiB?: number;
-  modelStateNote?: string;
-}
-interface Case {
-  id: string;
-  title: string;
-  source: string;
-  chip: ChipFamily;
-  fit: boolean;
-  published: Published;
-  reference?: { name: string; seconds: number };
-  /** False when the run's memory cannot be compared (e.g. it accumulated micro-batches the simulator holds at once). */
-  memoryComparable?: boolean;
-  memoryNote?: string;
-  config: unknown;
-}
 interface Micro {
   id: string;
   chip: string;
@@ -62,23 +39,10 @@ interface Micro {
   source: string;
 }
 
-/**
- * Published step time. Megatron-LM Table 1 reports achieved TFLOP/s per GPU counting the recompute
- * forward (Narayanan et al. 2021, Eq. 3): F = 96·B·s·L·h²·(1 + s/(6h) + V/(16·L·h)), step = F / (GPUs · rate).
- */
-function publishedSeconds(c: Case): number {
-  const p = c.published;
-  if (p.kind === 'seconds') return p.seconds!;
-  if (p.kind === 'tokens-per-second') return p.tokensPerStep! / p.tokensPerSecond!;
-  const m = (c.config as { model: { params: Record<string, number> } }).model.params;
-  const [B, s, L, h, V] = [m.batch, m.seq, m.layers, m.dModel, m.vocab];
-  const flops = 96 * B * s * L * h * h * (1 + s / (6 * h) + V / (16 * L * h));
-  return flops / (p.gpus! * p.tflopsPerGpu! * 1e12);
-}
-
 interface Row {
   id: string;
   title: string;
+  group: string;
   chip: ChipFamily;
   fit: boolean;
   published: number;
@@ -96,18 +60,12 @@ interface Row {
 }
 
 function runCase(c: Case, overrides?: Record<string, number>): Row {
-  const raw = c.config as { hardware: { overrides?: Record<string, number> } };
-  const config = validateConfig(overrides ? { ...raw, hardware: { ...raw.hardware, overrides: { ...raw.hardware.overrides, ...overrides } } } : raw);
-  const { report } = runPipeline(config);
-  const errors = report.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`${c.id}: tactic error: ${errors[0].message}`);
-  const published = publishedSeconds(c);
-  const simulated = report.time.step;
+  const { report, published, simulated, error } = runValidationCase(c, overrides);
   const dev = report.memory.perDevice[0];
   const ms = dev.modelState;
   const row: Row = {
-    id: c.id, title: c.title, chip: c.chip, fit: c.fit, published, simulated, ratio: simulated / published,
-    error: simulated / published - 1, peakGiB: dev.peak / GiB, capacityGiB: dev.capacity / GiB, outOfMemory: dev.outOfMemory,
+    id: c.id, title: c.title, group: c.group ?? 'other', chip: c.chip, fit: c.fit, published, simulated, ratio: simulated / published,
+    error, peakGiB: dev.peak / GiB, capacityGiB: dev.capacity / GiB, outOfMemory: dev.outOfMemory,
     memoryComparable: c.memoryComparable ?? true,
     mfu: report.time.mfu, source: c.source,
   };
@@ -119,11 +77,6 @@ function runCase(c: Case, overrides?: Record<string, number>): Row {
   return row;
 }
 
-const stats = (errs: number[]) => ({
-  n: errs.length,
-  mean: errs.length ? errs.reduce((a, e) => a + Math.abs(e), 0) / errs.length : NaN,
-  max: errs.length ? Math.max(...errs.map(Math.abs)) : NaN,
-});
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const secs = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
@@ -157,10 +110,11 @@ function markdown(rows: Row[], micro: ReturnType<typeof microRows>, notExpressib
     `Step time, mean / max absolute error: fitted rows ${pct(fit.mean)} / ${pct(fit.max)} (${fit.n}); held-out rows ${pct(held.mean)} / ${pct(held.max)} (${held.n}); all ${pct(all.mean)} / ${pct(all.max)} (${all.n}). ` +
       `Published runs predicted out of memory: ${rows.filter((r) => r.outOfMemory && r.memoryComparable).length} of ${rows.filter((r) => r.memoryComparable).length} whose memory is comparable.`,
     '',
-    '† Megatron-LM ran these batches as micro-batches with gradient accumulation (micro-batch size not published); the simulator holds the whole batch of a replica at once, so its peak is not the run\'s.',
+    '† The run\'s activation memory differs from the config\'s by design (the case\'s memoryNote says how: whole batch held at once, or a recompute mode standing in for one the explorer cannot combine).',
   ];
-  if (ref.length)
-    lines.push('', `Reference simulator on the same rows: Calculon (calculon-ai/calculon) ${ref.map((r) => `${r.id} ${signed(r.reference!.error)}`).join(', ')}; on all of Korthikanti et al. Table 5 (with pipelines) it reports 3.65% mean, 8.87% max.`);
+  lines.push('', '| Table | Runs | Mean / max error | Reference simulator on the same runs |', '|---|---|---|---|');
+  for (const g of groupSummaries(rows))
+    lines.push(`| ${g.group} | ${g.n} | ${pct(g.mean)} / ${pct(g.max)} | ${g.reference ? `${g.reference.name} ${pct(g.reference.mean)} / ${pct(g.reference.max)}` : '—'} |`);
   const mem = rows.filter((r) => r.modelState);
   if (mem.length) {
     lines.push('', '| Memory case | Published | Simulated | Error | Note |', '|---|---|---|---|---|');
@@ -170,6 +124,16 @@ function markdown(rows: Row[], micro: ReturnType<typeof microRows>, notExpressib
   for (const m of micro) lines.push(`| ${m.id} | ${secs(m.measured)} | ${secs(m.simulated)} | ${signed(m.error)} |`);
   lines.push('', 'Not expressible yet: ' + notExpressible.map((n) => `${n.id} (${n.why.replace(/^not expressible yet \(|\)$/g, '')})`).join('; ') + '.');
   return lines.join('\n');
+}
+
+/** Per source table (a case's `group`): error of the simulator and of the reference simulator on the same runs. */
+function groupSummaries(rows: Row[]) {
+  return [...new Set(rows.map((r) => r.group))].map((group) => {
+    const rs = rows.filter((r) => r.group === group);
+    const withRef = rs.filter((r) => r.reference);
+    const reference = withRef.length === rs.length ? { name: withRef[0].reference!.name, ...stats(withRef.map((r) => r.reference!.error)) } : undefined;
+    return { group, ...stats(rs.map((r) => r.error)), reference };
+  });
 }
 
 function errorBandsSource(rows: Row[]): string {
@@ -219,12 +183,46 @@ function fit(cases: Case[]) {
   }
 }
 
+/**
+ * `--breakdown <id>`: where the simulated step of one case goes, by part (src/core/sim/breakdown.ts), scaled
+ * to one device's step: ops of a micro-batch run m times, and a pipelined per-device program holds every
+ * stage, of which a device runs 1/P. Parts are summed without overlap, so their total exceeds the step by
+ * the overlapped communication (and misses the pipeline bubble).
+ */
+function breakdown(c: Case) {
+  const { config, report, spmd, published, simulated } = runValidationCase(c);
+  const hw = resolveHardware(config.hardware, spmd.mesh);
+  const m = report.pipeline?.microbatches ?? 1;
+  const P = report.pipeline?.stages ?? 1;
+  const b = stepBreakdown(spmd.program, hw);
+  let total = 0;
+  console.log(`${c.id}: published ${secs(published)}, simulated ${secs(simulated)} (${m} micro-batch${m > 1 ? 'es' : ''}, ${P} stage${P > 1 ? 's' : ''})`);
+  const parts = [...b.seconds].map(([part, s]) => ({ part, s, device: s * (part === 'optimizer update' ? 1 / P : m / P) }));
+  for (const { part, s, device } of parts.sort((x, y) => y.device - x.device)) {
+    total += device;
+    const f = b.flops.get(part);
+    console.log(`  ${part.padEnd(44)} ${secs(device).padStart(10)}${f ? `  ${(f / s / 1e12).toFixed(0)} TFLOP/s` : ''}`);
+  }
+  console.log(`  ${'sum (no overlap, no bubble)'.padEnd(44)} ${secs(total).padStart(10)}; ${b.launches} kernel launches per micro-batch program`);
+}
+
 function main() {
-  const args = new Set(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = new Set(argv.filter((a) => a.startsWith('--')));
+  const only = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--breakdown');
   const dir = join(ROOT, 'validation', 'cases');
-  const cases: Case[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  const all: Case[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Case);
+  // positional arguments keep the cases whose id contains one of them (e.g. `npm run validate -- korthikanti`)
+  const cases = only.length ? all.filter((c) => only.some((o) => c.id.includes(o))) : all;
+  if ((args.has('--write') || args.has('--check')) && cases.length !== all.length) throw new Error('--write and --check need every case: drop the case filter');
   if (args.has('--fit')) return fit(cases);
+  if (args.has('--breakdown')) {
+    const id = argv[argv.indexOf('--breakdown') + 1];
+    const c = all.find((x) => x.id === id);
+    if (!c) throw new Error(`--breakdown: no case "${id}" in validation/cases (ids: ${all.map((x) => x.id).join(', ')})`);
+    return breakdown(c);
+  }
   const rows: Row[] = [];
   for (const c of cases) {
     const t0 = Date.now();
@@ -236,6 +234,7 @@ function main() {
   const split = (pred: (r: Row) => boolean) => stats(rows.filter(pred).map((r) => r.error));
   const summary = {
     stepTime: { fitted: split((r) => r.fit), heldOut: split((r) => !r.fit), all: split(() => true) },
+    byTable: groupSummaries(rows),
     byChip: Object.fromEntries([...new Set(rows.map((r) => r.chip))].map((f) => [f, split((r) => r.chip === f)])),
     outOfMemory: rows.filter((r) => r.outOfMemory && r.memoryComparable).map((r) => r.id),
     memoryComparable: rows.filter((r) => r.memoryComparable).length,
@@ -245,12 +244,13 @@ function main() {
     process.stdout.write(JSON.stringify({ rows, micro, notExpressible, summary }, null, 2) + '\n');
   } else {
     const pad = (s: string, n: number) => s.padEnd(n);
-    console.log(`${pad('case', 24)} ${pad('chip', 5)} ${pad('role', 9)} ${pad('published', 10)} ${pad('simulated', 10)} ${pad('ratio', 6)} ${pad('error', 8)} ${pad('reference', 20)} peak/capacity`);
+    console.log(`${pad('case', 28)} ${pad('chip', 5)} ${pad('role', 9)} ${pad('published', 10)} ${pad('simulated', 10)} ${pad('ratio', 6)} ${pad('error', 8)} ${pad('reference', 20)} peak/capacity`);
     for (const r of rows)
-      console.log(`${pad(r.id, 24)} ${pad(r.chip, 5)} ${pad(r.fit ? 'fit' : 'held-out', 9)} ${pad(secs(r.published), 10)} ${pad(secs(r.simulated), 10)} ${pad(r.ratio.toFixed(2), 6)} ${pad(signed(r.error), 8)} ${pad(r.reference ? `${r.reference.name} ${signed(r.reference.error)}` : '', 20)} ${r.peakGiB.toFixed(1)}/${r.capacityGiB.toFixed(0)} GiB${r.outOfMemory ? ' OOM' : ''}${r.memoryComparable ? '' : ' (memory not comparable: micro-batched run)'}`);
+      console.log(`${pad(r.id, 28)} ${pad(r.chip, 5)} ${pad(r.fit ? 'fit' : 'held-out', 9)} ${pad(secs(r.published), 10)} ${pad(secs(r.simulated), 10)} ${pad(r.ratio.toFixed(2), 6)} ${pad(signed(r.error), 8)} ${pad(r.reference ? `${r.reference.name} ${signed(r.reference.error)}` : '', 20)} ${r.peakGiB.toFixed(1)}/${r.capacityGiB.toFixed(0)} GiB${r.outOfMemory ? ' OOM' : ''}${r.memoryComparable ? '' : ' (memory not comparable)'}`);
     const s = summary.stepTime;
     console.log(`\nstep time |error|: fitted mean ${pct(s.fitted.mean)} max ${pct(s.fitted.max)} (${s.fitted.n}); held-out mean ${pct(s.heldOut.mean)} max ${pct(s.heldOut.max)} (${s.heldOut.n}); all mean ${pct(s.all.mean)} max ${pct(s.all.max)} (${s.all.n})`);
     for (const [f, st] of Object.entries(summary.byChip)) console.log(`  ${f}: mean ${pct(st.mean)} max ${pct(st.max)} on ${st.n} runs`);
+    for (const g of summary.byTable) console.log(`  ${g.group}: mean ${pct(g.mean)} max ${pct(g.max)} on ${g.n} runs${g.reference ? `; ${g.reference.name} on the same runs: mean ${pct(g.reference.mean)} max ${pct(g.reference.max)}` : ''}`);
     console.log(`published runs predicted out of memory: ${summary.outOfMemory.length} of ${summary.memoryComparable} whose memory is comparable${summary.outOfMemory.length ? ` (${summary.outOfMemory.join(', ')})` : ''}`);
     for (const m of summary.memory) console.log(`memory ${m.id}: model state published ${m.publishedGiB!.toFixed(2)} GiB, simulated ${m.simulatedGiB!.toFixed(2)} GiB (${signed(m.error!)}; ${m.note ?? ''})`);
     console.log('\ncollective microbenchmarks (fit):');
