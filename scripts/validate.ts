@@ -209,7 +209,7 @@ function breakdown(c: Case) {
 function main() {
   const argv = process.argv.slice(2);
   const args = new Set(argv.filter((a) => a.startsWith('--')));
-  const only = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--breakdown');
+  const only = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--breakdown' && argv[i - 1] !== '--set');
   const dir = join(ROOT, 'validation', 'cases');
   const all: Case[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Case);
@@ -223,10 +223,19 @@ function main() {
     if (!c) throw new Error(`--breakdown: no case "${id}" in validation/cases (ids: ${all.map((x) => x.id).join(', ')})`);
     return breakdown(c);
   }
+  // `--set name=value`: a hardware figure override for every case run (to try a calibration; never --write)
+  const overrides = new Map<string, number>();
+  argv.forEach((a, i) => {
+    if (argv[i - 1] !== '--set') return;
+    const [k, v] = a.split('=');
+    if (!(Number(v) > 0)) throw new Error(`--set ${a}: expected name=positive number`);
+    overrides.set(k, Number(v));
+  });
+  if (overrides.size && args.has('--write')) throw new Error('--set and --write do not mix: put the figure in src/core/mesh/hardware.ts');
   const rows: Row[] = [];
   for (const c of cases) {
     const t0 = Date.now();
-    rows.push(runCase(c));
+    rows.push(runCase(c, overrides.size ? Object.fromEntries(overrides) : undefined));
     process.stderr.write(`${c.id}: ${Date.now() - t0} ms\n`);
   }
   const micro = microRows((JSON.parse(readFileSync(join(ROOT, 'validation', 'microbenchmarks.json'), 'utf8')) as { cases: Micro[] }).cases);
