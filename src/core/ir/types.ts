@@ -82,6 +82,17 @@ export const COLLECTIVE_KINDS: readonly CollectiveKind[] = [
   'all_reduce', 'all_gather', 'reduce_scatter', 'all_to_all', 'collective_permute', 'shard_slice',
 ];
 
+/** Element-wise op kinds: the unary and binary kinds and `select` (one result element from the same element of each operand). */
+export type ElementwiseKind = UnaryKind | BinaryKind | 'select';
+export const ELEMENTWISE_KINDS: readonly ElementwiseKind[] = [...UNARY_KINDS, ...BINARY_KINDS, 'select'];
+const ELEMENTWISE_SET: ReadonlySet<OpKind> = new Set<OpKind>(ELEMENTWISE_KINDS);
+export const isElementwise = (kind: OpKind): kind is ElementwiseKind => ELEMENTWISE_SET.has(kind);
+
+/** Collectives that move data between devices: every collective but `shard_slice`, a local slice. */
+export type CommunicationKind = Exclude<CollectiveKind, 'shard_slice'>;
+const COMMUNICATION_SET: ReadonlySet<OpKind> = new Set<OpKind>(COLLECTIVE_KINDS.filter((k) => k !== 'shard_slice'));
+export const isCommunication = (kind: OpKind): kind is CommunicationKind => COMMUNICATION_SET.has(kind);
+
 export type CompareDirection = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE';
 
 export interface DotDims {

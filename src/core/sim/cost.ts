@@ -2,8 +2,8 @@
  * Cost of one op of the per-device program: a roofline with efficiency factors for compute ops, the
  * alpha-beta model for collectives (docs/cost-model.md §2, §3).
  */
-import { DTYPE_BYTES } from '../ir/types';
-import type { CollectiveKind, Op, OpKind, Program } from '../ir/types';
+import { COLLECTIVE_KINDS, DTYPE_BYTES, ELEMENTWISE_KINDS, isCommunication, isElementwise } from '../ir/types';
+import type { CollectiveKind, ElementwiseKind, Op, OpKind, Program } from '../ir/types';
 import { bytesOf, opFlops } from '../ir/flops';
 import { numElements } from '../ir/shape';
 import type { AxisLink, Hardware } from '../mesh/hardware';
@@ -11,10 +11,8 @@ import { axisLink } from '../mesh/hardware';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
 
-/** Collectives that move data between devices (`shard_slice` is a local slice). */
-export function isCommunication(kind: OpKind): kind is Exclude<CollectiveKind, 'shard_slice'> {
-  return kind === 'all_reduce' || kind === 'all_gather' || kind === 'reduce_scatter' || kind === 'all_to_all' || kind === 'collective_permute';
-}
+/** Re-exported from the op registry (src/core/ir/types.ts), where the op-kind sets live. */
+export { isCommunication };
 
 /**
  * How the cost model treats each op kind: total over OpKind, so a new kind does not compile until it is
@@ -32,16 +30,16 @@ export type CostClass =
   | 'data' // gathers, scatters, slices, concatenations, custom calls: memory-bound kernels
   | 'collective' // communication, costed by the alpha-beta model
   | 'local_slice'; // shard_slice: reads only the tile it keeps
-export const COST_CLASS: Readonly<Record<OpKind, CostClass>> = {
-  negate: 'elementwise', exp: 'elementwise', log: 'elementwise', tanh: 'elementwise', rsqrt: 'elementwise', sqrt: 'elementwise',
-  logistic: 'elementwise', abs: 'elementwise', convert: 'elementwise', add: 'elementwise', subtract: 'elementwise',
-  multiply: 'elementwise', divide: 'elementwise', maximum: 'elementwise', minimum: 'elementwise', power: 'elementwise',
-  compare: 'elementwise', select: 'elementwise',
+/** The kinds the op registry does not class already: total over them, so a new kind needs a class here. */
+const OTHER_CLASS: Readonly<Record<Exclude<OpKind, ElementwiseKind | CollectiveKind>, CostClass>> = {
   dot_general: 'matmul', convolution: 'matmul', attention: 'attention', attention_grad: 'attention',
   reduce: 'reduce', broadcast_in_dim: 'broadcast', iota: 'generator', constant: 'generator', transpose: 'transpose', reshape: 'bitcast',
   concatenate: 'data', slice: 'data', dynamic_slice: 'data', dynamic_update_slice: 'data', gather: 'data', scatter: 'data', custom: 'data',
-  all_reduce: 'collective', all_gather: 'collective', reduce_scatter: 'collective', all_to_all: 'collective', collective_permute: 'collective',
-  shard_slice: 'local_slice',
+};
+export const COST_CLASS: Readonly<Record<OpKind, CostClass>> = {
+  ...(Object.fromEntries(ELEMENTWISE_KINDS.map((k) => [k, 'elementwise'])) as Record<ElementwiseKind, CostClass>),
+  ...(Object.fromEntries(COLLECTIVE_KINDS.map((k) => [k, isCommunication(k) ? 'collective' : 'local_slice'])) as Record<CollectiveKind, CostClass>),
+  ...OTHER_CLASS,
 };
 const kindsOf = (...classes: CostClass[]): ReadonlySet<OpKind> =>
   new Set((Object.keys(COST_CLASS) as OpKind[]).filter((k) => classes.includes(COST_CLASS[k])));
@@ -73,7 +71,6 @@ export function matmulSizeFactor(flops: number, peak: number): number {
   return 1;
 }
 
-const ELEMENTWISE = kindsOf('elementwise');
 /** Producers that a compiler fuses into every consumer (they are cheap to recompute). */
 export const ALWAYS_FUSED = kindsOf('generator', 'broadcast');
 /** Consumers that take fused element-wise producers as inputs (XLA loop and reduction fusions). */
@@ -93,7 +90,7 @@ export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uin
   for (const o of p.outputs) isOutput[o.value] = 1;
   for (const op of p.ops) {
     const always = ALWAYS_FUSED.has(op.kind);
-    if (!always && !ELEMENTWISE.has(op.kind)) continue;
+    if (!always && !isElementwise(op.kind)) continue;
     for (const v of op.results) {
       const a = ix.userStart[v];
       const b = ix.userStart[v + 1];
@@ -115,7 +112,7 @@ export function fusedValues(p: Program, ix: ProgramIndex = indexProgram(p)): Uin
  */
 export function fastFlops(op: Op, p: Program, ix: ProgramIndex): number {
   const k = op.kind;
-  if (ELEMENTWISE.has(k) && k !== 'convert') return ix.bytes[op.results[0]] / DTYPE_BYTES[p.values[op.results[0]].type.dtype];
+  if (isElementwise(k) && k !== 'convert') return ix.bytes[op.results[0]] / DTYPE_BYTES[p.values[op.results[0]].type.dtype];
   if (k === 'reduce') return ix.bytes[op.operands[0]] / DTYPE_BYTES[p.values[op.operands[0]].type.dtype];
   if (k === 'dot_general') {
     const lhs = p.values[op.operands[0]].type.shape;
