@@ -61,10 +61,10 @@ export interface CaseRun {
 }
 
 /**
- * Published step time. Megatron-LM reports achieved TFLOP/s per GPU counting the recompute forward
+ * Published step time (`report`: the case's simulated report, needed only for a published MFU). Megatron-LM reports achieved TFLOP/s per GPU counting the recompute forward
  * (Narayanan et al. 2021, Eq. 3): F = 96·B·s·L·h²·(1 + s/(6h) + V/(16·L·h)), step = F / (GPUs · rate).
  */
-export function publishedSeconds(c: ValidationCase, report: Report): number {
+export function publishedSeconds(c: ValidationCase, report?: Report): number {
   const p = c.published;
   const need = (x: number | undefined, field: string): number => {
     if (x === undefined || !(x > 0)) throw new Error(`validation case ${c.id}: published.${field} is missing or not positive (kind ${p.kind})`);
@@ -76,6 +76,7 @@ export function publishedSeconds(c: ValidationCase, report: Report): number {
     case 'tokens-per-second':
       return need(p.tokensPerStep, 'tokensPerStep') / need(p.tokensPerSecond, 'tokensPerSecond');
     case 'mfu':
+      if (!report) throw new Error(`validation case ${c.id}: a published MFU needs the simulated report (its model FLOPs)`);
       // report.time.mfu = model FLOPs / (step · devices · peak): the same FLOPs at the published MFU
       return (report.time.step * report.time.mfu) / (need(p.mfuPercent, 'mfuPercent') / 100);
     case 'megatron-tflops': {
