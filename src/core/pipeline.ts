@@ -19,6 +19,8 @@ import { formatAxisState } from './partition/sharding';
 import type { PartitionResult, Sharding } from './partition/types';
 import type { AxisShardingJson, CollectiveJson, ConflictJson, Report, StageJson } from './report';
 import { simulate } from './sim/simulate';
+import { analyzeMemory } from './sim/memory';
+import { memoryProfile } from './sim/memoryProfile';
 import { listCollectives } from './spmd/collectives';
 import { lower } from './spmd/lower';
 import type { SpmdProgram } from './spmd/types';
@@ -135,6 +137,13 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     });
   }
   const pipelined = split ? pipelineFigures(spmd, split, hardware, overlap, sim) : undefined;
+  // Under SPMD every device runs the same program: the peak's contributors and the curve are given once, on
+  // the first device. A pipelined step's figures come from the pipeline simulator, which has no such curve.
+  if (!pipelined && sim.memory.perDevice[0]) {
+    const profile = memoryProfile(spmd.program, analyzeMemory(spmd.program, { fusion: true, donation: simOptions.donation }));
+    sim.memory.perDevice[0].topValues = profile.topValues;
+    sim.memory.perDevice[0].curve = profile.curve;
+  }
   const report: Report = {
     model: summaryOf(original),
     stages,

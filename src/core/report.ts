@@ -75,6 +75,30 @@ export interface DeviceMemory {
    * peak): parameters and optimizer state as held, gradients in the form their reduction leaves them.
    */
   modelState: ModelStateBytes;
+  /** Added: the largest values live at the peak, largest first (at most 10; sim/memoryProfile.ts). */
+  topValues?: MemoryValueJson[];
+  /** Added: live bytes in program order, sampled, with the peak and the phases marked (sim/memoryProfile.ts). */
+  curve?: MemoryCurveJson;
+}
+
+/** One value live at a device's peak: its name (or `%id`), the op that makes it (`input` for an input) and that op's scope. */
+export interface MemoryValueJson {
+  value: string;
+  op: string;
+  scope: string;
+  category: keyof BytesByCategory;
+  bytes: number;
+}
+
+/** Live bytes over the per-device program: `position` is op index + 1 (0: only the inputs are live). */
+export interface MemoryCurveJson {
+  points: { position: number; bytes: number }[];
+  /** Index into points of the sample that holds the peak. */
+  peakIndex: number;
+  /** The last position (the program's op count + 1). */
+  length: number;
+  /** Runs of positions [start, end] by phase, for shading. */
+  phases: { phase: Phase; start: number; end: number }[];
 }
 
 export interface ModelStateBytes {
