@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ComparePanel } from './ComparePanel';
 import { PipelinePanel } from './PipelinePanel';
-import { CollectivesTable, MemoryChart, StageChart, SummaryStrip, TimeBreakdown, Timeline } from './charts';
+import { CollectivesTable, MemoryChart, MemoryCurve, PeakValues, StageChart, StepContributors, SummaryStrip, TimeBreakdown, Timeline } from './charts';
 import { selectOpByLabel } from './GraphPane';
 import { useApp } from './store';
 import { setPanes, usePanes } from './panes';
@@ -41,6 +41,8 @@ export function ChartsPane() {
   const tabs: Tab[] = comparing ? ['compare', ...TABS] : [...TABS];
   if (report.pipeline) tabs.splice(tabs.indexOf('timeline'), 0, 'pipeline');
   const folded = collapsed && dock === 'below';
+  // the device whose peak's contributors and curve the Report gives (the first, under SPMD)
+  const profiled = report.memory.perDevice.find((d) => d.curve || d.topValues);
   const cls = ['charts-pane', comparing ? 'comparing' : '', dock === 'right' ? 'docked-right' : '', folded ? 'collapsed' : ''].filter(Boolean).join(' ');
   return (
     <div className={cls} data-testid="charts-pane" data-dock={dock} data-collapsed={folded}
@@ -71,10 +73,13 @@ export function ChartsPane() {
           <div className="chart-row">
             <div className="chart-card"><MemoryChart perDevice={report.memory.perDevice} /></div>
             <div className="chart-card"><TimeBreakdown time={report.time} axes={axes.map((a) => a.name)} /></div>
+            {profiled?.curve && <div className="chart-card"><MemoryCurve curve={profiled.curve} capacity={profiled.capacity} device={profiled.device} /></div>}
+            {profiled?.topValues && <div className="chart-card"><PeakValues memory={profiled} /></div>}
+            <div className="chart-card"><StepContributors timeline={report.timeline} step={report.time.step} onSelect={(c) => void selectOpByLabel(c.op)} /></div>
           </div>
         )}
         {tab === 'pipeline' && report.pipeline && <PipelinePanel pipeline={report.pipeline} />}
-        {tab === 'timeline' && <Timeline timeline={report.timeline} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
+        {tab === 'timeline' && <Timeline timeline={report.timeline} meshAxes={axes} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
         {tab === 'collectives' && <CollectivesTable collectives={report.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}
         {tab === 'tactics' && <StageChart stages={report.stages} />}
         {tab === 'compare' && comparing && <ComparePanel />}

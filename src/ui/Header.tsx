@@ -6,6 +6,7 @@ import { shareUrl } from './urlSync';
 import { downloadText } from './export/download';
 import { ExamplesMenu } from './Menus';
 import { ExportMenu } from './export/ExportMenu';
+import { chartsDocument } from './export/chartsDocument';
 import { pipelineClient } from './runner';
 import { graphExportImage } from './GraphPane';
 
@@ -109,7 +110,7 @@ function Export() {
       exportFile={(kind) => pipelineClient().exportFile(kind)}
       images={[
         { id: 'graph', label: 'Graph', get: graphExportImage },
-        { id: 'charts', label: 'Charts', get: () => document.querySelector<SVGSVGElement>('[data-testid="charts-pane"] svg') },
+        { id: 'charts', label: 'Charts', get: () => (report ? chartsDocument(report, config.mesh.axes) : null) },
       ]}
       onError={(banner) => appStore.setState({ banner })} />
   );
