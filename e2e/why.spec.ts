@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import type { Config } from '../src/core/io/config';
 import { encodeConfig } from '../src/core/io/url';
+import { runPipeline } from '../src/core/pipeline';
 import { num, shot, TINY, waitUpToDate, watch } from './helpers';
 
 async function openWith(page: Page, config: Config) {
@@ -63,5 +64,30 @@ test('Export → Charts holds every chart with its title and legend', async ({ p
   // legends: the memory categories, the phases, the collective kinds of the timeline
   const legends = [...svg.matchAll(/<g class="chart-legend">(.*?)<\/g>/g)].map((m) => m[1]).join(' ');
   for (const label of ['activations', 'optimizer', 'backward phase', 'compute', 'all-reduce']) expect(legends).toContain(label);
+  w.check();
+});
+
+test('the stage slider moves the figures: memory, time and collectives after the selected tactic', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, TINY);
+  const expected = runPipeline(TINY).report;
+  const afterBP = expected.stages[0];
+  const final = { peak: await num(page, 'peak-memory'), step: await num(page, 'step-time'), comm: await num(page, 'communication') };
+  expect(final.peak).toBe(expected.memory.perDevice[0].peak);
+  await page.getByTestId('stage-slider').fill('0');
+  await expect(page.getByTestId('stage-label')).toHaveText(/after BP/);
+  // the summary, the memory bars, the time chart and the collectives table are those after BP alone
+  await expect.poll(() => num(page, 'peak-memory')).toBe(afterBP.memory!.peak);
+  expect(await num(page, 'step-time')).toBe(afterBP.time!.step);
+  expect(afterBP.memory!.peak).not.toBe(final.peak);
+  await expect(page.getByTestId('charts-stage-note')).toContainText('after BP (1 of 2)');
+  expect(Number(await page.locator('[data-testid^="memory-bar-"]').first().getAttribute('data-value'))).toBe(afterBP.memory!.peak);
+  await expect(page.getByTestId('tab-collectives')).toHaveText(`collectives (${afterBP.collectives!.length})`);
+  await shot(page, 'stage-figures.png');
+  // back at the end: the whole schedule's figures again
+  await page.getByTestId('stage-slider').fill('1');
+  await expect.poll(() => num(page, 'peak-memory')).toBe(final.peak);
+  await expect(page.getByTestId('charts-stage-note')).toHaveCount(0);
+  await expect(page.getByTestId('tab-collectives')).toHaveText(`collectives (${expected.collectives.length})`);
   w.check();
 });

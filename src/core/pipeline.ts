@@ -115,25 +115,20 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   // state buffer lives through the whole step but is not counted twice.
   const simOptions = { overlap, donation: true };
   const sim = simulate(spmd, hardware, simOptions);
-  const collectives: CollectiveJson[] = listCollectives(spmd).map((c) => ({
-    kind: c.kind,
-    axes: c.axes,
-    bytes: c.bytes,
-    op: c.op >= 0 ? opLabel(program, c.op) : (c.value ?? ''),
-    opId: c.op,
-    scope: c.scope,
-    phase: c.phase,
-    seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
-  }));
+  const collectives = collectivesJson(program, spmd, sim);
   const stages = part.stages.map((s) => stageJson(program, s));
   const split = resolved.split;
   if (program.ops.length <= STAGE_COST_OPS && !split) {
     step('stage costs', 0.9);
     part.stages.forEach((stage, i) => {
       // The last stage's figures are the final ones; the earlier ones need their own lowering.
-      const r = i === part.stages.length - 1 ? sim : simulate(lower({ ...part, shardings: stage.shardings }), hardware, simOptions);
-      stages[i].memory = { peak: r.memory.perDevice[0]?.peak ?? 0 };
-      stages[i].time = { step: r.time.step };
+      const last = i === part.stages.length - 1;
+      const lowered = last ? spmd : lower({ ...part, shardings: stage.shardings });
+      const r = last ? sim : simulate(lowered, hardware, simOptions);
+      const first = r.memory.perDevice[0];
+      stages[i].memory = { peak: first?.peak ?? 0, ...(first ? { atPeak: { ...first.atPeak } } : {}) };
+      stages[i].time = r.time;
+      stages[i].collectives = last ? collectives : collectivesJson(program, lowered, r);
     });
   }
   const pipelined = split ? pipelineFigures(spmd, split, hardware, overlap, sim) : undefined;
@@ -203,6 +198,20 @@ function pipelineFigures(spmd: SpmdProgram, split: StepSplit, hw: Hardware, over
     time: { step: r.step, compute: r.compute, communication: r.communication, exposedCommunication: r.exposedCommunication, perAxis: r.perAxis, mfu: r.mfu },
     memory: { perDevice },
   };
+}
+
+/** The collectives of a lowered program, with the seconds the simulation gave each. */
+function collectivesJson(program: Program, spmd: SpmdProgram, sim: ReturnType<typeof simulate>): CollectiveJson[] {
+  return listCollectives(spmd).map((c) => ({
+    kind: c.kind,
+    axes: c.axes,
+    bytes: c.bytes,
+    op: c.op >= 0 ? opLabel(program, c.op) : (c.value ?? ''),
+    opId: c.op,
+    scope: c.scope,
+    phase: c.phase,
+    seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
+  }));
 }
 
 /** The summary depends on the program only, which tactic edits keep (see buildProgram). */

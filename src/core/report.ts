@@ -46,9 +46,13 @@ export interface StageJson {
   /** How many values propagation gave a sharding on this axis. */
   reached: number;
   conflicts: ConflictJson[];
-  /** The strategy's cost after this tactic (every later tactic left out), when the program is small enough to afford it. */
-  memory?: { peak: number };
-  time?: { step: number };
+  /**
+   * The strategy's cost after this tactic (every later tactic left out), when the program is small enough to
+   * afford it: the first device's peak and its split by category, the step time, and the collectives.
+   */
+  memory?: { peak: number; atPeak?: BytesByCategory };
+  time?: { step: number } & Partial<TimeJson>;
+  collectives?: CollectiveJson[];
 }
 
 export interface CollectiveJson {
