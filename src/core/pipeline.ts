@@ -16,6 +16,7 @@ import { jaxReport } from './io/stablehlo/shardy';
 import { summarize } from './models/summary';
 import { partition } from './partition/schedule';
 import { formatAxisState } from './partition/sharding';
+import { groupConflicts } from './partition/conflictGroups';
 import type { PartitionResult, Sharding } from './partition/types';
 import type { AxisShardingJson, CollectiveJson, ConflictJson, Report, StageJson } from './report';
 import { simulate } from './sim/simulate';
@@ -116,7 +117,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   const simOptions = { overlap, donation: true };
   const sim = simulate(spmd, hardware, simOptions);
   const collectives = collectivesJson(program, spmd, sim);
-  const stages = part.stages.map((s) => stageJson(program, s));
+  const stages = part.stages.map((s) => stageJson(program, s, part.stages));
   const split = resolved.split;
   if (program.ops.length <= STAGE_COST_OPS && !split) {
     step('stage costs', 0.9);
@@ -236,8 +237,9 @@ export function valueLabel(p: Program, v: ValueId): string {
   return p.values[v].name ?? `%${v}`;
 }
 
-function stageJson(p: Program, s: PartitionResult['stages'][number]): StageJson {
+function stageJson(p: Program, s: PartitionResult['stages'][number], all: PartitionResult['stages']): StageJson {
   return {
+    conflictGroups: groupConflicts(p, all, (v) => valueLabel(p, v), [s]),
     tactic: s.tactic,
     axis: s.axis,
     seeded: s.seeded.map((x) => ({ value: valueLabel(p, x.value), sharding: formatAxisState(x.state) })),
@@ -276,29 +278,21 @@ function axisJson(s: Sharding, axis: string): AxisShardingJson {
 }
 
 /**
- * Conflicts become editor markers on the tactic that brought the incoming sharding: one per pair of tactics
- * and axis (ZeRO-3 after BatchParallel meets BP at every parameter use — thousands of conflicts that say one
- * thing), naming the first value and op and how many more there are.
+ * Conflicts become editor markers on the tactic that brought the incoming sharding: one per group of
+ * partition/conflictGroups.ts (ZeRO-3 after BatchParallel meets BP at every parameter use — thousands of
+ * conflicts that say one thing), saying whether the group is the expected one, with a first example.
  */
 function conflictDiagnostics(part: PartitionResult, asts: readonly TacticAst[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const p = part.program;
   for (const s of part.stages) {
-    const groups = new Map<string, PartitionResult['stages'][number]['conflicts'][number][]>();
-    for (const c of s.conflicts) {
-      const key = `${c.existing.tactic}|${c.incoming.tactic}|${c.axis}`;
-      const g = groups.get(key);
-      if (g) g.push(c);
-      else groups.set(key, [c]);
-    }
-    for (const [, cs] of groups) {
-      const c = cs[0];
-      const ast = asts.find((a) => a.name === c.incoming.tactic);
-      const where = c.op >= 0 ? ` at ${opLabel(part.program, c.op)}` : '';
-      const more = cs.length > 1 ? ` (and ${cs.length - 1} more on axis "${c.axis}")` : '';
+    const ast = asts.find((a) => a.name === s.tactic);
+    for (const g of groupConflicts(p, part.stages, (v) => valueLabel(p, v), [s])) {
+      const what = g.count === 1 ? `conflict on ${g.values[0]}` : `${g.count} conflicts on axis "${g.axis}" (${g.values.slice(0, 2).join(', ')}, …)`;
       out.push({
         code: 'conflict',
         severity: 'warning',
-        message: `conflict on ${valueLabel(part.program, c.value)}${where}: ${formatAxisState(c.existing.state)} from ${c.existing.tactic} vs ${formatAxisState(c.incoming.state)} from ${c.incoming.tactic}; ${c.message}${more}`,
+        message: `${what}: ${g.existing} from ${g.against} vs ${g.incoming} from ${g.tactic}; ${g.explanation}. First: ${g.first}`,
         range: s.range ?? ast?.range,
       });
     }

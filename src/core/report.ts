@@ -38,6 +38,24 @@ export interface ConflictJson {
   message: string;
 }
 
+/** Conflicts of one kind: the same two tactics, axis and shardings, and whether they are the expected ones. */
+export interface ConflictGroupJson {
+  /** True for what the strategy means (ZeRO splitting parameters that data parallelism keeps whole: gathered before use). */
+  expected: boolean;
+  /** The tactic whose sharding lost, and the earlier one that kept its decision. */
+  tactic: string;
+  against: string;
+  axis: string;
+  existing: string;
+  incoming: string;
+  count: number;
+  /** A few of the values, by name. */
+  values: string[];
+  /** The first conflict's message. */
+  first: string;
+  explanation: string;
+}
+
 export interface StageJson {
   tactic: string;
   axis: string;
@@ -46,6 +64,8 @@ export interface StageJson {
   /** How many values propagation gave a sharding on this axis. */
   reached: number;
   conflicts: ConflictJson[];
+  /** Added: the stage's conflicts grouped and classified (partition/conflictGroups.ts), attention first. */
+  conflictGroups?: ConflictGroupJson[];
   /**
    * The strategy's cost after this tactic (every later tactic left out), when the program is small enough to
    * afford it: the first device's peak and its split by category, the step time, and the collectives.
