@@ -73,7 +73,6 @@ const WHY: ReadonlyMap<string, string> = new Map([
   ['UNet BP', 'our UNet is not the paper\'s (9 down, 12 up, 2 middle residual blocks, one 16-head attention): it has a different number of parameter tensors, and BP gives one all-reduce per tensor + the loss'],
   ['UNet BP+Z2', 'as for BP: a different number of parameter tensors'],
   ['UNet BP+Z3', 'as for BP: a different number of parameter tensors'],
-  ['GNS ES', 'our GNS is not the paper\'s molecular GNS (5 MLP layers of 1024, 24 message-passing steps, latent 512, graph encoder): the count follows its MLPs and steps'],
 ]);
 
 function table3(): string {

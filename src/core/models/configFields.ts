@@ -72,6 +72,6 @@ export const UNET_FIELDS: ConfigFields<UnetConfig> = {
 };
 
 export const GNS_FIELDS: ConfigFields<GnsConfig> = {
-  ...TRAINING, nodes: 'number', edges: 'number', nodeIn: 'number', edgeIn: 'number', latent: 'number', steps: 'number',
-  out: 'number',
+  ...TRAINING, graphs: 'number', nodes: 'number', edges: 'number', nodeIn: 'number', edgeIn: 'number', latent: 'number',
+  hidden: 'number', mlpLayers: 'number', steps: 'number', out: 'number',
 };

@@ -243,6 +243,8 @@ describe('gns', () => {
     }
     const a = runProgram(p, ins), b = runProgram(p, shuffled);
     const pred = outputIndex(p, 'prediction');
+    // one property vector per graph, read out of the globals
+    expect(valueNamed(p, 'prediction').type.shape).toEqual([2, 2]);
     a[pred].forEach((x, k) => expect(b[pred][k]).toBeCloseTo(x, 4));
     // and does depend on which node sends: rewiring one edge changes the prediction
     const rewired = ins.slice();

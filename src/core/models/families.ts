@@ -153,18 +153,25 @@ const unet: FamilySpec = {
 
 const gns: FamilySpec = {
   name: 'gns',
-  description: 'Graph Network Simulator: encoder MLPs, message passing over edges (gather, edge MLP, scatter-add, node MLP, residuals), decoder; a batch of graphs is one big graph.',
+  description: 'Graph Network Simulator (molecular property prediction, jraph-style encode–process–decode): GraphNetwork blocks with edge, node and global MLP updates (gathers per edge, scatter-add sums into nodes and graphs, residuals), a per-graph readout; a batch of graphs is one big graph.',
   params: [
-    int('nodes', 16, 1, 'nodes (particles) over all graphs of the batch'),
+    int('graphs', 2, 1, 'graphs per batch (per-graph targets)'),
+    int('nodes', 16, 1, 'nodes over all graphs of the batch'),
     int('edges', 48, 1, 'edges over all graphs of the batch'),
     int('nodeIn', 6, 1, 'input node features'),
     int('edgeIn', 3, 1, 'input edge features'),
-    int('latent', 16, 1, 'latent width of every MLP'),
+    int('latent', 16, 1, 'latent width: every MLP\'s output'),
+    int('hidden', 16, 1, 'hidden width of every MLP'),
+    int('mlpLayers', 2, 1, 'linear layers per MLP'),
     int('steps', 2, 1, 'message-passing steps'),
-    int('out', 2, 1, 'output features per node'),
+    int('out', 2, 1, 'output features per graph'),
     ...trainingParams(),
   ],
-  buildResolved: (p) => buildGns(configFrom<GnsConfig>('gns', p, GNS_FIELDS)),
+  buildResolved: (p) => {
+    if (n(p, 'graphs') > n(p, 'nodes'))
+      throw new UserError('model', `graphs (${n(p, 'graphs')}) cannot exceed nodes (${n(p, 'nodes')})`, { where: 'model.params.graphs' });
+    return buildGns(configFrom<GnsConfig>('gns', p, GNS_FIELDS));
+  },
 };
 
 const FAMILIES: readonly FamilySpec[] = [t32, t48, decode, llama, moe, unet, gns];

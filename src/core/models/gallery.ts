@@ -75,7 +75,12 @@ export const GALLERY_MODELS: Readonly<Record<string, GalleryModel>> = {
   },
   gns: {
     zoo: 'gns', label: 'GNS',
-    params: { nodes: 65536, edges: 1048576, nodeIn: 30, edgeIn: 4, latent: 128, steps: 10, out: 3, precision: 'fp32' },
+    // §7.1: 2048 nodes per graph, 8192–65536 edges (ours: 32768, the middle), 5 MLP layers of 1024,
+    // latent 512, 24 steps. The batch (32 graphs), input features and output width are ours.
+    params: {
+      graphs: 32, nodes: 65536, edges: 1048576, nodeIn: 30, edgeIn: 4, latent: 512, hidden: 1024, mlpLayers: 5, steps: 24, out: 1,
+      precision: 'fp32',
+    },
   },
 };
 

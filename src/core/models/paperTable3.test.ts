@@ -58,4 +58,14 @@ describe('the paper\'s Table 3', () => {
       expect(steps(only(counts(row.gallery as string, { layers: 32 }))), row.schedule).toEqual(row.paper);
     }
   });
+
+  it('GNS ES: the paper\'s 423 all-reduces, from the GraphNetwork blocks\' sums over edges', () => {
+    // Edges tiled, nodes and globals replicated. Encoder: one all-reduce per edge-MLP gradient (5 layers
+    // + LayerNorm = 12) and the two forward sums of the edges (into nodes, into globals) = 14. Each
+    // step: 12 gradients, the same two forward sums and, backward, the sums over edges of the sender,
+    // receiver and globals gathers' cotangents = 17. Decoder: the sum of the edges into globals = 1.
+    for (const steps of [1, 2]) expect(only(counts('gns-es', { steps, mlpLayers: 5 }))).toEqual({ ag: 0, ar: 14 + 17 * steps + 1, rs: 0, a2a: 0 });
+    const row = PAPER_TABLE3.find((r) => r.model === 'GNS' && r.schedule === 'ES');
+    expect(only(counts('gns-es', { steps: 24, mlpLayers: 5 }))).toEqual(row?.paper);
+  });
 });

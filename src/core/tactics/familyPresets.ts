@@ -56,8 +56,8 @@ const EXPERT_PARALLEL: readonly Entry[] = [
 /** The edge dim of the edge lists and edge features (graph networks). */
 const EDGE_SHARD: readonly Entry[] = [['batch/senders', 0], ['batch/receivers', 0], ['batch/edges', 0]];
 
-/** The node dim of the node features and per-node targets (graph networks). */
-const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/targets', 0]];
+/** The node dim of the node features and of the node-to-graph index (graph networks). */
+const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/node_graph', 0]];
 
 /** The entries of a family preset, or undefined when `preset` is not one. */
 export function familyPresetEntries(preset: FamilyPresetName, args: { readonly dim?: string }): readonly Entry[];
@@ -98,5 +98,5 @@ export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
     'EdgeShard',
     'Graph networks (gns): tile the edge dim of batch/senders, batch/receivers and batch/edges; messages are scatter-added into partial node sums.',
     'EdgeShard(axis="model")'),
-  presetSpec('NodeShard', 'Graph networks (gns): tile the node dim of batch/nodes and batch/targets.', 'NodeShard(axis="batch")'),
+  presetSpec('NodeShard', 'Graph networks (gns): tile the node dim of batch/nodes and batch/node_graph.', 'NodeShard(axis="batch")'),
 ];
