@@ -67,8 +67,8 @@ export const MOE_FIELDS: ConfigFields<MoeConfig> = {
 };
 
 export const UNET_FIELDS: ConfigFields<UnetConfig> = {
-  ...TRAINING, batch: 'number', size: 'number', channels: 'number', base: 'number', levels: 'number', groups: 'number',
-  timesteps: 'number',
+  ...TRAINING, batch: 'number', size: 'number', channels: 'number', base: 'number', levels: 'number', resBlocks: 'number',
+  heads: 'number', groups: 'number', timesteps: 'number',
 };
 
 export const GNS_FIELDS: ConfigFields<GnsConfig> = {

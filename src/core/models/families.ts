@@ -132,21 +132,27 @@ const moe: FamilySpec = {
 
 const unet: FamilySpec = {
   name: 'unet',
-  description: 'Diffusion UNet (noise prediction): residual conv blocks with GroupNorm and a timestep embedding, strided down-sampling, nearest up-sampling, skip connections, attention at the lowest resolution.',
+  description: 'Diffusion UNet (noise prediction) in DDPM\'s layout: per level residual conv blocks with GroupNorm and a timestep embedding (resBlocks down, resBlocks + 1 up, each up block concatenating a skip), strided down-sampling, nearest up-sampling + conv, a middle of two residual blocks around multi-head attention.',
   params: [
     int('batch', 4, 1, 'images per step'),
-    int('size', 8, 2, 'image height and width (divisible by 2^levels)'),
+    int('size', 8, 2, 'image height and width (divisible by 2^(levels − 1))'),
     int('channels', 3, 1, 'image channels'),
     int('base', 8, 1, 'channels at the top level (level l has base·2^l)'),
     int('levels', 2, 1, 'resolution levels'),
+    int('resBlocks', 1, 1, 'residual blocks per level down (one more up)'),
+    int('heads', 2, 1, 'heads of the middle attention (must divide base·2^(levels − 1))'),
     int('groups', 2, 1, 'GroupNorm groups (must divide base)'),
     int('timesteps', 100, 1, 'diffusion timesteps (rows of the timestep table)'),
     ...trainingParams(),
   ],
   buildResolved: (p) => {
     divides(p, 'groups', 'base');
-    if (n(p, 'size') % 2 ** n(p, 'levels') !== 0)
-      throw new UserError('model', `size (${n(p, 'size')}) must be divisible by 2^levels (${2 ** n(p, 'levels')})`, { where: 'model.params.size' });
+    const steps = 2 ** (n(p, 'levels') - 1);
+    if (n(p, 'size') % steps !== 0)
+      throw new UserError('model', `size (${n(p, 'size')}) must be divisible by 2^(levels − 1) (${steps})`, { where: 'model.params.size' });
+    const lowest = n(p, 'base') * steps;
+    if (lowest % n(p, 'heads') !== 0)
+      throw new UserError('model', `heads (${n(p, 'heads')}) must divide the lowest level's channels (base·2^(levels − 1) = ${lowest})`, { where: 'model.params.heads' });
     return buildUnet(configFrom<UnetConfig>('unet', p, UNET_FIELDS));
   },
 };

@@ -71,7 +71,9 @@ export const GALLERY_MODELS: Readonly<Record<string, GalleryModel>> = {
   },
   unet: {
     zoo: 'unet', label: 'UNet',
-    params: { batch: 512, size: 64, channels: 3, base: 256, levels: 4, groups: 32, timesteps: 1000, precision: 'mixed' },
+    // §7.1: 9 residual blocks down, 12 up, 2 in the middle around one 16-head attention: DDPM's layout
+    // with 3 levels of 3 blocks. Resolution, widths and batch are ours (the paper does not give them).
+    params: { batch: 512, size: 64, channels: 3, base: 256, levels: 3, resBlocks: 3, heads: 16, groups: 32, timesteps: 1000, precision: 'mixed' },
   },
   gns: {
     zoo: 'gns', label: 'GNS',
