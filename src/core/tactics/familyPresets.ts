@@ -21,8 +21,8 @@ export const isFamilyPreset = (name: string): name is FamilyPresetName => (FAMIL
  * forms. The key/value projections have kvHeads ≤ heads heads: with `dim="kv"` their heads are
  * tiled too (the axis must divide kvHeads); by default (`dim="query"`) they are left to propagation,
  * which tiles their outputs' heads through the attention op's [kvHeads, group] head factor where the
- * axis divides kvHeads, while the weights themselves (program inputs read in several phases) stay
- * whole and are sliced locally — the only choice when kvHeads is 1 or not divisible.
+ * axis divides kvHeads; their gradients then come out tiled, and the weights follow their gradients.
+ * Where kvHeads is 1 or not divisible they stay whole.
  */
 const MEGATRON_GQA: readonly Entry[] = [
   ['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0],
