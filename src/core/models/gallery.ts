@@ -78,9 +78,10 @@ export const GALLERY_MODELS: Readonly<Record<string, GalleryModel>> = {
   gns: {
     zoo: 'gns', label: 'GNS',
     // §7.1: 2048 nodes per graph, 8192–65536 edges (ours: 32768, the middle), 5 MLP layers of 1024,
-    // latent 512, 24 steps. The batch (32 graphs), input features and output width are ours.
+    // latent 512, 24 steps. The batch (one graph per step), input features and output width are ours:
+    // the paper gives none of them.
     params: {
-      graphs: 32, nodes: 65536, edges: 1048576, nodeIn: 30, edgeIn: 4, latent: 512, hidden: 1024, mlpLayers: 5, steps: 24, out: 1,
+      graphs: 1, nodes: 2048, edges: 32768, nodeIn: 30, edgeIn: 4, latent: 512, hidden: 1024, mlpLayers: 5, steps: 24, out: 1,
       precision: 'fp32',
     },
   },
