@@ -20,7 +20,7 @@
  * Sharding the edge dim (EdgeShard) makes each device gather node and global features for its edges
  * and turns every sum over edges (into nodes and into globals) into a partial sum over the axis; the
  * backward pass of the per-edge gathers sums their cotangents over edges, partial again. That is
- * where the paper's 423 all-reduces come from (see docs/tactics.md, EdgeShard).
+ * where the paper's 423 all-reduces come from (src/core/models/paperTable3.test.ts counts them).
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { Program, ValueId } from '../ir/types';
