@@ -232,11 +232,17 @@ test.describe('labels', () => {
 
   test('GNS: collective badges stay inside their node, and folded titles are not cut', async ({ page }) => {
     const w = watch(page);
-    // The busiest GNS schedule: batch parallel, then the edges split on the model axis.
-    await openWith(page, { ...galleryEntry('gns-es')!.config, tactics: 'BP = BatchParallel(axis="batch")\nES = EdgeShard(axis="model")\nschedule = [BP, ES]\n' });
-    const fold = page.getByTestId('graph-node-g:step_0…step_8');
+    // The busiest GNS schedule: batch parallel, then the edges split on the model axis; 8 graphs per
+    // step (the gallery's one graph cannot be split 8 ways) and 10 message-passing steps.
+    const gns = galleryEntry('gns-es')!.config;
+    const params = 'zoo' in gns.model ? gns.model.params : {};
+    await openWith(page, {
+      ...gns, model: { zoo: 'gns', params: { ...params, graphs: 8, steps: 10 } },
+      tactics: 'BP = BatchParallel(axis="batch")\nES = EdgeShard(axis="model")\nschedule = [BP, ES]\n',
+    });
+    const fold = page.getByTestId('graph-node-g:step_0…step_9');
     await expect(fold).toBeVisible();
-    await expect(fold.locator('.graph-node-label')).toHaveText('step_0…step_8 ×9');
+    await expect(fold.locator('.graph-node-label')).toHaveText('step_0…step_9 ×10');
     // The busiest node shows a "+N" pill for what does not fit.
     await expect(page.locator('[data-testid="graph-collective-more"]').first()).toBeAttached();
     const overflow = await page.locator('[data-testid^="graph-node-"]').evaluateAll((nodes) => {

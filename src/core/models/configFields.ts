@@ -67,11 +67,11 @@ export const MOE_FIELDS: ConfigFields<MoeConfig> = {
 };
 
 export const UNET_FIELDS: ConfigFields<UnetConfig> = {
-  ...TRAINING, batch: 'number', size: 'number', channels: 'number', base: 'number', levels: 'number', groups: 'number',
-  timesteps: 'number',
+  ...TRAINING, batch: 'number', size: 'number', channels: 'number', base: 'number', levels: 'number', resBlocks: 'number',
+  heads: 'number', groups: 'number', timesteps: 'number',
 };
 
 export const GNS_FIELDS: ConfigFields<GnsConfig> = {
-  ...TRAINING, nodes: 'number', edges: 'number', nodeIn: 'number', edgeIn: 'number', latent: 'number', steps: 'number',
-  out: 'number',
+  ...TRAINING, graphs: 'number', nodes: 'number', edges: 'number', nodeIn: 'number', edgeIn: 'number', latent: 'number',
+  hidden: 'number', mlpLayers: 'number', steps: 'number', out: 'number',
 };

@@ -84,7 +84,8 @@ describe('zoo registration', () => {
     expect(() => buildZooModel('llama', { heads: 4, kvHeads: 3 })).toThrow(/kvHeads/);
     expect(() => buildZooModel('llama', { dModel: 12, heads: 4 })).toThrow(/even head width/);
     expect(() => buildZooModel('moe', { experts: 2, topK: 3 })).toThrow(/topK/);
-    expect(() => buildZooModel('unet', { size: 6, levels: 2 })).toThrow(/size/);
+    expect(() => buildZooModel('unet', { size: 6, levels: 3 })).toThrow(/size/);
+    expect(() => buildZooModel('unet', { base: 4, levels: 2, heads: 3 })).toThrow(/heads/);
     expect(() => buildZooModel('unet', { base: 6, groups: 4 })).toThrow(/groups/);
     expect(() => buildZooModel('transformer-decode', { dModel: 10, heads: 4 })).toThrow(/heads/);
   });
@@ -220,13 +221,25 @@ describe('moe', () => {
 describe('unet', () => {
   it('down-samples to the lowest resolution and back, with skips concatenated', () => {
     const p = buildZooModel('unet', { batch: 2, size: 8, channels: 3, base: 4, levels: 2, groups: 2, mode: 'infer' });
-    expect(valueNamed(p, 'mid/out').type.shape).toEqual([2, 2, 2, 8]);
+    expect(valueNamed(p, 'mid/out').type.shape).toEqual([2, 4, 4, 8]);
     expect(valueNamed(p, 'up_1/out').type.shape).toEqual([2, 4, 4, 8]);
     expect(valueNamed(p, 'up_0/out').type.shape).toEqual([2, 8, 8, 4]);
     expect(valueNamed(p, 'prediction').type.shape).toEqual([2, 8, 8, 3]);
-    expect(valueNamed(p, 'params/up_0/res/conv1/w').type.shape).toEqual([3, 3, 8 + 4, 4]);
+    // up_0's first block: level 1's up-sampled 8 channels + the skip of down_0's stride-2 conv
+    expect(valueNamed(p, 'params/up_0/res_0/conv1/w').type.shape).toEqual([3, 3, 8 + 4, 4]);
     expect(p.ops.some((o) => o.kind === 'convolution' && o.attrs.strides[0] === 2)).toBe(true);
     expect(p.ops.some((o) => o.kind === 'attention')).toBe(true);
+  });
+
+  it('has the paper\'s layout at 3 levels of 3 blocks: 9 residual blocks down, 12 up, 2 in the middle, one 16-head attention', () => {
+    const p = buildZooModel('unet', { batch: 1, size: 8, base: 8, levels: 3, resBlocks: 3, heads: 16, groups: 2, mode: 'infer' });
+    const blocks = (prefix: RegExp) => new Set(p.inputs.map((v) => p.values[v].name ?? '').filter((n) => prefix.test(n)).map((n) => n.split('/').slice(0, 3).join('/'))).size;
+    expect(blocks(/^params\/down_\d\/res_\d\//)).toBe(9);
+    expect(blocks(/^params\/up_\d\/res_\d\//)).toBe(12);
+    expect(blocks(/^params\/mid\/res\d\//)).toBe(2);
+    const attn = p.ops.filter((o) => o.kind === 'attention');
+    expect(attn.length).toBe(1);
+    expect(valueNamed(p, 'params/mid/attn/wq').type.shape).toEqual([32, 16, 2]);
   });
 });
 
@@ -243,6 +256,8 @@ describe('gns', () => {
     }
     const a = runProgram(p, ins), b = runProgram(p, shuffled);
     const pred = outputIndex(p, 'prediction');
+    // one property vector per graph, read out of the globals
+    expect(valueNamed(p, 'prediction').type.shape).toEqual([2, 2]);
     a[pred].forEach((x, k) => expect(b[pred][k]).toBeCloseTo(x, 4));
     // and does depend on which node sends: rewiring one edge changes the prediction
     const rewired = ins.slice();

@@ -132,39 +132,52 @@ const moe: FamilySpec = {
 
 const unet: FamilySpec = {
   name: 'unet',
-  description: 'Diffusion UNet (noise prediction): residual conv blocks with GroupNorm and a timestep embedding, strided down-sampling, nearest up-sampling, skip connections, attention at the lowest resolution.',
+  description: 'Diffusion UNet (noise prediction) in DDPM\'s layout: per level residual conv blocks with GroupNorm and a timestep embedding (resBlocks down, resBlocks + 1 up, each up block concatenating a skip), strided down-sampling, nearest up-sampling + conv, a middle of two residual blocks around multi-head attention.',
   params: [
     int('batch', 4, 1, 'images per step'),
-    int('size', 8, 2, 'image height and width (divisible by 2^levels)'),
+    int('size', 8, 2, 'image height and width (divisible by 2^(levels − 1))'),
     int('channels', 3, 1, 'image channels'),
     int('base', 8, 1, 'channels at the top level (level l has base·2^l)'),
     int('levels', 2, 1, 'resolution levels'),
+    int('resBlocks', 1, 1, 'residual blocks per level down (one more up)'),
+    int('heads', 2, 1, 'heads of the middle attention (must divide base·2^(levels − 1))'),
     int('groups', 2, 1, 'GroupNorm groups (must divide base)'),
     int('timesteps', 100, 1, 'diffusion timesteps (rows of the timestep table)'),
     ...trainingParams(),
   ],
   buildResolved: (p) => {
     divides(p, 'groups', 'base');
-    if (n(p, 'size') % 2 ** n(p, 'levels') !== 0)
-      throw new UserError('model', `size (${n(p, 'size')}) must be divisible by 2^levels (${2 ** n(p, 'levels')})`, { where: 'model.params.size' });
+    const steps = 2 ** (n(p, 'levels') - 1);
+    if (n(p, 'size') % steps !== 0)
+      throw new UserError('model', `size (${n(p, 'size')}) must be divisible by 2^(levels − 1) (${steps})`, { where: 'model.params.size' });
+    const lowest = n(p, 'base') * steps;
+    if (lowest % n(p, 'heads') !== 0)
+      throw new UserError('model', `heads (${n(p, 'heads')}) must divide the lowest level's channels (base·2^(levels − 1) = ${lowest})`, { where: 'model.params.heads' });
     return buildUnet(configFrom<UnetConfig>('unet', p, UNET_FIELDS));
   },
 };
 
 const gns: FamilySpec = {
   name: 'gns',
-  description: 'Graph Network Simulator: encoder MLPs, message passing over edges (gather, edge MLP, scatter-add, node MLP, residuals), decoder; a batch of graphs is one big graph.',
+  description: 'Graph Network Simulator (molecular property prediction, jraph-style encode–process–decode): GraphNetwork blocks with edge, node and global MLP updates (gathers per edge, scatter-add sums into nodes and graphs, residuals), a per-graph readout; a batch of graphs is one big graph.',
   params: [
-    int('nodes', 16, 1, 'nodes (particles) over all graphs of the batch'),
+    int('graphs', 2, 1, 'graphs per batch (per-graph targets)'),
+    int('nodes', 16, 1, 'nodes over all graphs of the batch'),
     int('edges', 48, 1, 'edges over all graphs of the batch'),
     int('nodeIn', 6, 1, 'input node features'),
     int('edgeIn', 3, 1, 'input edge features'),
-    int('latent', 16, 1, 'latent width of every MLP'),
+    int('latent', 16, 1, 'latent width: every MLP\'s output'),
+    int('hidden', 16, 1, 'hidden width of every MLP'),
+    int('mlpLayers', 2, 1, 'linear layers per MLP'),
     int('steps', 2, 1, 'message-passing steps'),
-    int('out', 2, 1, 'output features per node'),
+    int('out', 2, 1, 'output features per graph'),
     ...trainingParams(),
   ],
-  buildResolved: (p) => buildGns(configFrom<GnsConfig>('gns', p, GNS_FIELDS)),
+  buildResolved: (p) => {
+    if (n(p, 'graphs') > n(p, 'nodes'))
+      throw new UserError('model', `graphs (${n(p, 'graphs')}) cannot exceed nodes (${n(p, 'nodes')})`, { where: 'model.params.graphs' });
+    return buildGns(configFrom<GnsConfig>('gns', p, GNS_FIELDS));
+  },
 };
 
 const FAMILIES: readonly FamilySpec[] = [t32, t48, decode, llama, moe, unet, gns];

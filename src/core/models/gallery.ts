@@ -71,11 +71,19 @@ export const GALLERY_MODELS: Readonly<Record<string, GalleryModel>> = {
   },
   unet: {
     zoo: 'unet', label: 'UNet',
-    params: { batch: 512, size: 64, channels: 3, base: 256, levels: 4, groups: 32, timesteps: 1000, precision: 'mixed' },
+    // §7.1: 9 residual blocks down, 12 up, 2 in the middle around one 16-head attention: DDPM's layout
+    // with 3 levels of 3 blocks. Resolution, widths and batch are ours (the paper does not give them).
+    params: { batch: 512, size: 64, channels: 3, base: 256, levels: 3, resBlocks: 3, heads: 16, groups: 32, timesteps: 1000, precision: 'mixed' },
   },
   gns: {
     zoo: 'gns', label: 'GNS',
-    params: { nodes: 65536, edges: 1048576, nodeIn: 30, edgeIn: 4, latent: 128, steps: 10, out: 3, precision: 'fp32' },
+    // §7.1: 2048 nodes per graph, 8192–65536 edges (ours: 32768, the middle), 5 MLP layers of 1024,
+    // latent 512, 24 steps. The batch (one graph per step), input features and output width are ours:
+    // the paper gives none of them.
+    params: {
+      graphs: 1, nodes: 2048, edges: 32768, nodeIn: 30, edgeIn: 4, latent: 512, hidden: 1024, mlpLayers: 5, steps: 24, out: 1,
+      precision: 'fp32',
+    },
   },
 };
 

@@ -19,8 +19,8 @@ export const SMALL_PARAMS: Readonly<Record<string, ModelParams>> = {
   'transformer-decode': { layers: 2, dModel: 16, heads: 4, dFF: 32, cacheLen: 8, vocab: 32, batch: 8, precision: 'fp32' },
   llama: { layers: 2, dModel: 16, heads: 4, kvHeads: 2, dFF: 24, seq: 8, vocab: 32, batch: 8, precision: 'fp32', remat: 'none' },
   moe: { layers: 2, dModel: 16, heads: 4, dFF: 16, experts: 4, topK: 2, groupSize: 4, seq: 8, vocab: 32, batch: 4, precision: 'fp32' },
-  unet: { batch: 8, size: 4, channels: 2, base: 4, levels: 1, groups: 2, timesteps: 8, precision: 'fp32' },
-  gns: { nodes: 16, edges: 32, nodeIn: 3, edgeIn: 2, latent: 8, steps: 2, out: 2, precision: 'fp32' },
+  unet: { batch: 8, size: 4, channels: 2, base: 4, levels: 2, resBlocks: 1, heads: 2, groups: 2, timesteps: 8, precision: 'fp32' },
+  gns: { graphs: 2, nodes: 16, edges: 32, nodeIn: 3, edgeIn: 2, latent: 8, hidden: 8, mlpLayers: 2, steps: 2, out: 2, precision: 'fp32' },
 };
 
 export interface Proof {

@@ -58,4 +58,36 @@ describe('the paper\'s Table 3', () => {
       expect(steps(only(counts(row.gallery as string, { layers: 32 }))), row.schedule).toEqual(row.paper);
     }
   });
+
+  it('GNS ES: the paper\'s 423 all-reduces, from the GraphNetwork blocks\' sums over edges', () => {
+    // Edges tiled, nodes and globals replicated. Encoder: one all-reduce per edge-MLP gradient (5 layers
+    // + LayerNorm = 12) and the two forward sums of the edges (into nodes, into globals) = 14. Each
+    // step: 12 gradients, the same two forward sums and, backward, the sums over edges of the sender,
+    // receiver and globals gathers' cotangents = 17. Decoder: the sum of the edges into globals = 1.
+    for (const steps of [1, 2]) expect(only(counts('gns-es', { steps, mlpLayers: 5 }))).toEqual({ ag: 0, ar: 14 + 17 * steps + 1, rs: 0, a2a: 0 });
+    const row = PAPER_TABLE3.find((r) => r.model === 'GNS' && r.schedule === 'ES');
+    expect(only(counts('gns-es', { steps: 24, mlpLayers: 5 }))).toEqual(row?.paper);
+  });
+
+  it('T32 BP+MP+Z3+EMB: the paper\'s all-reduces and reduce-scatters; 2 gathers per block fewer (see the README)', () => {
+    for (const layers of [1, 3]) expect(only(counts('t32-bp-mp-z3-emb', { layers }))).toEqual({ ag: 14 * layers + 3, ar: 11 * layers + 2, rs: 8 * layers + 1, a2a: 0 });
+    const row = PAPER_TABLE3.find((r) => r.model === 'T32' && r.schedule === 'BP+MP+Z3+EMB');
+    const ours = only(counts('t32-bp-mp-z3-emb', { layers: 32 }));
+    expect({ ar: ours.ar, rs: ours.rs, a2a: ours.a2a }).toEqual({ ar: row?.paper.ar, rs: row?.paper.rs, a2a: row?.paper.a2a });
+  });
+
+  it('T32 EMB shards the weights: they follow their d_model-tiled gradients', () => {
+    const g = galleryEntry('t32-emb');
+    if (!g) throw new Error('no t32-emb');
+    const program = buildZooModel('t32', { ...SMALL_PARAMS.t32, layers: 1 });
+    const mesh = smallMesh(g.config);
+    const result = partition(program, mesh, resolveTactics(g.config.tactics, program, mesh).tactics);
+    const byName = new Map(program.inputs.map((v) => [program.values[v].name, v]));
+    // d_model is dim 2 of qkv_einsum [3, h, d, dh], 2 of attn_vec_einsum [h, dh, d], 1 of dense_up [2, d, f], 1 of dense_down [f, d]
+    for (const [name, dim] of [['attn/qkv_einsum', 2], ['attn/attn_vec_einsum', 2], ['mlp/dense_up', 1], ['mlp/dense_down', 1], ['ln1/scale', 0]] as const) {
+      const v = byName.get(`params/layer_0/${name}`) as number;
+      expect(result.shardings[v].dims[dim], name).toEqual(['model']);
+    }
+    expect(only(counts('t32-emb', { layers: 3 }))).toEqual({ ag: 0, ar: 10 * 3 + 1, rs: 0, a2a: 0 });
+  });
 });

@@ -1,13 +1,21 @@
 /**
- * `unet`: a small diffusion UNet training step (noise prediction, mean squared error), NHWC with HWIO
- * kernels. `batch/x` [batch, size, size, channels] is the noisy image, `batch/t` i32 [batch] its
- * timestep and `batch/noise` the target. The timestep picks a row of a learned table
- * (`params/time_embed/table`), refined by a two-layer SiLU MLP and added into every residual block.
- * Per level l: a residual block (`down_{l}/res`), a skip connection, a stride-2 convolution
- * (`down_{l}/down`); at the lowest resolution a residual block, single-head self-attention over the
- * pixels and another block (`mid/...`); then per level, nearest up-sampling (a broadcast and a
- * reshape), concatenation with the skip and a residual block (`up_{l}/res`). Normalisation is
- * GroupNorm; the output is GroupNorm → SiLU → 3×3 convolution back to `channels`.
+ * `unet`: a diffusion UNet training step (noise prediction, mean squared error), NHWC with HWIO
+ * kernels, laid out as DDPM's UNet (Ho et al. 2020), the form the PartIR paper's §7.1 describes: "9
+ * residual blocks for the down-sampling convolutions and 12 for up-sampling, and between them, there
+ * are two residual blocks and one attention layer with 16 heads" — `levels` = 3 resolutions with
+ * `resBlocks` = 3 residual blocks each on the way down (9) and `resBlocks` + 1 on the way up (12), as
+ * DDPM does: every down block's output, every down-sampled map and the input convolution's output
+ * are kept as skips, and each up block concatenates one of them.
+ *
+ * `batch/x` [batch, size, size, channels] is the noisy image, `batch/t` i32 [batch] its timestep and
+ * `batch/noise` the target. The timestep picks a row of a learned table (`params/time_embed/table`),
+ * refined by a two-layer SiLU MLP and added into every residual block. Level l has base · 2^l
+ * channels; between levels, a stride-2 3×3 convolution down and a nearest up-sampling (a broadcast and
+ * a reshape) followed by a 3×3 convolution up. The middle is a residual block, `heads`-head
+ * self-attention over the pixels and another residual block (`mid/...`). A residual block is GroupNorm
+ * → SiLU → 3×3 conv, + the timestep's per-channel shift, GroupNorm → SiLU → 3×3 conv, with a 1×1
+ * convolution on the residual path where the channel count changes. The output is GroupNorm → SiLU →
+ * 3×3 convolution back to `channels`.
  */
 import { ProgramBuilder } from '../ir/builder';
 import type { ConvDims, Program, ValueId } from '../ir/types';
@@ -18,12 +26,16 @@ import { finishStep, optimizerStateFor, type TrainingOptions } from './stepParts
 
 export interface UnetConfig extends TrainingOptions {
   readonly batch: number;
-  /** Height and width of the image; divisible by 2^levels. */
+  /** Height and width of the image; divisible by 2^(levels − 1). */
   readonly size: number;
   readonly channels: number;
   /** Channels at the top level; level l has base · 2^l. */
   readonly base: number;
   readonly levels: number;
+  /** Residual blocks per level on the way down (one more on the way up). */
+  readonly resBlocks: number;
+  /** Heads of the middle attention layer; divides the lowest level's channels. */
+  readonly heads: number;
   /** GroupNorm groups; divides base. */
   readonly groups: number;
   readonly timesteps: number;
@@ -107,21 +119,22 @@ function resBlock(ctx: Ctx, x: ValueId, p: ResBlock, temb: ValueId): ValueId {
 }
 
 interface Attn { norm: Norm; wq: ValueId; wk: ValueId; wv: ValueId; wo: ValueId }
-function declareAttn(ctx: Ctx, path: string, ch: number): Attn {
+function declareAttn(ctx: Ctx, path: string, ch: number, heads: number): Attn {
+  const d = ch / heads;
   return {
     norm: declareNorm(ctx, `${path}/norm`, ch),
-    wq: param(ctx, `${path}/wq`, [ch, 1, ch]), wk: param(ctx, `${path}/wk`, [ch, 1, ch]),
-    wv: param(ctx, `${path}/wv`, [ch, 1, ch]), wo: param(ctx, `${path}/wo`, [1, ch, ch]),
+    wq: param(ctx, `${path}/wq`, [ch, heads, d]), wk: param(ctx, `${path}/wk`, [ch, heads, d]),
+    wv: param(ctx, `${path}/wv`, [ch, heads, d]), wo: param(ctx, `${path}/wo`, [heads, d, ch]),
   };
 }
 
-/** Single-head self-attention over the H·W pixels, with a residual. */
+/** Multi-head self-attention over the H·W pixels, with a residual. */
 function selfAttention(ctx: Ctx, x: ValueId, p: Attn): ValueId {
   const { b, c } = ctx;
   const [n, H, W, ch] = b.shape(x);
   const seq = b.reshape(groupNorm(b, x, c.groups, p.norm.scale, p.norm.bias), [n, H * W, ch]);
   const q = dense(b, seq, p.wq), k = dense(b, seq, p.wk), v = dense(b, seq, p.wv);
-  const o = b.emit1('attention', [q, k, v], { causal: false, scale: 1 / Math.sqrt(ch) });
+  const o = b.emit1('attention', [q, k, v], { causal: false, scale: 1 / Math.sqrt(ch / c.heads) });
   const out = b.dot(o, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] });
   return b.add(x, b.reshape(out, [n, H, W, ch]));
 }
@@ -139,6 +152,7 @@ export function buildUnet(c: UnetConfig): Program {
   const tDim = 4 * c.base;
   const width = (l: number) => c.base * 2 ** l;
   const top = c.levels - 1;
+  const blocks = (n: number) => Array.from({ length: n }, (_, i) => i);
 
   const timeTable = param(ctx, 'time_embed/table', [c.timesteps, c.base]);
   const timeMlp = {
@@ -146,19 +160,31 @@ export function buildUnet(c: UnetConfig): Program {
     w2: param(ctx, 'time_embed/w2', [tDim, tDim]), b2: param(ctx, 'time_embed/b2', [tDim]),
   };
   const inConv = declareConv(ctx, 'in_conv', 3, c.channels, c.base);
-  const down = Array.from({ length: c.levels }, (_, l) => ({
-    res: declareRes(ctx, `down_${l}/res`, l === 0 ? c.base : width(l - 1), width(l), tDim),
-    down: declareConv(ctx, `down_${l}/down`, 3, width(l), width(l), 2),
-  }));
+  // The channels of each skip, in the order the down path keeps them (the up path takes them back).
+  const skipWidths = [c.base];
+  const down = blocks(c.levels).map((l) => {
+    const res = blocks(c.resBlocks).map((i) => {
+      skipWidths.push(width(l));
+      return declareRes(ctx, `down_${l}/res_${i}`, i === 0 ? width(Math.max(l - 1, 0)) : width(l), width(l), tDim);
+    });
+    if (l < top) skipWidths.push(width(l));
+    return { res, down: l < top ? declareConv(ctx, `down_${l}/down`, 3, width(l), width(l), 2) : undefined };
+  });
   const mid = {
     res1: declareRes(ctx, 'mid/res1', width(top), width(top), tDim),
-    attn: declareAttn(ctx, 'mid/attn', width(top)),
+    attn: declareAttn(ctx, 'mid/attn', width(top), c.heads),
     res2: declareRes(ctx, 'mid/res2', width(top), width(top), tDim),
   };
-  const up = Array.from({ length: c.levels }, (_, l) => ({
-    // Input: the level below (width(l + 1), or the mid block's width(top) at the top) and the skip.
-    res: declareRes(ctx, `up_${l}/res`, (l === top ? width(top) : width(l + 1)) + width(l), width(l), tDim),
-  }));
+  const up = new Map<number, { res: ResBlock[]; up?: Conv }>();
+  let ch = width(top);
+  for (let l = top; l >= 0; l--) {
+    const res = blocks(c.resBlocks + 1).map((i) => {
+      const r = declareRes(ctx, `up_${l}/res_${i}`, ch + (skipWidths.pop() as number), width(l), tDim);
+      ch = width(l);
+      return r;
+    });
+    up.set(l, { res, up: l > 0 ? declareConv(ctx, `up_${l}/up`, 3, width(l), width(l)) : undefined });
+  }
   const outNorm = declareNorm(ctx, 'out_norm', c.base);
   const outConv = declareConv(ctx, 'out_conv', 3, c.base, c.channels);
 
@@ -172,12 +198,16 @@ export function buildUnet(c: UnetConfig): Program {
     return b.setName(dense(b, silu(b, dense(b, row, timeMlp.w1, timeMlp.b1)), timeMlp.w2, timeMlp.b2), 'time_embed/out');
   });
   let h = b.scoped('in_conv', () => conv(b, x, inConv));
-  const skips: ValueId[] = [];
+  const skips: ValueId[] = [h];
   down.forEach((p, l) => {
     h = b.scoped(`down_${l}`, () => {
-      const r = b.setName(resBlock(ctx, h, p.res, temb), `down_${l}/out`);
-      skips.push(r);
-      return conv(b, r, p.down);
+      let r = h;
+      p.res.forEach((res) => { r = resBlock(ctx, r, res, temb); skips.push(r); });
+      b.setName(r, `down_${l}/out`);
+      if (!p.down) return r;
+      const d = conv(b, r, p.down);
+      skips.push(d);
+      return d;
     });
   });
   h = b.scoped('mid', () => {
@@ -186,10 +216,12 @@ export function buildUnet(c: UnetConfig): Program {
     return b.setName(resBlock(ctx, a, mid.res2, temb), 'mid/out');
   });
   for (let l = top; l >= 0; l--) {
-    const p = up[l];
+    const p = up.get(l) as { res: ResBlock[]; up?: Conv };
     h = b.scoped(`up_${l}`, () => {
-      const joined = b.emit1('concatenate', [upsample(b, h), skips[l]], { dim: 3 });
-      return b.setName(resBlock(ctx, joined, p.res, temb), `up_${l}/out`);
+      let r = h;
+      p.res.forEach((res) => { r = resBlock(ctx, b.emit1('concatenate', [r, skips.pop() as ValueId], { dim: 3 }), res, temb); });
+      b.setName(r, `up_${l}/out`);
+      return p.up ? conv(b, upsample(b, r), p.up) : r;
     });
   }
   const pred = b.scoped('out', () => b.setName(conv(b, silu(b, groupNorm(b, h, c.groups, outNorm.scale, outNorm.bias)), outConv), 'prediction'));

@@ -17,6 +17,12 @@ export interface ProgramFacts {
   /** For an input read in one phase only: that phase's index in PHASES; else -1. */
   readonly inputPhase: Int8Array;
   readonly opPhase: Int8Array;
+  /**
+   * For a parameter input named `params/X`, the value named `grads/X` (the zoo's and autodiff's naming
+   * of its gradient); -1 for every other value. `paramOf` is the inverse map.
+   */
+  readonly gradOf: Int32Array;
+  readonly paramOf: Int32Array;
   /** The tensors of op o (operands, then results) are tensorValue[tensorStart[o] .. tensorStart[o+1]). */
   readonly tensorStart: Int32Array;
   readonly tensorValue: Int32Array;
@@ -83,7 +89,8 @@ export function programFacts(program: Program): ProgramFacts {
   // propagation may shard an input whose readers all sit in one phase, from an op of that phase
   // (Megatron's tiled update reaching the Adam moments). An input read in several phases is only
   // sliced locally where an op needs it tiled, so ZeRO-1/2's tiled update does not shard the
-  // parameters that the forward pass reads (which would make it ZeRO-3).
+  // parameters that the forward pass reads (which would make it ZeRO-3). A parameter whose gradient
+  // propagation tiled may follow it (`gradOf` below; `followsGradient` in propagate.ts).
   const inputPhase = new Int8Array(nv).fill(-1);
   for (const v of program.inputs) {
     free[v] = 1;
@@ -109,7 +116,23 @@ export function programFacts(program: Program): ProgramFacts {
     valueRank[v] = val.type.shape.length;
   }
   const typeId = typeIdsOf(program);
-  const facts = { rules, useCount, userStart, userList, free, inputPhase, opPhase, tensorStart, tensorValue, operandCount, valueDef, valueRank, typeId };
+  const gradOf = new Int32Array(nv).fill(-1), paramOf = new Int32Array(nv).fill(-1);
+  const byName = new Map<string, number>();
+  for (const v of program.inputs) {
+    const name = program.values[v].name;
+    if (name?.startsWith('params/')) byName.set(`grads/${name.slice('params/'.length)}`, v);
+  }
+  if (byName.size > 0) {
+    for (let v = 0; v < nv; v++) {
+      const val = program.values[v];
+      const p = val.role === 'gradient' && val.name !== undefined ? byName.get(val.name) : undefined;
+      if (p !== undefined && val.type.shape.length === program.values[p].type.shape.length) {
+        gradOf[p] = v;
+        paramOf[v] = p;
+      }
+    }
+  }
+  const facts = { rules, useCount, userStart, userList, free, inputPhase, opPhase, gradOf, paramOf, tensorStart, tensorValue, operandCount, valueDef, valueRank, typeId };
   FACTS.set(program, facts);
   return facts;
 }

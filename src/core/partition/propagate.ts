@@ -49,6 +49,9 @@ export class Propagator {
    */
   readonly scatterDim: Int32Array[];
   private readonly inputPhase: Int8Array;
+  /** gradOf[v]: for a parameter input `params/X`, the value `grads/X` (its gradient); else -1. paramOf is the inverse. */
+  private readonly gradOf: Int32Array;
+  private readonly paramOf: Int32Array;
   private readonly opPhase: Int8Array;
   private readonly tStart: Int32Array;
   private readonly tValue: Int32Array;
@@ -85,6 +88,8 @@ export class Propagator {
     this.userList = facts.userList;
     this.free = facts.free;
     this.inputPhase = facts.inputPhase;
+    this.gradOf = facts.gradOf;
+    this.paramOf = facts.paramOf;
     this.opPhase = facts.opPhase;
     this.tStart = facts.tensorStart;
     this.tValue = facts.tensorValue;
@@ -165,6 +170,24 @@ export class Propagator {
     const def = this.valueDef[v];
     if (def >= 0) this.enqueue(def);
     for (let i = this.userStart[v], end = this.userStart[v + 1]; i < end; i++) this.enqueue(this.userList[i]);
+    // A gradient now tiled may let its parameter follow (see `followsGradient`): revisit the parameter's readers.
+    const p = code >= 0 ? this.paramOf[v] : -1;
+    if (p >= 0 && this.state[ax][p] === UNSET) {
+      for (let i = this.userStart[p], end = this.userStart[p + 1]; i < end; i++) this.enqueue(this.userList[i]);
+    }
+  }
+
+  /**
+   * Whether propagation may tile parameter input `v` along `want` although it is read in several
+   * phases: when its gradient is tiled along the same dim on this axis. The update of such a parameter
+   * is element-wise in a tiled gradient, so it comes out tiled; the parameter it replaces (the next
+   * step's input) then has that layout too, as in PartIR, where a tiled gradient makes the weights
+   * sharded (the paper's EMB). A gradient that is partial (data parallelism) or only reduce-scattered
+   * (ZeRO-2) does not count: those leave the parameter to the tactics.
+   */
+  private followsGradient(v: ValueId, want: number): boolean {
+    const g = this.gradOf[v];
+    return want >= 0 && g >= 0 && this.state[this.axis][g] === want;
   }
 
   /** A tactic asks a partial value to be tiled along `d`: its users are told (see `scatterDim`). */
@@ -328,6 +351,7 @@ export class Propagator {
     let inOperands = false;
     for (let k = 0; k < nO; k++) if (Propagator.dimOf(rule.operands[k], f) >= 0) inOperands = true;
     const updV = this.updValue, updC = this.updCode;
+    const scatters: number[] = [];
     let n = 0;
     for (let k = 0; k < nT; k++) {
       const v = this.tValue[base + k];
@@ -344,9 +368,18 @@ export class Propagator {
         this.pinnedConflict(opId, v, want, claimTensor);
         return;
       }
-      if (s === PARTIAL && k < nO) continue; // reduced by the lowering into what the op needs
+      if (s === PARTIAL && k < nO) {
+        // Reduced by the lowering into what the op needs. A partial value is reduced once: when this
+        // op needs it tiled, it is reduce-scattered along that dim, and its other users see it tiled
+        // (a sum of squares over the tiled dim then reduces a small partial instead of gathering the
+        // value).
+        if (want >= 0 && this.scatterDim[this.axis][v] < 0 && this.placeFactor(v, want, dims[want], rule.factorSizes) === f) {
+          scatters.push(v, want);
+        }
+        continue;
+      }
       if (s !== UNSET) return; // a partial result cannot also be tiled on this axis
-      if (this.free[v] && (this.inputPhase[v] < 0 || this.inputPhase[v] !== this.opPhase[opId])) continue;
+      if (this.free[v] && (this.inputPhase[v] < 0 || this.inputPhase[v] !== this.opPhase[opId]) && !this.followsGradient(v, want)) continue;
       if (want >= 0 && this.placeFactor(v, want, dims[want], rule.factorSizes) !== f) return;
       // The same value twice in one op (x·xᵀ) must not be given two states.
       let prev = -1;
@@ -360,6 +393,7 @@ export class Propagator {
       n++;
     }
     for (let i = 0; i < n; i++) this.assign(updV[i], updC[i]);
+    for (let i = 0; i < scatters.length; i += 2) this.requestScatter(scatters[i], scatters[i + 1]);
   }
 
   /**

@@ -4,6 +4,9 @@ import { ProgramBuilder } from '../ir/builder';
 import type { TensorType, ValueId } from '../ir/types';
 import type { Mesh } from '../mesh/mesh';
 import type { ResolvedTactic } from '../tactics/types';
+import { verifySpmd } from '../interp/verify';
+import { listCollectives } from '../spmd/collectives';
+import { lower } from '../spmd/lower';
 import { partition } from './schedule';
 import { axisState, formatSharding } from './sharding';
 import type { PartitionResult } from './types';
@@ -20,7 +23,7 @@ function tactic(name: string, axis: string, seeds: [ValueId, number | 'replicate
  * A 2-layer MLP training step, written out by hand: o = tanh(x·w1)·w2, loss = Σ(o−y)², the
  * backward pass, and an SGD update.
  */
-function mlpStep(B = 8, D = 4, F = 16) {
+function mlpStep(B = 8, D = 4, F = 16, gradNames = false) {
   const b = new ProgramBuilder('mlp');
   const x = b.input('batch/x', f32(B, D));
   const y = b.input('batch/y', f32(B, D));
@@ -37,6 +40,11 @@ function mlpStep(B = 8, D = 4, F = 16) {
     const da = b.dot(dO, w2, { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [1] });
     const dh = b.mul(da, b.sub(b.full(a, 1), b.mul(a, a)));
     const dw1 = b.setRole(b.dot(x, dh, { lhsBatch: [], rhsBatch: [], lhsContract: [0], rhsContract: [0] }), 'gradient');
+    // The zoo's autodiff names the gradient of `params/X` `grads/X`; propagation links them by name.
+    if (gradNames) {
+      b.setName(dw1, 'grads/layer_0/w');
+      b.setName(dw2, 'grads/layer_1/w');
+    }
     return { dO, dw1, dw2, da, dh };
   });
   const upd = b.inPhase('optimizer', () => ({
@@ -419,5 +427,58 @@ describe('partition: LARGEST seeds', () => {
     expect(fmt(r, m)).toBe('[@batch, @model]');
     expect(fmt(r, w2)).toBe('[@batch, @model]');
     expect(r.stages[1].seeded).toEqual([{ value: m, state: { kind: 'tiled', dim: 0 } }]);
+  });
+});
+
+describe('partition: parameters follow their tiled gradients', () => {
+  // x tiled on its feature dim: dw1 = xᵀ·dh comes out tiled on dim 0 without anything seeding w1.
+  const seeds = (m: ReturnType<typeof mlpStep>) => [tactic('FS', 'm', [[m.x, 1]])];
+
+  it('tiles a parameter along the dim its gradient is tiled, and its update with it', () => {
+    const m = mlpStep(8, 4, 16, true);
+    const r = partition(m.program, mesh(['m', 2]), seeds(m));
+    expect(axisState(r.shardings[m.dw1], 'm')).toEqual({ kind: 'tiled', dim: 0 });
+    expect(axisState(r.shardings[m.w1], 'm')).toEqual({ kind: 'tiled', dim: 0 });
+    expect(axisState(r.shardings[m.w1n], 'm')).toEqual({ kind: 'tiled', dim: 0 });
+  });
+
+  it('needs the gradient it follows: without the grads/ name the parameter is left to the tactics', () => {
+    const m = mlpStep(8, 4, 16, false);
+    const r = partition(m.program, mesh(['m', 2]), seeds(m));
+    expect(axisState(r.shardings[m.dw1], 'm')).toEqual({ kind: 'tiled', dim: 0 });
+    expect(axisState(r.shardings[m.w1], 'm')).toEqual({ kind: 'replicated' });
+  });
+
+  it('does not follow a partial gradient (data parallelism keeps the weights whole)', () => {
+    const m = mlpStep(8, 4, 16, true);
+    const r = partition(m.program, mesh(['batch', 2]), [tactic('BP', 'batch', [[m.x, 0], [m.y, 0]])]);
+    expect(r.shardings[m.dw1].partial).toEqual(['batch']);
+    for (const v of [m.w1, m.w2]) expect(axisState(r.shardings[v], 'batch')).toEqual({ kind: 'replicated' });
+  });
+});
+
+describe('partition: a partial value is reduced once, into the tiling one of its users needs', () => {
+  // p = a·w contracts the tiled dim (partial); t = p ⊙ r needs p tiled along r's dim 1; s = p ⊙ p.
+  const b = new ProgramBuilder('reduce-once');
+  const a = b.input('a', f32(4, 8)), w = b.input('w', f32(8, 6)), r = b.input('r', f32(4, 6));
+  const p = b.dot(a, w, MM);
+  const t = b.mul(p, r);
+  const sq = b.mul(p, p);
+  b.output(t, 't');
+  b.output(b.sum(sq, [1]), 'norm');
+  const program = b.build();
+  const res = partition(program, mesh(['m', 2]), [tactic('T', 'm', [[a, 1], [w, 0], [r, 1]])]);
+
+  it('keeps the value partial and lets its other users see it tiled', () => {
+    expect(res.shardings[p].partial).toEqual(['m']);
+    expect(axisState(res.shardings[t], 'm')).toEqual({ kind: 'tiled', dim: 1 });
+    expect(axisState(res.shardings[sq], 'm')).toEqual({ kind: 'tiled', dim: 1 });
+  });
+
+  it('lowers to one reduce-scatter of p and computes what the program computes', () => {
+    const spmd = lower(res, { checkTypes: true });
+    const kinds = listCollectives(spmd).filter((c) => c.phase === 'forward').map((c) => c.kind);
+    expect(kinds.filter((k) => k === 'reduce-scatter')).toHaveLength(1);
+    expect(verifySpmd(spmd).ok).toBe(true);
   });
 });

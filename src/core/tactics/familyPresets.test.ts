@@ -71,9 +71,11 @@ describe('GQAMegatron', () => {
     expect(tiledDim(sharding('params/layer_0/mlp/w_down'), 'model')).toBe(0);
   });
 
-  it('by default leaves the key/value weights whole, yet computes their heads split when the axis divides kvHeads', () => {
+  it('by default leaves the key/value weights to propagation: their heads split when the axis divides kvHeads', () => {
     const { sharding } = partitioned('llama', schedule(MP), m22, { kvHeads: 2 });
-    expect(tiledDim(sharding('params/layer_0/attn/wk'), 'model')).toBe(-1);
+    // k's heads are split, so wk's gradient is, and the weight follows its gradient (docs/semantics.md).
+    expect(tiledDim(sharding('grads/layer_0/attn/wk'), 'model')).toBe(1);
+    expect(tiledDim(sharding('params/layer_0/attn/wk'), 'model')).toBe(1);
     expect(tiledDim(sharding('layer_0/attn/k'), 'model')).toBe(2);
     expect(tiledDim(sharding('layer_0/attn/v'), 'model')).toBe(2);
   });

@@ -21,8 +21,8 @@ export const isFamilyPreset = (name: string): name is FamilyPresetName => (FAMIL
  * forms. The key/value projections have kvHeads ≤ heads heads: with `dim="kv"` their heads are
  * tiled too (the axis must divide kvHeads); by default (`dim="query"`) they are left to propagation,
  * which tiles their outputs' heads through the attention op's [kvHeads, group] head factor where the
- * axis divides kvHeads, while the weights themselves (program inputs read in several phases) stay
- * whole and are sliced locally — the only choice when kvHeads is 1 or not divisible.
+ * axis divides kvHeads; their gradients then come out tiled, and the weights follow their gradients.
+ * Where kvHeads is 1 or not divisible they stay whole.
  */
 const MEGATRON_GQA: readonly Entry[] = [
   ['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0],
@@ -56,8 +56,8 @@ const EXPERT_PARALLEL: readonly Entry[] = [
 /** The edge dim of the edge lists and edge features (graph networks). */
 const EDGE_SHARD: readonly Entry[] = [['batch/senders', 0], ['batch/receivers', 0], ['batch/edges', 0]];
 
-/** The node dim of the node features and per-node targets (graph networks). */
-const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/targets', 0]];
+/** The node dim of the node features and of the node-to-graph index (graph networks). */
+const NODE_SHARD: readonly Entry[] = [['batch/nodes', 0], ['batch/node_graph', 0]];
 
 /** The entries of a family preset, or undefined when `preset` is not one. */
 export function familyPresetEntries(preset: FamilyPresetName, args: { readonly dim?: string }): readonly Entry[];
@@ -98,5 +98,5 @@ export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
     'EdgeShard',
     'Graph networks (gns): tile the edge dim of batch/senders, batch/receivers and batch/edges; messages are scatter-added into partial node sums.',
     'EdgeShard(axis="model")'),
-  presetSpec('NodeShard', 'Graph networks (gns): tile the node dim of batch/nodes and batch/targets.', 'NodeShard(axis="batch")'),
+  presetSpec('NodeShard', 'Graph networks (gns): tile the node dim of batch/nodes and batch/node_graph.', 'NodeShard(axis="batch")'),
 ];
