@@ -26,6 +26,7 @@ import type { ChipFamily } from '../src/core/sim/errorBands';
 import type { MemoryCase, MemoryRow } from '../src/core/sim/memoryCase';
 import { evaluateMemoryCase, memoryRow } from '../src/core/sim/memoryCase';
 import { galleryEntry } from '../src/core/models/gallery';
+import { VALIDATION_PAGE } from '../src/core/sim/validated';
 import { PAPER_TABLE2 } from '../src/core/models/paperResults';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -352,7 +353,7 @@ function main() {
     writeFileSync(readmePath, next);
     writeFileSync(join(ROOT, 'src', 'core', 'sim', 'errorBands.ts'), errorBandsSource(rows, memory));
     // The explorer links its error bands here: a page it serves itself (public/ is copied into the build).
-    writeFileSync(join(ROOT, 'public', 'validation.html'), validationPage(table));
+    writeFileSync(join(ROOT, 'public', VALIDATION_PAGE), validationPage(table));
     process.stderr.write('wrote README.md (validation table), src/core/sim/errorBands.ts and public/validation.html\n');
   }
 }
