@@ -23,6 +23,7 @@ describe('validated error band per chip family', () => {
     expect(v.runs).toBe(MEMORY_ERROR_BAND.runs);
     expect(v.maxError).toBeGreaterThanOrEqual(v.meanError);
     expect(v.text).toBe(`±${Math.ceil(MEMORY_ERROR_BAND.maxError * 100)}% on ${MEMORY_ERROR_BAND.runs} published memory figures (mean ${Math.round(MEMORY_ERROR_BAND.meanError * 1000) / 10}%)`);
+    expect(v.short).toBe(`±${Math.ceil(MEMORY_ERROR_BAND.maxError * 100)}% on ${MEMORY_ERROR_BAND.runs} published figures`);
     expect(v.page).toBe('validation.html');
   });
 

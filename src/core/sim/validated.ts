@@ -46,6 +46,8 @@ export interface MemoryValidationJson {
   maxError: number;
   /** One line for people, e.g. "±16% on 13 published memory figures (mean 6.6%)". */
   text: string;
+  /** The same, short enough for one line under the peak in the explorer: "±16% on 13 published figures". */
+  short: string;
   table: string;
   page: string;
 }
@@ -57,6 +59,7 @@ export function memoryValidationBand(): MemoryValidationJson {
   return {
     runs: b.runs, meanError: b.meanError, maxError: b.maxError, table: VALIDATION_TABLE, page: VALIDATION_PAGE,
     text: `±${Math.ceil(b.maxError * 100)}% on ${b.runs} published memory figures (mean ${pct(b.meanError)})`,
+    short: `±${Math.ceil(b.maxError * 100)}% on ${b.runs} published figures`,
   };
 }
 

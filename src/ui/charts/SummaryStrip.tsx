@@ -40,8 +40,8 @@ export function SummaryStrip({ time, memory, collectives }: SummaryStripProps) {
         text={`${formatBytes(peak ?? 0)}${capacity ? ` of ${formatBytes(capacity)}` : ''}`} warn={oom}
         note={memory?.validation && (
           <a className="summary-band" data-testid="peak-memory-band" href={memory.validation.page} target="_blank" rel="noreferrer"
-            title="the simulator's peak-memory error on published memory figures (the validation table)">
-            {memory.validation.text}
+            title={`the simulator's peak-memory error: ${memory.validation.text} (the validation table)`}>
+            {memory.validation.short}
           </a>
         )} />
       <Figure id="mfu" label="MFU" value={time?.mfu} text={formatPercent(time?.mfu ?? 0)} hint="model FLOPs / (step time × peak FLOP/s of all devices)" />
