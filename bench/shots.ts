@@ -27,8 +27,8 @@ function imported(): Config {
 
 const CASES: [string, () => Config][] = [
   ['t32', () => galleryEntry('t32-bp-mp-z3')!.config],
-  ['gns', () => galleryEntry('gns-bp-es')!.config],
-  ['unet', () => galleryEntry('unet-bp-bpm-z2')!.config],
+  ['gns', () => galleryEntry('gns-es')!.config],
+  ['unet', () => galleryEntry('unet-bp-z2')!.config],
   ['imported', imported],
 ];
 

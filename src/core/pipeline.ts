@@ -16,9 +16,12 @@ import { jaxReport } from './io/stablehlo/shardy';
 import { summarize } from './models/summary';
 import { partition } from './partition/schedule';
 import { formatAxisState } from './partition/sharding';
+import { groupConflicts } from './partition/conflictGroups';
 import type { PartitionResult, Sharding } from './partition/types';
 import type { AxisShardingJson, CollectiveJson, ConflictJson, Report, StageJson } from './report';
 import { simulate } from './sim/simulate';
+import { analyzeMemory } from './sim/memory';
+import { memoryProfile } from './sim/memoryProfile';
 import { listCollectives } from './spmd/collectives';
 import { lower } from './spmd/lower';
 import type { SpmdProgram } from './spmd/types';
@@ -114,28 +117,30 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   // state buffer lives through the whole step but is not counted twice.
   const simOptions = { overlap, donation: true };
   const sim = simulate(spmd, hardware, simOptions);
-  const collectives: CollectiveJson[] = listCollectives(spmd).map((c) => ({
-    kind: c.kind,
-    axes: c.axes,
-    bytes: c.bytes,
-    op: c.op >= 0 ? opLabel(program, c.op) : (c.value ?? ''),
-    opId: c.op,
-    scope: c.scope,
-    phase: c.phase,
-    seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
-  }));
-  const stages = part.stages.map((s) => stageJson(program, s));
+  const collectives = collectivesJson(program, spmd, sim);
+  const stages = part.stages.map((s) => stageJson(program, s, part.stages));
   const split = resolved.split;
   if (program.ops.length <= STAGE_COST_OPS && !split) {
     step('stage costs', 0.9);
     part.stages.forEach((stage, i) => {
       // The last stage's figures are the final ones; the earlier ones need their own lowering.
-      const r = i === part.stages.length - 1 ? sim : simulate(lower({ ...part, shardings: stage.shardings }), hardware, simOptions);
-      stages[i].memory = { peak: r.memory.perDevice[0]?.peak ?? 0 };
-      stages[i].time = { step: r.time.step };
+      const last = i === part.stages.length - 1;
+      const lowered = last ? spmd : lower({ ...part, shardings: stage.shardings });
+      const r = last ? sim : simulate(lowered, hardware, simOptions);
+      const first = r.memory.perDevice[0];
+      stages[i].memory = { peak: first?.peak ?? 0, ...(first ? { atPeak: { ...first.atPeak } } : {}) };
+      stages[i].time = r.time;
+      stages[i].collectives = last ? collectives : collectivesJson(program, lowered, r);
     });
   }
   const pipelined = split ? pipelineFigures(spmd, split, hardware, overlap, sim) : undefined;
+  // Under SPMD every device runs the same program: the peak's contributors and the curve are given once, on
+  // the first device. A pipelined step's figures come from the pipeline simulator, which has no such curve.
+  if (!pipelined && sim.memory.perDevice[0]) {
+    const profile = memoryProfile(spmd.program, analyzeMemory(spmd.program, { fusion: true, donation: simOptions.donation }));
+    sim.memory.perDevice[0].topValues = profile.topValues;
+    sim.memory.perDevice[0].curve = profile.curve;
+  }
   const report: Report = {
     model: summaryOf(original),
     stages,
@@ -197,6 +202,20 @@ function pipelineFigures(spmd: SpmdProgram, split: StepSplit, hw: Hardware, over
   };
 }
 
+/** The collectives of a lowered program, with the seconds the simulation gave each. */
+function collectivesJson(program: Program, spmd: SpmdProgram, sim: ReturnType<typeof simulate>): CollectiveJson[] {
+  return listCollectives(spmd).map((c) => ({
+    kind: c.kind,
+    axes: c.axes,
+    bytes: c.bytes,
+    op: c.op >= 0 ? opLabel(program, c.op) : (c.value ?? ''),
+    opId: c.op,
+    scope: c.scope,
+    phase: c.phase,
+    seconds: sim.collectiveSeconds.get(c.localOp) ?? 0,
+  }));
+}
+
 /** The summary depends on the program only, which tactic edits keep (see buildProgram). */
 const summaries = new WeakMap<Program, Report['model']>();
 function summaryOf(program: Program): Report['model'] {
@@ -219,8 +238,9 @@ export function valueLabel(p: Program, v: ValueId): string {
   return p.values[v].name ?? `%${v}`;
 }
 
-function stageJson(p: Program, s: PartitionResult['stages'][number]): StageJson {
+function stageJson(p: Program, s: PartitionResult['stages'][number], all: PartitionResult['stages']): StageJson {
   return {
+    conflictGroups: groupConflicts(p, all, (v) => valueLabel(p, v), [s]),
     tactic: s.tactic,
     axis: s.axis,
     seeded: s.seeded.map((x) => ({ value: valueLabel(p, x.value), sharding: formatAxisState(x.state) })),
@@ -259,29 +279,21 @@ function axisJson(s: Sharding, axis: string): AxisShardingJson {
 }
 
 /**
- * Conflicts become editor markers on the tactic that brought the incoming sharding: one per pair of tactics
- * and axis (ZeRO-3 after BatchParallel meets BP at every parameter use — thousands of conflicts that say one
- * thing), naming the first value and op and how many more there are.
+ * Conflicts become editor markers on the tactic that brought the incoming sharding: one per group of
+ * partition/conflictGroups.ts (ZeRO-3 after BatchParallel meets BP at every parameter use — thousands of
+ * conflicts that say one thing), saying whether the group is the expected one, with a first example.
  */
 function conflictDiagnostics(part: PartitionResult, asts: readonly TacticAst[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const p = part.program;
   for (const s of part.stages) {
-    const groups = new Map<string, PartitionResult['stages'][number]['conflicts'][number][]>();
-    for (const c of s.conflicts) {
-      const key = `${c.existing.tactic}|${c.incoming.tactic}|${c.axis}`;
-      const g = groups.get(key);
-      if (g) g.push(c);
-      else groups.set(key, [c]);
-    }
-    for (const [, cs] of groups) {
-      const c = cs[0];
-      const ast = asts.find((a) => a.name === c.incoming.tactic);
-      const where = c.op >= 0 ? ` at ${opLabel(part.program, c.op)}` : '';
-      const more = cs.length > 1 ? ` (and ${cs.length - 1} more on axis "${c.axis}")` : '';
+    const ast = asts.find((a) => a.name === s.tactic);
+    for (const g of groupConflicts(p, part.stages, (v) => valueLabel(p, v), [s])) {
+      const what = g.count === 1 ? `conflict on ${g.values[0]}` : `${g.count} conflicts on axis "${g.axis}" (${g.values.slice(0, 2).join(', ')}, …)`;
       out.push({
         code: 'conflict',
         severity: 'warning',
-        message: `conflict on ${valueLabel(part.program, c.value)}${where}: ${formatAxisState(c.existing.state)} from ${c.existing.tactic} vs ${formatAxisState(c.incoming.state)} from ${c.incoming.tactic}; ${c.message}${more}`,
+        message: `${what}: ${g.existing} from ${g.against} vs ${g.incoming} from ${g.tactic}; ${g.explanation}. First: ${g.first}`,
         range: s.range ?? ast?.range,
       });
     }

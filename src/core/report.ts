@@ -38,6 +38,24 @@ export interface ConflictJson {
   message: string;
 }
 
+/** Conflicts of one kind: the same two tactics, axis and shardings, and whether they are the expected ones. */
+export interface ConflictGroupJson {
+  /** True for what the strategy means (ZeRO splitting parameters that data parallelism keeps whole: gathered before use). */
+  expected: boolean;
+  /** The tactic whose sharding lost, and the earlier one that kept its decision. */
+  tactic: string;
+  against: string;
+  axis: string;
+  existing: string;
+  incoming: string;
+  count: number;
+  /** A few of the values, by name. */
+  values: string[];
+  /** The first conflict's message. */
+  first: string;
+  explanation: string;
+}
+
 export interface StageJson {
   tactic: string;
   axis: string;
@@ -46,9 +64,15 @@ export interface StageJson {
   /** How many values propagation gave a sharding on this axis. */
   reached: number;
   conflicts: ConflictJson[];
-  /** The strategy's cost after this tactic (every later tactic left out), when the program is small enough to afford it. */
-  memory?: { peak: number };
-  time?: { step: number };
+  /** Added: the stage's conflicts grouped and classified (partition/conflictGroups.ts), attention first. */
+  conflictGroups?: ConflictGroupJson[];
+  /**
+   * The strategy's cost after this tactic (every later tactic left out), when the program is small enough to
+   * afford it: the first device's peak and its split by category, the step time, and the collectives.
+   */
+  memory?: { peak: number; atPeak?: BytesByCategory };
+  time?: { step: number } & Partial<TimeJson>;
+  collectives?: CollectiveJson[];
 }
 
 export interface CollectiveJson {
@@ -75,6 +99,30 @@ export interface DeviceMemory {
    * peak): parameters and optimizer state as held, gradients in the form their reduction leaves them.
    */
   modelState: ModelStateBytes;
+  /** Added: the largest values live at the peak, largest first (at most 10; sim/memoryProfile.ts). */
+  topValues?: MemoryValueJson[];
+  /** Added: live bytes in program order, sampled, with the peak and the phases marked (sim/memoryProfile.ts). */
+  curve?: MemoryCurveJson;
+}
+
+/** One value live at a device's peak: its name (or `%id`), the op that makes it (`input` for an input) and that op's scope. */
+export interface MemoryValueJson {
+  value: string;
+  op: string;
+  scope: string;
+  category: keyof BytesByCategory;
+  bytes: number;
+}
+
+/** Live bytes over the per-device program: `position` is op index + 1 (0: only the inputs are live). */
+export interface MemoryCurveJson {
+  points: { position: number; bytes: number }[];
+  /** Index into points of the sample that holds the peak. */
+  peakIndex: number;
+  /** The last position (the program's op count + 1). */
+  length: number;
+  /** Runs of positions [start, end] by phase, for shading. */
+  phases: { phase: Phase; start: number; end: number }[];
 }
 
 export interface ModelStateBytes {

@@ -97,7 +97,7 @@ export function App() {
             <ErrorBar />
             {comparing && (
               <>
-                <div className="pane-title b">Tactics B <span className="muted small">the same config with these tactics; the diff is under the graph</span></div>
+                <div className="pane-title b">Tactics B <span className="muted small">A's model with these tactics (B's mesh and hardware are set above the diff, under the graph)</span></div>
                 <TacticEditor side="b" />
               </>
             )}

@@ -1,22 +1,31 @@
 /** Summary strip and the charts of the report (components from src/ui/charts), in tabs under the graph. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { figuresAtStage, type StageFigures } from './charts/stageView';
 import { ComparePanel } from './ComparePanel';
 import { PipelinePanel } from './PipelinePanel';
-import { CollectivesTable, MemoryChart, StageChart, SummaryStrip, TimeBreakdown, Timeline } from './charts';
+import { CollectivesTable, MemoryChart, MemoryCurve, PeakValues, StageChart, StepContributors, SummaryStrip, TimeBreakdown, Timeline } from './charts';
 import { selectOpByLabel } from './GraphPane';
 import { useApp } from './store';
 import { setPanes, usePanes } from './panes';
 
+/** The figures of the stage the slider selects (the whole schedule's by default). */
+function useStageFigures(): StageFigures | null {
+  const report = useApp((s) => s.report);
+  const stage = useApp((s) => s.stage);
+  return useMemo(() => (report ? figuresAtStage(report, stage) : null), [report, stage]);
+}
+
 export function SummaryPane() {
   const report = useApp((s) => s.report);
   const stale = useApp((s) => s.reportStale);
+  const figures = useStageFigures();
   // bench:ui: the summary strip shows a new report (first render, and each edit's result).
   useEffect(() => {
     if (report) performance.mark('summary-drawn');
   }, [report]);
   return (
     <div className={stale ? 'summary-host stale' : 'summary-host'}>
-      <SummaryStrip time={report?.time} memory={report?.memory} collectives={report?.collectives} />
+      <SummaryStrip time={figures?.time} memory={figures?.memory} collectives={figures?.collectives} />
     </div>
   );
 }
@@ -34,13 +43,23 @@ export function ChartsPane() {
   useEffect(() => {
     if (report) performance.mark('charts-drawn');
   }, [report]);
+  const figures = useStageFigures();
+  const stageNames = useApp((s) => s.stageNames);
   const height = usePanes((p) => p.charts);
   const collapsed = usePanes((p) => p.chartsCollapsed);
   const dock = usePanes((p) => p.chartsDock);
-  if (!report) return null;
+  if (!report || !figures) return null;
   const tabs: Tab[] = comparing ? ['compare', ...TABS] : [...TABS];
   if (report.pipeline) tabs.splice(tabs.indexOf('timeline'), 0, 'pipeline');
   const folded = collapsed && dock === 'below';
+  // the device whose peak's contributors and curve the Report gives (the first, under SPMD)
+  const profiled = figures.stage === null ? report.memory.perDevice.find((d) => d.curve || d.topValues) : undefined;
+  const stageName = figures.stage !== null ? stageNames[figures.stage] ?? `tactic ${figures.stage + 1}` : '';
+  const stageNote = figures.unavailable
+    ? <div className="chart-note stage-note" data-testid="charts-stage-note">Stage slider: {figures.unavailable}.</div>
+    : figures.stage !== null
+      ? <div className="chart-note stage-note" data-testid="charts-stage-note" data-stage={figures.stage}>Figures after {stageName} ({figures.stage + 1} of {report.stages.length}): the later tactics are left out. The memory curve, the largest values at the peak and what costs the step are drawn for the whole schedule only, and the timeline is the whole schedule's.</div>
+      : null;
   const cls = ['charts-pane', comparing ? 'comparing' : '', dock === 'right' ? 'docked-right' : '', folded ? 'collapsed' : ''].filter(Boolean).join(' ');
   return (
     <div className={cls} data-testid="charts-pane" data-dock={dock} data-collapsed={folded}
@@ -52,7 +71,7 @@ export function ChartsPane() {
               setTab(t);
               if (folded) setPanes({ chartsCollapsed: false });
             }}>
-            {t === 'compare' ? 'A vs B' : t}{t === 'collectives' ? ` (${report.collectives.length})` : ''}
+            {t === 'compare' ? 'A vs B' : t}{t === 'collectives' ? ` (${figures.collectives.length})` : ''}
           </button>
         ))}
         <span className="spacer" />
@@ -67,15 +86,19 @@ export function ChartsPane() {
         )}
       </div>
       {!folded && <div className="tab-body">
+        {stageNote}
         {tab === 'memory & time' && (
           <div className="chart-row">
-            <div className="chart-card"><MemoryChart perDevice={report.memory.perDevice} /></div>
-            <div className="chart-card"><TimeBreakdown time={report.time} axes={axes.map((a) => a.name)} /></div>
+            <div className="chart-card"><MemoryChart perDevice={figures.memory.perDevice} /></div>
+            <div className="chart-card"><TimeBreakdown time={figures.time} axes={axes.map((a) => a.name)} /></div>
+            {profiled?.curve && <div className="chart-card"><MemoryCurve curve={profiled.curve} capacity={profiled.capacity} device={profiled.device} /></div>}
+            {profiled?.topValues && <div className="chart-card"><PeakValues memory={profiled} /></div>}
+            {figures.stage === null && <div className="chart-card"><StepContributors timeline={report.timeline} step={report.time.step} onSelect={(c) => void selectOpByLabel(c.op)} /></div>}
           </div>
         )}
         {tab === 'pipeline' && report.pipeline && <PipelinePanel pipeline={report.pipeline} />}
-        {tab === 'timeline' && <Timeline timeline={report.timeline} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
-        {tab === 'collectives' && <CollectivesTable collectives={report.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}
+        {tab === 'timeline' && <Timeline timeline={report.timeline} meshAxes={axes} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
+        {tab === 'collectives' && <CollectivesTable collectives={figures.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}
         {tab === 'tactics' && <StageChart stages={report.stages} />}
         {tab === 'compare' && comparing && <ComparePanel />}
       </div>}

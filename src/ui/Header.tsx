@@ -6,6 +6,8 @@ import { shareUrl } from './urlSync';
 import { downloadText } from './export/download';
 import { ExamplesMenu } from './Menus';
 import { ExportMenu } from './export/ExportMenu';
+import { chartsDocument } from './export/chartsDocument';
+import { useInvalidFields } from './invalidFields';
 import { pipelineClient } from './runner';
 import { graphExportImage } from './GraphPane';
 
@@ -18,18 +20,23 @@ function Status() {
   const progress = useApp((s) => s.progress);
   const millis = useApp((s) => s.millis);
   const auto = useApp((s) => s.auto);
+  const invalid = useInvalidFields();
   const busy = status === 'running' || status === 'pending';
   // While an AutomaticPartition searches, its simulations are the progress that matters.
   const searching = status === 'running' && auto !== null;
   const fraction = searching ? auto.simulations / Math.max(1, auto.budget) : (progress?.fraction ?? 0);
+  // A field whose value is not applied: the result is of the values before it, not of what the screen shows.
+  const ignoring = status === 'ok' && invalid.length > 0;
   const text = searching
     ? `searching ${auto.tactic} ${auto.simulations}/${auto.budget}`
-    : status === 'running' && progress ? `${progress.stage} ${Math.round(progress.fraction * 100)}%` : STATUS_TEXT[status];
+    : status === 'running' && progress ? `${progress.stage} ${Math.round(progress.fraction * 100)}%`
+      : ignoring ? `not applied: ${invalid.length === 1 ? 'an invalid field' : `${invalid.length} invalid fields`}` : STATUS_TEXT[status];
   return (
-    <div className={`status status-${status}`} data-testid="status" data-status={status} role="status" aria-live="polite">
+    <div className={`status status-${status}${ignoring ? ' status-invalid' : ''}`} data-testid="status" data-status={status} data-invalid={invalid.length || undefined}
+      role="status" aria-live="polite" title={ignoring ? invalid.join('\n') : undefined}>
       <span className="dot" />
-      <span>{text}</span>
-      {status === 'ok' && <span className="muted small">{millis} ms</span>}
+      <span data-testid="status-text">{text}</span>
+      {status === 'ok' && !ignoring && <span className="muted small">{millis} ms</span>}
       {busy && (
         <>
           <span className="progress"><span style={{ width: `${Math.round(Math.min(1, fraction) * 100)}%` }} /></span>
@@ -109,7 +116,7 @@ function Export() {
       exportFile={(kind) => pipelineClient().exportFile(kind)}
       images={[
         { id: 'graph', label: 'Graph', get: graphExportImage },
-        { id: 'charts', label: 'Charts', get: () => document.querySelector<SVGSVGElement>('[data-testid="charts-pane"] svg') },
+        { id: 'charts', label: 'Charts', get: () => (report ? chartsDocument(report, config.mesh.axes) : null) },
       ]}
       onError={(banner) => appStore.setState({ banner })} />
   );

@@ -1,9 +1,35 @@
-/** Per tactic: its axis, what it seeded, what propagation reached, and its conflicts. */
+/** Per tactic: its axis, what it seeded, what propagation reached, and its conflicts, grouped and explained. */
+import { Fragment, useState } from 'react';
+import type { StageJson } from '../core/report';
 import { useApp } from './store';
+
+/** `259 · all expected`, `25 · 3 need attention`. */
+function conflictSummary(s: StageJson): string {
+  const groups = s.conflictGroups ?? [];
+  const attention = groups.filter((g) => !g.expected).reduce((n, g) => n + g.count, 0);
+  if (s.conflicts.length === 0) return '0';
+  if (!groups.length) return String(s.conflicts.length);
+  return attention === 0 ? `${s.conflicts.length} · all expected` : `${s.conflicts.length} · ${attention} need attention`;
+}
+
+function ConflictGroups({ stage }: { stage: StageJson }) {
+  return (
+    <ul className="conflict-groups" data-testid="conflict-groups">
+      {(stage.conflictGroups ?? []).map((g, i) => (
+        <li key={i} className={g.expected ? 'expected' : 'attention'} data-testid="conflict-group" data-expected={g.expected} data-count={g.count}>
+          <b>{g.count} × {g.expected ? 'expected' : 'needs attention'}</b> on <code>{g.axis}</code>: {g.existing} ({g.against}) vs {g.incoming} ({g.tactic})
+          <div className="muted">{g.explanation.replace(/^(expected|deserves attention): /, '')}.</div>
+          <div className="muted small">e.g. {g.values.map((v, k) => <Fragment key={v}>{k ? ', ' : ''}<code>{v}</code></Fragment>)}{g.count > g.values.length ? ', …' : ''}</div>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function StagesPanel() {
   const stages = useApp((s) => s.report?.stages);
   const stale = useApp((s) => s.reportStale);
+  const [open, setOpen] = useState<number | null>(null);
   if (!stages) return null;
   if (stages.length === 0) return <div className="stages muted pad" data-testid="stages">No tactic applied: every value is replicated.</div>;
   return (
@@ -12,17 +38,28 @@ export function StagesPanel() {
         <tr><th>#</th><th>tactic</th><th>axis</th><th>seeded</th><th>reached</th><th>conflicts</th></tr>
       </thead>
       <tbody>
-        {stages.map((s, i) => (
-          <tr key={i} data-testid={`stage-${i}`}>
-            <td>{i + 1}</td>
-            <td><code>{s.tactic}</code></td>
-            <td>{s.axis}</td>
-            <td title={s.seeded.slice(0, 20).map((x) => `${x.value}: ${x.sharding}`).join('\n')}>{s.seeded.length}</td>
-            <td data-value={s.reached}>{s.reached}</td>
-            <td className={s.conflicts.length ? 'warn' : undefined}
-              title={s.conflicts.map((c) => `${c.value} (${c.axis}): ${c.message}`).join('\n')}>{s.conflicts.length}</td>
-          </tr>
-        ))}
+        {stages.map((s, i) => {
+          const attention = (s.conflictGroups ?? []).some((g) => !g.expected);
+          return (
+            <Fragment key={i}>
+              <tr data-testid={`stage-${i}`}>
+                <td>{i + 1}</td>
+                <td><code>{s.tactic}</code></td>
+                <td>{s.axis}</td>
+                <td title={s.seeded.slice(0, 20).map((x) => `${x.value}: ${x.sharding}`).join('\n')}>{s.seeded.length}</td>
+                <td data-value={s.reached}>{s.reached}</td>
+                <td className={attention ? 'warn' : s.conflicts.length ? 'expected' : undefined} data-value={s.conflicts.length}>
+                  {s.conflicts.length === 0 ? '0' : (
+                    <button type="button" className="link" data-testid={`stage-conflicts-${i}`} aria-expanded={open === i}
+                      title="Show the conflicts grouped, with which are expected and which deserve attention"
+                      onClick={() => setOpen(open === i ? null : i)}>{conflictSummary(s)} {open === i ? '▴' : '▾'}</button>
+                  )}
+                </td>
+              </tr>
+              {open === i && <tr><td colSpan={6}><ConflictGroups stage={s} /></td></tr>}
+            </Fragment>
+          );
+        })}
       </tbody>
     </table>
   );

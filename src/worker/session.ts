@@ -290,11 +290,11 @@ export class Session {
     const byId = /#(\d+)$/.exec(label);
     if (byId && p.ops[Number(byId[1])]) {
       const id = Number(byId[1]);
-      return { opId: id, nodeId: opNodeId(id), reveal: groupsToReveal(p, id) };
+      return { opId: id, nodeId: opNodeId(id), reveal: groupsToReveal(p, id, this.last?.result.partition?.shardings) };
     }
     if (!this.deps.opLabel) return null;
     for (const op of p.ops) {
-      if (this.deps.opLabel(p, op.id) === label) return { opId: op.id, nodeId: opNodeId(op.id), reveal: groupsToReveal(p, op.id) };
+      if (this.deps.opLabel(p, op.id) === label) return { opId: op.id, nodeId: opNodeId(op.id), reveal: groupsToReveal(p, op.id, this.last?.result.partition?.shardings) };
     }
     return null;
   }
@@ -302,7 +302,7 @@ export class Session {
   /** The graph's groups, inputs and ops whose name or path contains `query` (the graph view's search box). */
   search(query: string, limit?: number): SearchResult {
     const p = this.last?.result.program;
-    return p ? searchGraph(p, query, limit) : { hits: [], total: 0 };
+    return p ? searchGraph(p, query, limit, this.last?.result.partition?.shardings) : { hits: [], total: 0 };
   }
 
   /** A file from the last result; an error message when there is none or the exporter fails. */

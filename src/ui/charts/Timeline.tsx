@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear, select, zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3';
 import type { Report, TimelineInterval } from '../../core/report';
-import { intervalColor } from './timelineSvg';
+import { intervalColor, timelineDevicesLabel, timelineLegend } from './timelineSvg';
+import { Legend } from './MemoryChart';
 import { deviceCoordsLabel, intervalAt, opIdOfInterval } from './data';
 import { formatSeconds } from './format';
 import './charts.css';
@@ -35,6 +36,8 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
   const [t, setT] = useState<ZoomTransform>(zoomIdentity);
   const [hover, setHover] = useState<{ i: TimelineInterval; x: number; y: number } | null>(null);
   const rows = useMemo(() => timeline.slice(0, maxDevices), [timeline, maxDevices]);
+  const legend = useMemo(() => timelineLegend(timeline), [timeline]);
+  const total = meshAxes?.length ? meshAxes.reduce((n, a) => n * a.size, 1) : undefined;
   const height = AXIS_H + rows.length * (2 * LANE_H + ROW_GAP) + 4;
   const end = useMemo(() => {
     let e = 0;
@@ -142,7 +145,8 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
   return (
     <figure className="chart timeline" data-testid="timeline" ref={hostRef}>
       <figcaption>
-        Timeline per device (compute above, collectives below; scroll to zoom)
+        <span data-testid="timeline-title">Timeline of {timelineDevicesLabel(timeline, rows.length, total)}{total !== undefined && total > 1 ? ' (under SPMD every device runs the same step)' : ''}</span>
+        <span className="chart-hint">compute above, collectives below; scroll to zoom</span>
         {t.k !== 1 && <button type="button" className="chart-button" onClick={() => {
           const c = canvasRef.current;
           if (c) select(c).call(d3zoom<HTMLCanvasElement, unknown>().transform, zoomIdentity);
@@ -167,6 +171,7 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
           </div>
         )}
       </div>
+      <div data-testid="timeline-legend"><Legend items={legend} /></div>
       {timeline.length > rows.length && <div className="chart-note">showing {rows.length} of {timeline.length} devices</div>}
     </figure>
   );

@@ -19,6 +19,31 @@ export function intervalColor(i: TimelineInterval): string {
   return i.collective ? COLLECTIVE_COLOR[i.collective] : '#c2185b';
 }
 
+/** The legend of a timeline: the compute colours and the collective kinds it holds, as [label, colour]. */
+export function timelineLegend(timeline: Report['timeline']): [string, string][] {
+  let optimizer = false;
+  const kinds = new Set<string>();
+  for (const d of timeline.slice(0, 1)) {
+    for (const i of d.intervals) {
+      if (i.kind === 'compute') optimizer ||= i.scope.startsWith('optimizer');
+      else if (i.collective) kinds.add(i.collective);
+    }
+  }
+  const out: [string, string][] = [['compute', intervalColor({ kind: 'compute', start: 0, end: 0, op: '', scope: '' })]];
+  if (optimizer) out.push(['optimizer compute', intervalColor({ kind: 'compute', start: 0, end: 0, op: '', scope: 'optimizer' })]);
+  for (const k of Object.keys(COLLECTIVE_COLOR) as (keyof typeof COLLECTIVE_COLOR)[]) if (kinds.has(k)) out.push([k, COLLECTIVE_COLOR[k]]);
+  return out;
+}
+
+/** Which devices a timeline shows, e.g. `devices 0–7 of 32`; under SPMD every device runs the same step. */
+export function timelineDevicesLabel(timeline: Report['timeline'], shown: number, total?: number): string {
+  const rows = timeline.slice(0, shown);
+  const first = rows[0]?.device ?? 0;
+  const last = rows[rows.length - 1]?.device ?? 0;
+  const which = rows.length <= 1 ? `device ${first}` : `devices ${first}–${last}`;
+  return total !== undefined && total > rows.length ? `${which} of ${total}` : which;
+}
+
 /** Rectangles [x0, x1, colour] of one lane, merged where adjacent intervals of one colour touch within half a pixel. */
 export function mergedLane(intervals: readonly TimelineInterval[], kind: TimelineInterval['kind'], x: (t: number) => number, minX = 0): [number, number, string][] {
   const out: [number, number, string][] = [];

@@ -2,18 +2,23 @@
  * The sharded dataflow graph: draws a worker-computed GraphLayout (positions never computed here),
  * with d3-zoom for pan and zoom. Small graphs are SVG (one element per node, with data-testids);
  * past CANVAS_THRESHOLD elements it draws on a canvas and hit-tests clicks instead.
- * Props only: the shell owns the state and asks the worker for a new layout on toggle.
+ * Props only: the shell owns the state and asks the worker for a new layout on toggle. Its pieces: the
+ * SVG scene (GraphScene), pan/zoom/fit (useGraphZoom), keys (keys.ts), the canvas (GraphCanvas) and its
+ * overlays (CanvasOverlays), the minimap, the legend and the stage slider.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
-import type { CollectiveMark, GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import type { CollectiveMark, GraphLayout, LayoutNode } from '../../worker/layout';
 import { axisColorMap } from './colors';
-import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform, hitTest, neighbour, onToggleBox, placeEdgeLabels, svgElementEstimate, type Direction } from './geometry';
-import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, collectiveTitle, type NodeDnd } from './GraphSvg';
+import { hitTest, onToggleBox, svgElementEstimate } from './geometry';
+import type { NodeDnd } from './GraphSvg';
 import { drawCanvas } from './GraphCanvas';
 import { GraphLegend } from './GraphLegend';
+import { GraphScene } from './GraphScene';
+import { CanvasTooltip, GroupToggles } from './CanvasOverlays';
+import { graphKeyAction } from './keys';
 import { StageSlider } from './StageSlider';
-import { Minimap, minimapSize, type MinimapHandle } from './Minimap';
+import { Minimap, minimapSize } from './Minimap';
+import { useGraphZoom } from './useGraphZoom';
 import './graph.css';
 
 export const CANVAS_THRESHOLD = 2500;
@@ -52,11 +57,6 @@ export function GraphView(props: GraphViewProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
-  const transformRef = useRef<ZoomTransform>(zoomIdentity);
-  const fittedRef = useRef<string | null>(null);
-  /** Whether the user has panned or zoomed since the last fit: then expand/collapse keeps their view. */
-  const userMovedRef = useRef(false);
   /** The group the user last expanded or collapsed here, to keep it in view when the graph is refitted. */
   const toggledRef = useRef<string | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
@@ -73,25 +73,6 @@ export function GraphView(props: GraphViewProps) {
     onSelectRef.current(id, n);
   }, []);
   const [size, setSize] = useState({ w: 800, h: 600 });
-  /** The overview shows while the graph does not fit in the view at the current zoom. */
-  const [minimap, setMinimap] = useState(false);
-  const minimapRef = useRef<MinimapHandle>(null);
-  const layoutSizeRef = useRef({ w: 0, h: 0 });
-  layoutSizeRef.current = { w: layout?.width ?? 0, h: layout?.height ?? 0 };
-  const centreOn = useCallback((x: number, y: number) => {
-    const host = hostRef.current;
-    if (!host || !zoomRef.current) return;
-    const k = transformRef.current.k;
-    userMovedRef.current = true;
-    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth / 2 - x * k, host.clientHeight / 2 - y * k).scale(k));
-  }, []);
-  useEffect(() => {
-    const host = hostRef.current;
-    if (!host || !layout) return;
-    const t = transformRef.current;
-    setMinimap(layout.width * t.k > host.clientWidth * 1.05 || layout.height * t.k > host.clientHeight * 1.05);
-    minimapRef.current?.draw(t, host.clientWidth, host.clientHeight);
-  }, [layout, minimap, size]);
 
   const count = layout ? svgElementEstimate(layout) : 0;
   const highlightCount = useMemo(() => {
@@ -105,39 +86,16 @@ export function GraphView(props: GraphViewProps) {
   const colors = useMemo(() => axisColorMap(axesKey ? axesKey.split('|').map((name) => ({ name })) : []), [axesKey]);
   const byId = useMemo(() => new Map((layout?.nodes ?? []).map((n) => [n.id, n])), [layout]);
 
+  // Reads the transform at call time (transformRef is useGraphZoom's, below, which calls this after each zoom).
   const redrawCanvas = useCallback(() => {
     const c = canvasRef.current;
     if (!c || !layout || mode !== 'canvas') return;
     drawCanvas(c, layout, transformRef.current, { selected, colors, byId, highlight });
   }, [layout, mode, selected, colors, byId, highlight]);
 
-  // Pan and zoom: d3 owns the transform; React is not re-rendered on every wheel event.
-  useEffect(() => {
-    const host = hostRef.current;
-    if (!host) return;
-    const z = d3zoom<HTMLDivElement, unknown>()
-      .scaleExtent([0.02, 4])
-      .filter((ev: Event) => ev.type !== 'mousedown' || (ev as MouseEvent).button === 0)
-      .on('zoom', (ev: { transform: ZoomTransform; sourceEvent?: Event | null }) => {
-        transformRef.current = ev.transform;
-        if (ev.sourceEvent) userMovedRef.current = true; // a wheel or a drag, not one of our fits
-        viewportRef.current?.setAttribute('transform', ev.transform.toString());
-        // Edge labels (sharded types) only once zoomed in far enough to read them; a class, not a re-render.
-        host.classList.toggle('graph-zoomed-in', ev.transform.k >= EDGE_LABEL_ZOOM);
-        if (canvasRef.current) requestAnimationFrame(() => redrawRef.current());
-        minimapRef.current?.draw(ev.transform, host.clientWidth, host.clientHeight);
-        const big = layoutSizeRef.current;
-        setMinimap(big.w * ev.transform.k > host.clientWidth * 1.05 || big.h * ev.transform.k > host.clientHeight * 1.05);
-      });
-    zoomRef.current = z;
-    const sel = select(host);
-    sel.call(z).on('dblclick.zoom', null);
-    return () => {
-      sel.on('.zoom', null);
-    };
-  }, []);
   const redrawRef = useRef(redrawCanvas);
   redrawRef.current = redrawCanvas;
+  const { transformRef, fit, centreOn, minimap, minimapRef } = useGraphZoom({ hostRef, viewportRef, redrawRef, layout, byId, selected, size, clickedRef, toggledRef });
 
   useEffect(() => {
     const host = hostRef.current;
@@ -147,53 +105,6 @@ export function GraphView(props: GraphViewProps) {
     setSize({ w: host.clientWidth, h: host.clientHeight });
     return () => ro.disconnect();
   }, []);
-
-  /** Fits the graph at a readable zoom, keeping `focus` (a group just toggled) in view when it must crop. */
-  const fitTo = useCallback((focusId: string | null, whole = false) => {
-    const host = hostRef.current;
-    if (!host || !layout || !zoomRef.current || host.clientWidth === 0) return;
-    const focus = focusId ? byId.get(focusId) : undefined;
-    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: whole ? 0 : READABLE_ZOOM, focus });
-    select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
-    userMovedRef.current = false;
-  }, [layout, byId]);
-  // The Fit button shows the whole graph, however small that makes it (automatic fits stay readable).
-  const fit = useCallback(() => fitTo(null, true), [fitTo]);
-
-  // A new program (its top-level nodes differ) is fitted afresh. Expand/collapse refits too unless the
-  // user has moved the view since, keeping the toggled group in sight; stage changes never move it.
-  const topLevel = useMemo(() => (layout ? layout.nodes.filter((n) => n.parent === null).map((n) => n.id).join('|') : ''), [layout]);
-  const expandedKey = layout ? layout.expanded.join('|') : '';
-  const expandedRef = useRef<string | null>(null);
-  useEffect(() => {
-    if (!layout) return;
-    if (fittedRef.current !== topLevel) {
-      fittedRef.current = topLevel;
-      expandedRef.current = expandedKey;
-      toggledRef.current = null;
-      fitTo(null);
-    } else if (expandedRef.current !== expandedKey) {
-      expandedRef.current = expandedKey;
-      if (!userMovedRef.current) fitTo(toggledRef.current);
-    }
-  }, [layout, topLevel, expandedKey, fitTo]);
-
-
-  // A node selected from elsewhere (timeline, collectives table) is brought into view if it is off screen.
-  useEffect(() => {
-    const host = hostRef.current;
-    const n = selected ? byId.get(selected) : undefined;
-    if (!host || !n || !zoomRef.current || clickedRef.current === selected) return;
-    const t = transformRef.current;
-    // only when it is (nearly) out of sight: never move what the user is pointing at
-    if (boxInView(n, t, host.clientWidth, host.clientHeight, 20)) return;
-    const cx = n.x + Math.min(n.width, 400) / 2;
-    const cy = n.y + Math.min(n.height, 200) / 2;
-    const k = Math.max(t.k, READABLE_ZOOM);
-    userMovedRef.current = true; // the user asked to look here: a later refit must not jump away
-    // a little left of centre: the shell's details card covers the right of the pane
-    select(host).call(zoomRef.current.transform, zoomIdentity.translate(host.clientWidth * 0.4 - cx * k, host.clientHeight / 2 - cy * k).scale(k));
-  }, [selected, byId]);
 
   useEffect(() => {
     const c = canvasRef.current;
@@ -222,21 +133,14 @@ export function GraphView(props: GraphViewProps) {
   /** Arrow keys walk the drawn nodes; Enter opens or closes the selected group; Escape deselects. */
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (!layout || e.target !== e.currentTarget) return;
-    const dirs: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
-    const cur = selected ? byId.get(selected) : undefined;
-    if (dirs[e.key]) {
-      e.preventDefault();
-      const next = neighbour(layout.nodes, cur, dirs[e.key]);
-      if (next) {
-        clickedRef.current = null; // a keyboard move brings the node into view
-        onSelectRef.current(next.id, next);
-      }
-    } else if ((e.key === 'Enter' || e.key === ' ') && cur?.kind === 'group') {
-      e.preventDefault();
-      toggle(cur);
-    } else if (e.key === 'Escape' && cur) {
-      onSelectRef.current(null);
-    }
+    const isArrow = e.key.startsWith('Arrow');
+    const action = graphKeyAction(e.key, layout.nodes, selected ? byId.get(selected) : undefined);
+    if (isArrow || action?.kind === 'toggle') e.preventDefault();
+    if (action?.kind === 'select') {
+      clickedRef.current = null; // a keyboard move brings the node into view
+      onSelectRef.current(action.node.id, action.node);
+    } else if (action?.kind === 'toggle') toggle(action.node);
+    else if (action?.kind === 'clear') onSelectRef.current(null);
   };
 
   const toLayout = (clientX: number, clientY: number): [number, number] => {
@@ -327,7 +231,7 @@ export function GraphView(props: GraphViewProps) {
               </marker>
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
-              {layout && <Scene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight} searchHits={searchHits}
+              {layout && <GraphScene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight} searchHits={searchHits}
                 onSelect={selectHere} onToggle={toggle} dnd={onDropTactic ? dnd : undefined} />}
             </g>
           </svg>
@@ -336,29 +240,9 @@ export function GraphView(props: GraphViewProps) {
         )}
         {!layout && <div className="graph-empty">No graph yet</div>}
         {layout && minimap && <Minimap ref={minimapRef} layout={layout} onCentre={centreOn} width={minimapSize(size.w, size.h).w} height={minimapSize(size.w, size.h).h} />}
-        {mode === 'canvas' && hover && (
-          <div className="graph-tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="graph-tooltip">
-            <b>{hover.node.kind === 'group' ? hover.node.scope : hover.node.label}</b>
-            <div className="graph-tooltip-sub">{hover.node.kind === 'group' ? [hover.node.opCount ? `${hover.node.opCount} ops` : '', hover.node.inputCount ? `${hover.node.inputCount} inputs` : ''].filter(Boolean).join(' · ') : hover.node.sublabel}</div>
-            {hover.node.collectives.map((c) => <div key={`${c.kind}-${c.axes.join('+')}`}>{collectiveTitle(c)}</div>)}
-          </div>
-        )}
-        {mode === 'canvas' && layout && (
-          // The canvas has no elements to tab to: these keep expand/collapse reachable from the keyboard
-          // (and from tests), off screen.
-          <ul className="graph-sr-only" aria-label="Groups">
-            {layout.nodes.filter((n) => n.kind === 'group').map((n) => (
-              <li key={n.id}>
-                <button type="button" tabIndex={-1} data-testid={`group-toggle-${n.scope}`} onClick={(e) => {
-                  e.stopPropagation(); // the host would hit-test the click on the canvas too
-                  toggle(n);
-                }}>
-                  {`${n.expanded ? 'Collapse' : 'Expand'} ${n.scope}`}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+        {mode === 'canvas' && hover && <CanvasTooltip node={hover.node} x={hover.x} y={hover.y} />}
+        {/* The canvas has no elements to tab to: these keep expand/collapse reachable from the keyboard (and tests), off screen. */}
+        {mode === 'canvas' && layout && <GroupToggles layout={layout} onToggle={toggle} />}
       </div>
       <div className="graph-sr-only" id="graph-kbd-status" aria-live="polite" data-testid="graph-kbd-status">
         {selected && byId.get(selected) ? `${byId.get(selected)!.kind} ${byId.get(selected)!.kind === 'group' ? byId.get(selected)!.scope : byId.get(selected)!.label} selected` : ''}
@@ -367,45 +251,5 @@ export function GraphView(props: GraphViewProps) {
     </div>
   );
 }
-
-interface SceneProps {
-  layout: GraphLayout;
-  byId: ReadonlyMap<string, LayoutNode>;
-  colors: ReadonlyMap<string, string>;
-  selected: string | null;
-  dropTarget: string | null;
-  highlight?: ReadonlySet<string>;
-  searchHits?: ReadonlySet<string>;
-  onSelect: (id: string | null, node?: LayoutNode) => void;
-  onToggle: (n: LayoutNode) => void;
-  dnd?: NodeDnd;
-}
-
-/** Groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
-const Scene = memo(function Scene({ layout, byId, colors, selected, dropTarget, highlight, searchHits, onSelect, onToggle, dnd }: SceneProps) {
-  const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
-  const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
-  const labels = useMemo(() => placeEdgeLabels(layout, byId), [layout, byId]);
-  const nodeProps = (n: LayoutNode) => ({
-    node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
-    highlighted: !!n.highlighted || !!highlight?.has(n.id),
-    searchHit: !!searchHits?.has(n.id),
-    onSelect, onToggle, dnd,
-  });
-  return (
-    <>
-      {groups.map((n) => <GraphNodeSvg key={n.id} {...nodeProps(n)} />)}
-      <g className="graph-edges">
-        {layout.edges.map((e: LayoutEdge) => (
-          <GraphEdgeSvg key={e.id} edge={e} src={byId.get(e.source)} dst={byId.get(e.target)}
-            labelAt={labels.get(e.id) ?? (e.source === selected || e.target === selected ? undefined : null)}
-            showLabel={e.source === selected || e.target === selected || e.collectives.length > 0} />
-        ))}
-      </g>
-      {groups.map((n) => <GroupHeaderSvg key={n.id} node={n} onToggle={onToggle} />)}
-      {leaves.map((n) => <GraphNodeSvg key={n.id} {...nodeProps(n)} />)}
-    </>
-  );
-});
 
 export type { CollectiveMark };

@@ -1,5 +1,6 @@
 /** Small form fields that keep a draft while the user types and commit only valid values. */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { setFieldInvalid } from '../invalidFields';
 
 export function NumberField(props: {
   value: number;
@@ -15,6 +16,10 @@ export function NumberField(props: {
   const parsed = Number(draft);
   const valid = draft.trim() !== '' && Number.isFinite(parsed) && (!integer || Number.isInteger(parsed)) && (min === undefined || parsed >= min);
   const why = `${label ?? 'this field'} needs ${integer ? 'an integer' : 'a number'}${min !== undefined ? ` ≥ ${min}` : ''}; still using ${value}`;
+  // the header's status says the result ignores this field while its draft is invalid
+  const id = useId();
+  useEffect(() => setFieldInvalid(id, valid ? null : why), [id, valid, why]);
+  useEffect(() => () => setFieldInvalid(id, null), [id]);
   const input = (
     <input
       className={valid ? 'num' : 'num invalid'}
@@ -51,6 +56,9 @@ export function TextField(props: { value: string; pattern?: RegExp; onCommit: (v
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   const valid = pattern ? pattern.test(draft) : draft !== '';
+  const id = useId();
+  useEffect(() => setFieldInvalid(id, valid ? null : `${label ?? 'a field'} is not valid${hint ? ` (${hint})` : ''}; still using ${value}`), [id, valid, label, hint, value]);
+  useEffect(() => () => setFieldInvalid(id, null), [id]);
   const commit = () => {
     if (valid && draft !== value) onCommit(draft);
     else setDraft(value);

@@ -38,10 +38,13 @@ function shardingsFor(opts: LayoutOptions): { shardings?: readonly Sharding[]; s
 }
 
 
-/** Scopes to expand so that op `opId` is visible (its ancestor groups, folds included, outermost first). */
-export function groupsToReveal(program: Program, opId: number): string[] {
+/**
+ * Scopes to expand so that op `opId` is visible (its ancestor groups, folds included, outermost first);
+ * `shardings` as given to the layout (the folds depend on them).
+ */
+export function groupsToReveal(program: Program, opId: number, shardings?: readonly Sharding[]): string[] {
   if (!program.ops[opId]) return [];
-  return groupsAbove(graphModel(program), opId);
+  return groupsAbove(graphModel(program, shardings), opId);
 }
 
 /** The scopes of the groups above model node `n`, outermost first. */
@@ -66,7 +69,8 @@ export function opNodeLabel(kind: string, valueName: string | undefined, scope: 
  */
 export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout {
   const t0 = performance.now();
-  const m = graphModel(program);
+  // Folds follow the strategy's final shardings (not the stage slider's), so that they stay put while it moves.
+  const m = graphModel(program, opts.partition?.shardings);
   const firstGroup = m.nOps + m.nInputs;
   // Only groups whose ancestors are all expanded count as expanded.
   const requested = new Set<number>();

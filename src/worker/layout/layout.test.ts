@@ -4,6 +4,8 @@ import { ProgramBuilder } from '../../core/ir/builder';
 import type { Program, ValueId } from '../../core/ir/types';
 import type { PartitionResult, Sharding } from '../../core/partition/types';
 import type { SpmdProgram } from '../../core/spmd/types';
+import type { Config } from '../../core/io/config';
+import { runPipeline } from '../../core/pipeline';
 import {
   formatShardedType, graphModel, groupsAbove, groupsToReveal, hiddenLeaves, layeredLayout, layoutGraph, opNodeLabel, searchGraph,
   type GraphLayout, type LayoutNode,
@@ -574,5 +576,35 @@ describe('searchGraph (go to value or op by name or path)', () => {
     expect(r.total).toBeGreaterThan(5);
     expect(searchGraph(p, '  ').total).toBe(0);
     expect(searchGraph(p, 'no-such-thing').total).toBe(0);
+  });
+});
+
+describe('folds respect the sharding', () => {
+  const cfg = (tactics: string): Config => ({
+    version: 1,
+    model: { zoo: 'transformer', params: { layers: 8, dModel: 64, heads: 4, dFF: 256, seq: 32, vocab: 128, batch: 8 } },
+    mesh: { axes: [{ name: 'batch', size: 2 }, { name: 'model', size: 2 }] },
+    hardware: { preset: 'tpu-v5p' },
+    tactics,
+  });
+  const BP = 'BP = BatchParallel(axis="batch")\n';
+
+  it('folds layers sharded alike, and a layer sharded differently breaks the run and stands out', () => {
+    const same = runPipeline(cfg(`${BP}MP = Megatron(axis="model")\nschedule = [BP, MP]`));
+    const all = layoutGraph(same.program, { expanded: [], partition: same.partition });
+    expect(all.nodes.find((n) => n.id === 'g:layer_0…layer_7')?.folded).toBe(8);
+    // Megatron on layer 5's MLP only: layer 5 stands alone, layers 0–4 still fold, 6 and 7 are a run of two
+    const one = runPipeline(cfg(`${BP}M5 = ManualPartition(inputs={"params/layer_5/mlp/w_in": 1, "params/layer_5/mlp/w_out": 0}, axis="model")\nschedule = [BP, M5]`));
+    const lay = layoutGraph(one.program, { expanded: [], partition: one.partition });
+    const ids = lay.nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['g:layer_0…layer_4', 'g:layer_5', 'g:layer_6', 'g:layer_7']));
+    expect(lay.nodes.find((n) => n.id === 'g:layer_0…layer_4')!.folded).toBe(5);
+    expect(ids).not.toContain('g:layer_0…layer_7');
+    // the program alone (no strategy) folds by structure, as before
+    expect(layoutGraph(one.program, { expanded: [] }).nodes.some((n) => n.id === 'g:layer_0…layer_7')).toBe(true);
+    // search and reveal use the same folds as the layout: layer_3's groups to open name the 0–4 fold
+    const op = one.program.ops.find((o) => o.scope.startsWith('layer_3/'))!;
+    expect(groupsToReveal(one.program, op.id, one.partition.shardings)[0]).toBe('layer_0…layer_4');
+    expect(searchGraph(one.program, 'layer_6', 5, one.partition.shardings).hits[0].reveal).not.toContain('layer_0…layer_7');
   });
 });

@@ -1,6 +1,11 @@
-/** The graph model of a program, built once per program: the group tree by name scope, and its edges. */
+/**
+ * The graph model of a program: the group tree by name scope, and its edges. Built once per program and
+ * way of folding: look-alike layers fold only when they are also sharded alike, so a strategy that shards
+ * one layer differently gets its own model (the folds around that layer split), and every other edit reuses it.
+ */
 import type { Program, TensorType, ValueId } from '../../core/ir/types';
 import { DTYPE_BYTES } from '../../core/ir/types';
+import type { Sharding } from '../../core/partition/types';
 
 export const tensorBytes = (t: TensorType): number => t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
 
@@ -54,7 +59,9 @@ export interface GroupBox {
 }
 
 
-const models = new WeakMap<Program, GraphModel>();
+/** Models per program, by fold key (see foldKey); a few strategies' worth. */
+const models = new WeakMap<Program, Map<string, GraphModel>>();
+const MODELS_PER_PROGRAM = 4;
 
 /** Group scope of an input: its path without the last segment (`params/layer_3/attn/wq` → `params/layer_3/attn`). */
 export function inputGroupOf(name: string | undefined): string {
@@ -103,9 +110,25 @@ export function constantText(program: Program, opId: number): string {
   return `${v === undefined ? '?' : Number(v.toPrecision(6))} · ${type.dtype}[${type.shape.join(', ')}]`;
 }
 
-/** Builds (or returns the cached) group tree and edge lists of a program. */
-export function graphModel(program: Program): GraphModel {
-  const hit = models.get(program);
+/** The scope groups of a program before folding (steps 1–2 of graphModel), cached per program. */
+interface ScopeTree {
+  readonly sScope: string[];
+  readonly sParent: number[];
+  readonly sKey: Float64Array;
+  readonly sSig: Uint32Array;
+  readonly sKids: number[][];
+  readonly sRoot: number[];
+  readonly leafScope: Int32Array;
+  readonly inputOfValue: Map<ValueId, number>;
+  readonly hidden: Uint8Array;
+  /** Order keys of the visible leaves directly under each scope group (-1: the root), sorted. */
+  readonly leafKeysUnder: Map<number, number[]>;
+}
+
+const trees = new WeakMap<Program, ScopeTree>();
+
+function scopeTree(program: Program): ScopeTree {
+  const hit = trees.get(program);
   if (hit) return hit;
   const nOps = program.ops.length;
   const nInputs = program.inputs.length;
@@ -155,10 +178,10 @@ export function graphModel(program: Program): GraphModel {
     }
   }
 
-  // 3. Folds: consecutive sibling groups with the same name shape and signature (layer_0 … layer_31).
   const sKids: number[][] = sScope.map(() => []);
   const sRoot: number[] = [];
   for (let g = 0; g < nS; g++) (sParent[g] < 0 ? sRoot : sKids[sParent[g]]).push(g);
+  for (const kids of [sRoot, ...sKids]) kids.sort((a, b) => sKey[a] - sKey[b]);
   // Leaves sit between groups in order: a visible leaf between two layers breaks a run.
   const leafKeysUnder = new Map<number, number[]>();
   for (let l = 0; l < firstGroup; l++) {
@@ -168,22 +191,89 @@ export function graphModel(program: Program): GraphModel {
     if (list) list.push(leafKey(l));
     else leafKeysUnder.set(p, [leafKey(l)]);
   }
-  interface Fold { members: number[]; key: number }
-  const foldsOf = (parent: number, kids: number[]): (number | Fold)[] => {
-    const leafKeys = (leafKeysUnder.get(parent) ?? []).sort((a, b) => a - b);
-    kids.sort((a, b) => sKey[a] - sKey[b]);
-    const out: (number | Fold)[] = [];
-    let i = 0;
-    while (i < kids.length) {
-      let j = i + 1;
-      while (j < kids.length && sSig[kids[j]] === sSig[kids[i]] && nameShape(sScope[kids[j]]) === nameShape(sScope[kids[i]])
-        && !leafKeys.some((k) => k > sKey[kids[j - 1]] && k < sKey[kids[j]])) j++;
-      if (j - i >= FOLD_MIN) out.push({ members: kids.slice(i, j), key: sKey[kids[i]] });
-      else for (let x = i; x < j; x++) out.push(kids[x]);
-      i = j;
-    }
-    return out;
+  for (const list of leafKeysUnder.values()) list.sort((a, b) => a - b);
+  const tree: ScopeTree = { sScope, sParent, sKey, sSig, sKids, sRoot, leafScope, inputOfValue, hidden, leafKeysUnder };
+  trees.set(program, tree);
+  return tree;
+}
+
+/**
+ * A signature of each scope group's sharding: a hash of the sharding of every leaf under it (each op's
+ * results, each input), with the leaf's scope relative to the group, in program order — so two layers
+ * sharded alike agree, and a layer whose weights are split otherwise does not. Cached per shardings array.
+ */
+const shardSigCache = new WeakMap<readonly Sharding[], Uint32Array>();
+
+function shardingText(s: Sharding | undefined): string {
+  if (!s) return '';
+  return `${s.dims.map((axes) => axes.join(',')).join(';')}|${s.partial.join(',')}`;
+}
+
+function shardSignatures(program: Program, tree: ScopeTree, shardings: readonly Sharding[]): Uint32Array {
+  const hit = shardSigCache.get(shardings);
+  if (hit && hit.length === tree.sScope.length) return hit;
+  const nOps = program.ops.length;
+  const sig = new Uint32Array(tree.sScope.length).fill(2166136261);
+  const leafText = (l: number): string => {
+    if (l >= nOps) return shardingText(shardings[program.inputs[l - nOps]]);
+    let t = '';
+    for (const r of program.ops[l].results) t += `${shardingText(shardings[r])}/`;
+    return t;
   };
+  const visit = (l: number) => {
+    const g0 = tree.leafScope[l];
+    if (g0 < 0) return;
+    const text = leafText(l);
+    for (let g = g0; g >= 0; g = tree.sParent[g]) sig[g] = hashStr(sig[g], text);
+  };
+  for (let i = 0; i < program.inputs.length; i++) visit(nOps + i);
+  for (let o = 0; o < nOps; o++) visit(o);
+  shardSigCache.set(shardings, sig);
+  return sig;
+}
+
+interface Fold { members: number[]; key: number }
+
+/** Sibling groups in order, runs of look-alike ones (same name shape, structure and sharding) as folds. */
+function foldRuns(tree: ScopeTree, parent: number, kids: readonly number[], shard: Uint32Array | undefined): (number | Fold)[] {
+  const { sSig, sScope, sKey } = tree;
+  const leafKeys = tree.leafKeysUnder.get(parent) ?? [];
+  const out: (number | Fold)[] = [];
+  let i = 0;
+  while (i < kids.length) {
+    let j = i + 1;
+    while (j < kids.length && sSig[kids[j]] === sSig[kids[i]] && (!shard || shard[kids[j]] === shard[kids[i]])
+      && nameShape(sScope[kids[j]]) === nameShape(sScope[kids[i]])
+      && !leafKeys.some((k) => k > sKey[kids[j - 1]] && k < sKey[kids[j]])) j++;
+    if (j - i >= FOLD_MIN) out.push({ members: kids.slice(i, j), key: sKey[kids[i]] });
+    else for (let x = i; x < j; x++) out.push(kids[x]);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Builds (or returns the cached) group tree and edge lists of a program. With `shardings` (the
+ * strategy's final shardings), look-alike layers fold only when they are sharded alike too.
+ */
+export function graphModel(program: Program, shardings?: readonly Sharding[]): GraphModel {
+  const tree = scopeTree(program);
+  const shard = shardings ? shardSignatures(program, tree, shardings) : undefined;
+  const { sScope, sKids, sRoot, leafScope, inputOfValue, hidden } = tree;
+  const runs = new Map<number, (number | Fold)[]>();
+  runs.set(-1, foldRuns(tree, -1, sRoot, shard));
+  for (let g = 0; g < sScope.length; g++) if (sKids[g].length) runs.set(g, foldRuns(tree, g, sKids[g], shard));
+  // The model depends on the sharding only through the folds: one key per way of folding.
+  let fk = '';
+  for (const [g, items] of runs) for (const c of items) if (typeof c !== 'number') fk += `${g}:${c.members[0]}+${c.members.length},`;
+  let cached = models.get(program);
+  const hit = cached?.get(fk);
+  if (hit) return hit;
+  const nS = sScope.length;
+  const nOps = program.ops.length;
+  const nInputs = program.inputs.length;
+  const firstGroup = nOps + nInputs;
+  const foldsOf = (parent: number): (number | Fold)[] => runs.get(parent) ?? [];
 
   // 4. Final group numbering, parent first (a pre-order walk), folds included.
   const groupScope: string[] = [];
@@ -198,7 +288,7 @@ export function graphModel(program: Program): GraphModel {
     groupIndex.set(sScope[s], id);
     groupParent.push(up);
     foldSizes.push(0);
-    for (const c of foldsOf(s, sKids[s])) visitItem(c, id, sScope[s]);
+    for (const c of foldsOf(s)) visitItem(c, id, sScope[s]);
   };
   const visitItem = (c: number | Fold, up: number, upScope: string) => {
     if (typeof c === 'number') return visit(c, up);
@@ -212,7 +302,7 @@ export function graphModel(program: Program): GraphModel {
     foldSizes.push(c.members.length);
     for (const x of c.members) visit(x, id);
   };
-  for (const c of foldsOf(-1, sRoot)) visitItem(c, -1, '');
+  for (const c of foldsOf(-1)) visitItem(c, -1, '');
   const leafParent = new Int32Array(firstGroup);
   for (let l = 0; l < firstGroup; l++) leafParent[l] = leafScope[l] < 0 ? -1 : finalOf[leafScope[l]];
 
@@ -315,6 +405,8 @@ export function graphModel(program: Program): GraphModel {
     edgesByValue: Int32Array.from(val.keys()).sort((x, y) => val[x] - val[y] || x - y),
     valueBytes: Float64Array.from(program.values, (v) => tensorBytes(v.type)),
   };
-  models.set(program, model);
+  if (!cached) models.set(program, (cached = new Map()));
+  if (cached.size >= MODELS_PER_PROGRAM) cached.delete(cached.keys().next().value!);
+  cached.set(fk, model);
   return model;
 }

@@ -1,4 +1,5 @@
 /** "Go to value or op by name or path": matches over the graph's groups, inputs and ops (hidden constants left out). */
+import type { Sharding } from '../../core/partition/types';
 import type { Program } from '../../core/ir/types';
 import { graphModel } from './model';
 import { groupNodeId, inputNodeId, opNodeId } from './ids';
@@ -23,10 +24,11 @@ export interface SearchResult {
  * Case-insensitive substring search. Order: groups, then inputs, then ops; within each, the whole path,
  * then a match at the end of the path (`w_in` in `params/layer_3/mlp/w_in`) before one elsewhere, then program order.
  */
-export function searchGraph(program: Program, query: string, limit = 50): SearchResult {
+export function searchGraph(program: Program, query: string, limit = 50, shardings?: readonly Sharding[]): SearchResult {
   const q = query.trim().toLowerCase();
   if (!q) return { hits: [], total: 0 };
-  const m = graphModel(program);
+  // the same folds as the layout's (they depend on the shardings), so that the groups to open exist
+  const m = graphModel(program, shardings);
   const firstGroup = m.nOps + m.nInputs;
   const above = (n: number): string[] => {
     const out: string[] = [];

@@ -1,0 +1,33 @@
+/** The values live at a device's memory peak, largest first: op, scope, category and share of the peak. */
+import type { DeviceMemory } from '../../core/report';
+import { MEMORY_COLOR } from './data';
+import { formatBytes } from './format';
+import './charts.css';
+
+export function PeakValues({ memory }: { memory: DeviceMemory }) {
+  const top = memory.topValues ?? [];
+  const listed = top.reduce((s, v) => s + v.bytes, 0);
+  return (
+    <figure className="chart" data-testid="peak-values">
+      <figcaption>Largest values at the peak on device {memory.device} ({formatBytes(memory.peak)})</figcaption>
+      <div className="table-scroll">
+        <table className="chart-table" aria-label={`largest values live at the memory peak of device ${memory.device}`}>
+          <thead><tr><th>value</th><th>op</th><th>scope</th><th>category</th><th className="num">bytes</th><th className="num">of peak</th></tr></thead>
+          <tbody>
+            {top.map((v, i) => (
+              <tr key={i} data-testid="peak-value-row" data-bytes={v.bytes}>
+                <td><code>{v.value}</code></td>
+                <td>{v.op}</td>
+                <td><code>{v.scope || '—'}</code></td>
+                <td><span className="dot" style={{ background: MEMORY_COLOR[v.category] }} />{v.category}</td>
+                <td className="num">{formatBytes(v.bytes)}</td>
+                <td className="num">{memory.peak > 0 ? `${((v.bytes / memory.peak) * 100).toFixed(1)} %` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="chart-note">These {top.length} values hold {formatBytes(listed)} ({memory.peak > 0 ? ((listed / memory.peak) * 100).toFixed(0) : 0} %) of the peak; the bars above split all of it by category.</div>
+    </figure>
+  );
+}
