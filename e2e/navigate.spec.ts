@@ -228,7 +228,9 @@ test.describe('search and keyboard', () => {
 });
 
 test.describe('labels', () => {
-  test.use({ viewport: { width: 1600, height: 1000 } });
+  // Tall enough that the fitted GNS graph is zoomed past EDGE_LABEL_ZOOM (src/ui/graph/geometry.ts) with the
+  // summary strip's error bands above it: the labels are what these tests check.
+  test.use({ viewport: { width: 1600, height: 1100 } });
 
   test('GNS: collective badges stay inside their node, and folded titles are not cut', async ({ page }) => {
     const w = watch(page);

@@ -305,3 +305,20 @@ test('a cancelled AutomaticPartition keeps its best so far, which can be adopted
   await expect(page.getByTestId('error')).toHaveCount(0);
   w.check();
 });
+
+test('the error bands beside the step time and the peak memory open the validation table the app serves', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, { ...TINY, hardware: { preset: 'h100' } });
+  const memoryBand = page.getByTestId('peak-memory-band');
+  await expect(memoryBand).toHaveText(/^±\d+% on \d+ published figures$/);
+  await expect(memoryBand).toHaveAttribute('title', /published memory figures \(mean [\d.]+%\)/);
+  await expect(page.getByTestId('step-time-band')).toHaveText(/published H100 runs/);
+  for (const id of ['peak-memory-band', 'step-time-band']) {
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByTestId(id).click()]);
+    await popup.waitForLoadState();
+    await expect(popup.locator('h1')).toHaveText('Validation against published runs');
+    await expect(popup.locator('th').filter({ hasText: 'Memory figure' })).toHaveCount(1);
+    await popup.close();
+  }
+  w.check();
+});

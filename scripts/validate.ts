@@ -23,6 +23,13 @@ import { collectiveSeconds } from '../src/core/sim/cost';
 import type { CollectiveKind } from '../src/core/ir/types';
 import type { ChipFamily } from '../src/core/sim/errorBands';
 import { errorStats as stats, runValidationCase, type ValidationCase as Case } from '../src/core/sim/validationCase';
+import type { MemoryCase, MemoryRow } from '../src/core/sim/memoryCase';
+import { evaluateMemoryCase, memoryRow } from '../src/core/sim/memoryCase';
+import { galleryEntry } from '../src/core/models/gallery';
+import { VALIDATION_PAGE } from '../src/core/sim/validated';
+import { PAPER_TABLE2 } from '../src/core/models/paperResults';
+import { runPipeline } from '../src/core/pipeline';
+import { validateConfig } from '../src/core/io/validate';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GiB = 2 ** 30;
@@ -77,8 +84,42 @@ function runCase(c: Case, overrides?: Record<string, number>): Row {
   return row;
 }
 
+/**
+ * The memory table: every published memory figure — the model state of the step-time cases that give one,
+ * the cases of validation/memory/ (Korthikanti's activations per layer, ZeRO's model state) and PartIR's
+ * measured HBM per device (its Table 2, on the gallery's reproductions).
+ */
+function memoryRows(rows: Row[]): MemoryRow[] {
+  const out: MemoryRow[] = [];
+  for (const r of rows) {
+    if (!r.modelState) continue;
+    out.push(memoryRow({ id: r.id, title: `${r.title}: parameters + gradients + optimizer state`, source: r.source, published: r.modelState.publishedGiB * GiB, simulated: r.modelState.simulatedGiB * GiB, comparable: true, note: r.modelState.note }));
+  }
+  const dir = join(ROOT, 'validation', 'memory');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const t0 = Date.now();
+    out.push(evaluateMemoryCase(JSON.parse(readFileSync(join(dir, f), 'utf8')) as MemoryCase));
+    process.stderr.write(`${f}: ${Date.now() - t0} ms\n`);
+  }
+  for (const t of PAPER_TABLE2) {
+    const entry = galleryEntry(t.gallery);
+    if (!entry) throw new Error(`no gallery entry ${t.gallery}`);
+    const t0 = Date.now();
+    const { report } = runPipeline(validateConfig(entry.config));
+    const peak = Math.max(...report.memory.perDevice.map((d) => d.peak));
+    out.push(memoryRow({
+      id: t.gallery, title: `${t.model} (${t.size}) BP+MP+Z3+EMB on ${t.mesh}: peak HBM per device (PartIR Table 2)`, source: 'Alabed et al. 2024 (arXiv 2401.11202), Table 2',
+      published: t.hbmGB * 1e9, simulated: peak, comparable: true,
+      note: 'The paper gives no sequence length; ours is 2048 (src/core/models/families.ts)',
+    }));
+    process.stderr.write(`${t.gallery}: ${Date.now() - t0} ms\n`);
+  }
+  return out;
+}
+
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const gbytes = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
 const secs = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
 
 function microRows(micro: Micro[]) {
@@ -91,7 +132,7 @@ function microRows(micro: Micro[]) {
   });
 }
 
-function markdown(rows: Row[], micro: ReturnType<typeof microRows>, notExpressible: { id: string; source: string; why: string }[]): string {
+function markdown(rows: Row[], memory: MemoryRow[], micro: ReturnType<typeof microRows>, notExpressible: { id: string; source: string; why: string }[]): string {
   const fit = stats(rows.filter((r) => r.fit).map((r) => r.error));
   const held = stats(rows.filter((r) => !r.fit).map((r) => r.error));
   const all = stats(rows.map((r) => r.error));
@@ -114,10 +155,11 @@ function markdown(rows: Row[], micro: ReturnType<typeof microRows>, notExpressib
   lines.push('', '| Table | Runs | Mean / max error | Reference simulator on the same runs |', '|---|---|---|---|');
   for (const g of groupSummaries(rows))
     lines.push(`| ${g.group} | ${g.n} | ${pct(g.mean)} / ${pct(g.max)} | ${g.reference ? `${g.reference.name} ${pct(g.reference.mean)} / ${pct(g.reference.max)}` : '—'} |`);
-  const mem = rows.filter((r) => r.modelState);
-  if (mem.length) {
-    lines.push('', '| Memory case | Published | Simulated | Error | Note |', '|---|---|---|---|---|');
-    for (const r of mem) lines.push(`| ${r.title}: parameters + gradients + optimizer state | ${r.modelState!.publishedGiB.toFixed(2)} GiB | ${r.modelState!.simulatedGiB.toFixed(2)} GiB | ${signed(r.modelState!.error)} | ${r.modelState!.note ?? ''} |`);
+  if (memory.length) {
+    const m = stats(memory.filter((r) => r.comparable).map((r) => r.error));
+    lines.push('', '| Memory figure | Published | Simulated | Error | Note |', '|---|---|---|---|---|');
+    for (const r of memory) lines.push(`| ${r.title} | ${gbytes(r.published)} | ${gbytes(r.simulated)} | ${signed(r.error)}${r.comparable ? '' : ' (excluded)'} | ${r.note ?? ''} |`);
+    lines.push('', `Memory, mean / max absolute error: ${pct(m.mean)} / ${pct(m.max)} on ${m.n} published figures (the peak memory the CLI and the explorer show carries this band). Sources: Korthikanti et al. 2022 Table 2, Rajbhandari et al. 2020 Fig. 1, Alabed et al. 2024 Table 2; the cases are in \`validation/memory/\`, the formulas in \`docs/cost-model.md\`.`);
   }
   lines.push('', '| Collective microbenchmark | Measured | Simulated | Error |', '|---|---|---|---|');
   for (const m of micro) lines.push(`| ${m.id} | ${secs(m.measured)} | ${secs(m.simulated)} | ${signed(m.error)} |`);
@@ -135,7 +177,35 @@ function groupSummaries(rows: Row[]) {
   });
 }
 
-function errorBandsSource(rows: Row[]): string {
+const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Inline markdown of the generated table (code, bold) as HTML, after escaping. */
+const inline = (t: string) => escapeHtml(t).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+
+/** The validation table as a standalone page: the same markdown, its tables and paragraphs as HTML. */
+function validationPage(md: string): string {
+  const out: string[] = [];
+  const blocks = md.split(/\n\s*\n/);
+  for (const block of blocks) {
+    const lines = block.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length && lines.every((l) => l.startsWith('|'))) {
+      const cells = (l: string) => l.slice(1, -1).split(' | ').map((c) => c.trim());
+      const [head, , ...body] = lines;
+      out.push('<table>', `<tr>${cells(head).map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`);
+      for (const l of body) out.push(`<tr>${cells(l).map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`);
+      out.push('</table>');
+    } else if (lines.length) out.push(`<p>${inline(lines.join(' '))}</p>`);
+  }
+  return [
+    '<!doctype html>', '<html lang="en"><head><meta charset="utf-8"><title>PartIR Explorer: validation against published runs</title>',
+    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:90em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}th{background:#f4f4f4}code{font-size:90%}</style>',
+    '</head><body>', '<h1>Validation against published runs</h1>',
+    '<p>Generated by <code>npm run validate -- --write</code>, the same table as the README\'s "Validation" section.</p>',
+    ...out, '</body></html>', '',
+  ].join('\n');
+}
+
+function errorBandsSource(rows: Row[], memory: MemoryRow[]): string {
+  const m = stats(memory.filter((r) => r.comparable).map((r) => r.error));
   const fams = [...new Set(rows.map((r) => r.chip))].sort();
   const entries = fams.map((f) => {
     const s = stats(rows.filter((r) => r.chip === f).map((r) => r.error));
@@ -159,6 +229,9 @@ function errorBandsSource(rows: Row[]): string {
     'export const ERROR_BANDS: Readonly<Partial<Record<ChipFamily, ErrorBand>>> = {',
     ...entries,
     '};',
+    '',
+    '/** The validated peak-memory error, on the published memory figures (any chip: memory is counted, not timed). */',
+    `export const MEMORY_ERROR_BAND: ErrorBand = { runs: ${m.n}, meanError: ${m.mean.toFixed(4)}, maxError: ${m.max.toFixed(4)} };`,
     '',
   ].join('\n');
 }
@@ -240,6 +313,8 @@ function main() {
   }
   const micro = microRows((JSON.parse(readFileSync(join(ROOT, 'validation', 'microbenchmarks.json'), 'utf8')) as { cases: Micro[] }).cases);
   const notExpressible = (JSON.parse(readFileSync(join(ROOT, 'validation', 'not-expressible.json'), 'utf8')) as { cases: { id: string; source: string; why: string }[] }).cases;
+  const memory = memoryRows(rows);
+  const memStats = stats(memory.filter((r) => r.comparable).map((r) => r.error));
   const split = (pred: (r: Row) => boolean) => stats(rows.filter(pred).map((r) => r.error));
   const summary = {
     stepTime: { fitted: split((r) => r.fit), heldOut: split((r) => !r.fit), all: split(() => true) },
@@ -247,7 +322,7 @@ function main() {
     byChip: Object.fromEntries([...new Set(rows.map((r) => r.chip))].map((f) => [f, split((r) => r.chip === f)])),
     outOfMemory: rows.filter((r) => r.outOfMemory && r.memoryComparable).map((r) => r.id),
     memoryComparable: rows.filter((r) => r.memoryComparable).length,
-    memory: rows.filter((r) => r.modelState).map((r) => ({ id: r.id, ...r.modelState })),
+    memory: { ...memStats, rows: memory },
   };
   if (args.has('--json')) {
     process.stdout.write(JSON.stringify({ rows, micro, notExpressible, summary }, null, 2) + '\n');
@@ -261,7 +336,9 @@ function main() {
     for (const [f, st] of Object.entries(summary.byChip)) console.log(`  ${f}: mean ${pct(st.mean)} max ${pct(st.max)} on ${st.n} runs`);
     for (const g of summary.byTable) console.log(`  ${g.group}: mean ${pct(g.mean)} max ${pct(g.max)} on ${g.n} runs${g.reference ? `; ${g.reference.name} on the same runs: mean ${pct(g.reference.mean)} max ${pct(g.reference.max)}` : ''}`);
     console.log(`published runs predicted out of memory: ${summary.outOfMemory.length} of ${summary.memoryComparable} whose memory is comparable${summary.outOfMemory.length ? ` (${summary.outOfMemory.join(', ')})` : ''}`);
-    for (const m of summary.memory) console.log(`memory ${m.id}: model state published ${m.publishedGiB!.toFixed(2)} GiB, simulated ${m.simulatedGiB!.toFixed(2)} GiB (${signed(m.error!)}; ${m.note ?? ''})`);
+    console.log('\nmemory (published figure, simulated, error):');
+    for (const m of memory) console.log(`  ${pad(m.id, 34)} ${pad(gbytes(m.published), 10)} ${pad(gbytes(m.simulated), 10)} ${signed(m.error)}${m.comparable ? '' : ' (excluded: not comparable)'}`);
+    console.log(`memory |error|: mean ${pct(memStats.mean)} max ${pct(memStats.max)} on ${memStats.n} published figures`);
     console.log('\ncollective microbenchmarks (fit):');
     for (const m of micro) console.log(`  ${pad(m.id, 22)} measured ${pad(secs(m.measured), 10)} simulated ${pad(secs(m.simulated), 10)} ${signed(m.error)}`);
     console.log('\nnot expressible yet:');
@@ -269,7 +346,7 @@ function main() {
   }
   if (args.has('--check')) {
     const current = readFileSync(join(ROOT, 'src', 'core', 'sim', 'errorBands.ts'), 'utf8');
-    if (current !== errorBandsSource(rows)) {
+    if (current !== errorBandsSource(rows, memory)) {
       process.stderr.write('src/core/sim/errorBands.ts is stale: run `npm run validate -- --write`\n');
       process.exitCode = 1;
     }
@@ -279,13 +356,16 @@ function main() {
     const readme = readFileSync(readmePath, 'utf8');
     const START = '<!-- validation:start -->';
     const END = '<!-- validation:end -->';
-    const body = `${START}\n${markdown(rows, micro, notExpressible)}\n${END}`;
+    const table = markdown(rows, memory, micro, notExpressible);
+    const body = `${START}\n${table}\n${END}`;
     const i = readme.indexOf(START);
     const j = readme.indexOf(END);
     const next = i >= 0 && j > i ? readme.slice(0, i) + body + readme.slice(j + END.length) : `${readme.trimEnd()}\n\n## Validation\n\n${body}\n`;
     writeFileSync(readmePath, next);
-    writeFileSync(join(ROOT, 'src', 'core', 'sim', 'errorBands.ts'), errorBandsSource(rows));
-    process.stderr.write('wrote README.md (validation table) and src/core/sim/errorBands.ts\n');
+    writeFileSync(join(ROOT, 'src', 'core', 'sim', 'errorBands.ts'), errorBandsSource(rows, memory));
+    // The explorer links its error bands here: a page it serves itself (public/ is copied into the build).
+    writeFileSync(join(ROOT, 'public', VALIDATION_PAGE), validationPage(table));
+    process.stderr.write('wrote README.md (validation table), src/core/sim/errorBands.ts and public/validation.html\n');
   }
 }
 

@@ -50,6 +50,13 @@ describe('cli commands', () => {
     expect(r.time.step).toBeGreaterThan(0);
   });
 
+  it('simulate prints the validated error bands of the step time and the peak memory', async () => {
+    const out = await run('simulate', [file('tiny.json', tiny)]);
+    const r = out.json as Report;
+    expect(out.text).toContain(`validated      peak memory ${r.memory.validation!.text}; see README.md#validation`);
+    expect(r.memory.validation!.text).toMatch(/^±\d+% on \d+ published memory figures \(mean [\d.]+%\)$/);
+  });
+
   it('url encode then decode restores the config exactly', async () => {
     const enc = (await run('url', ['encode', file('tiny.json', tiny)])).json as { fragment: string };
     const dec = (await run('url', ['decode', `http://localhost:5173/#${enc.fragment}`])).json;

@@ -160,6 +160,7 @@ function simulateText(r: Report): string {
     r.time.validation ? `validated      step time ${r.time.validation.text}; see ${r.time.validation.table}` : '',
     `MFU            ${(r.time.mfu * 100).toFixed(1)}%`,
     m ? `peak memory    ${fmtBytes(m.peak)} of ${fmtBytes(m.capacity)} per device${m.outOfMemory ? `  — OUT OF MEMORY: needs ${fmtBytes(m.peak)}, the device has ${fmtBytes(m.capacity)}` : ''}` : '',
+    r.memory.validation ? `validated      peak memory ${r.memory.validation.text}; see ${r.memory.validation.table}` : '',
     m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, fmtBytes(v)])) : '',
     table(['axis', 'communication'], Object.entries(r.time.perAxis).map(([k, v]) => [k, fmtSeconds(v)])),
     stagesText(r),

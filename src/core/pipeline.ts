@@ -38,6 +38,7 @@ import { batchSizeOf } from './tactics/resolvePipeline';
 import type { SearchProgress } from './auto/search';
 import type { TacticAst } from './tactics/types';
 import { userRecord } from './record';
+import { memoryValidationBand } from './sim/validated';
 
 export interface PipelineOptions {
   /** Called between stages with a label and a fraction in [0, 1]. */
@@ -145,7 +146,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     stages,
     shardings: shardingsJson(program, mesh, part.shardings),
     collectives,
-    memory: pipelined?.memory ?? sim.memory,
+    memory: { ...(pipelined?.memory ?? sim.memory), validation: memoryValidationBand() },
     time: pipelined?.time ?? sim.time,
     timeline: sim.timeline,
     diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...(scheduled?.diagnostics ?? []), ...conflictDiagnostics(part, resolved.asts)],

@@ -5,7 +5,7 @@
 import type { JaxReportJson } from './io/stablehlo/shardy';
 import type { Diagnostic } from './errors';
 import type { Phase } from './ir/types';
-import type { ValidationJson } from './sim/validated';
+import type { MemoryValidationJson, ValidationJson } from './sim/validated';
 
 export type CollectiveName = 'all-gather' | 'reduce-scatter' | 'all-reduce' | 'all-to-all' | 'collective-permute';
 
@@ -158,7 +158,8 @@ export interface Report {
   stages: StageJson[];
   shardings: Record<string, Record<string, AxisShardingJson>>;
   collectives: CollectiveJson[];
-  memory: { perDevice: DeviceMemory[] };
+  /** Per-device memory, and the validated error band of the peak (sim/validated.ts). */
+  memory: { perDevice: DeviceMemory[]; validation?: MemoryValidationJson };
   time: TimeJson;
   timeline: { device: number; intervals: TimelineInterval[] }[];
   diagnostics: Diagnostic[];

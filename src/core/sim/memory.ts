@@ -11,7 +11,8 @@ import type { BytesByCategory, ModelStateBytes } from '../report';
 import type { OpKind, Program } from '../ir/types';
 import { DTYPE_BYTES } from '../ir/types';
 import { numElements } from '../ir/shape';
-import { ALWAYS_FUSED, FUSING_CONSUMER, RECOMPUTABLE, fusedValues, isCommunication } from './cost';
+import { isCommunication } from './cost';
+import { alias, fuse, recompute } from './memoryFusion';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
 
@@ -30,20 +31,14 @@ const SAME_ELEMENTS: ReadonlySet<string> = new Set(['convert', 'reshape', 'trans
 /** Options of the memory analysis. */
 export interface MemoryOptions {
   /**
-   * Model what a fusing compiler (XLA) keeps for the backward pass: a forward value made by an element-wise
-   * op (or a constant, iota, broadcast, reshape, transpose) whose backward readers are all element-wise
-   * fusions is recomputed inside those fusions from its operands rather than stored — so a GELU or a
-   * LayerNorm keeps its input, not every intermediate. Values a matmul, attention or gather reads in the
-   * backward pass are always stored. Default true; false gives plain liveness over the program as written.
+   * Model what a fusing compiler (XLA) allocates (sim/memoryFusion.ts): a forward value whose backward
+   * readers are all element-wise fusions is recomputed inside them from values stored anyway (a GELU or a
+   * LayerNorm keeps its input, not every intermediate); a value inside a fusion is never allocated (a loss
+   * holds no f32 logits, a GELU backward no full-size intermediates); a reshape aliases its operand's buffer.
+   * Values a matmul, attention or gather reads in the backward pass are always stored. Default true; false
+   * gives plain liveness over the program as written.
    */
   readonly fusion?: boolean;
-  /**
-   * With `fusion`, also: a value that a fusing compiler keeps inside a fusion (sim/cost.ts fusedValues: an
-   * element-wise result read once by an element-wise or reduction consumer, a constant, iota or broadcast
-   * read only by such consumers) is never allocated, and what it is computed from lives until the fusion
-   * that reads it runs — so a GELU backward or a loss's one-hot compare does not hold full-size
-   * temporaries that XLA never writes.
-   */
   /**
    * Buffer donation (jax.jit donate_argnums): an input the step returns updated dies at its last use, as its
    * buffer is reused for the output. Default false: the input is held for the whole step, so at the end of
@@ -51,9 +46,6 @@ export interface MemoryOptions {
    */
   readonly donation?: boolean;
 }
-
-/** Producers every fusion that reads them rebuilds in place: never stored, even for the backward pass. */
-const REBUILT = ALWAYS_FUSED;
 
 /** The whole analysis: liveness, categories and bytes of every value. */
 export interface MemoryAnalysis {
@@ -112,66 +104,11 @@ export function analyzeMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramI
     for (const v of op.operands) needed[v] = 1;
   }
   const recomputed = new Uint8Array(nV);
-  // Bytes the backward pass would newly keep to recompute from `operands`: nothing for values it keeps
-  // anyway or for constants; a broadcast, cast or reshape costs its (smaller) operand.
-  const keepCost = (o: number): number => {
-    if (needed[o]) return 0;
-    const d = p.values[o].def;
-    if (d < 0) return bytes[o];
-    const k = p.ops[d].kind;
-    if (k === 'constant' || k === 'iota') return 0;
-    if (k === 'broadcast_in_dim' || k === 'convert' || k === 'reshape' || k === 'transpose') {
-      const src = p.ops[d].operands[0];
-      return needed[src] ? 0 : bytes[src];
-    }
-    return bytes[o];
-  };
-  const extraCost = (operands: readonly number[]): number => {
-    let c = 0;
-    for (let k = 0; k < operands.length; k++) if (operands.indexOf(operands[k]) === k) c += keepCost(operands[k]);
-    return c;
-  };
-  if (opts.fusion ?? true) {
-    // Reverse program order: a recomputed value passes the need (and its backward lifetime) to its operands.
-    for (let i = nOps - 1; i >= 0; i--) {
-      const op = p.ops[i];
-      if (op.phase !== 'forward' || !RECOMPUTABLE.has(op.kind)) continue;
-      for (const r of op.results) {
-        if (!needed[r] || isOutput[r]) continue;
-        let lastForward = i;
-        let storable = true;
-        for (let k = userStart[r]; k < userStart[r + 1]; k++) {
-          const reader = p.ops[userOps[k]];
-          if (reader.phase === 'forward') lastForward = Math.max(lastForward, reader.id);
-          else if (!FUSING_CONSUMER.has(reader.kind)) storable = false;
-        }
-        // Recompute only when that does not make the backward pass keep more: the operands it would newly
-        // need must cost no more than the value (a residual sum of two kept-alive values stays stored).
-        if (!storable || extraCost(op.operands) > bytes[r]) continue;
-        recomputed[r] = 1;
-        for (const o of op.operands) {
-          needed[o] = 1;
-          if (end[r] > end[o]) end[o] = end[r];
-        }
-        end[r] = lastForward;
-      }
-    }
-  }
-
   if (fusion) {
-    // Values inside a fusion: not allocated; their operands live until the fusion reads them (reverse program
-    // order carries a chain's end back to its first operands).
-    const fused = fusedValues(p, ix);
-    for (let i = nOps - 1; i >= 0; i--) {
-      const op = p.ops[i];
-      for (const r of op.results) {
-        // A value the backward pass keeps (directly or to recompute from) is stored whatever fuses it, unless
-        // every fusion rebuilds it from nothing or from its operand (a constant, iota or broadcast).
-        if (!fused[r] || (op.phase === 'forward' && needed[r] && !REBUILT.has(op.kind))) continue;
-        bytes[r] = 0;
-        for (const o of op.operands) if (end[o] < end[r]) end[o] = end[r];
-      }
-    }
+    const state = { needed, recomputed, end, bytes, isOutput };
+    recompute(p, ix, state);
+    fuse(p, ix, state);
+    alias(p, state);
   }
 
   const cat = new Uint8Array(nV).fill(CAT_TEMPORARIES);

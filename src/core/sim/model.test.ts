@@ -15,7 +15,8 @@ import type { SpmdProgram } from '../spmd/types';
 import { resolveTactics } from '../tactics/resolve';
 import { fastFlops } from './cost';
 import { indexProgram } from './index_program';
-import { CAT_ACTIVATIONS, analyzeMemory, modelStateBytes } from './memory';
+import { analyzeMemory, modelStateBytes } from './memory';
+import { layerActivationBytes } from './memoryCase';
 import { simulate } from './simulate';
 
 function lowered(program: Program, mesh: Mesh, tactics: string): SpmdProgram {
@@ -73,18 +74,7 @@ describe('activation memory per transformer layer (Korthikanti et al. 2022, Tabl
     buildZooModel('transformer', { precision: 'mixed', layers: 2, dModel: h, heads: a, dFF: 4 * h, seq: s, vocab: 128, batch: b, attention, remat });
 
   /** Bytes the backward pass keeps from layer 1's forward (a middle layer: its input is layer 0's output). */
-  function layerActivations(spmd: SpmdProgram, layer = 1): number {
-    const p = spmd.program;
-    const m = analyzeMemory(p);
-    const scope = `layer_${layer}`;
-    let bytes = 0;
-    for (const v of p.values) {
-      if (m.category[v.id] !== CAT_ACTIVATIONS || v.def < 0) continue;
-      const sc = p.ops[v.def].scope;
-      if (sc === scope || sc.startsWith(scope + '/')) bytes += m.bytes[v.id];
-    }
-    return bytes;
-  }
+  const layerActivations = (spmd: SpmdProgram): number => layerActivationBytes(spmd.program, analyzeMemory(spmd.program), 1);
   const within = (actual: number, expected: number, rel: number) =>
     expect(Math.abs(actual - expected) / expected, `${actual} bytes vs ${expected} bytes`).toBeLessThanOrEqual(rel);
   const one = { axes: [{ name: 'model', size: 1 }] };

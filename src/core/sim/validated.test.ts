@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { ERROR_BANDS } from './errorBands';
-import { validationBand } from './validated';
+import { ERROR_BANDS, MEMORY_ERROR_BAND } from './errorBands';
+import { VALIDATION_PAGE, memoryValidationBand, validationBand } from './validated';
 import { runPipeline } from '../pipeline';
 
 describe('validated error band per chip family', () => {
@@ -13,7 +13,18 @@ describe('validated error band per chip family', () => {
       expect(v.runs).toBe(band!.runs);
       expect(v.text).toBe(`±${Math.ceil(band!.maxError * 100)}% on ${band!.runs} published ${family.toUpperCase()} runs (mean ${Math.round(band!.meanError * 1000) / 10}%)`);
       expect(v.table).toBe('README.md#validation');
+      expect(v.page).toBe(VALIDATION_PAGE);
     }
+  });
+
+  it('peak memory carries the band of the published memory figures, whatever the chip', () => {
+    const v = memoryValidationBand();
+    expect(MEMORY_ERROR_BAND.runs).toBeGreaterThanOrEqual(10);
+    expect(v.runs).toBe(MEMORY_ERROR_BAND.runs);
+    expect(v.maxError).toBeGreaterThanOrEqual(v.meanError);
+    expect(v.text).toBe(`±${Math.ceil(MEMORY_ERROR_BAND.maxError * 100)}% on ${MEMORY_ERROR_BAND.runs} published memory figures (mean ${Math.round(MEMORY_ERROR_BAND.meanError * 1000) / 10}%)`);
+    expect(v.short).toBe(`±${Math.ceil(MEMORY_ERROR_BAND.maxError * 100)}% on ${MEMORY_ERROR_BAND.runs} published figures`);
+    expect(v.page).toBe('validation.html');
   });
 
   it('a family with no validated runs says so instead of a band', () => {
@@ -30,5 +41,6 @@ describe('validated error band per chip family', () => {
     });
     expect(report.time.validation?.text).toBe(validationBand('h100').text);
     expect(JSON.parse(JSON.stringify(report)).time.validation.runs).toBeGreaterThan(0);
+    expect(report.memory.validation?.text).toBe(memoryValidationBand().text);
   });
 });

@@ -31,13 +31,19 @@ export function SummaryStrip({ time, memory, collectives }: SummaryStripProps) {
       <Figure id="step-time" label="Step time" value={time?.step} text={formatSeconds(time?.step ?? 0)}
         hint={time ? `compute ${formatSeconds(time.compute)}, exposed communication ${formatSeconds(time.exposedCommunication)}` : undefined}
         note={time?.validation && (
-          <a className="summary-band" data-testid="step-time-band" href={time.validation.table} target="_blank" rel="noreferrer"
-            title="the simulator's step-time error on published training runs of this chip family (validation table in the README)">
+          <a className="summary-band" data-testid="step-time-band" href={time.validation.page} target="_blank" rel="noreferrer"
+            title="the simulator's step-time error on published training runs of this chip family (the validation table)">
             {time.validation.text}
           </a>
         )} />
       <Figure id="peak-memory" label={oom ? 'Peak memory / device — out of memory' : 'Peak memory / device'} value={peak}
-        text={`${formatBytes(peak ?? 0)}${capacity ? ` of ${formatBytes(capacity)}` : ''}`} warn={oom} />
+        text={`${formatBytes(peak ?? 0)}${capacity ? ` of ${formatBytes(capacity)}` : ''}`} warn={oom}
+        note={memory?.validation && (
+          <a className="summary-band" data-testid="peak-memory-band" href={memory.validation.page} target="_blank" rel="noreferrer"
+            title={`the simulator's peak-memory error: ${memory.validation.text} (the validation table)`}>
+            {memory.validation.short}
+          </a>
+        )} />
       <Figure id="mfu" label="MFU" value={time?.mfu} text={formatPercent(time?.mfu ?? 0)} hint="model FLOPs / (step time × peak FLOP/s of all devices)" />
       <Figure id="communication" label="Communication / step" value={comm}
         text={`${formatBytes(comm ?? 0)}${collectives ? ` · ${collectives.length} collectives` : ''}`} hint="sum over collectives of the full operand per device group (nccl-tests convention)" />
