@@ -5,16 +5,14 @@
  * Chromium contexts (no cache), the time from navigation to the editor showing the tactics and to its
  * first completion list. BENCH_EDITOR_PORT (default 4188), CHROMIUM (default /usr/bin/chromium).
  */
-import { startPreview, stopPreview } from './preview';
+import { runBench, withPreviewBrowser } from './preview';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 
 const RUNS = Number(process.env.BENCH_EDITOR_RUNS ?? 5);
 const PORT = Number(process.env.BENCH_EDITOR_PORT ?? 4188);
 const BASE = `http://127.0.0.1:${PORT}`;
-const CHROMIUM = process.env.CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
@@ -38,9 +36,7 @@ async function main() {
   if (!existsSync('dist/index.html')) throw new Error('no dist/: run `npx vite build` first');
   console.log('bench:editor — chunks in dist/assets (largest first)');
   chunkSizes();
-  const server = await startPreview(PORT);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  try {
+  await withPreviewBrowser(PORT, async (browser) => {
     const shown: number[] = [], suggest: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -62,13 +58,7 @@ async function main() {
     }
     console.log(`navigation → editor shows the tactics: median ${median(shown)} ms (runs: ${shown.join(', ')})`);
     console.log(`Ctrl+Space → completion list:         median ${median(suggest)} ms (runs: ${suggest.join(', ')})`);
-  } finally {
-    await browser.close();
-    stopPreview(server);
-  }
+  });
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-});
+runBench(main);

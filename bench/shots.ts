@@ -4,9 +4,9 @@
  * For looking at the layout before and after a change; it asserts nothing. Env: SHOTS_PORT (default 4186),
  * SHOTS_ONLY (comma-separated case names, e.g. `t32,imported`).
  */
-import { startPreview, stopPreview } from './preview';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import { runBench, withPreviewBrowser } from './preview';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import type { Config } from '../src/core/io/config';
 import { encodeConfig } from '../src/core/io/url';
 import { galleryEntry } from '../src/core/models/gallery';
@@ -34,12 +34,7 @@ const CASES: [string, () => Config][] = [
 
 async function main() {
   mkdirSync(out, { recursive: true });
-  const server = await startPreview(PORT);
-  const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  try {
+  await withPreviewBrowser(PORT, async (browser) => {
     for (const [w, h] of [[1280, 720], [1600, 1000]]) {
       for (const [name, config] of CASES) {
         if (process.env.SHOTS_ONLY && !process.env.SHOTS_ONLY.split(',').includes(name)) continue;
@@ -53,10 +48,7 @@ async function main() {
         await page.close();
       }
     }
-  } finally {
-    await browser.close();
-    stopPreview(server);
-  }
+  });
 }
 
-void main();
+runBench(main);

@@ -12,9 +12,9 @@
  * BENCH_UI_PORT (default 4183), CHROMIUM (default /usr/bin/chromium when present).
  */
 import { spawnSync } from 'node:child_process';
-import { startPreview, stopPreview } from './preview';
+import { runBench, withPreviewBrowser } from './preview';
 import { existsSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Config } from '../src/core/io/config';
 import { encodeConfig } from '../src/core/io/url';
 import { DEFAULT_CONFIG } from '../src/ui/defaultConfig';
@@ -23,7 +23,6 @@ import type {} from '../src/ui/testHook';
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 3);
 const PORT = Number(process.env.BENCH_UI_PORT ?? 4183);
 const BASE = `http://127.0.0.1:${PORT}`;
-const CHROMIUM = process.env.CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -165,12 +164,7 @@ async function main() {
     const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
     if (b.status !== 0) throw new Error('vite build failed');
   }
-  const server = await startPreview(PORT);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-  try {
+  await withPreviewBrowser(PORT, async (browser) => {
     console.log(`bench:ui — ${RUNS} runs each, Chromium ${browser.version()}, vite preview of dist/`);
     const first: number[] = [];
     const parts: string[] = [];
@@ -197,13 +191,7 @@ async function main() {
     line('pan/zoom, 96 layers, fold + a layer open: frame (median)', [pz.median], 17.5);
     console.log(`${''.padEnd(52)} p95 ${fmt(pz.p95)}, worst ${fmt(pz.worst)} over ${pz.frames} frames (display rate 16.7 ms); renderer ${await page.getByTestId('graph-view').getAttribute('data-renderer')}`);
     await ctx.close();
-  } finally {
-    await browser.close();
-    stopPreview(server);
-  }
+  });
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-});
+runBench(main);

@@ -24,17 +24,9 @@ import { gelu, softmaxCrossEntropy } from './layers';
 import { applyRope, rmsNorm, ropeTables } from './llama';
 import { computeDtype } from './optimizer';
 import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers, type DecoderOptions } from './stepParts';
-import { preNormBlock, unembedLogits } from './transformer';
+import { preNormBlock, unembedLogits, type DecoderDims } from './transformer';
 
-export interface ChinchillaConfig extends DecoderOptions {
-  readonly layers: number;
-  readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
-  readonly seq: number;
-  readonly vocab: number;
-  readonly batch: number;
-}
+export type ChinchillaConfig = DecoderOptions & DecoderDims;
 
 /** Parameter tensors per block (the paper: "9 for each block"). */
 export const CHINCHILLA_TENSORS_PER_BLOCK = 9;

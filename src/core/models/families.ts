@@ -14,7 +14,7 @@ import { buildMoe, type MoeConfig } from './moe';
 import { buildUnet, type UnetConfig } from './unet';
 import type { ModelParams } from '../io/config';
 import type { Program } from '../ir/types';
-import { choice, decoderDims as dim, divides, int, num as n, real, rematParam, trainingParams } from './paramSpecs';
+import { atMost, choice, decoderDims as dim, divides, int, num as n, real, rematParam, trainingParams } from './paramSpecs';
 import type { ParamSpec, ResolvedParams, ZooEntry } from './zoo';
 
 /** A zoo entry whose builder takes params already checked against its schema. */
@@ -124,8 +124,7 @@ const moe: FamilySpec = {
   buildResolved: (p) => {
     divides(p, 'heads', 'dModel');
     if (n(p, 'groupSize') > 0) divides(p, 'groupSize', 'seq');
-    if (n(p, 'topK') > n(p, 'experts'))
-      throw new UserError('model', `topK (${n(p, 'topK')}) cannot exceed experts (${n(p, 'experts')})`, { where: 'model.params.topK' });
+    atMost(p, 'topK', 'experts');
     return buildMoe(configFrom<MoeConfig>('moe', p, MOE_FIELDS));
   },
 };
@@ -174,8 +173,7 @@ const gns: FamilySpec = {
     ...trainingParams(),
   ],
   buildResolved: (p) => {
-    if (n(p, 'graphs') > n(p, 'nodes'))
-      throw new UserError('model', `graphs (${n(p, 'graphs')}) cannot exceed nodes (${n(p, 'nodes')})`, { where: 'model.params.graphs' });
+    atMost(p, 'graphs', 'nodes');
     return buildGns(configFrom<GnsConfig>('gns', p, GNS_FIELDS));
   },
 };

@@ -64,3 +64,9 @@ export function divides(p: ResolvedParams, a: string, b: string): void {
   if (num(p, b) % num(p, a) !== 0)
     throw new UserError('model', `${a} (${num(p, a)}) must divide ${b} (${num(p, b)})`, { where: `model.params.${a}` });
 }
+
+/** Throws a UserError on `a` if it exceeds `b` (e.g. topK cannot exceed experts). */
+export function atMost(p: ResolvedParams, a: string, b: string): void {
+  if (num(p, a) > num(p, b))
+    throw new UserError('model', `${a} (${num(p, a)}) cannot exceed ${b} (${num(p, b)})`, { where: `model.params.${a}` });
+}

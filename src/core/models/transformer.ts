@@ -10,7 +10,8 @@ import { dense, gelu, layerNorm, scale, softmax, softmaxCrossEntropy } from './l
 import { computeDtype, type OptimizerKind, type Precision } from './optimizer';
 import { declareLayers, finishStep, optimizerStateFor, paramInputs, stackLayers, type RematMode } from './stepParts';
 
-export interface TransformerConfig {
+/** The sizes of a decoder-only language model, shared by the zoo's decoders. */
+export interface DecoderDims {
   readonly layers: number;
   readonly dModel: number;
   readonly heads: number;
@@ -18,6 +19,9 @@ export interface TransformerConfig {
   readonly seq: number;
   readonly vocab: number;
   readonly batch: number;
+}
+
+export interface TransformerConfig extends DecoderDims {
   readonly tiedEmbeddings: boolean;
   readonly optimizer: OptimizerKind;
   readonly precision: Precision;
