@@ -6,6 +6,7 @@ import { verifyPipelineConfig } from '../core/mpmd/verifyConfig';
 import { ZOO } from '../core/models/zoo';
 import { summarize } from '../core/models/summary';
 import { buildProgram, runPipeline } from '../core/pipeline';
+import { sumCollectives } from '../core/collectiveSums';
 import type { Report } from '../core/report';
 import { compareCommand } from './compareCommand';
 import { exportCommand } from './exportCommand';
@@ -139,16 +140,8 @@ function stagesText(r: Report): string {
 }
 
 function collectivesText(r: Report): string {
-  const groups = new Map<string, { count: number; bytes: number; seconds: number }>();
-  for (const c of r.collectives) {
-    const key = `${c.kind}|${c.axes.join(',')}|${c.phase}`;
-    const g = groups.get(key) ?? { count: 0, bytes: 0, seconds: 0 };
-    g.count++;
-    g.bytes += c.bytes;
-    g.seconds += c.seconds;
-    groups.set(key, g);
-  }
-  const rows = [...groups.entries()].map(([k, g]) => [...k.split('|'), g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]);
+  const rows = sumCollectives(r.collectives, ['kind', 'axes', 'phase'])
+    .map((g) => [g.kind, g.axes.join(','), g.phase, g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]);
   return rows.length ? table(['collective', 'axes', 'phase', 'count', 'bytes', 'time'], rows) : 'no collectives';
 }
 

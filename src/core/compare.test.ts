@@ -20,6 +20,21 @@ describe('compareResults', () => {
   const bp = runPipeline(config(BP));
   const bpmp = runPipeline(config(BPMP));
 
+  it("sums each side's collectives per kind (kinds), matching the reports, with every axis a kind runs over", () => {
+    const c = compareResults(bp, bpmp);
+    expect(c.collectives.kinds.length).toBeGreaterThan(0);
+    for (const r of c.collectives.kinds) {
+      const inA = bp.report.collectives.filter((x) => x.kind === r.kind);
+      const inB = bpmp.report.collectives.filter((x) => x.kind === r.kind);
+      expect(r.count).toEqual({ a: inA.length, b: inB.length });
+      expect(r.bytes.a).toBeCloseTo(inA.reduce((s, x) => s + x.bytes, 0), 6);
+      expect(r.bytes.b).toBeCloseTo(inB.reduce((s, x) => s + x.bytes, 0), 6);
+      expect([...r.axes].sort()).toEqual([...new Set([...inA, ...inB].flatMap((x) => x.axes))].sort());
+    }
+    // Megatron adds all-reduces on "model" that batch parallelism alone does not have.
+    expect(c.collectives.kinds.find((r) => r.kind === 'all-reduce')?.axes).toContain('model');
+  });
+
   it('finds nothing between a result and itself', () => {
     const c = compareResults(bp, runPipeline(config(BP)));
     expect(c.sameModel).toBe(true);

@@ -8,6 +8,7 @@ import { valueLabel } from './pipeline';
 import type { Sharding } from './partition/types';
 import type { AxisShardingJson, BytesByCategory, CollectiveJson, CollectiveName, DeviceMemory, Report } from './report';
 import type { Phase } from './ir/types';
+import { sumCollectives, type CollectiveKeyPart, type CollectiveSum } from './collectiveSums';
 import { userRecord } from './record';
 
 /** At most this many differing values are listed one by one (all ids are always given). */
@@ -62,6 +63,8 @@ export interface Comparison {
     changed: CollectiveGroup[];
     /** Totals by kind, axes and phase (op ''), every group. */
     byKind: CollectiveGroup[];
+    /** Totals by kind alone (axes: every axis a kind runs over in A or B; phase: the first seen). */
+    kinds: CollectiveGroup[];
   };
   memory: {
     peak: Delta;
@@ -173,30 +176,19 @@ function diffByName(a: PipelineResult, b: PipelineResult, axes: readonly string[
 const namedFirst = (x: ShardingDiff, y: ShardingDiff) =>
   Number(x.value.startsWith('%')) - Number(y.value.startsWith('%')) || (x.idA ?? x.idB ?? 0) - (y.idA ?? y.idB ?? 0);
 
-function group(cs: readonly CollectiveJson[], withOp: boolean): Map<string, { kind: CollectiveName; axes: string[]; phase: Phase; op: string; count: number; bytes: number; seconds: number }> {
-  const m = new Map<string, { kind: CollectiveName; axes: string[]; phase: Phase; op: string; count: number; bytes: number; seconds: number }>();
-  for (const c of cs) {
-    const op = withOp ? c.op : '';
-    const key = `${c.kind}|${c.axes.join(',')}|${c.phase}|${op}`;
-    const g = m.get(key);
-    if (g) {
-      g.count++;
-      g.bytes += c.bytes;
-      g.seconds += c.seconds;
-    } else m.set(key, { kind: c.kind, axes: [...c.axes], phase: c.phase, op, count: 1, bytes: c.bytes, seconds: c.seconds });
-  }
-  return m;
-}
+const sums = (cs: readonly CollectiveJson[], by: readonly CollectiveKeyPart[]): Map<string, CollectiveSum> =>
+  new Map(sumCollectives(cs, by).map((g) => [g.key, g]));
 
-function merged(a: readonly CollectiveJson[], b: readonly CollectiveJson[], withOp: boolean): CollectiveGroup[] {
-  const ga = group(a, withOp), gb = group(b, withOp);
+function merged(a: readonly CollectiveJson[], b: readonly CollectiveJson[], by: readonly CollectiveKeyPart[]): CollectiveGroup[] {
+  const ga = sums(a, by), gb = sums(b, by);
   const out: CollectiveGroup[] = [];
   for (const key of new Set([...ga.keys(), ...gb.keys()])) {
     const x = ga.get(key), y = gb.get(key);
     const base = x ?? y;
     if (!base) continue;
     out.push({
-      kind: base.kind, axes: base.axes, phase: base.phase, op: base.op,
+      // Grouped without axes, a kind's axes are those it runs over on either side.
+      kind: base.kind, axes: by.includes('axes') ? base.axes : [...new Set([...(x?.axes ?? []), ...(y?.axes ?? [])])], phase: base.phase, op: base.op,
       count: { a: x?.count ?? 0, b: y?.count ?? 0 },
       bytes: { a: x?.bytes ?? 0, b: y?.bytes ?? 0 },
       seconds: { a: x?.seconds ?? 0, b: y?.seconds ?? 0 },
@@ -207,12 +199,13 @@ function merged(a: readonly CollectiveJson[], b: readonly CollectiveJson[], with
 }
 
 function diffCollectives(a: readonly CollectiveJson[], b: readonly CollectiveJson[]): Comparison['collectives'] {
-  const byOp = merged(a, b, true);
+  const byOp = merged(a, b, ['kind', 'axes', 'phase', 'op']);
   return {
     added: byOp.filter((g) => g.count.a === 0),
     removed: byOp.filter((g) => g.count.b === 0),
     changed: byOp.filter((g) => g.count.a > 0 && g.count.b > 0 && (g.count.a !== g.count.b || g.bytes.a !== g.bytes.b)),
-    byKind: merged(a, b, false),
+    byKind: merged(a, b, ['kind', 'axes', 'phase']),
+    kinds: merged(a, b, ['kind']),
   };
 }
 

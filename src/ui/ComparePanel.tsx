@@ -6,7 +6,6 @@
 import { HARDWARE_PRESET_IDS, type HardwarePresetId } from '../core/io/config';
 import type { AxisShardingJson } from '../core/report';
 import type { CompareDto } from '../worker/protocol';
-import { totalsByKind } from './compareKinds';
 import { setAxisSize, setPreset } from './docEdits';
 import { formatBytes, formatSeconds } from './format';
 import { NumberField } from './panels/fields';
@@ -89,7 +88,7 @@ function BSetup() {
 }
 
 function CollectiveKinds({ diff }: { diff: CompareDto }) {
-  const rows = totalsByKind(diff.collectives.byKind);
+  const rows = diff.collectives.kinds;
   if (rows.length === 0) return null;
   return (
     <table className="diff-table" data-testid="diff-by-kind">

@@ -1,5 +1,5 @@
 import { numElements } from './shape';
-import type { Op, Program } from './types';
+import type { Op, Program, TensorType } from './types';
 import { DTYPE_BYTES } from './types';
 
 /**
@@ -54,7 +54,9 @@ export function opBytes(op: Op, p: Program): number {
   return b;
 }
 
+/** Bytes of a tensor of type `t` (the one rule: elements × the dtype's width). */
+export const typeBytes = (t: TensorType): number => numElements(t.shape) * DTYPE_BYTES[t.dtype];
+
 export function bytesOf(p: Program, v: number): number {
-  const t = p.values[v].type;
-  return numElements(t.shape) * DTYPE_BYTES[t.dtype];
+  return typeBytes(p.values[v].type);
 }

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { ProgramBuilder } from '../ir/builder';
 import { resolveHardware } from '../mesh/hardware';
-import { GRADIENT_BUCKET_BYTES, collectiveBytes, collectiveOpSeconds, collectiveSeconds, computeCost, fusedValues, matmulSizeFactor } from './cost';
+import { collectiveBytes } from '../spmd/collectives';
+import { GRADIENT_BUCKET_BYTES, collectiveOpSeconds, collectiveSeconds, computeCost, fusedValues, matmulSizeFactor } from './cost';
 
 const near = (actual: number, expected: number, rel = 1e-9) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected));
 

@@ -4,8 +4,8 @@
  */
 import { COLLECTIVE_KINDS, DTYPE_BYTES, ELEMENTWISE_KINDS, isCommunication, isElementwise } from '../ir/types';
 import type { CollectiveKind, ElementwiseKind, Op, OpKind, Program } from '../ir/types';
-import { bytesOf, opFlops } from '../ir/flops';
-import { numElements } from '../ir/shape';
+import { opFlops } from '../ir/flops';
+import { collectiveBytes } from '../spmd/collectives';
 import type { AxisLink, Hardware } from '../mesh/hardware';
 import { axisLink } from '../mesh/hardware';
 import type { ProgramIndex } from './index_program';
@@ -176,15 +176,6 @@ export function computeCost(op: Op, p: Program, hw: Hardware, fused?: Uint8Array
   return { seconds, flops, bytes, bound: tCompute >= tMemory ? 'compute' : 'memory' };
 }
 
-/**
- * Bytes of a collective in the nccl-tests convention: all-gather the gathered result, all-reduce and
- * reduce-scatter the input, all-to-all and permute the per-device buffer.
- */
-export function collectiveBytes(op: Op, p: Program): number {
-  if (op.kind === 'all_gather') return bytesOf(p, op.results[0]);
-  return bytesOf(p, op.operands[0]);
-}
-
 /** A set of mesh axes that share one kind of link, costed as one stage of a hierarchical collective. */
 interface Stage {
   size: number;
@@ -313,6 +304,3 @@ export function collectiveOpSeconds(op: Op, p: Program, hw: Hardware): number {
   const gradient = (op.kind === 'all_reduce' || op.kind === 'reduce_scatter') && p.values[op.operands[0]].role === 'gradient';
   return collectiveSeconds(op.kind, bytes, axes, hw, gradient ? Math.max(bytes, GRADIENT_BUCKET_BYTES) : bytes);
 }
-
-/** Bytes of a tensor type, re-exported for callers that cost hypothetical tensors. */
-export const tensorBytes = (shape: readonly number[], dtype: keyof typeof DTYPE_BYTES): number => numElements(shape) * DTYPE_BYTES[dtype];

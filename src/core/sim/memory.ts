@@ -8,10 +8,11 @@
  * activation memory about threefold against Korthikanti et al.'s counts.
  */
 import type { BytesByCategory, ModelStateBytes } from '../report';
-import type { OpKind, Program } from '../ir/types';
+import type { Program } from '../ir/types';
 import { DTYPE_BYTES } from '../ir/types';
 import { numElements } from '../ir/shape';
-import { isCommunication } from './cost';
+import { isCommunication } from '../ir/types';
+import { isReshardOp } from '../spmd/collectives';
 import { alias, fuse, recompute } from './memoryFusion';
 import type { ProgramIndex } from './index_program';
 import { indexProgram } from './index_program';
@@ -24,7 +25,6 @@ export const CAT_GRADIENTS = 2;
 export const CAT_ACTIVATIONS = 3;
 export const CAT_TEMPORARIES = 4;
 
-const isCollectiveKind = (k: OpKind): boolean => isCommunication(k) || k === 'shard_slice';
 /** Ops that keep every element of their operand: a gradient cast to f32 or reshaped is still that gradient. */
 const SAME_ELEMENTS: ReadonlySet<string> = new Set(['convert', 'reshape', 'transpose']);
 
@@ -124,7 +124,7 @@ export function analyzeMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramI
   }
   // Ops are in program order, so a chain of collectives (and casts, reshapes) on a gradient is classified in one pass.
   for (const op of p.ops) {
-    if (!(isCollectiveKind(op.kind) || SAME_ELEMENTS.has(op.kind)) || cat[op.operands[0]] !== CAT_GRADIENTS) continue;
+    if (!(isReshardOp(op.kind) || SAME_ELEMENTS.has(op.kind)) || cat[op.operands[0]] !== CAT_GRADIENTS) continue;
     for (const r of op.results) if (cat[r] === CAT_TEMPORARIES) cat[r] = CAT_GRADIENTS;
   }
   for (const v of p.values) {
@@ -208,12 +208,12 @@ export function modelStateBytes(p: Program, ix: ProgramIndex = indexProgram(p)):
   const elements = (v: number) => numElements(p.values[v].type.shape);
   for (const v of p.values) {
     if (v.role !== 'gradient') continue;
-    if (v.def >= 0 && (isCollectiveKind(p.ops[v.def].kind) || SAME_ELEMENTS.has(p.ops[v.def].kind)) && p.values[p.ops[v.def].operands[0]].role === 'gradient') continue;
+    if (v.def >= 0 && (isReshardOp(p.ops[v.def].kind) || SAME_ELEMENTS.has(p.ops[v.def].kind)) && p.values[p.ops[v.def].operands[0]].role === 'gradient') continue;
     let cur = v.id;
     let reduced = elements(v.id);
     while (userStart[cur + 1] - userStart[cur] === 1) {
       const op = p.ops[userOps[userStart[cur]]];
-      if (!isCollectiveKind(op.kind) && !SAME_ELEMENTS.has(op.kind)) break;
+      if (!isReshardOp(op.kind) && !SAME_ELEMENTS.has(op.kind)) break;
       cur = op.results[0];
       if (isCommunication(op.kind)) reduced = elements(cur);
     }

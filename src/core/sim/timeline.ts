@@ -3,18 +3,10 @@
  * to. `op` is `<kind>#<global op id>` (the op of the global program it computes or serves; the kind alone
  * when it serves none), so a view can select the node; `scope` is the op's name scope.
  */
-import type { CollectiveKind } from '../ir/types';
-import type { CollectiveName, TimelineInterval } from '../report';
+import type { TimelineInterval } from '../report';
+import { collectiveName } from '../spmd/collectives';
 import type { SpmdProgram } from '../spmd/types';
 import type { ScheduleResult } from './schedule';
-
-export const COLLECTIVE_NAMES: Record<Exclude<CollectiveKind, 'shard_slice'>, CollectiveName> = {
-  all_reduce: 'all-reduce',
-  all_gather: 'all-gather',
-  reduce_scatter: 'reduce-scatter',
-  all_to_all: 'all-to-all',
-  collective_permute: 'collective-permute',
-};
 
 /**
  * With `detail: 'scope'`, back-to-back compute ops of one scope become one interval labelled by its longest
@@ -34,7 +26,7 @@ export function buildTimeline(spmd: SpmdProgram, s: ScheduleResult, detail: 'op'
     if (end <= start) continue;
     if (s.isComm[i]) {
       const axes = [...(op.attrs as { axes: readonly string[] }).axes];
-      comm.push({ kind: 'communication', start, end, op: labelOf(i), scope: op.scope, collective: COLLECTIVE_NAMES[op.kind as keyof typeof COLLECTIVE_NAMES], axes });
+      comm.push({ kind: 'communication', start, end, op: labelOf(i), scope: op.scope, collective: collectiveName(op.kind), axes });
       continue;
     }
     const last = compute[compute.length - 1];

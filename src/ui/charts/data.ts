@@ -1,4 +1,5 @@
 /** Pure shaping of Report parts into what the charts draw (stacks, segments, sorted rows). */
+import { sumCollectives, type CollectiveSum } from '../../core/collectiveSums';
 import { deviceCoords } from '../../core/mesh/mesh';
 import type { BytesByCategory, CollectiveJson, DeviceMemory, Report, TimeJson, TimelineInterval } from '../../core/report';
 
@@ -89,17 +90,8 @@ export function sortCollectives(rows: readonly CollectiveJson[], key: Collective
 }
 
 /** Collectives summed by kind and axes, for the "by axis" view and the table footer. */
-export function collectivesByAxes(rows: readonly CollectiveJson[]): { key: string; kind: string; axes: string[]; count: number; bytes: number; seconds: number }[] {
-  const m = new Map<string, { key: string; kind: string; axes: string[]; count: number; bytes: number; seconds: number }>();
-  for (const c of rows) {
-    const key = `${c.kind} ${c.axes.join('+')}`;
-    const e = m.get(key) ?? { key, kind: c.kind, axes: c.axes, count: 0, bytes: 0, seconds: 0 };
-    e.count++;
-    e.bytes += c.bytes;
-    e.seconds += c.seconds;
-    m.set(key, e);
-  }
-  return [...m.values()].sort((a, b) => b.seconds - a.seconds || b.bytes - a.bytes);
+export function collectivesByAxes(rows: readonly CollectiveJson[]): CollectiveSum[] {
+  return sumCollectives(rows, ['kind', 'axes']).sort((a, b) => b.seconds - a.seconds || b.bytes - a.bytes);
 }
 
 /** The interval of a device's timeline at time t, by binary search over the (ordered) intervals. */

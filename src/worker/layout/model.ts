@@ -3,11 +3,9 @@
  * way of folding: look-alike layers fold only when they are also sharded alike, so a strategy that shards
  * one layer differently gets its own model (the folds around that layer split), and every other edit reuses it.
  */
-import type { Program, TensorType, ValueId } from '../../core/ir/types';
-import { DTYPE_BYTES } from '../../core/ir/types';
+import { typeBytes } from '../../core/ir/flops';
+import type { Program, ValueId } from '../../core/ir/types';
 import type { Sharding } from '../../core/partition/types';
-
-export const tensorBytes = (t: TensorType): number => t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
 
 export interface GraphModel {
   readonly program: Program;
@@ -403,7 +401,7 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
     edgeSrc: Int32Array.from(src), edgeDst: Int32Array.from(dst), edgeValue: Int32Array.from(val),
     opCount, inputCount, inputOfValue, cache: new Map(), hidden, constantsOf, foldSize: Int32Array.from(foldSizes),
     edgesByValue: Int32Array.from(val.keys()).sort((x, y) => val[x] - val[y] || x - y),
-    valueBytes: Float64Array.from(program.values, (v) => tensorBytes(v.type)),
+    valueBytes: Float64Array.from(program.values, (v) => typeBytes(v.type)),
   };
   if (!cached) models.set(program, (cached = new Map()));
   if (cached.size >= MODELS_PER_PROGRAM) cached.delete(cached.keys().next().value!);

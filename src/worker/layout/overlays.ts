@@ -3,8 +3,9 @@ import type { TensorType, ValueId } from '../../core/ir/types';
 import { formatShardedType as coreFormatShardedType } from '../../core/partition/sharding';
 import type { Sharding } from '../../core/partition/types';
 import type { CollectiveName } from '../../core/report';
+import { carriedValue, collectiveBytes, collectiveName } from '../../core/spmd/collectives';
 import type { SpmdProgram } from '../../core/spmd/types';
-import { tensorBytes, type GraphModel } from './model';
+import type { GraphModel } from './model';
 import type { AxisMark, CollectiveMark } from './types';
 
 export function axisState(s: Sharding | undefined, axis: string): AxisMark {
@@ -18,12 +19,6 @@ export function axisState(s: Sharding | undefined, axis: string): AxisMark {
 export function formatShardedType(type: TensorType, s: Sharding | undefined): string {
   return coreFormatShardedType(type, s ?? { dims: type.shape.map(() => []), partial: [] });
 }
-
-
-const COLLECTIVE_NAME: Record<string, CollectiveName> = {
-  all_reduce: 'all-reduce', all_gather: 'all-gather', reduce_scatter: 'reduce-scatter',
-  all_to_all: 'all-to-all', collective_permute: 'collective-permute',
-};
 
 
 export interface RawCollective {
@@ -48,25 +43,19 @@ export function collectivesOf(m: GraphModel, spmd: SpmdProgram): RawCollective[]
   p.inputs.forEach((v, i) => localInput.set(v, i));
   const out: RawCollective[] = [];
   for (const op of p.ops) {
-    const kind = COLLECTIVE_NAME[op.kind];
+    const kind = collectiveName(op.kind);
     if (!kind || !('axes' in op.attrs)) continue; // shard_slice and compute ops move no data
     const to = spmd.source[op.id];
-    // Walk back through a chain of collectives to the compute op (or input) that produced the value.
-    let v = op.operands[0];
-    let def = p.values[v].def;
-    while (def >= 0 && (p.ops[def].kind in COLLECTIVE_NAME || p.ops[def].kind === 'shard_slice')) {
-      v = p.ops[def].operands[0];
-      def = p.values[v].def;
-    }
+    // The compute op (or input) that produced the value a chain of collectives carries.
+    const v = carriedValue(p, op.operands[0]);
+    const def = p.values[v].def;
     let from = -1;
     if (def >= 0) from = spmd.source[def];
     else {
       const i = localInput.get(v);
       if (i !== undefined && i < m.nInputs) from = m.nOps + i;
     }
-    const operand = p.values[op.operands[0]].type;
-    const bytes = op.kind === 'all_gather' ? tensorBytes(p.values[op.results[0]].type) : tensorBytes(operand);
-    out.push({ kind, axes: op.attrs.axes as readonly string[], bytes, from, to });
+    out.push({ kind, axes: op.attrs.axes as readonly string[], bytes: collectiveBytes(op, p), from, to });
   }
   collectiveCache.set(spmd, out);
   return out;

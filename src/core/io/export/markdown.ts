@@ -4,6 +4,7 @@
  * the stages of the schedule.
  */
 import type { Config } from '../config';
+import { sumCollectives } from '../../collectiveSums';
 import type { BytesByCategory, Report } from '../../report';
 import { fmtBytes, fmtCount, fmtSeconds } from '../../units';
 import { mdCode, mdText } from './escape';
@@ -79,20 +80,10 @@ export function exportMarkdown(report: Report, config: Config): string {
     '',
   );
 
-  const groups = new Map<string, { kind: string; axes: string; phase: string; count: number; bytes: number; seconds: number }>();
-  for (const c of report.collectives) {
-    const axes = c.axes.join(', ');
-    const key = `${c.kind}|${axes}|${c.phase}`;
-    const g = groups.get(key) ?? { kind: c.kind, axes, phase: c.phase, count: 0, bytes: 0, seconds: 0 };
-    g.count++;
-    g.bytes += c.bytes;
-    g.seconds += c.seconds;
-    groups.set(key, g);
-  }
-  const rows = [...groups.values()].sort((a, b) => b.seconds - a.seconds || b.bytes - a.bytes || a.kind.localeCompare(b.kind));
+  const rows = sumCollectives(report.collectives, ['kind', 'axes', 'phase']).sort((a, b) => b.seconds - a.seconds || b.bytes - a.bytes || a.kind.localeCompare(b.kind));
   out.push(rows.length === 0 ? 'None: the schedule needs no communication.' : mdTable(
     ['collective', 'axes', 'phase', 'count', 'bytes', 'time'],
-    rows.map((g) => [g.kind, g.axes, g.phase, g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]),
+    rows.map((g) => [g.kind, g.axes.join(', '), g.phase, g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]),
     [3, 4, 5],
   ));
 
