@@ -16,6 +16,7 @@ import {
 } from '../src/core/models/paperResults';
 import { runPipeline } from '../src/core/pipeline';
 import type { Report } from '../src/core/report';
+import { formatChange } from '../src/core/units';
 
 const START = '<!-- paper-repro:start -->';
 const END = '<!-- paper-repro:end -->';
@@ -63,7 +64,6 @@ const same = (a: CollectiveCounts, b: CollectiveCounts) => a.ag === b.ag && a.ar
 const diff = (ours: CollectiveCounts, paper: CollectiveCounts) =>
   (['ag', 'ar', 'rs', 'a2a'] as const).filter((k) => ours[k] !== paper[k]).map((k) => `${k.toUpperCase()} ${ours[k] - paper[k] > 0 ? '+' : ''}${ours[k] - paper[k]}`).join(', ');
 const GiB = 2 ** 30;
-const pct = (ours: number, paper: number) => `${ours >= paper ? '+' : ''}${(((ours - paper) / paper) * 100).toFixed(0)}%`;
 
 /** Why a row differs, by (model, schedule): what in the model or the tactics makes the difference. */
 const WHY: ReadonlyMap<string, string> = new Map([
@@ -109,7 +109,7 @@ function table2(): string {
     const mfu = r.mfu * 100, hbm = r.peak / 1e9;
     const worst = r.report.memory.perDevice.reduce((a, d) => (d.peak > a.peak ? d : a));
     notes.push(`${row.model} on ${row.mesh}: of the ${hbm.toFixed(2)} GB peak, ${(worst.atPeak.activations / 1e9).toFixed(2)} GB are activations kept for the backward pass, ${((worst.atPeak.params + worst.atPeak.optimizer + worst.atPeak.gradients) / 1e9).toFixed(2)} GB model state, ${(worst.atPeak.temporaries / 1e9).toFixed(2)} GB temporaries`);
-    lines.push(`| ${row.mesh} | ${row.model} (${row.size}) | ${row.mfuPercent}% | ${mfu.toFixed(1)}% | ${pct(mfu, row.mfuPercent)} | ${row.hbmGB} GB | ${hbm.toFixed(2)} GB${r.peak > r.capacity ? ` (over ${(r.capacity / GiB).toFixed(0)} GiB)` : ''} | ${pct(hbm, row.hbmGB)} | ${r.step.toFixed(2)} s |`);
+    lines.push(`| ${row.mesh} | ${row.model} (${row.size}) | ${row.mfuPercent}% | ${mfu.toFixed(1)}% | ${formatChange(row.mfuPercent, mfu)} | ${row.hbmGB} GB | ${hbm.toFixed(2)} GB${r.peak > r.capacity ? ` (over ${(r.capacity / GiB).toFixed(0)} GiB)` : ''} | ${formatChange(row.hbmGB, hbm)} | ${r.step.toFixed(2)} s |`);
   }
   return `${lines.join('\n')}\n\nWhere the memory goes: ${notes.join('; ')}. The memory model keeps what XLA`
     + ' would (src/core/sim/memoryFusion.ts): reshapes are views of their operand, element-wise chains (a GELU, a'

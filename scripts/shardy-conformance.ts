@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conformanceTable, runAll, summarize } from '../src/core/io/stablehlo/conformance/run';
+import { formatPercent } from '../src/core/units';
 
 const START = '<!-- conformance:start -->';
 const END = '<!-- conformance:end -->';
@@ -23,4 +24,4 @@ if (process.argv.includes('--stdout')) {
   writeFileSync(file, `${doc.slice(0, a + START.length)}\n${table}\n${doc.slice(b)}`);
 }
 const s = summarize(out);
-console.log(`${out.length} cases: ${s.pass} pass, ${s.fail} differ, ${s.unsupported} unsupported; ${(100 * s.supportedRate).toFixed(1)}% of the supported cases agree`);
+console.log(`${out.length} cases: ${s.pass} pass, ${s.fail} differ, ${s.unsupported} unsupported; ${formatPercent(s.supportedRate)} of the supported cases agree`);

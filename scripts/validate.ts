@@ -30,6 +30,7 @@ import { VALIDATION_PAGE } from '../src/core/sim/validated';
 import { PAPER_TABLE2 } from '../src/core/models/paperResults';
 import { runPipeline } from '../src/core/pipeline';
 import { validateConfig } from '../src/core/io/validate';
+import { formatPercent, formatSeconds, formatSignedPercent } from '../src/core/units';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GiB = 2 ** 30;
@@ -117,10 +118,8 @@ function memoryRows(rows: Row[]): MemoryRow[] {
   return out;
 }
 
-const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
-const signed = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+// Published memory figures are quoted in decimal GB, so they are printed (and compared) in that unit.
 const gbytes = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
-const secs = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
 
 function microRows(micro: Micro[]) {
   return micro.map((m) => {
@@ -145,24 +144,24 @@ function markdown(rows: Row[], memory: MemoryRow[], micro: ReturnType<typeof mic
     '',
     '| Case | Chip | Role | Published | Simulated | Ratio | Error | Reference simulator | Peak memory / device |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.title} | ${r.chip} | ${r.fit ? 'fit' : 'held out'} | ${secs(r.published)} | ${secs(r.simulated)} | ${r.ratio.toFixed(2)} | ${signed(r.error)} | ${r.reference ? `${r.reference.name} ${secs(r.reference.seconds)} (${signed(r.reference.error)})` : '—'} | ${r.peakGiB.toFixed(1)} GiB of ${r.capacityGiB.toFixed(0)}${r.outOfMemory ? ' **OOM**' : ''}${r.memoryComparable ? '' : ' (not comparable†)'} |`),
+    ...rows.map((r) => `| ${r.title} | ${r.chip} | ${r.fit ? 'fit' : 'held out'} | ${formatSeconds(r.published)} | ${formatSeconds(r.simulated)} | ${r.ratio.toFixed(2)} | ${formatSignedPercent(r.error)} | ${r.reference ? `${r.reference.name} ${formatSeconds(r.reference.seconds)} (${formatSignedPercent(r.reference.error)})` : '—'} | ${r.peakGiB.toFixed(1)} GiB of ${r.capacityGiB.toFixed(0)}${r.outOfMemory ? ' **OOM**' : ''}${r.memoryComparable ? '' : ' (not comparable†)'} |`),
     '',
-    `Step time, mean / max absolute error: fitted rows ${pct(fit.mean)} / ${pct(fit.max)} (${fit.n}); held-out rows ${pct(held.mean)} / ${pct(held.max)} (${held.n}); all ${pct(all.mean)} / ${pct(all.max)} (${all.n}). ` +
+    `Step time, mean / max absolute error: fitted rows ${formatPercent(fit.mean)} / ${formatPercent(fit.max)} (${fit.n}); held-out rows ${formatPercent(held.mean)} / ${formatPercent(held.max)} (${held.n}); all ${formatPercent(all.mean)} / ${formatPercent(all.max)} (${all.n}). ` +
       `Published runs predicted out of memory: ${rows.filter((r) => r.outOfMemory && r.memoryComparable).length} of ${rows.filter((r) => r.memoryComparable).length} whose memory is comparable.`,
     '',
     '† The run\'s activation memory differs from the config\'s by design (the case\'s memoryNote says how: whole batch held at once, or a recompute mode standing in for one the explorer cannot combine).',
   ];
   lines.push('', '| Table | Runs | Mean / max error | Reference simulator on the same runs |', '|---|---|---|---|');
   for (const g of groupSummaries(rows))
-    lines.push(`| ${g.group} | ${g.n} | ${pct(g.mean)} / ${pct(g.max)} | ${g.reference ? `${g.reference.name} ${pct(g.reference.mean)} / ${pct(g.reference.max)}` : '—'} |`);
+    lines.push(`| ${g.group} | ${g.n} | ${formatPercent(g.mean)} / ${formatPercent(g.max)} | ${g.reference ? `${g.reference.name} ${formatPercent(g.reference.mean)} / ${formatPercent(g.reference.max)}` : '—'} |`);
   if (memory.length) {
     const m = stats(memory.filter((r) => r.comparable).map((r) => r.error));
     lines.push('', '| Memory figure | Published | Simulated | Error | Note |', '|---|---|---|---|---|');
-    for (const r of memory) lines.push(`| ${r.title} | ${gbytes(r.published)} | ${gbytes(r.simulated)} | ${signed(r.error)}${r.comparable ? '' : ' (excluded)'} | ${r.note ?? ''} |`);
-    lines.push('', `Memory, mean / max absolute error: ${pct(m.mean)} / ${pct(m.max)} on ${m.n} published figures (the peak memory the CLI and the explorer show carries this band). Sources: Korthikanti et al. 2022 Table 2, Rajbhandari et al. 2020 Fig. 1, Alabed et al. 2024 Table 2; the cases are in \`validation/memory/\`, the formulas in \`docs/cost-model.md\`.`);
+    for (const r of memory) lines.push(`| ${r.title} | ${gbytes(r.published)} | ${gbytes(r.simulated)} | ${formatSignedPercent(r.error)}${r.comparable ? '' : ' (excluded)'} | ${r.note ?? ''} |`);
+    lines.push('', `Memory, mean / max absolute error: ${formatPercent(m.mean)} / ${formatPercent(m.max)} on ${m.n} published figures (the peak memory the CLI and the explorer show carries this band). Sources: Korthikanti et al. 2022 Table 2, Rajbhandari et al. 2020 Fig. 1, Alabed et al. 2024 Table 2; the cases are in \`validation/memory/\`, the formulas in \`docs/cost-model.md\`.`);
   }
   lines.push('', '| Collective microbenchmark | Measured | Simulated | Error |', '|---|---|---|---|');
-  for (const m of micro) lines.push(`| ${m.id} | ${secs(m.measured)} | ${secs(m.simulated)} | ${signed(m.error)} |`);
+  for (const m of micro) lines.push(`| ${m.id} | ${formatSeconds(m.measured)} | ${formatSeconds(m.simulated)} | ${formatSignedPercent(m.error)} |`);
   lines.push('', 'Not expressible yet: ' + notExpressible.map((n) => `${n.id} (${n.why.replace(/^not expressible yet \(|\)$/g, '')})`).join('; ') + '.');
   return lines.join('\n');
 }
@@ -250,10 +249,10 @@ function fit(cases: Case[]) {
       const eff = i / 100;
       const errs = rows.map((c) => runCase(c, { matmulEfficiency: eff }).error);
       const rms = Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / errs.length);
-      console.log(`${chip} matmulEfficiency ${eff.toFixed(2)}: rms error ${pct(rms)}, mean |error| ${pct(stats(errs).mean)} (${errs.map(signed).join(', ')}) on ${rows.map((r) => r.id).join(', ')}`);
+      console.log(`${chip} matmulEfficiency ${eff.toFixed(2)}: rms error ${formatPercent(rms)}, mean |error| ${formatPercent(stats(errs).mean)} (${errs.map(formatSignedPercent).join(', ')}) on ${rows.map((r) => r.id).join(', ')}`);
       if (rms < best.rms) best = { eff, rms };
     }
-    console.log(`=> ${chip}: matmulEfficiency ${best.eff.toFixed(2)} (rms error ${pct(best.rms)} on ${rows.length} fit rows)\n`);
+    console.log(`=> ${chip}: matmulEfficiency ${best.eff.toFixed(2)} (rms error ${formatPercent(best.rms)} on ${rows.length} fit rows)\n`);
   }
 }
 
@@ -269,14 +268,14 @@ function breakdown(c: Case) {
   const m = report.pipeline?.microbatches ?? 1;
   const P = report.pipeline?.stages ?? 1;
   const b = stepBreakdown(spmd.program, hw);
-  console.log(`${c.id}: published ${secs(published)}, simulated ${secs(simulated)}; per-device program of one micro-batch (${m} micro-batch${m > 1 ? 'es' : ''}, ${P} pipeline stage${P > 1 ? 's' : ''}):`);
+  console.log(`${c.id}: published ${formatSeconds(published)}, simulated ${formatSeconds(simulated)}; per-device program of one micro-batch (${m} micro-batch${m > 1 ? 'es' : ''}, ${P} pipeline stage${P > 1 ? 's' : ''}):`);
   let total = 0;
   for (const [part, s] of [...b.seconds].sort((x, y) => y[1] - x[1])) {
     total += s;
     const f = b.flops.get(part);
-    console.log(`  ${part.padEnd(44)} ${secs(s).padStart(10)}${f ? `  ${(f / s / 1e12).toFixed(0)} TFLOP/s` : ''}`);
+    console.log(`  ${part.padEnd(44)} ${formatSeconds(s).padStart(10)}${f ? `  ${(f / s / 1e12).toFixed(0)} TFLOP/s` : ''}`);
   }
-  console.log(`  ${'sum (no overlap, no bubble)'.padEnd(44)} ${secs(total).padStart(10)}; ${b.launches} kernel launches`);
+  console.log(`  ${'sum (no overlap, no bubble)'.padEnd(44)} ${formatSeconds(total).padStart(10)}; ${b.launches} kernel launches`);
 }
 
 function main() {
@@ -330,17 +329,17 @@ function main() {
     const pad = (s: string, n: number) => s.padEnd(n);
     console.log(`${pad('case', 28)} ${pad('chip', 5)} ${pad('role', 9)} ${pad('published', 10)} ${pad('simulated', 10)} ${pad('ratio', 6)} ${pad('error', 8)} ${pad('reference', 20)} peak/capacity`);
     for (const r of rows)
-      console.log(`${pad(r.id, 28)} ${pad(r.chip, 5)} ${pad(r.fit ? 'fit' : 'held-out', 9)} ${pad(secs(r.published), 10)} ${pad(secs(r.simulated), 10)} ${pad(r.ratio.toFixed(2), 6)} ${pad(signed(r.error), 8)} ${pad(r.reference ? `${r.reference.name} ${signed(r.reference.error)}` : '', 20)} ${r.peakGiB.toFixed(1)}/${r.capacityGiB.toFixed(0)} GiB${r.outOfMemory ? ' OOM' : ''}${r.memoryComparable ? '' : ' (memory not comparable)'}`);
+      console.log(`${pad(r.id, 28)} ${pad(r.chip, 5)} ${pad(r.fit ? 'fit' : 'held-out', 9)} ${pad(formatSeconds(r.published), 10)} ${pad(formatSeconds(r.simulated), 10)} ${pad(r.ratio.toFixed(2), 6)} ${pad(formatSignedPercent(r.error), 8)} ${pad(r.reference ? `${r.reference.name} ${formatSignedPercent(r.reference.error)}` : '', 20)} ${r.peakGiB.toFixed(1)}/${r.capacityGiB.toFixed(0)} GiB${r.outOfMemory ? ' OOM' : ''}${r.memoryComparable ? '' : ' (memory not comparable)'}`);
     const s = summary.stepTime;
-    console.log(`\nstep time |error|: fitted mean ${pct(s.fitted.mean)} max ${pct(s.fitted.max)} (${s.fitted.n}); held-out mean ${pct(s.heldOut.mean)} max ${pct(s.heldOut.max)} (${s.heldOut.n}); all mean ${pct(s.all.mean)} max ${pct(s.all.max)} (${s.all.n})`);
-    for (const [f, st] of Object.entries(summary.byChip)) console.log(`  ${f}: mean ${pct(st.mean)} max ${pct(st.max)} on ${st.n} runs`);
-    for (const g of summary.byTable) console.log(`  ${g.group}: mean ${pct(g.mean)} max ${pct(g.max)} on ${g.n} runs${g.reference ? `; ${g.reference.name} on the same runs: mean ${pct(g.reference.mean)} max ${pct(g.reference.max)}` : ''}`);
+    console.log(`\nstep time |error|: fitted mean ${formatPercent(s.fitted.mean)} max ${formatPercent(s.fitted.max)} (${s.fitted.n}); held-out mean ${formatPercent(s.heldOut.mean)} max ${formatPercent(s.heldOut.max)} (${s.heldOut.n}); all mean ${formatPercent(s.all.mean)} max ${formatPercent(s.all.max)} (${s.all.n})`);
+    for (const [f, st] of Object.entries(summary.byChip)) console.log(`  ${f}: mean ${formatPercent(st.mean)} max ${formatPercent(st.max)} on ${st.n} runs`);
+    for (const g of summary.byTable) console.log(`  ${g.group}: mean ${formatPercent(g.mean)} max ${formatPercent(g.max)} on ${g.n} runs${g.reference ? `; ${g.reference.name} on the same runs: mean ${formatPercent(g.reference.mean)} max ${formatPercent(g.reference.max)}` : ''}`);
     console.log(`published runs predicted out of memory: ${summary.outOfMemory.length} of ${summary.memoryComparable} whose memory is comparable${summary.outOfMemory.length ? ` (${summary.outOfMemory.join(', ')})` : ''}`);
     console.log('\nmemory (published figure, simulated, error):');
-    for (const m of memory) console.log(`  ${pad(m.id, 34)} ${pad(gbytes(m.published), 10)} ${pad(gbytes(m.simulated), 10)} ${signed(m.error)}${m.comparable ? '' : ' (excluded: not comparable)'}`);
-    console.log(`memory |error|: mean ${pct(memStats.mean)} max ${pct(memStats.max)} on ${memStats.n} published figures`);
+    for (const m of memory) console.log(`  ${pad(m.id, 34)} ${pad(gbytes(m.published), 10)} ${pad(gbytes(m.simulated), 10)} ${formatSignedPercent(m.error)}${m.comparable ? '' : ' (excluded: not comparable)'}`);
+    console.log(`memory |error|: mean ${formatPercent(memStats.mean)} max ${formatPercent(memStats.max)} on ${memStats.n} published figures`);
     console.log('\ncollective microbenchmarks (fit):');
-    for (const m of micro) console.log(`  ${pad(m.id, 22)} measured ${pad(secs(m.measured), 10)} simulated ${pad(secs(m.simulated), 10)} ${signed(m.error)}`);
+    for (const m of micro) console.log(`  ${pad(m.id, 22)} measured ${pad(formatSeconds(m.measured), 10)} simulated ${pad(formatSeconds(m.simulated), 10)} ${formatSignedPercent(m.error)}`);
     console.log('\nnot expressible yet:');
     for (const n of notExpressible) console.log(`  ${pad(n.id, 26)} ${n.why}`);
   }

@@ -12,7 +12,8 @@ import { compareCommand } from './compareCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { readConfigFile, readTextFile } from './io';
-import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
+import { formatBytes, formatCount, formatFlops, formatPercent, formatSeconds } from '../core/units';
+import { table } from './format';
 
 export interface CommandOutput {
   json: unknown;
@@ -44,11 +45,11 @@ export const COMMANDS: Record<string, Command> = {
     run: ([file]) => {
       const model = summarize(buildProgram(readConfigFile(file)));
       const text = [
-        `parameters  ${fmtCount(model.parameters)} (${model.parameters})`,
+        `parameters  ${formatCount(model.parameters)} (${model.parameters})`,
         `ops         ${model.ops}`,
-        `FLOPs       model ${fmtCount(model.flops.model)}  executed ${fmtCount(model.flops.executed)}`,
-        table(['phase', 'FLOPs'], Object.entries(model.flops.byPhase).map(([k, v]) => [k, fmtCount(v)])),
-        table(['category', 'bytes'], Object.entries(model.bytes).map(([k, v]) => [k, fmtBytes(v)])),
+        `FLOPs       model ${formatFlops(model.flops.model)}  executed ${formatFlops(model.flops.executed)}`,
+        table(['phase', 'FLOPs'], Object.entries(model.flops.byPhase).map(([k, v]) => [k, formatFlops(v)])),
+        table(['category', 'bytes'], Object.entries(model.bytes).map(([k, v]) => [k, formatBytes(v)])),
       ].join('\n');
       return { json: model, text };
     },
@@ -141,7 +142,7 @@ function stagesText(r: Report): string {
 
 function collectivesText(r: Report): string {
   const rows = sumCollectives(r.collectives, ['kind', 'axes', 'phase'])
-    .map((g) => [g.kind, g.axes.join(','), g.phase, g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]);
+    .map((g) => [g.kind, g.axes.join(','), g.phase, g.count, formatBytes(g.bytes), formatSeconds(g.seconds)]);
   return rows.length ? table(['collective', 'axes', 'phase', 'count', 'bytes', 'time'], rows) : 'no collectives';
 }
 
@@ -149,13 +150,13 @@ function simulateText(r: Report): string {
   const m = r.memory.perDevice[0];
   const lines = [
     diagnosticsText(r),
-    `step time      ${fmtSeconds(r.time.step)}  (compute ${fmtSeconds(r.time.compute)}, communication ${fmtSeconds(r.time.communication)}, exposed ${fmtSeconds(r.time.exposedCommunication)})`,
+    `step time      ${formatSeconds(r.time.step)}  (compute ${formatSeconds(r.time.compute)}, communication ${formatSeconds(r.time.communication)}, exposed ${formatSeconds(r.time.exposedCommunication)})`,
     r.time.validation ? `validated      step time ${r.time.validation.text}; see ${r.time.validation.table}` : '',
-    `MFU            ${(r.time.mfu * 100).toFixed(1)}%`,
-    m ? `peak memory    ${fmtBytes(m.peak)} of ${fmtBytes(m.capacity)} per device${m.outOfMemory ? `  — OUT OF MEMORY: needs ${fmtBytes(m.peak)}, the device has ${fmtBytes(m.capacity)}` : ''}` : '',
+    `MFU            ${formatPercent(r.time.mfu)}`,
+    m ? `peak memory    ${formatBytes(m.peak)} of ${formatBytes(m.capacity)} per device${m.outOfMemory ? `  — OUT OF MEMORY: needs ${formatBytes(m.peak)}, the device has ${formatBytes(m.capacity)}` : ''}` : '',
     r.memory.validation ? `validated      peak memory ${r.memory.validation.text}; see ${r.memory.validation.table}` : '',
-    m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, fmtBytes(v)])) : '',
-    table(['axis', 'communication'], Object.entries(r.time.perAxis).map(([k, v]) => [k, fmtSeconds(v)])),
+    m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, formatBytes(v)])) : '',
+    table(['axis', 'communication'], Object.entries(r.time.perAxis).map(([k, v]) => [k, formatSeconds(v)])),
     stagesText(r),
     collectivesText(r),
   ];

@@ -7,7 +7,8 @@ import { compareResults, type CollectiveGroup, type Comparison, type Delta } fro
 import { runPipeline } from '../core/pipeline';
 import type { AxisShardingJson } from '../core/report';
 import type { CommandOutput } from './commands';
-import { fmtBytes, fmtSeconds, table } from './format';
+import { formatBytes, formatChange, formatPercent, formatSeconds } from '../core/units';
+import { table } from './format';
 import { readConfigFile } from './io';
 
 /** Rows listed per section in the text output (the JSON has them all). */
@@ -28,9 +29,8 @@ export const compareCommand: { args: string; help: string; run(args: string[]): 
 };
 
 const sign = (x: number, f: (v: number) => string) => (x > 0 ? `+${f(x)}` : x < 0 ? `−${f(-x)}` : '0');
-const pct = (d: Delta) => (d.a !== 0 && d.delta !== 0 ? ` (${d.delta > 0 ? '+' : '−'}${Math.abs((100 * d.delta) / d.a).toFixed(1)}%)` : '');
+const pct = (d: Delta) => (d.a !== 0 && d.delta !== 0 ? ` (${formatChange(d.a, d.b)})` : '');
 const row = (label: string, d: Delta, f: (v: number) => string) => [label, f(d.a), f(d.b), sign(d.delta, f) + pct(d)];
-const fmtPct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function axisText(s: Record<string, AxisShardingJson> | null): string {
   if (!s) return '(absent)';
@@ -43,7 +43,7 @@ function axisText(s: Record<string, AxisShardingJson> | null): string {
 function groupRows(gs: readonly CollectiveGroup[], withOp: boolean): (string | number)[][] {
   return gs.slice(0, TEXT_ROWS).map((g) => [
     g.kind, g.axes.join(',') || '-', g.phase, ...(withOp ? [g.op] : []),
-    `${g.count.a} → ${g.count.b}`, `${fmtBytes(g.bytes.a)} → ${fmtBytes(g.bytes.b)}`, sign(g.seconds.b - g.seconds.a, fmtSeconds),
+    `${g.count.a} → ${g.count.b}`, `${formatBytes(g.bytes.a)} → ${formatBytes(g.bytes.b)}`, sign(g.seconds.b - g.seconds.a, formatSeconds),
   ]);
 }
 
@@ -57,17 +57,17 @@ export function comparisonText(c: Comparison, fa: string, fb: string): string {
     c.sameModel ? 'same program: values matched by id' : 'different programs: values matched by name',
     '',
     table(['time', 'A', 'B', 'B − A'], [
-      row('step', t.step, fmtSeconds),
-      row('compute', t.compute, fmtSeconds),
-      row('communication', t.communication, fmtSeconds),
-      row('exposed comm.', t.exposedCommunication, fmtSeconds),
-      row('MFU', t.mfu, fmtPct),
-      ...Object.entries(t.perAxis).map(([ax, d]) => row(`  axis ${ax}`, d, fmtSeconds)),
+      row('step', t.step, formatSeconds),
+      row('compute', t.compute, formatSeconds),
+      row('communication', t.communication, formatSeconds),
+      row('exposed comm.', t.exposedCommunication, formatSeconds),
+      row('MFU', t.mfu, formatPercent),
+      ...Object.entries(t.perAxis).map(([ax, d]) => row(`  axis ${ax}`, d, formatSeconds)),
     ]),
     '',
     table(['memory per device', 'A', 'B', 'B − A'], [
-      row('peak', m.peak, fmtBytes),
-      ...Object.entries(m.atPeak).map(([k, d]) => row(`  ${k}`, d, fmtBytes)),
+      row('peak', m.peak, formatBytes),
+      ...Object.entries(m.atPeak).map(([k, d]) => row(`  ${k}`, d, formatBytes)),
     ]),
     '',
     c.collectives.byKind.length

@@ -1,5 +1,4 @@
-/** Plain text tables for the CLI; figures come from core's units. */
-export { fmtBytes, fmtCount, fmtSeconds } from '../core/units';
+/** Plain text tables for the CLI (its figures are formatted by core's units). */
 
 /** A plain text table with aligned columns. */
 export function table(header: string[], rows: (string | number)[][]): string {

@@ -9,7 +9,8 @@ import { importStableHlo } from '../core/io/stablehlo/import';
 import type { ImportedSharding } from '../core/io/stablehlo/sharding';
 import { summarize } from '../core/models/summary';
 import type { CommandOutput } from './commands';
-import { fmtCount, table } from './format';
+import { formatCount, formatFlops } from '../core/units';
+import { table } from './format';
 import { readTextFile } from './io';
 
 const shardingText = (s: ImportedSharding): string =>
@@ -44,7 +45,7 @@ export const importCommand: { args: string; help: string; run(args: string[]): C
     };
     const lines = [
       `module ${p.name}: ${p.inputs.length} inputs, ${p.outputs.length} outputs, ${p.ops.length} ops (${Object.entries(phases).map(([k, n]) => `${k} ${n}`).join(', ')})`,
-      `parameters ${fmtCount(summary.parameters)}, FLOPs ${fmtCount(summary.flops.model)}${r.mesh ? `, mesh ${r.mesh.axes.map((a) => `${a.name}=${a.size}`).join(' × ')}` : ''}`,
+      `parameters ${formatCount(summary.parameters)}, FLOPs ${formatFlops(summary.flops.model)}${r.mesh ? `, mesh ${r.mesh.axes.map((a) => `${a.name}=${a.size}`).join(' × ')}` : ''}`,
       table(['input', 'type', 'role', 'sharding'], inputs.map((i) => [i.name, i.type, i.role, i.sharding ?? ''])),
       table(['output', 'type'], outputs.map((o) => [o.name, o.type])),
       ...(r.opaque.length ? [`opaque ops: ${[...new Set(r.opaque.map((o) => o.name))].join(', ')}`] : []),

@@ -7,20 +7,11 @@ import { HARDWARE_PRESET_IDS, type HardwarePresetId } from '../core/io/config';
 import type { AxisShardingJson } from '../core/report';
 import type { CompareDto } from '../worker/protocol';
 import { setAxisSize, setPreset } from './docEdits';
-import { formatBytes, formatSeconds } from './format';
+import { formatBytes, formatChange, formatPercent, formatSeconds } from './format';
 import { NumberField } from './panels/fields';
 import { editDocB, useApp } from './store';
 
 type Fmt = (n: number) => string;
-const pct: Fmt = (f) => `${(100 * f).toFixed(1)}%`;
-
-/** `+12.3%` of A, or `±0`; lower is better for time and memory, higher for MFU. */
-export function relativeChange(a: number, b: number): string {
-  if (a === b) return '±0';
-  if (a === 0) return b > 0 ? '+∞' : '−∞';
-  const r = (b - a) / Math.abs(a);
-  return `${r > 0 ? '+' : '−'}${Math.abs(100 * r).toFixed(1)}%`;
-}
 
 function DeltaRow({ id, label, a, b, fmt, higherIsBetter = false }: { id: string; label: string; a: number; b: number; fmt: Fmt; higherIsBetter?: boolean }) {
   const better = a === b ? '' : (b < a) !== higherIsBetter ? 'better' : 'worse';
@@ -29,7 +20,7 @@ function DeltaRow({ id, label, a, b, fmt, higherIsBetter = false }: { id: string
       <th>{label}</th>
       <td>{fmt(a)}</td>
       <td>{fmt(b)}</td>
-      <td className={better}>{relativeChange(a, b)}</td>
+      <td className={better}>{formatChange(a, b)}</td>
     </tr>
   );
 }
@@ -50,7 +41,7 @@ function Totals({ diff }: { diff: CompareDto }) {
         <DeltaRow id="compute" label="compute" a={t.compute.a} b={t.compute.b} fmt={formatSeconds} />
         <DeltaRow id="communication" label="communication" a={t.communication.a} b={t.communication.b} fmt={formatSeconds} />
         <DeltaRow id="exposed" label="exposed comms" a={t.exposedCommunication.a} b={t.exposedCommunication.b} fmt={formatSeconds} />
-        <DeltaRow id="mfu" label="MFU" a={t.mfu.a} b={t.mfu.b} fmt={pct} higherIsBetter />
+        <DeltaRow id="mfu" label="MFU" a={t.mfu.a} b={t.mfu.b} fmt={formatPercent} higherIsBetter />
         <DeltaRow id="peak" label="peak memory / device" a={m.peak.a} b={m.peak.b} fmt={formatBytes} />
         {Object.entries(m.atPeak).map(([k, d]) => (
           <DeltaRow key={k} id={`mem-${k}`} label={`· ${k}`} a={d.a} b={d.b} fmt={formatBytes} />
@@ -101,7 +92,7 @@ function CollectiveKinds({ diff }: { diff: CompareDto }) {
             <td>{r.count.a} → {r.count.b}</td>
             <td>{formatBytes(r.bytes.a)} → {formatBytes(r.bytes.b)}</td>
             <td>{formatSeconds(r.seconds.a)} → {formatSeconds(r.seconds.b)}</td>
-            <td className={r.seconds.a === r.seconds.b ? '' : r.seconds.b < r.seconds.a ? 'better' : 'worse'}>{relativeChange(r.seconds.a, r.seconds.b)}</td>
+            <td className={r.seconds.a === r.seconds.b ? '' : r.seconds.b < r.seconds.a ? 'better' : 'worse'}>{formatChange(r.seconds.a, r.seconds.b)}</td>
           </tr>
         ))}
       </tbody>

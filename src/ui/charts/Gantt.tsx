@@ -5,7 +5,7 @@
  */
 import { scaleLinear } from 'd3';
 import type { PipelineJson } from '../../core/report';
-import { formatBytes, formatSeconds } from './format';
+import { formatBytes, formatPercent, formatSeconds } from './format';
 import { useWidth } from './useWidth';
 import './charts.css';
 
@@ -27,7 +27,7 @@ export function Gantt({ pipeline, width: widthProp }: { pipeline: PipelineJson; 
       <figcaption>
         {pipeline.schedule === 'accumulate' ? `Gradient accumulation over ${pipeline.microbatches} micro-batches` : `${pipeline.schedule} pipeline: ${pipeline.stages} stages × ${pipeline.microbatches} micro-batches${pipeline.virtual > 1 ? `, ${pipeline.virtual} chunks per stage` : ''}`}
         {' — '}bubble <span data-testid="gantt-bubble" data-value={pipeline.bubbleFraction}>{(pipeline.bubbleFraction * 100).toFixed(1)} %</span>
-        {pipeline.schedule !== 'accumulate' && <> (schedule analysis {(pipeline.idealBubbleFraction * 100).toFixed(1)} %)</>}
+        {pipeline.schedule !== 'accumulate' && <> (schedule analysis {formatPercent(pipeline.idealBubbleFraction)})</>}
         {pipeline.truncated && ' — first actions only'}
       </figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="pipeline schedule per stage">

@@ -2,7 +2,7 @@
 import { scaleBand, scaleLinear } from 'd3';
 import type { DeviceMemory } from '../../core/report';
 import { MEMORY_CATEGORIES, MEMORY_COLOR, groupDevices, memoryDomainMax } from './data';
-import { formatBytes } from './format';
+import { formatBytes, formatPercent } from './format';
 import { useWidth } from './useWidth';
 import './charts.css';
 
@@ -48,7 +48,7 @@ export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { per
         })}
         {capacity > 0 && !capacityOnScale && (
           <text x={width - m.right} y={m.top - 8} textAnchor="end" className="capacity-label" data-testid="memory-capacity" data-value={capacity}>
-            {`capacity ${formatBytes(capacity)} ↑ (off scale: peak is ${((Math.max(...perDevice.map((d) => d.peak)) / capacity) * 100).toFixed(1)} %)`}
+            {`capacity ${formatBytes(capacity)} ↑ (off scale: peak is ${formatPercent(Math.max(...perDevice.map((d) => d.peak)) / capacity)})`}
           </text>
         )}
         {capacity > 0 && sameCapacity && capacityOnScale && (

@@ -1,7 +1,7 @@
 /** The values live at a device's memory peak, largest first: op, scope, category and share of the peak. */
 import type { DeviceMemory } from '../../core/report';
 import { MEMORY_COLOR } from './data';
-import { formatBytes } from './format';
+import { formatBytes, formatPercent } from './format';
 import './charts.css';
 
 export function PeakValues({ memory }: { memory: DeviceMemory }) {
@@ -21,13 +21,13 @@ export function PeakValues({ memory }: { memory: DeviceMemory }) {
                 <td><code>{v.scope || '—'}</code></td>
                 <td><span className="dot" style={{ background: MEMORY_COLOR[v.category] }} />{v.category}</td>
                 <td className="num">{formatBytes(v.bytes)}</td>
-                <td className="num">{memory.peak > 0 ? `${((v.bytes / memory.peak) * 100).toFixed(1)} %` : '—'}</td>
+                <td className="num">{memory.peak > 0 ? formatPercent(v.bytes / memory.peak) : '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <div className="chart-note">These {top.length} values hold {formatBytes(listed)} ({memory.peak > 0 ? ((listed / memory.peak) * 100).toFixed(0) : 0} %) of the peak; the bars above split all of it by category.</div>
+      <div className="chart-note">These {top.length} values hold {formatBytes(listed)} ({memory.peak > 0 ? formatPercent(listed / memory.peak) : '—'}) of the peak; the bars above split all of it by category.</div>
     </figure>
   );
 }

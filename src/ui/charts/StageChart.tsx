@@ -6,7 +6,7 @@
 import { scaleBand, scaleLinear } from 'd3';
 import type { Report } from '../../core/report';
 import { stageEffects } from './data';
-import { formatBytes, formatCount, formatSeconds } from './format';
+import { formatBytes, formatInteger, formatSeconds } from './format';
 import { useWidth } from './useWidth';
 import './charts.css';
 
@@ -25,7 +25,7 @@ export function StageChart({ stages, width: widthProp, height = 170 }: { stages:
         {y.ticks(4).map((t) => (
           <g key={t}>
             <line x1={m.left} x2={width - m.right} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={m.left - 6} y={y(t) + 3} textAnchor="end" className="tick">{formatCount(t)}</text>
+            <text x={m.left - 6} y={y(t) + 3} textAnchor="end" className="tick">{formatInteger(t)}</text>
           </g>
         ))}
         {effects.map((e, i) => (

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { Report } from '../../core/report';
 import { COLLECTIVE_COLOR } from '../graph/colors';
 import { stepContributors, type StepContributor } from './contributors';
-import { formatSeconds } from './format';
+import { formatPercent, formatSeconds } from './format';
 import { COMPUTE } from './TimeBreakdown';
 import './charts.css';
 
@@ -23,7 +23,7 @@ export function StepContributors({ timeline, step, onSelect }: { timeline: Repor
                 <td><code>{r.scope || '—'}</code></td>
                 <td className="num">{r.count}</td>
                 <td className="num">{formatSeconds(r.seconds)}</td>
-                <td className="num">{step > 0 ? `${((r.seconds / step) * 100).toFixed(1)} %` : '—'}</td>
+                <td className="num">{step > 0 ? formatPercent(r.seconds / step) : '—'}</td>
               </tr>
             ))}
           </tbody>

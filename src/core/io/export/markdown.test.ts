@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../pipeline';
 import type { Report } from '../../report';
 import { BP_MP_Z3, tinyTransformerConfig } from './fixtures';
-import { exportMarkdown, fmtBytes, fmtSeconds, mdTable } from './markdown';
+import { formatBytes, formatPercent, formatSeconds } from '../../units';
+import { exportMarkdown, mdTable } from './markdown';
 
 const config = tinyTransformerConfig(BP_MP_Z3);
 const { report } = runPipeline(config);
@@ -25,9 +26,9 @@ describe('exportMarkdown', () => {
 
   it('gives the headline figures from the report', () => {
     const rows = Object.fromEntries(tableUnder('Headline').map(([k, v]) => [k, v]));
-    expect(rows['step time']).toBe(fmtSeconds(report.time.step));
-    expect(rows.MFU).toBe(`${(report.time.mfu * 100).toFixed(1)}%`);
-    expect(rows['peak memory']).toContain(fmtBytes(Math.max(...report.memory.perDevice.map((d) => d.peak))));
+    expect(rows['step time']).toBe(formatSeconds(report.time.step));
+    expect(rows.MFU).toBe(formatPercent(report.time.mfu));
+    expect(rows['peak memory']).toContain(formatBytes(Math.max(...report.memory.perDevice.map((d) => d.peak))));
     expect(rows.collectives).toBe(String(report.collectives.length));
   });
 
@@ -35,17 +36,17 @@ describe('exportMarkdown', () => {
     const rows = tableUnder('Memory at the peak');
     const peak = report.memory.perDevice[0];
     expect(rows.map((r) => r[0])).toEqual(['params', 'optimizer', 'gradients', 'activations', 'temporaries', '**total**']);
-    expect(rows[0][1]).toBe(fmtBytes(peak.atPeak.params));
-    expect(rows[1][1]).toBe(fmtBytes(peak.atPeak.optimizer));
+    expect(rows[0][1]).toBe(formatBytes(peak.atPeak.params));
+    expect(rows[1][1]).toBe(formatBytes(peak.atPeak.optimizer));
     const shares = rows.slice(0, 5).map((r) => Number.parseFloat(r[2]));
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
   });
 
   it('splits time into compute, communication and the exposed part, and per axis', () => {
     const rows = Object.fromEntries(tableUnder('Time').map((r) => [r[0], r[1]]));
-    expect(rows.compute).toBe(fmtSeconds(report.time.compute));
-    expect(rows['exposed communication']).toBe(fmtSeconds(report.time.exposedCommunication));
-    for (const [axis, s] of Object.entries(report.time.perAxis)) expect(rows[`communication on ${axis}`]).toBe(fmtSeconds(s));
+    expect(rows.compute).toBe(formatSeconds(report.time.compute));
+    expect(rows['exposed communication']).toBe(formatSeconds(report.time.exposedCommunication));
+    for (const [axis, s] of Object.entries(report.time.perAxis)) expect(rows[`communication on ${axis}`]).toBe(formatSeconds(s));
   });
 
   it('groups collectives by kind, axes and phase with counts adding up to the report', () => {
@@ -55,7 +56,7 @@ describe('exportMarkdown', () => {
     for (const r of rows) {
       const same = report.collectives.filter((c) => c.kind === r[0] && c.axes.join(', ') === r[1] && c.phase === r[2]);
       expect(same.length, r.join(' ')).toBe(Number(r[3]));
-      expect(r[4]).toBe(fmtBytes(same.reduce((n, c) => n + c.bytes, 0)));
+      expect(r[4]).toBe(formatBytes(same.reduce((n, c) => n + c.bytes, 0)));
     }
     // BP+ZeRO-3 reduce-scatters gradients on the batch axis in the backward pass
     expect(rows.some((r) => r[0] === 'reduce-scatter' && r[1].includes('batch'))).toBe(true);

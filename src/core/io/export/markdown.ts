@@ -6,12 +6,10 @@
 import type { Config } from '../config';
 import { sumCollectives } from '../../collectiveSums';
 import type { BytesByCategory, Report } from '../../report';
-import { fmtBytes, fmtCount, fmtSeconds } from '../../units';
+import { formatBytes, formatCount, formatFlops, formatPercent, formatSeconds } from '../../units';
 import { mdCode, mdText } from './escape';
 
-export { fmtBytes, fmtCount, fmtSeconds };
-
-const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
+const pct = (part: number, whole: number): string => (whole > 0 ? formatPercent(part / whole) : '–');
 
 /** A cell the exporter writes as Markdown (`**total**`); any other cell is text and is escaped. */
 export interface MdSource { md: string }
@@ -45,11 +43,11 @@ export function exportMarkdown(report: Report, config: Config): string {
     '## Headline',
     '',
     mdTable(['figure', 'value'], [
-      ['step time', fmtSeconds(time.step)],
-      ['MFU', `${(time.mfu * 100).toFixed(1)}%`],
-      ['peak memory', { md: worst ? `${fmtBytes(worst.peak)} of ${fmtBytes(worst.capacity)} (${pct(worst.peak, worst.capacity)})${worst.outOfMemory ? ' — **out of memory**' : ''}` : '–' }],
-      ['parameters', fmtCount(model.parameters)],
-      ['FLOPs per step', `${fmtCount(model.flops.model)} (executed ${fmtCount(model.flops.executed)})`],
+      ['step time', formatSeconds(time.step)],
+      ['MFU', formatPercent(time.mfu)],
+      ['peak memory', { md: worst ? `${formatBytes(worst.peak)} of ${formatBytes(worst.capacity)} (${pct(worst.peak, worst.capacity)})${worst.outOfMemory ? ' — **out of memory**' : ''}` : '–' }],
+      ['parameters', formatCount(model.parameters)],
+      ['FLOPs per step', `${formatFlops(model.flops.model)} (executed ${formatFlops(model.flops.executed)})`],
       ['collectives', String(report.collectives.length)],
     ], [1]),
     '',
@@ -59,8 +57,8 @@ export function exportMarkdown(report: Report, config: Config): string {
   if (worst) {
     const total = CATEGORIES.reduce((n, c) => n + worst.atPeak[c], 0);
     out.push(mdTable(['category', 'bytes', 'share'], [
-      ...CATEGORIES.map((c) => [c, fmtBytes(worst.atPeak[c]), pct(worst.atPeak[c], total)]),
-      [{ md: '**total**' }, { md: `**${fmtBytes(total)}**` }, pct(total, total)],
+      ...CATEGORIES.map((c) => [c, formatBytes(worst.atPeak[c]), pct(worst.atPeak[c], total)]),
+      [{ md: '**total**' }, { md: `**${formatBytes(total)}**` }, pct(total, total)],
     ], [1, 2]));
   } else out.push('No memory figures.');
 
@@ -69,11 +67,11 @@ export function exportMarkdown(report: Report, config: Config): string {
     '## Time',
     '',
     mdTable(['part', 'seconds', 'share of step'], [
-      ['step', fmtSeconds(time.step), pct(time.step, time.step)],
-      ['compute', fmtSeconds(time.compute), pct(time.compute, time.step)],
-      ['communication', fmtSeconds(time.communication), pct(time.communication, time.step)],
-      ['exposed communication', fmtSeconds(time.exposedCommunication), pct(time.exposedCommunication, time.step)],
-      ...Object.entries(time.perAxis).map(([axis, s]) => [`communication on ${axis}`, fmtSeconds(s), pct(s, time.step)]),
+      ['step', formatSeconds(time.step), pct(time.step, time.step)],
+      ['compute', formatSeconds(time.compute), pct(time.compute, time.step)],
+      ['communication', formatSeconds(time.communication), pct(time.communication, time.step)],
+      ['exposed communication', formatSeconds(time.exposedCommunication), pct(time.exposedCommunication, time.step)],
+      ...Object.entries(time.perAxis).map(([axis, s]) => [`communication on ${axis}`, formatSeconds(s), pct(s, time.step)]),
     ], [1, 2]),
     '',
     '## Collectives',
@@ -83,7 +81,7 @@ export function exportMarkdown(report: Report, config: Config): string {
   const rows = sumCollectives(report.collectives, ['kind', 'axes', 'phase']).sort((a, b) => b.seconds - a.seconds || b.bytes - a.bytes || a.kind.localeCompare(b.kind));
   out.push(rows.length === 0 ? 'None: the schedule needs no communication.' : mdTable(
     ['collective', 'axes', 'phase', 'count', 'bytes', 'time'],
-    rows.map((g) => [g.kind, g.axes.join(', '), g.phase, g.count, fmtBytes(g.bytes), fmtSeconds(g.seconds)]),
+    rows.map((g) => [g.kind, g.axes.join(', '), g.phase, g.count, formatBytes(g.bytes), formatSeconds(g.seconds)]),
     [3, 4, 5],
   ));
 

@@ -8,6 +8,7 @@ import { lex } from '../lexer';
 import { parseSdySharding } from '../sharding';
 import { isTrivial, printSharding, type TensorSharding } from '../../../partition/shardy/sharding';
 import type { SdyMode } from '../../../partition/shardy/propagate';
+import { formatPercent } from '../../../units';
 import { CASES, FILES, type ConformanceCase, type ShardyFile } from './cases';
 
 export interface CaseOutcome {
@@ -90,7 +91,7 @@ export function conformanceTable(out: readonly CaseOutcome[]): string {
   const lines = [
     `${out.length} functions of Shardy's propagation tests, re-expressed in \`src/core/io/stablehlo/conformance/cases.ts\`: ` +
       `${sum.pass} agree with Shardy on every argument and result sharding checked, ${sum.fail} differ, ${sum.unsupported} use an op outside the importer's op set. ` +
-      `Agreement on the supported cases: ${(100 * sum.supportedRate).toFixed(1)}%.`,
+      `Agreement on the supported cases: ${formatPercent(sum.supportedRate)}.`,
     '',
     '| Shardy file (pass) | Function | Result | Why not |',
     '|---|---|---|---|',
