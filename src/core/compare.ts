@@ -5,6 +5,7 @@
 import type { Program, ValueId } from './ir/types';
 import type { PipelineResult } from './pipeline';
 import { valueLabel } from './pipeline';
+import { axisShardingJson } from './partition/sharding';
 import type { Sharding } from './partition/types';
 import type { AxisShardingJson, BytesByCategory, CollectiveJson, CollectiveName, DeviceMemory, Report } from './report';
 import type { Phase } from './ir/types';
@@ -111,19 +112,12 @@ function sameProgram(a: Program, b: Program): boolean {
   return true;
 }
 
-function axisJson(s: Sharding | undefined, axis: string): AxisShardingJson {
-  if (!s) return 'replicated';
-  if (s.partial.includes(axis)) return 'partial';
-  const d = s.dims.findIndex((ax) => ax.includes(axis));
-  return d >= 0 ? { tiled: d } : 'replicated';
-}
-
 const sameAxis = (x: AxisShardingJson, y: AxisShardingJson) =>
   typeof x === 'object' && typeof y === 'object' ? x.tiled === y.tiled : x === y;
 
 function perAxis(s: Sharding, axes: readonly string[]): Record<string, AxisShardingJson> {
   const out: Record<string, AxisShardingJson> = userRecord();
-  for (const ax of axes) out[ax] = axisJson(s, ax);
+  for (const ax of axes) out[ax] = axisShardingJson(s, ax);
   return out;
 }
 

@@ -15,7 +15,7 @@ import { importForConfig } from './io/stablehlo/seeds';
 import { jaxReport } from './io/stablehlo/shardy';
 import { summarize } from './models/summary';
 import { partition } from './partition/schedule';
-import { formatAxisState } from './partition/sharding';
+import { axisShardingJson, formatAxisState } from './partition/sharding';
 import { groupConflicts } from './partition/conflictGroups';
 import type { PartitionResult, Sharding } from './partition/types';
 import type { AxisShardingJson, CollectiveJson, ConflictJson, Report, StageJson } from './report';
@@ -266,16 +266,10 @@ function shardingsJson(p: Program, mesh: Mesh, shardings: readonly Sharding[]): 
     if (!all && v.name === undefined) continue;
     const s = shardings[v.id];
     const perAxis: Record<string, AxisShardingJson> = userRecord();
-    for (const a of mesh.axes) perAxis[a.name] = axisJson(s, a.name);
+    for (const a of mesh.axes) perAxis[a.name] = axisShardingJson(s, a.name);
     out[valueLabel(p, v.id)] = perAxis;
   }
   return out;
-}
-
-function axisJson(s: Sharding, axis: string): AxisShardingJson {
-  if (s.partial.includes(axis)) return 'partial';
-  const d = s.dims.findIndex((axes) => axes.includes(axis));
-  return d >= 0 ? { tiled: d } : 'replicated';
 }
 
 /**

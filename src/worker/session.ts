@@ -7,6 +7,7 @@
 import { isUserError, type Diagnostic, type SourceRange } from '../core/errors';
 import type { Config } from '../core/io/config';
 import type { Program, TensorType } from '../core/ir/types';
+import { axisShardingJson } from '../core/partition/sharding';
 import type { Sharding } from '../core/partition/types';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { groupsToReveal, opNodeId, searchGraph, type SearchResult } from './layout';
@@ -59,12 +60,8 @@ export function defaultFormatShardedType(type: TensorType, sharding: Sharding | 
 export function axisStates(sharding: Sharding | undefined, axes: readonly string[]): Record<string, string> {
   const out: Record<string, string> = userRecord();
   for (const a of axes) {
-    if (!sharding) out[a] = 'replicated';
-    else if (sharding.partial.includes(a)) out[a] = 'partial';
-    else {
-      const d = sharding.dims.findIndex((ax) => ax.includes(a));
-      out[a] = d >= 0 ? `dim ${d}` : 'replicated';
-    }
+    const state = axisShardingJson(sharding, a);
+    out[a] = typeof state === 'object' ? `dim ${state.tiled}` : state;
   }
   return out;
 }

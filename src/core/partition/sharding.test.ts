@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Mesh } from '../mesh/mesh';
 import {
-  axisState, axisStateEquals, formatSharding, formatShardedType, isReplicated, localShape, replicatedSharding, shardingEquals, withAxis,
+  axisShardingJson, axisState, axisStateEquals, formatSharding, formatShardedType, isReplicated, replicatedSharding, shardingEquals, withAxis,
 } from './sharding';
-
-const mesh: Mesh = { axes: [{ name: 'batch', size: 8 }, { name: 'model', size: 4 }] };
 
 describe('sharding helpers', () => {
   it('replicatedSharding has one empty axis list per dim and no partial axes', () => {
@@ -26,10 +23,12 @@ describe('sharding helpers', () => {
     expect(s).toEqual({ dims: [['model'], []], partial: [] });
   });
 
-  it('localShape divides each dim by the axes tiling it', () => {
+  it("axisShardingJson gives the report's form of axisState, replicated for a value without a sharding", () => {
     const s = { dims: [['batch'], [], ['model']], partial: ['x'] };
-    expect(localShape([64, 2048, 4096], s, mesh)).toEqual([8, 2048, 1024]);
-    expect(localShape([64, 7], { dims: [['batch', 'model'], []], partial: [] }, mesh)).toEqual([2, 7]);
+    expect(axisShardingJson(s, 'model')).toEqual({ tiled: 2 });
+    expect(axisShardingJson(s, 'x')).toBe('partial');
+    expect(axisShardingJson(s, 'y')).toBe('replicated');
+    expect(axisShardingJson(undefined, 'batch')).toBe('replicated');
   });
 
   it('formats sharded types with axes per dim and partial axes as a suffix', () => {

@@ -1,6 +1,6 @@
 /** Helpers over the Sharding of one value: what one axis does to it, local shapes, printing. */
 import type { TensorType } from '../ir/types';
-import { axisSize, type Mesh } from '../mesh/mesh';
+import type { AxisShardingJson } from '../report';
 import type { AxisState, Sharding } from './types';
 
 export function replicatedSharding(rank: number): Sharding {
@@ -11,6 +11,13 @@ export function replicatedSharding(rank: number): Sharding {
 export function axisState(s: Sharding, axis: string): AxisState {
   for (let d = 0; d < s.dims.length; d++) if (s.dims[d].includes(axis)) return { kind: 'tiled', dim: d };
   return s.partial.includes(axis) ? { kind: 'partial' } : { kind: 'replicated' };
+}
+
+/** How `axis` acts on a value in the report's JSON form; a value without a sharding is replicated. */
+export function axisShardingJson(s: Sharding | undefined, axis: string): AxisShardingJson {
+  if (!s) return 'replicated';
+  const state = axisState(s, axis);
+  return state.kind === 'tiled' ? { tiled: state.dim } : state.kind;
 }
 
 /**
@@ -25,16 +32,6 @@ export function withAxis(s: Sharding, axis: string, state: AxisState): Sharding 
   const partial = s.partial.filter((a) => a !== axis);
   if (state.kind === 'partial') partial.push(axis);
   return { dims, partial };
-}
-
-/** Product of the sizes of the axes tiling dim `d`. */
-export function dimTiles(s: Sharding, d: number, mesh: Mesh): number {
-  return s.dims[d].reduce((n, a) => n * axisSize(mesh, a), 1);
-}
-
-/** Per-device shape: each dim divided by the axes that tile it (rounded up, as Shardy pads). */
-export function localShape(shape: readonly number[], s: Sharding, mesh: Mesh): number[] {
-  return shape.map((n, d) => Math.ceil(n / dimTiles(s, d, mesh)));
 }
 
 /** `bf16[8@batch, 2048, 4096@model]`; several axes on a dim as `64@batch,model`; partial as ` {partial: model}`. */

@@ -1,6 +1,6 @@
 /** Sharding overlays (per-axis states, group shares) and collectives tied to the graph, cached per snapshot. */
 import type { TensorType, ValueId } from '../../core/ir/types';
-import { formatShardedType as coreFormatShardedType } from '../../core/partition/sharding';
+import { axisShardingJson, formatShardedType as coreFormatShardedType } from '../../core/partition/sharding';
 import type { Sharding } from '../../core/partition/types';
 import type { CollectiveName } from '../../core/report';
 import { carriedValue, collectiveBytes, collectiveName } from '../../core/spmd/collectives';
@@ -8,11 +8,10 @@ import type { SpmdProgram } from '../../core/spmd/types';
 import type { GraphModel } from './model';
 import type { AxisMark, CollectiveMark } from './types';
 
+/** How `axis` acts on a value, as the graph marks it (core's axisShardingJson, with the axis named). */
 export function axisState(s: Sharding | undefined, axis: string): AxisMark {
-  if (!s) return { axis, state: 'replicated' };
-  if (s.partial.includes(axis)) return { axis, state: 'partial' };
-  for (let d = 0; d < s.dims.length; d++) if (s.dims[d].includes(axis)) return { axis, state: 'tiled', dim: d };
-  return { axis, state: 'replicated' };
+  const state = axisShardingJson(s, axis);
+  return typeof state === 'object' ? { axis, state: 'tiled', dim: state.tiled } : { axis, state };
 }
 
 /** `bf16[8@batch, 2048, 4096@model]` (core's notation); a value without a sharding prints replicated. */

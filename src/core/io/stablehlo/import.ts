@@ -8,7 +8,7 @@ import type { Mesh } from '../../mesh/mesh';
 import type { Attr } from './ast';
 import { convertModule } from './convert';
 import { lex } from './lexer';
-import { Cursor, parseModule } from './parser';
+import { Cursor, meshAxes, parseModule } from './parser';
 import { ANNOTATION_MEANING, type Annotation } from './annotations';
 import { hloToSharding, parseHloSharding, parseSdySharding, type ImportedSharding } from './sharding';
 
@@ -168,18 +168,5 @@ function meshFromFrontendAttr(text: string): Mesh & { name: string } {
   }
   if (c.done) throw new UserError('stablehlo-mesh', 'no #sdy.mesh<…> found');
   c.next();
-  c.expect('<');
-  c.expect('[');
-  const axes: { name: string; size: number }[] = [];
-  if (!c.is(']')) {
-    do {
-      const name = c.next();
-      c.expect('=');
-      const size = Number(c.next().text);
-      if (name.kind !== 'str' || !Number.isInteger(size) || size < 1) throw new UserError('stablehlo-mesh', `bad mesh axis near "${name.text}"`);
-      axes.push({ name: name.text, size });
-    } while (c.eat(','));
-  }
-  c.expect(']');
-  return { name, axes };
+  return { name, axes: meshAxes(c, (message) => new UserError('stablehlo-mesh', message)) };
 }

@@ -407,33 +407,43 @@ function parseTopItem(c: Cursor, funcs: FuncAst[], meshes: MeshAst[]): void {
   }
 }
 
-/** `sdy.mesh @mesh = <["x"=2, "y"=4]>` (an optional `device_ids=[…]` is ignored: devices are iota). */
-function parseMesh(c: Cursor): MeshAst {
-  c.next();
-  const nameTok = c.next();
-  if (nameTok.kind !== 'sym') throw syntaxError(`expected the mesh name "@…", found ${describe(nameTok)}`, nameTok);
-  c.expect('=');
-  if (c.peek().kind === 'hash' && c.peek().text === 'sdy.mesh') c.next(); // an expanded `#mesh` alias
+/**
+ * The body of a mesh, `<["x"=2, "y"=4]>` or `<[], device_ids=[0]>`: the one reader of mesh axes, for
+ * `sdy.mesh` ops, inline meshes in shardings and meshes in frontend attributes. Device ids are read
+ * and ignored (devices are iota). `fail` makes the caller's kind of error from a message and the token.
+ */
+export function meshAxes(c: Cursor, fail: (message: string, near: Token) => Error = syntaxError): { name: string; size: number }[] {
   c.expect('<');
   c.expect('[');
   const axes: { name: string; size: number }[] = [];
   if (!c.is(']')) {
     do {
       const a = c.next();
-      if (a.kind !== 'str') throw syntaxError(`expected a quoted axis name, found ${describe(a)}`, a);
+      if (a.kind !== 'str') throw fail(`expected a quoted axis name, found ${describe(a)}`, a);
       c.expect('=');
       const n = c.next();
-      if (n.kind !== 'num' || !/^\d+$/.test(n.text) || Number(n.text) < 1) throw syntaxError(`expected a positive axis size, found ${describe(n)}`, n);
+      if (n.kind !== 'num' || !/^\d+$/.test(n.text) || Number(n.text) < 1) throw fail(`expected a positive axis size, found ${describe(n)}`, n);
       axes.push({ name: a.text, size: Number(n.text) });
     } while (c.eat(','));
   }
   c.expect(']');
   while (c.eat(',')) {
-    c.next();
+    skipItem(c);
     c.expect('=');
-    parseAttr(c);
+    skipItem(c);
   }
   c.expect('>', 'to close the mesh');
+  return axes;
+}
+
+/** `sdy.mesh @mesh = <["x"=2, "y"=4]>`. */
+function parseMesh(c: Cursor): MeshAst {
+  c.next();
+  const nameTok = c.next();
+  if (nameTok.kind !== 'sym') throw syntaxError(`expected the mesh name "@…", found ${describe(nameTok)}`, nameTok);
+  c.expect('=');
+  if (c.peek().kind === 'hash' && c.peek().text === 'sdy.mesh') c.next(); // an expanded `#mesh` alias
+  const axes = meshAxes(c);
   maybeLoc(c);
   return { name: nameTok.text, axes };
 }

@@ -9,7 +9,7 @@ import type { Mesh } from '../../mesh/mesh';
 import type { Sharding } from '../../partition/types';
 import type { Attr } from './ast';
 import type { Token } from './lexer';
-import { Cursor, skipItem } from './parser';
+import { Cursor, meshAxes } from './parser';
 import type { AxisRef, DimSharding, TensorSharding } from '../../partition/shardy/sharding';
 
 /**
@@ -52,7 +52,7 @@ export function readSdySharding(c: Cursor): ImportedSharding {
   if (c.peek().kind === 'sym') mesh = c.next().text;
   else if (c.is('mesh')) {
     c.next();
-    inlineMesh = readMeshAxes(c);
+    inlineMesh = meshAxes(c, (message) => bad(`inline mesh: ${message}`));
     mesh = inlineMeshName(inlineMesh);
   } else throw bad('expected "@mesh" or an inline mesh<[…]> at the start of an sdy sharding');
   c.expect(',');
@@ -116,30 +116,6 @@ function readAxisRef(c: Cursor): AxisRef {
   const size = Number(c.next().text);
   if (!Number.isInteger(pre) || pre < 1 || !Number.isInteger(size) || size < 2) throw bad(`bad sub-axis "${name}":(${pre})${size}: the pre-size must be ≥ 1 and the size ≥ 2`);
   return { name, sub: { pre, size } };
-}
-
-/** `<["x"=2, "y"=4]>` or `<[], device_ids=[0]>` of an inline mesh (device ids are read and ignored). */
-function readMeshAxes(c: Cursor): { name: string; size: number }[] {
-  c.expect('<');
-  c.expect('[');
-  const axes: { name: string; size: number }[] = [];
-  if (!c.is(']')) {
-    do {
-      const n = c.next();
-      c.expect('=');
-      const size = Number(c.next().text);
-      if (n.kind !== 'str' || !Number.isInteger(size) || size < 1) throw bad(`bad inline mesh axis near "${n.text}"`);
-      axes.push({ name: n.text, size });
-    } while (c.eat(','));
-  }
-  c.expect(']');
-  while (c.eat(',')) {
-    skipItem(c);
-    c.expect('=');
-    skipItem(c);
-  }
-  c.expect('>');
-  return axes;
 }
 
 function axisSet(c: Cursor): AxisRef[] {
