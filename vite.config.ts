@@ -7,9 +7,13 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   test: {
-    include: ['src/**/*.test.ts'],
-    environment: 'node',
     // A few times the slowest test's run on a loaded 2-core machine; slower tests set their own, beside them.
     testTimeout: 30_000,
+    projects: [
+      // core, worker, CLI and the UI's plain modules: Node, as they run in the worker and the CLI
+      { extends: true, test: { name: 'node', include: ['src/**/*.test.ts'], environment: 'node' } },
+      // React components: rendered into happy-dom's document
+      { extends: true, test: { name: 'dom', include: ['src/ui/**/*.test.tsx'], environment: 'happy-dom' } },
+    ],
   },
 });

@@ -78,6 +78,10 @@ describe('stageEffects', () => {
     const e = stageEffects({ stages: [{ tactic: 'BP', axis: 'batch', seeded: [{ value: 'batch/x', sharding: 'dim 0' }], reached: 12, conflicts: [] }] });
     expect(e).toEqual([{ tactic: 'BP', axis: 'batch', reached: 12, seeded: 1, conflicts: 0, peak: undefined, step: undefined }]);
   });
+  it("reads each stage's peak memory and step time when the pipeline costed the stage", () => {
+    const e = stageEffects({ stages: [{ tactic: 'BP', axis: 'batch', seeded: [], reached: 3, conflicts: [], memory: { peak: 1024 }, time: { step: 0.5 } }] });
+    expect(e[0]).toMatchObject({ peak: 1024, step: 0.5 });
+  });
 });
 
 describe('groupDevices', () => {

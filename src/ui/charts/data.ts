@@ -115,17 +115,14 @@ export function intervalAt(intervals: readonly TimelineInterval[], t: number, la
 }
 
 /**
- * Per-stage effects. The Report's stages carry what each tactic seeded and reached and its conflicts,
- * but no per-stage memory or time (the pipeline would need a `memory`/`time` per stage for that).
+ * Per-stage effects: what each tactic seeded and reached, its conflicts, and (for programs small enough
+ * that the pipeline costs every stage) the peak memory and step time after it.
  */
 export function stageEffects(report: Pick<Report, 'stages'>): { tactic: string; axis: string; reached: number; seeded: number; conflicts: number; peak?: number; step?: number }[] {
-  return report.stages.map((s) => {
-    const extra = s as unknown as { memory?: { peak?: number }; time?: { step?: number } };
-    return {
-      tactic: s.tactic, axis: s.axis, reached: s.reached, seeded: s.seeded.length, conflicts: s.conflicts.length,
-      peak: extra.memory?.peak, step: extra.time?.step,
-    };
-  });
+  return report.stages.map((s) => ({
+    tactic: s.tactic, axis: s.axis, reached: s.reached, seeded: s.seeded.length, conflicts: s.conflicts.length,
+    peak: s.memory?.peak, step: s.time?.step,
+  }));
 }
 
 /**
