@@ -59,200 +59,242 @@ const HLO_UNARY: Partial<Record<Op['kind'], string>> = {
 };
 
 export function printStableHlo(p: Program, opts: PrintOptions = {}): string {
-  const fn = opts.fnName ?? p.name.replace(/[^\w]/g, '_');
-  const lossFn = opts.lossFnName ?? 'loss_fn';
-  const file = opts.file ?? `${fn}.py`;
-  const names = new Map<ValueId, string>();
-  const lines: string[] = [];
-  const locDefs: string[] = [];
-  const locIds = new Map<string, string>();
-  let nextLoc = 2, nextVal = 0, nextCst = 0, nextC = 0;
-  const hasBackward = p.ops.some((o) => o.phase === 'backward');
+  const pr = new Printer(p, opts);
+  const args = pr.argumentsText();
+  const results = p.outputs.map((o) => `${pr.ty(o.value)} {jax.result_info = "${pathToKeyPath(o.name, false)}", mhlo.layout_mode = "default"}`);
+  for (const op of p.ops) printOp(pr, op);
+  const outs = p.outputs.map((o) => pr.ref(o.value));
+  pr.lines.push(`    return ${outs.join(', ')} : ${p.outputs.map((o) => pr.ty(o.value)).join(', ')} loc(#loc)`);
+  return pr.moduleText(args, results);
+}
 
-  const loc = (name: string): string => {
-    let id = locIds.get(name);
+/**
+ * The state of one print: SSA names given so far, the op lines, and the `#loc` table. JAX numbers
+ * values `%0, %1, …`, float constants `%cst, %cst_0, …` and integer ones `%c, %c_0, …`.
+ */
+class Printer {
+  readonly fn: string;
+  private readonly lossFn: string;
+  private readonly file: string;
+  readonly names = new Map<ValueId, string>();
+  readonly lines: string[] = [];
+  private readonly locDefs: string[] = [];
+  private readonly locIds = new Map<string, string>();
+  private nextLoc = 2;
+  private nextVal = 0;
+  private nextCst = 0;
+  private nextC = 0;
+  private readonly hasBackward: boolean;
+
+  constructor(readonly p: Program, readonly opts: PrintOptions) {
+    this.fn = opts.fnName ?? p.name.replace(/[^\w]/g, '_');
+    this.lossFn = opts.lossFnName ?? 'loss_fn';
+    this.file = opts.file ?? `${this.fn}.py`;
+    this.hasBackward = p.ops.some((o) => o.phase === 'backward');
+  }
+
+  loc(name: string): string {
+    let id = this.locIds.get(name);
     if (id === undefined) {
-      id = `#loc${nextLoc++}`;
-      locIds.set(name, id);
-      locDefs.push(`${id} = loc("${name}"(#loc1))`);
+      id = `#loc${this.nextLoc++}`;
+      this.locIds.set(name, id);
+      this.locDefs.push(`${id} = loc("${name}"(#loc1))`);
     }
     return `loc(${id})`;
-  };
-  const opLoc = (op: Op, prim: string): string => {
-    const frames = [`jit(${fn})`, 'jit(main)'];
-    if (hasBackward && op.phase === 'forward') frames.push(`jvp(${lossFn})`);
-    if (op.phase === 'backward') frames.push(`transpose(jvp(${lossFn}))`);
-    return loc([...frames, ...(op.scope ? [op.scope] : []), prim].join('/'));
-  };
-  const ref = (v: ValueId): string => {
-    const n = names.get(v);
+  }
+
+  /** The name stack JAX gives an op: `jit(f)/jit(main)/transpose(jvp(loss_fn))/<scope>/<primitive>`. */
+  opLoc(op: Op, prim: string): string {
+    const frames = [`jit(${this.fn})`, 'jit(main)'];
+    if (this.hasBackward && op.phase === 'forward') frames.push(`jvp(${this.lossFn})`);
+    if (op.phase === 'backward') frames.push(`transpose(jvp(${this.lossFn}))`);
+    return this.loc([...frames, ...(op.scope ? [op.scope] : []), prim].join('/'));
+  }
+
+  ref(v: ValueId): string {
+    const n = this.names.get(v);
     if (n === undefined) throw new UserError('stablehlo-print', `value %${v} is used before it is defined`);
     return n;
-  };
-  const ty = (v: ValueId) => typeText(p.values[v].type);
-  const fresh = (): string => `%${nextVal++}`;
-  const cst = (dtype: DType): string => {
-    if (dtype === 'f32' || dtype === 'bf16' || dtype === 'f16') return `%cst${nextCst++ === 0 ? '' : `_${nextCst - 2}`}`;
-    return `%c${nextC++ === 0 ? '' : `_${nextC - 2}`}`;
-  };
-  const emit = (text: string, l: string) => lines.push(`    ${text} ${l}`);
-
-  // arguments and results
-  const args = p.inputs.map((v, i) => {
-    names.set(v, `%arg${i}`);
-    const val = p.values[v];
-    const sh = opts.shardings?.get(v);
-    const attrs = [`mhlo.layout_mode = "default"`];
-    if (sh && opts.mesh) attrs.unshift(`sdy.sharding = ${sdyText(sh)}`);
-    return `%arg${i}: ${ty(v)} {${attrs.join(', ')}} loc("${pathToKeyPath(val.name ?? `arg${i}`, true)}")`;
-  });
-  const results = p.outputs.map((o) => `${ty(o.value)} {jax.result_info = "${pathToKeyPath(o.name, false)}", mhlo.layout_mode = "default"}`);
-
-  for (const op of p.ops) {
-    // JAX indexes with a trailing index-vector dim of size 1
-    let idx = '';
-    if (op.kind === 'gather' || op.kind === 'scatter') {
-      const idxT = p.values[op.operands[1]].type;
-      idx = fresh();
-      emit(`${idx} = stablehlo.reshape ${ref(op.operands[1])} : (${typeText(idxT)}) -> ${typeText({ shape: [...idxT.shape, 1], dtype: idxT.dtype })}`, opLoc(op, 'reshape'));
-    }
-    const out = op.results.length === 1 ? (op.kind === 'constant' ? cst(op.attrs.dtype) : fresh()) : fresh();
-    if (op.results.length === 1) names.set(op.results[0], out);
-    else op.results.forEach((r, k) => names.set(r, `${out}#${k}`));
-    const lhs = op.results.length === 1 ? out : `${out}:${op.results.length}`;
-    const ins = op.operands.map(ref);
-    const inTys = op.operands.map(ty);
-    const outTy = op.results.length > 0 ? ty(op.results[0]) : '';
-    const sig = `(${inTys.join(', ')}) -> ${op.results.length === 1 ? outTy : `(${op.results.map(ty).join(', ')})`}`;
-    const l = opLoc(op, PRIM[op.kind] ?? op.kind);
-    const hloUnary = HLO_UNARY[op.kind];
-    if (hloUnary) { emit(`${lhs} = stablehlo.${hloUnary} ${ins[0]} : ${outTy}`, l); continue; }
-    switch (op.kind) {
-      case 'add': case 'subtract': case 'multiply': case 'divide': case 'maximum': case 'minimum': case 'power':
-        emit(`${lhs} = stablehlo.${op.kind} ${ins.join(', ')} : ${outTy}`, l);
-        break;
-      case 'convert':
-        emit(`${lhs} = stablehlo.convert ${ins[0]} : ${sig}`, l);
-        break;
-      case 'compare': {
-        const dt = p.values[op.operands[0]].type.dtype;
-        const kind = dt === 'i32' ? 'SIGNED' : dt === 'bool' ? 'UNSIGNED' : 'FLOAT';
-        emit(`${lhs} = stablehlo.compare  ${op.attrs.direction}, ${ins.join(', ')},  ${kind} : ${sig}`, opLoc(op, op.attrs.direction.toLowerCase()));
-        break;
-      }
-      case 'select':
-        emit(`${lhs} = stablehlo.select ${ins.join(', ')} : ${inTys[0]}, ${outTy}`, l);
-        break;
-      case 'dot_general': {
-        const a = op.attrs;
-        const batch = a.lhsBatch.length > 0 ? `batching_dims = [${a.lhsBatch.join(', ')}] x [${a.rhsBatch.join(', ')}], ` : '';
-        emit(`${lhs} = stablehlo.dot_general ${ins.join(', ')}, ${batch}contracting_dims = [${a.lhsContract.join(', ')}] x [${a.rhsContract.join(', ')}], precision = [DEFAULT, DEFAULT] : ${sig}`, l);
-        break;
-      }
-      case 'broadcast_in_dim':
-        emit(`${lhs} = stablehlo.broadcast_in_dim ${ins[0]}, dims = [${op.attrs.dims.join(', ')}] : ${sig}`, l);
-        break;
-      case 'reduce': {
-        const dt = p.values[op.operands[0]].type.dtype;
-        const init = cst(dt);
-        const initVal = op.attrs.reducer === 'sum' ? literal(0, dt) : floatText(-Infinity, dt === 'i32' || dt === 'bool' ? 'f32' : dt);
-        lines.push(`    ${init} = stablehlo.constant dense<${initVal}> : tensor<${ELEM[dt]}> loc(#loc)`);
-        const comb = op.attrs.reducer === 'sum' ? 'add' : 'maximum';
-        emit(`${lhs} = stablehlo.reduce(${ins[0]} init: ${init}) applies stablehlo.${comb} across dimensions = [${op.attrs.dims.join(', ')}] : (${inTys[0]}, tensor<${ELEM[dt]}>) -> ${outTy}`,
-          opLoc(op, op.attrs.reducer === 'sum' ? 'reduce_sum' : 'reduce_max'));
-        break;
-      }
-      case 'transpose':
-        emit(`${lhs} = stablehlo.transpose ${ins[0]}, dims = [${op.attrs.perm.join(', ')}] : ${sig}`, l);
-        break;
-      case 'reshape':
-        emit(`${lhs} = stablehlo.reshape ${ins[0]} : ${sig}`, l);
-        break;
-      case 'concatenate':
-        emit(`${lhs} = stablehlo.concatenate ${ins.join(', ')}, dim = ${op.attrs.dim} : ${sig}`, l);
-        break;
-      case 'slice': {
-        const a = op.attrs;
-        const b = a.start.map((s, i) => `${s}:${a.limit[i]}${a.stride[i] !== 1 ? `:${a.stride[i]}` : ''}`);
-        emit(`${lhs} = stablehlo.slice ${ins[0]} [${b.join(', ')}] : ${sig}`, l);
-        break;
-      }
-      case 'dynamic_slice':
-        emit(`${lhs} = stablehlo.dynamic_slice ${ins.join(', ')}, sizes = [${op.attrs.sizes.join(', ')}] : ${sig}`, l);
-        break;
-      case 'dynamic_update_slice':
-        emit(`${lhs} = stablehlo.dynamic_update_slice ${ins.join(', ')} : ${sig}`, l);
-        break;
-      case 'gather': case 'scatter': {
-        const idxT = p.values[op.operands[1]].type;
-        const vecT: TensorType = { shape: [...idxT.shape, 1], dtype: idxT.dtype };
-        const xShape = p.values[op.operands[0]].type.shape;
-        const axis = op.attrs.axis, nI = idxT.shape.length, r = xShape.length;
-        const window = [...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: r - 1 - axis }, (_, i) => axis + nI + i)];
-        if (op.kind === 'gather') {
-          const sizes = xShape.map((d, i) => (i === axis ? 1 : d));
-          emit(`${lhs} = "stablehlo.gather"(${ins[0]}, ${idx}) <{dimension_numbers = #stablehlo.gather<offset_dims = [${window.join(', ')}], collapsed_slice_dims = [${axis}], start_index_map = [${axis}], index_vector_dim = ${nI}>, indices_are_sorted = false, slice_sizes = array<i64: ${sizes.join(', ')}>}> : (${inTys[0]}, ${typeText(vecT)}) -> ${outTy}`, l);
-        } else {
-          const et = `tensor<${ELEM[p.values[op.operands[0]].type.dtype]}>`;
-          lines.push(`    ${lhs} = "stablehlo.scatter"(${ins[0]}, ${idx}, ${ins[2]}) <{indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [${window.join(', ')}], inserted_window_dims = [${axis}], scatter_dims_to_operand_dims = [${axis}], index_vector_dim = ${nI}>, unique_indices = false}> ({`);
-          lines.push(`    ^bb0(%a: ${et}, %b: ${et}):`);
-          lines.push(`      %sum = stablehlo.add %a, %b : ${et} ${l}`);
-          lines.push(`      stablehlo.return %sum : ${et} ${l}`);
-          lines.push(`    }) : (${inTys[0]}, ${typeText(vecT)}, ${inTys[2]}) -> ${outTy} ${l}`);
-        }
-        break;
-      }
-      case 'convolution': {
-        const a = op.attrs;
-        const n = a.inputSpatial.length;
-        const layout = (b: number, f: number, sp: readonly number[], bl: string, fl: string) => {
-          const s: string[] = new Array<string>(n + 2).fill('?');
-          s[b] = bl;
-          s[f] = fl;
-          sp.forEach((d, i) => (s[d] = String(i)));
-          return `[${s.join(', ')}]`;
-        };
-        const dn = `${layout(a.inputBatch, a.inputFeature, a.inputSpatial, 'b', 'f')}x${layout(a.kernelInputFeature, a.kernelOutputFeature, a.kernelSpatial, 'i', 'o')}->${layout(a.outputBatch, a.outputFeature, a.outputSpatial, 'b', 'f')}`;
-        const win = `window = {stride = [${a.strides.join(', ')}], pad = [${a.padding.map((q) => `[${q[0]}, ${q[1]}]`).join(', ')}], lhs_dilate = [${a.lhsDilation.join(', ')}], rhs_dilate = [${a.rhsDilation.join(', ')}]}`;
-        emit(`${lhs} = stablehlo.convolution(${ins.join(', ')}) dim_numbers = ${dn}, ${win} {batch_group_count = ${a.batchGroupCount} : i64, feature_group_count = ${a.featureGroupCount} : i64, precision_config = [#stablehlo<precision DEFAULT>, #stablehlo<precision DEFAULT>]} : ${sig}`, l);
-        break;
-      }
-      case 'iota':
-        emit(`${lhs} = stablehlo.iota dim = ${op.attrs.dim} : ${outTy}`, l);
-        break;
-      case 'constant': {
-        const a = op.attrs;
-        const body = a.data !== undefined ? nested(a.data, a.shape, (v) => literal(v, a.dtype)) : literal(a.value ?? 0, a.dtype);
-        emit(`${lhs} = stablehlo.constant dense<${body}> : ${outTy}`, a.data !== undefined || op.attrs.shape.length === 0 ? 'loc(#loc)' : l);
-        break;
-      }
-      case 'custom':
-        emit(`${lhs} = stablehlo.custom_call @${op.attrs.name.replace(/[^\w.]/g, '_')}(${ins.join(', ')}) : ${sig}`, l);
-        break;
-      case 'attention': case 'attention_grad':
-        emit(`${lhs} = stablehlo.custom_call @partir.${op.kind}(${ins.join(', ')}) {backend_config = "causal=${op.attrs.causal}, scale=${op.attrs.scale}"} : ${sig}`, l);
-        break;
-      default:
-        throw new UserError('stablehlo-print', `cannot print ${op.kind}: collectives exist only in per-device programs`);
-    }
   }
-  const outs = p.outputs.map((o) => ref(o.value));
-  lines.push(`    return ${outs.join(', ')} : ${p.outputs.map((o) => ty(o.value)).join(', ')} loc(#loc)`);
 
-  const meshLine = opts.mesh ? [`  sdy.mesh @mesh = <[${opts.mesh.axes.map((a) => `"${a.name}"=${a.size}`).join(', ')}]> loc(#loc)`] : [];
-  const partitions = opts.mesh ? opts.mesh.axes.reduce((n, a) => n * a.size, 1) : 1;
-  return [
-    `module @jit_${fn} attributes {mhlo.num_partitions = ${partitions} : i32, mhlo.num_replicas = 1 : i32} {`,
-    ...meshLine,
-    `  func.func public @main(${args.join(', ')}) -> (${results.join(', ')}) {`,
-    ...lines,
-    '  } loc(#loc)',
-    '} loc(#loc)',
-    '#loc = loc(unknown)',
-    `#loc1 = loc("${file}":1:0)`,
-    ...locDefs,
-    '',
-  ].join('\n');
+  ty(v: ValueId): string {
+    return typeText(this.p.values[v].type);
+  }
+
+  fresh(): string {
+    return `%${this.nextVal++}`;
+  }
+
+  cst(dtype: DType): string {
+    if (dtype === 'f32' || dtype === 'bf16' || dtype === 'f16') return `%cst${this.nextCst++ === 0 ? '' : `_${this.nextCst - 2}`}`;
+    return `%c${this.nextC++ === 0 ? '' : `_${this.nextC - 2}`}`;
+  }
+
+  emit(text: string, l: string): void {
+    this.lines.push(`    ${text} ${l}`);
+  }
+
+  /** `%arg0: tensor<…> {sdy.sharding = …, mhlo.layout_mode = "default"} loc("params['w']")`, naming each input. */
+  argumentsText(): string[] {
+    const { p, opts } = this;
+    return p.inputs.map((v, i) => {
+      this.names.set(v, `%arg${i}`);
+      const val = p.values[v];
+      const sh = opts.shardings?.get(v);
+      const attrs = [`mhlo.layout_mode = "default"`];
+      if (sh && opts.mesh) attrs.unshift(`sdy.sharding = ${sdyText(sh)}`);
+      return `%arg${i}: ${this.ty(v)} {${attrs.join(', ')}} loc("${pathToKeyPath(val.name ?? `arg${i}`, true)}")`;
+    });
+  }
+
+  moduleText(args: readonly string[], results: readonly string[]): string {
+    const { mesh } = this.opts;
+    const meshLine = mesh ? [`  sdy.mesh @mesh = <[${mesh.axes.map((a) => `"${a.name}"=${a.size}`).join(', ')}]> loc(#loc)`] : [];
+    const partitions = mesh ? mesh.axes.reduce((n, a) => n * a.size, 1) : 1;
+    return [
+      `module @jit_${this.fn} attributes {mhlo.num_partitions = ${partitions} : i32, mhlo.num_replicas = 1 : i32} {`,
+      ...meshLine,
+      `  func.func public @main(${args.join(', ')}) -> (${results.join(', ')}) {`,
+      ...this.lines,
+      '  } loc(#loc)',
+      '} loc(#loc)',
+      '#loc = loc(unknown)',
+      `#loc1 = loc("${this.file}":1:0)`,
+      ...this.locDefs,
+      '',
+    ].join('\n');
+  }
+}
+
+/** One op's lines, in JAX's pretty form. */
+function printOp(pr: Printer, op: Op): void {
+  const p = pr.p;
+  // JAX indexes with a trailing index-vector dim of size 1
+  let idx = '';
+  if (op.kind === 'gather' || op.kind === 'scatter') {
+    const idxT = p.values[op.operands[1]].type;
+    idx = pr.fresh();
+    pr.emit(`${idx} = stablehlo.reshape ${pr.ref(op.operands[1])} : (${typeText(idxT)}) -> ${typeText({ shape: [...idxT.shape, 1], dtype: idxT.dtype })}`, pr.opLoc(op, 'reshape'));
+  }
+  const out = op.results.length === 1 ? (op.kind === 'constant' ? pr.cst(op.attrs.dtype) : pr.fresh()) : pr.fresh();
+  if (op.results.length === 1) pr.names.set(op.results[0], out);
+  else op.results.forEach((r, k) => pr.names.set(r, `${out}#${k}`));
+  const lhs = op.results.length === 1 ? out : `${out}:${op.results.length}`;
+  const ins = op.operands.map((v) => pr.ref(v));
+  const inTys = op.operands.map((v) => pr.ty(v));
+  const outTy = op.results.length > 0 ? pr.ty(op.results[0]) : '';
+  const sig = `(${inTys.join(', ')}) -> ${op.results.length === 1 ? outTy : `(${op.results.map((v) => pr.ty(v)).join(', ')})`}`;
+  const l = pr.opLoc(op, PRIM[op.kind] ?? op.kind);
+  const hloUnary = HLO_UNARY[op.kind];
+  if (hloUnary) return pr.emit(`${lhs} = stablehlo.${hloUnary} ${ins[0]} : ${outTy}`, l);
+  switch (op.kind) {
+    case 'add': case 'subtract': case 'multiply': case 'divide': case 'maximum': case 'minimum': case 'power':
+      pr.emit(`${lhs} = stablehlo.${op.kind} ${ins.join(', ')} : ${outTy}`, l);
+      break;
+    case 'convert':
+      pr.emit(`${lhs} = stablehlo.convert ${ins[0]} : ${sig}`, l);
+      break;
+    case 'compare': {
+      const dt = p.values[op.operands[0]].type.dtype;
+      const kind = dt === 'i32' ? 'SIGNED' : dt === 'bool' ? 'UNSIGNED' : 'FLOAT';
+      pr.emit(`${lhs} = stablehlo.compare  ${op.attrs.direction}, ${ins.join(', ')},  ${kind} : ${sig}`, pr.opLoc(op, op.attrs.direction.toLowerCase()));
+      break;
+    }
+    case 'select':
+      pr.emit(`${lhs} = stablehlo.select ${ins.join(', ')} : ${inTys[0]}, ${outTy}`, l);
+      break;
+    case 'dot_general': {
+      const a = op.attrs;
+      const batch = a.lhsBatch.length > 0 ? `batching_dims = [${a.lhsBatch.join(', ')}] x [${a.rhsBatch.join(', ')}], ` : '';
+      pr.emit(`${lhs} = stablehlo.dot_general ${ins.join(', ')}, ${batch}contracting_dims = [${a.lhsContract.join(', ')}] x [${a.rhsContract.join(', ')}], precision = [DEFAULT, DEFAULT] : ${sig}`, l);
+      break;
+    }
+    case 'broadcast_in_dim':
+      pr.emit(`${lhs} = stablehlo.broadcast_in_dim ${ins[0]}, dims = [${op.attrs.dims.join(', ')}] : ${sig}`, l);
+      break;
+    case 'reduce': {
+      const dt = p.values[op.operands[0]].type.dtype;
+      const init = pr.cst(dt);
+      const initVal = op.attrs.reducer === 'sum' ? literal(0, dt) : floatText(-Infinity, dt === 'i32' || dt === 'bool' ? 'f32' : dt);
+      pr.lines.push(`    ${init} = stablehlo.constant dense<${initVal}> : tensor<${ELEM[dt]}> loc(#loc)`);
+      const comb = op.attrs.reducer === 'sum' ? 'add' : 'maximum';
+      pr.emit(`${lhs} = stablehlo.reduce(${ins[0]} init: ${init}) applies stablehlo.${comb} across dimensions = [${op.attrs.dims.join(', ')}] : (${inTys[0]}, tensor<${ELEM[dt]}>) -> ${outTy}`,
+        pr.opLoc(op, op.attrs.reducer === 'sum' ? 'reduce_sum' : 'reduce_max'));
+      break;
+    }
+    case 'transpose':
+      pr.emit(`${lhs} = stablehlo.transpose ${ins[0]}, dims = [${op.attrs.perm.join(', ')}] : ${sig}`, l);
+      break;
+    case 'reshape':
+      pr.emit(`${lhs} = stablehlo.reshape ${ins[0]} : ${sig}`, l);
+      break;
+    case 'concatenate':
+      pr.emit(`${lhs} = stablehlo.concatenate ${ins.join(', ')}, dim = ${op.attrs.dim} : ${sig}`, l);
+      break;
+    case 'slice': {
+      const a = op.attrs;
+      const b = a.start.map((s, i) => `${s}:${a.limit[i]}${a.stride[i] !== 1 ? `:${a.stride[i]}` : ''}`);
+      pr.emit(`${lhs} = stablehlo.slice ${ins[0]} [${b.join(', ')}] : ${sig}`, l);
+      break;
+    }
+    case 'dynamic_slice':
+      pr.emit(`${lhs} = stablehlo.dynamic_slice ${ins.join(', ')}, sizes = [${op.attrs.sizes.join(', ')}] : ${sig}`, l);
+      break;
+    case 'dynamic_update_slice':
+      pr.emit(`${lhs} = stablehlo.dynamic_update_slice ${ins.join(', ')} : ${sig}`, l);
+      break;
+    case 'gather': case 'scatter': {
+      const idxT = p.values[op.operands[1]].type;
+      const vecT: TensorType = { shape: [...idxT.shape, 1], dtype: idxT.dtype };
+      const xShape = p.values[op.operands[0]].type.shape;
+      const axis = op.attrs.axis, nI = idxT.shape.length, r = xShape.length;
+      const window = [...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: r - 1 - axis }, (_, i) => axis + nI + i)];
+      if (op.kind === 'gather') {
+        const sizes = xShape.map((d, i) => (i === axis ? 1 : d));
+        pr.emit(`${lhs} = "stablehlo.gather"(${ins[0]}, ${idx}) <{dimension_numbers = #stablehlo.gather<offset_dims = [${window.join(', ')}], collapsed_slice_dims = [${axis}], start_index_map = [${axis}], index_vector_dim = ${nI}>, indices_are_sorted = false, slice_sizes = array<i64: ${sizes.join(', ')}>}> : (${inTys[0]}, ${typeText(vecT)}) -> ${outTy}`, l);
+      } else {
+        const et = `tensor<${ELEM[p.values[op.operands[0]].type.dtype]}>`;
+        pr.lines.push(`    ${lhs} = "stablehlo.scatter"(${ins[0]}, ${idx}, ${ins[2]}) <{indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [${window.join(', ')}], inserted_window_dims = [${axis}], scatter_dims_to_operand_dims = [${axis}], index_vector_dim = ${nI}>, unique_indices = false}> ({`);
+        pr.lines.push(`    ^bb0(%a: ${et}, %b: ${et}):`);
+        pr.lines.push(`      %sum = stablehlo.add %a, %b : ${et} ${l}`);
+        pr.lines.push(`      stablehlo.return %sum : ${et} ${l}`);
+        pr.lines.push(`    }) : (${inTys[0]}, ${typeText(vecT)}, ${inTys[2]}) -> ${outTy} ${l}`);
+      }
+      break;
+    }
+    case 'convolution': {
+      const a = op.attrs;
+      const n = a.inputSpatial.length;
+      const layout = (b: number, f: number, sp: readonly number[], bl: string, fl: string) => {
+        const s: string[] = new Array<string>(n + 2).fill('?');
+        s[b] = bl;
+        s[f] = fl;
+        sp.forEach((d, i) => (s[d] = String(i)));
+        return `[${s.join(', ')}]`;
+      };
+      const dn = `${layout(a.inputBatch, a.inputFeature, a.inputSpatial, 'b', 'f')}x${layout(a.kernelInputFeature, a.kernelOutputFeature, a.kernelSpatial, 'i', 'o')}->${layout(a.outputBatch, a.outputFeature, a.outputSpatial, 'b', 'f')}`;
+      const win = `window = {stride = [${a.strides.join(', ')}], pad = [${a.padding.map((q) => `[${q[0]}, ${q[1]}]`).join(', ')}], lhs_dilate = [${a.lhsDilation.join(', ')}], rhs_dilate = [${a.rhsDilation.join(', ')}]}`;
+      pr.emit(`${lhs} = stablehlo.convolution(${ins.join(', ')}) dim_numbers = ${dn}, ${win} {batch_group_count = ${a.batchGroupCount} : i64, feature_group_count = ${a.featureGroupCount} : i64, precision_config = [#stablehlo<precision DEFAULT>, #stablehlo<precision DEFAULT>]} : ${sig}`, l);
+      break;
+    }
+    case 'iota':
+      pr.emit(`${lhs} = stablehlo.iota dim = ${op.attrs.dim} : ${outTy}`, l);
+      break;
+    case 'constant': {
+      const a = op.attrs;
+      const body = a.data !== undefined ? nested(a.data, a.shape, (v) => literal(v, a.dtype)) : literal(a.value ?? 0, a.dtype);
+      pr.emit(`${lhs} = stablehlo.constant dense<${body}> : ${outTy}`, a.data !== undefined || op.attrs.shape.length === 0 ? 'loc(#loc)' : l);
+      break;
+    }
+    case 'custom':
+      pr.emit(`${lhs} = stablehlo.custom_call @${op.attrs.name.replace(/[^\w.]/g, '_')}(${ins.join(', ')}) : ${sig}`, l);
+      break;
+    case 'attention': case 'attention_grad':
+      pr.emit(`${lhs} = stablehlo.custom_call @partir.${op.kind}(${ins.join(', ')}) {backend_config = "causal=${op.attrs.causal}, scale=${op.attrs.scale}"} : ${sig}`, l);
+      break;
+    default:
+      throw new UserError('stablehlo-print', `cannot print ${op.kind}: collectives exist only in per-device programs`);
+  }
 }
 
 function nested(data: readonly number[], shape: readonly number[], f: (v: number) => string): string {
