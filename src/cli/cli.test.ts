@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFiles } from './tempFiles';
@@ -6,6 +5,7 @@ import { UserError } from '../core/errors';
 import type { Config } from '../core/io/config';
 import type { Report } from '../core/report';
 import { COMMANDS } from './commands';
+import { runCli } from './run';
 
 const { dir, file } = tempFiles('partir-cli-');
 
@@ -69,13 +69,14 @@ describe('cli commands', () => {
     await expect(run('describe', [bad])).rejects.toThrow(/bad\.json: mesh\.axes\[0\]\.size/);
   });
 
-  it('exits 1 with one line on stderr for a user error, and prints one JSON document with --json', () => {
-    const bad = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'describe', join(dir, 'missing.json')], { encoding: 'utf8' });
-    expect(bad.status).toBe(1);
+  // In process: main.ts only writes runCli's result out (the bundled launcher is spawned in bundle.test.ts).
+  it('exits 1 with one line on stderr for a user error, and prints one JSON document with --json', async () => {
+    const bad = await runCli(['describe', join(dir, 'missing.json')]);
+    expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/cannot read config file/);
-    const ok = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'describe', file('tiny.json', tiny), '--json'], { encoding: 'utf8' });
-    expect(ok.status).toBe(0);
+    const ok = await runCli(['describe', file('tiny.json', tiny), '--json']);
+    expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).parameters).toBeGreaterThan(0);
   });
 });
