@@ -72,68 +72,90 @@ const err = (s: StmtAst | undefined, message: string): UserError =>
   new UserError('stablehlo-import', s ? `${s.range.line}:${s.range.column}: ${message}` : message, { where: 'model.stablehlo', range: s?.range });
 
 export function convertModule(mod: ModuleAst): Converted {
-  const main = mod.funcs.find((f) => f.name === 'main') ?? mod.funcs.find((f) => f.visibility === 'public') ?? mod.funcs[0];
-  if (!main) throw new UserError('stablehlo-import', 'the module has no function (expected func.func public @main)', { where: 'model.stablehlo' });
-  const funcs = new Map(mod.funcs.map((f) => [f.name, f]));
-  const b = new ProgramBuilder(mod.name.replace(/^jit_/, '') || 'imported');
-  const opaque: Converted['opaque'] = [];
-  const warnings: Diagnostic[] = [];
-  const annotations: Annotation[] = [];
-  const warnAt = (st: StmtAst, message: string) => warnings.push({ code: 'stablehlo-sharding', severity: 'warning', where: 'model.stablehlo', range: st.range, message: `${st.range.line}:${st.range.column}: ${message}` });
-  const backwardOps = new Set<OpId>();
-  const unlocatedOps = new Set<OpId>();
+  return new ModuleConverter(mod).convert();
+}
 
-  const resolveLoc = (l: LocAst): string | undefined => {
+/**
+ * One conversion: the program being built, what it found along the way (opaque ops, warnings, sdy
+ * annotations, which ops are backward or unlocated), and a step per statement kind. `convert` binds
+ * @main's arguments to inputs, inlines its body (and every call), and names the outputs.
+ */
+class ModuleConverter {
+  private readonly funcs: Map<string, FuncAst>;
+  private readonly b: ProgramBuilder;
+  private readonly opaque: Converted['opaque'] = [];
+  private readonly warnings: Diagnostic[] = [];
+  private readonly annotations: Annotation[] = [];
+  private readonly backwardOps = new Set<OpId>();
+  private readonly unlocatedOps = new Set<OpId>();
+  /** Scopes by location name: a deep model repeats a few hundred names thousands of times. */
+  private readonly scopeCache = new Map<string, { scope: string; backward: boolean } | undefined>();
+
+  constructor(private readonly mod: ModuleAst) {
+    this.funcs = new Map(mod.funcs.map((f) => [f.name, f]));
+    this.b = new ProgramBuilder(mod.name.replace(/^jit_/, '') || 'imported');
+  }
+
+  convert(): Converted {
+    const { mod, b } = this;
+    const main = mod.funcs.find((f) => f.name === 'main') ?? mod.funcs.find((f) => f.visibility === 'public') ?? mod.funcs[0];
+    if (!main) throw new UserError('stablehlo-import', 'the module has no function (expected func.func public @main)', { where: 'model.stablehlo' });
+    const args = this.bindArguments(main);
+    const outs = this.inline(main, args, '', false, 0, undefined);
+    if (outs.length !== main.results.length && main.results.length > 0)
+      throw new UserError('stablehlo-import', `@${main.name} returns ${outs.length} values but declares ${main.results.length}`, { where: 'model.stablehlo' });
+    const usedOut = new Set<string>();
+    outs.forEach((v, i) => {
+      const info = main.results[i]?.attrs.get('jax.result_info');
+      let name = info?.kind === 'str' ? keyPathToPath(info.value) : '';
+      if (name === '' || usedOut.has(name)) name = `out${i}`;
+      usedOut.add(name);
+      b.output(v, name);
+    });
+    const program = withPhases(b.build(), this.backwardOps, this.unlocatedOps);
+    return { program, args, opaque: this.opaque, warnings: this.warnings, annotations: this.annotations };
+  }
+
+  /** An input per argument of @main, named by `jax.arg_info` or its location's key path (else `arg<i>`). */
+  private bindArguments(main: FuncAst): ValueId[] {
+    const usedPaths = new Set<string>();
+    return main.args.map((a, i) => {
+      const info = a.attrs.get('jax.arg_info');
+      const locName = this.resolveLoc(a.loc);
+      let path = info?.kind === 'str' ? keyPathToPath(info.value) : locName !== undefined && isKeyPath(locName) ? keyPathToPath(locName) : '';
+      if (path === '' || usedPaths.has(path)) path = `arg${i}`;
+      usedPaths.add(path);
+      return this.b.input(path, irType(a.type, `argument ${a.name} of @${main.name}`));
+    });
+  }
+
+  private warnAt(st: StmtAst, message: string): void {
+    this.warnings.push({ code: 'stablehlo-sharding', severity: 'warning', where: 'model.stablehlo', range: st.range, message: `${st.range.line}:${st.range.column}: ${message}` });
+  }
+
+  private resolveLoc(l: LocAst): string | undefined {
     let cur: LocAst | undefined = l;
     for (let k = 0; k < 16 && cur; k++) {
       if (cur.kind === 'name') return cur.name;
       if (cur.kind === 'none') return undefined;
-      cur = mod.locs.get(cur.ref);
+      cur = this.mod.locs.get(cur.ref);
     }
     return undefined;
-  };
+  }
 
-  // a deep model repeats a few hundred location names thousands of times
-  const scopeCache = new Map<string, { scope: string; backward: boolean } | undefined>();
-  const scopeOf = (l: LocAst) => {
-    const name = resolveLoc(l);
+  private scopeOf(l: LocAst): { scope: string; backward: boolean } | undefined {
+    const name = this.resolveLoc(l);
     if (name === undefined) return undefined;
-    let r = scopeCache.get(name);
-    if (r === undefined && !scopeCache.has(name)) {
+    let r = this.scopeCache.get(name);
+    if (r === undefined && !this.scopeCache.has(name)) {
       r = isKeyPath(name) ? undefined : scopeOfLocName(name);
-      scopeCache.set(name, r);
+      this.scopeCache.set(name, r);
     }
     return r;
-  };
-
-  // inputs
-  const usedPaths = new Set<string>();
-  const args = main.args.map((a, i) => {
-    const info = a.attrs.get('jax.arg_info');
-    const locName = resolveLoc(a.loc);
-    let path = info?.kind === 'str' ? keyPathToPath(info.value) : locName !== undefined && isKeyPath(locName) ? keyPathToPath(locName) : '';
-    if (path === '' || usedPaths.has(path)) path = `arg${i}`;
-    usedPaths.add(path);
-    return b.input(path, irType(a.type, `argument ${a.name} of @${main.name}`));
-  });
-
-  const outs = inline(main, args, '', false, 0, undefined);
-  if (outs.length !== main.results.length && main.results.length > 0)
-    throw new UserError('stablehlo-import', `@${main.name} returns ${outs.length} values but declares ${main.results.length}`, { where: 'model.stablehlo' });
-  const usedOut = new Set<string>();
-  outs.forEach((v, i) => {
-    const info = main.results[i]?.attrs.get('jax.result_info');
-    let name = info?.kind === 'str' ? keyPathToPath(info.value) : '';
-    if (name === '' || usedOut.has(name)) name = `out${i}`;
-    usedOut.add(name);
-    b.output(v, name);
-  });
-
-  const built = b.build();
-  return { program: withPhases(built, backwardOps, unlocatedOps), args, opaque, warnings, annotations };
+  }
 
   /** Emits the body of `f` with `ins` bound to its arguments; returns the returned values. */
-  function inline(f: FuncAst, ins: readonly ValueId[], outerScope: string, outerBackward: boolean, depth: number, call: StmtAst | undefined): ValueId[] {
+  private inline(f: FuncAst, ins: readonly ValueId[], outerScope: string, outerBackward: boolean, depth: number, call: StmtAst | undefined): ValueId[] {
     if (depth > MAX_INLINE_DEPTH) throw err(call, `calls nest deeper than ${MAX_INLINE_DEPTH} (recursive @${f.name}?)`);
     if (ins.length !== f.args.length) throw err(call, `@${f.name} takes ${f.args.length} arguments, the call passes ${ins.length}`);
     if (f.body.length === 0) throw err(call, `@${f.name} has no body`);
@@ -141,18 +163,18 @@ export function convertModule(mod: ModuleAst): Converted {
     f.args.forEach((a, i) => env.set(a.name, ins[i]));
     for (const s of f.body) {
       const op = s.op.replace(/^(stablehlo|mhlo)\./, '');
-      if (op === 'return' || op === 'func.return') return readBody(s.body).operands.map((r) => lookup(env, r, s));
+      if (op === 'return' || op === 'func.return') return readBody(s.body).operands.map((r) => this.lookup(env, r, s));
       // a statement without a location (hoisted constants, ops of a called function) inherits the caller's
-      const fromLoc = scopeOf(s.loc);
+      const fromLoc = this.scopeOf(s.loc);
       const scope = fromLoc ? fromLoc.scope : outerScope;
       const backward = fromLoc ? fromLoc.backward : outerBackward;
-      const firstOp = b.ops.length;
+      const firstOp = this.b.ops.length;
       const isCall = op === 'call' || op === 'func.call';
-      const results = emitStmt(s, op, env, scope, backward, depth);
+      const results = this.emitStmt(s, op, env, scope, backward, depth);
       if (!isCall) {
-        for (let k = firstOp; k < b.ops.length; k++) {
-          if (backward) backwardOps.add(k);
-          if (!fromLoc) unlocatedOps.add(k);
+        for (let k = firstOp; k < this.b.ops.length; k++) {
+          if (backward) this.backwardOps.add(k);
+          if (!fromLoc) this.unlocatedOps.add(k);
         }
       }
       const names = s.results.flatMap((r) => (r.count === 1 ? [r.name] : Array.from({ length: r.count }, (_, k) => `${r.name}#${k}`)));
@@ -163,31 +185,31 @@ export function convertModule(mod: ModuleAst): Converted {
     throw err(call, `@${f.name} does not end with a return`);
   }
 
-  function lookup(env: Map<string, ValueId>, ref: string, s: StmtAst): ValueId {
+  private lookup(env: Map<string, ValueId>, ref: string, s: StmtAst): ValueId {
     const v = env.get(ref) ?? (ref.endsWith('#0') ? env.get(ref.slice(0, -2)) : undefined);
     if (v === undefined) throw err(s, `%${ref} is used before it is defined`);
     return v;
   }
 
-  function emitStmt(s: StmtAst, op: string, env: Map<string, ValueId>, scope: string, backward: boolean, depth: number): ValueId[] {
+  private emitStmt(s: StmtAst, op: string, env: Map<string, ValueId>, scope: string, backward: boolean, depth: number): ValueId[] {
     const parts = readBody(s.body);
     if (op === 'call' || op === 'func.call') {
-      const callee = funcs.get(parts.syms[0] ?? '');
+      const callee = this.funcs.get(parts.syms[0] ?? '');
       if (!callee) throw err(s, `call to unknown function @${parts.syms[0] ?? '?'}`);
-      return inline(callee, parts.operands.map((r) => lookup(env, r, s)), scope, backward, depth + 1, s);
+      return this.inline(callee, parts.operands.map((r) => this.lookup(env, r, s)), scope, backward, depth + 1, s);
     }
     if (s.op.startsWith('stablehlo.') && !STABLEHLO_OPS.has(op)) throw err(s, `unknown StableHLO op "${s.op}"`);
     const declared = declaredResults(s);
     const emit = (): ValueId[] => {
-      const known = emitKnown(s, op, parts, env, declared);
+      const known = this.emitKnown(s, op, parts, env, declared);
       if (known !== undefined) return known;
-      return emitOpaque(s, op, parts, env, declared);
+      return this.emitOpaque(s, op, parts, env, declared);
     };
-    const firstOp = b.ops.length;
-    const results = scope ? b.scoped(scope, emit) : emit();
-    annotate(s, op, parts, env, results, firstOp);
+    const firstOp = this.b.ops.length;
+    const results = scope ? this.b.scoped(scope, emit) : emit();
+    this.annotate(s, op, parts, env, results, firstOp);
     declared.forEach((t, k) => {
-      const got = b.values[results[k]]?.type;
+      const got = this.b.values[results[k]]?.type;
       const want = irType(t, `result ${k} of "${s.op}"`);
       if (got && (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i]) || got.dtype !== want.dtype))
         throw err(s, `"${s.op}" declares result ${fmtType(want)} but its operands give ${fmtType(got)}`);
@@ -196,11 +218,11 @@ export function convertModule(mod: ModuleAst): Converted {
   }
 
   /** Records the sdy annotations of one statement (after its ops are emitted), or warns why one is refused. */
-  function annotate(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, results: ValueId[], firstOp: OpId): void {
+  private annotate(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, results: ValueId[], firstOp: OpId): void {
     const guard = (what: string, f: () => void) => {
       try { f(); } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        warnAt(s, `${what} of "${s.op}" is not imported: ${e.message}`);
+        this.warnAt(s, `${what} of "${s.op}" is not imported: ${e.message}`);
       }
     };
     const perValue = p.kv.get('sdy.sharding');
@@ -208,28 +230,28 @@ export function convertModule(mod: ModuleAst): Converted {
       guard('sdy.sharding', () => {
         const list = parseShardingPerValue(tokensOfAttr(perValue));
         if (list.length !== results.length) throw new UserError('stablehlo-sharding', `${list.length} shardings for ${results.length} results`);
-        list.forEach((sh, k) => annotations.push({ kind: 'op', value: results[k], result: k, sharding: sh, range: s.range }));
+        list.forEach((sh, k) => this.annotations.push({ kind: 'op', value: results[k], result: k, sharding: sh, range: s.range }));
       });
     }
-    if (p.kv.has('sdy.sharding_rule')) warnAt(s, `the custom sdy.sharding_rule of "${s.op}" is not imported: the op is opaque and shardings do not cross it`);
-    if (op in SDY_REFUSED) warnAt(s, `"${s.op}" is refused: ${SDY_REFUSED[op]}; it is kept as an opaque op`);
-    const lastOp = b.ops.length - 1;
+    if (p.kv.has('sdy.sharding_rule')) this.warnAt(s, `the custom sdy.sharding_rule of "${s.op}" is not imported: the op is opaque and shardings do not cross it`);
+    if (op in SDY_REFUSED) this.warnAt(s, `"${s.op}" is refused: ${SDY_REFUSED[op]}; it is kept as an opaque op`);
+    const lastOp = this.b.ops.length - 1;
     if (op === 'sdy.sharding_constraint' || op === 'sdy.reshard') {
       guard(op, () => {
         const t = p.misc.find((a) => a.kind === 'other');
         if (!t || t.kind !== 'other') throw new UserError('stablehlo-sharding', 'no sharding <@mesh, […]> found');
-        annotations.push({ kind: op === 'sdy.reshard' ? 'reshard' : 'constraint', op: lastOp, value: results[0], sharding: parseSdySharding(t.tokens), range: s.range });
+        this.annotations.push({ kind: op === 'sdy.reshard' ? 'reshard' : 'constraint', op: lastOp, value: results[0], sharding: parseSdySharding(t.tokens), range: s.range });
       });
     } else if (op === 'sdy.propagation_barrier') {
       const d = p.kv.get('allowed_direction');
       const direction = d?.kind === 'enum' && DIRECTIONS.has(d.value) ? (d.value as Direction) : undefined;
-      if (direction === undefined) warnAt(s, 'sdy.propagation_barrier without a known allowed_direction (BOTH, FORWARD, BACKWARD, NONE): taken as NONE');
-      annotations.push({ kind: 'barrier', op: lastOp, value: results[0], direction: direction ?? 'NONE', range: s.range });
+      if (direction === undefined) this.warnAt(s, 'sdy.propagation_barrier without a known allowed_direction (BOTH, FORWARD, BACKWARD, NONE): taken as NONE');
+      this.annotations.push({ kind: 'barrier', op: lastOp, value: results[0], direction: direction ?? 'NONE', range: s.range });
     } else if (op === 'sdy.sharding_group') {
       const g = p.kv.get('group_id');
       const v = env.get(p.operands[0] ?? '');
-      if (g?.kind !== 'int' || v === undefined) warnAt(s, 'sdy.sharding_group needs an operand and group_id = N; ignored');
-      else annotations.push({ kind: 'group', value: v, group: g.value, range: s.range });
+      if (g?.kind !== 'int' || v === undefined) this.warnAt(s, 'sdy.sharding_group needs an operand and group_id = N; ignored');
+      else this.annotations.push({ kind: 'group', value: v, group: g.value, range: s.range });
     } else if (op === 'sdy.manual_computation') {
       guard(op, () => {
         const list = (key: string) => {
@@ -238,8 +260,8 @@ export function convertModule(mod: ModuleAst): Converted {
           return a.items.map((x) => parseSdySharding(tokensOfAttr(x)));
         };
         const axes = p.kv.get('manual_axes');
-        annotations.push({
-          kind: 'manual', op: firstOp, operands: p.operands.map((r) => lookup(env, r, s)), results,
+        this.annotations.push({
+          kind: 'manual', op: firstOp, operands: p.operands.map((r) => this.lookup(env, r, s)), results,
           inShardings: list('in_shardings'), outShardings: list('out_shardings'),
           manualAxes: axes?.kind === 'dict' ? [...axes.entries.keys()] : [], range: s.range,
         });
@@ -247,22 +269,22 @@ export function convertModule(mod: ModuleAst): Converted {
     }
   }
 
-  function emitOpaque(s: StmtAst, op: string, parts: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] {
+  private emitOpaque(s: StmtAst, op: string, parts: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] {
     const name = op === 'custom_call' ? `custom_call @${parts.syms[0] ?? '?'}` : s.op;
     const count = s.results.reduce((n, r) => n + r.count, 0);
     const types = declared.length === count ? declared : s.outs.length === count ? s.outs : Array.from({ length: count }, () => declared[0] ?? s.outs[0]);
     if (types.some((t) => t === undefined)) throw err(s, `cannot tell the result types of "${s.op}"`);
     const resultTypes = types.map((t, k) => irType(t, `result ${k} of "${s.op}"`));
     const operands = parts.operands.map((r) => env.get(r) ?? (r.endsWith('#0') ? env.get(r.slice(0, -2)) : undefined)).filter((v): v is ValueId => v !== undefined);
-    const id = b.ops.length;
-    const res = b.emit('custom', operands, { name, resultTypes }, resultTypes);
-    opaque.push({ op: id, name, range: s.range });
+    const id = this.b.ops.length;
+    const res = this.b.emit('custom', operands, { name, resultTypes }, resultTypes);
+    this.opaque.push({ op: id, name, range: s.range });
     return res;
   }
 
-  /** The IR op(s) for a StableHLO op, or undefined when it has no IR form (it becomes opaque). */
-  function emitKnown(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] | undefined {
-    const ins = () => p.operands.map((r) => lookup(env, r, s));
+  /** The IR op(s) for a StableHLO op, or undefined when it has no IR form (it becomes this.opaque). */
+  private emitKnown(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] | undefined {
+    const ins = () => p.operands.map((r) => this.lookup(env, r, s));
     const one = (): TensorType => {
       if (declared.length !== 1) throw err(s, `"${s.op}" needs one result type`);
       return irType(declared[0], `result of "${s.op}"`);
@@ -275,111 +297,111 @@ export function convertModule(mod: ModuleAst): Converted {
     if (IDENTITY.has(op)) return ins();
     if (SDY_IDENTITY.has(op)) {
       const [x] = need(1);
-      return [b.scoped(op, () => b.emit1('convert', [x], { dtype: b.values[x].type.dtype }))];
+      return [this.b.scoped(op, () => this.b.emit1('convert', [x], { dtype: this.b.values[x].type.dtype }))];
     }
     if (op === 'sdy.sharding_group') return [];
     if (op === 'custom_call' && IDENTITY_CALLS.has(p.syms[0] ?? '')) return ins().slice(0, Math.max(1, declared.length));
     const unary = ownEntry(UNARY, op);
-    if (unary) return [b.emit1(unary, need(1), {})];
-    if (BINARY.has(op)) return [b.emit1(op as 'add', need(2), {})];
+    if (unary) return [this.b.emit1(unary, need(1), {})];
+    if (BINARY.has(op)) return [this.b.emit1(op as 'add', need(2), {})];
     switch (op) {
       case 'convert': {
         const [x] = need(1);
         const t = one();
-        return [b.values[x].type.dtype === t.dtype ? x : b.emit1('convert', [x], { dtype: t.dtype })];
+        return [this.b.values[x].type.dtype === t.dtype ? x : this.b.emit1('convert', [x], { dtype: t.dtype })];
       }
       case 'compare': {
         const dir = p.bare.find((w) => COMPARE.has(w)) ?? enumOf(p.kv.get('comparison_direction'));
         if (dir === undefined || !COMPARE.has(dir)) throw err(s, 'compare needs a direction (EQ, NE, LT, LE, GT, GE)');
-        return [b.emit1('compare', need(2), { direction: dir as CompareDirection })];
+        return [this.b.emit1('compare', need(2), { direction: dir as CompareDirection })];
       }
       case 'select':
-        return [b.emit1('select', need(3), {})];
+        return [this.b.emit1('select', need(3), {})];
       case 'dot_general': {
         const dims = dotDims(s, p);
-        return [b.emit1('dot_general', need(2), dims)];
+        return [this.b.emit1('dot_general', need(2), dims)];
       }
       case 'dot': {
         const [l, r] = need(2);
-        const lr = b.shape(l).length;
-        return [b.emit1('dot_general', [l, r], { lhsBatch: [], rhsBatch: [], lhsContract: [lr - 1], rhsContract: [0] })];
+        const lr = this.b.shape(l).length;
+        return [this.b.emit1('dot_general', [l, r], { lhsBatch: [], rhsBatch: [], lhsContract: [lr - 1], rhsContract: [0] })];
       }
       case 'broadcast_in_dim': {
         const dims = ints(p.kv.get('dims') ?? p.kv.get('broadcast_dimensions'), s, 'broadcast dims');
-        return [b.emit1('broadcast_in_dim', need(1), { shape: one().shape, dims })];
+        return [this.b.emit1('broadcast_in_dim', need(1), { shape: one().shape, dims })];
       }
       case 'reshape':
-        return [b.emit1('reshape', need(1), { shape: one().shape })];
+        return [this.b.emit1('reshape', need(1), { shape: one().shape })];
       case 'transpose':
-        return [b.emit1('transpose', need(1), { perm: ints(p.kv.get('dims') ?? p.kv.get('permutation'), s, 'permutation') })];
+        return [this.b.emit1('transpose', need(1), { perm: ints(p.kv.get('dims') ?? p.kv.get('permutation'), s, 'permutation') })];
       case 'concatenate':
-        return [b.emit1('concatenate', ins(), { dim: int(p.kv.get('dim') ?? p.kv.get('dimension'), s, 'dim') })];
+        return [this.b.emit1('concatenate', ins(), { dim: int(p.kv.get('dim') ?? p.kv.get('dimension'), s, 'dim') })];
       case 'slice': {
         const [x] = need(1);
-        if (p.slices) return [b.emit1('slice', [x], { start: p.slices.map((q) => q.start), limit: p.slices.map((q) => q.limit), stride: p.slices.map((q) => q.stride) })];
+        if (p.slices) return [this.b.emit1('slice', [x], { start: p.slices.map((q) => q.start), limit: p.slices.map((q) => q.limit), stride: p.slices.map((q) => q.stride) })];
         const start = p.kv.has('start_indices') ? ints(p.kv.get('start_indices'), s, 'start_indices') : [];
         const limit = p.kv.has('limit_indices') ? ints(p.kv.get('limit_indices'), s, 'limit_indices') : [];
         const stride = p.kv.has('strides') ? ints(p.kv.get('strides'), s, 'strides') : start.map(() => 1);
-        return [b.emit1('slice', [x], { start, limit, stride })];
+        return [this.b.emit1('slice', [x], { start, limit, stride })];
       }
       case 'dynamic_slice':
-        return [b.emit1('dynamic_slice', ins(), { sizes: ints(p.kv.get('sizes') ?? p.kv.get('slice_sizes'), s, 'sizes') })];
+        return [this.b.emit1('dynamic_slice', ins(), { sizes: ints(p.kv.get('sizes') ?? p.kv.get('slice_sizes'), s, 'sizes') })];
       case 'dynamic_update_slice':
-        return [b.emit1('dynamic_update_slice', ins(), {})];
+        return [this.b.emit1('dynamic_update_slice', ins(), {})];
       case 'iota': {
         const t = one();
-        return [b.emit1('iota', need(0), { shape: t.shape, dim: int(p.kv.get('dim') ?? p.kv.get('iota_dimension'), s, 'dim'), dtype: t.dtype })];
+        return [this.b.emit1('iota', need(0), { shape: t.shape, dim: int(p.kv.get('dim') ?? p.kv.get('iota_dimension'), s, 'dim'), dtype: t.dtype })];
       }
       case 'constant': {
         const lit = p.kv.get('value') ?? p.misc[0];
         if (lit?.kind !== 'dense') return undefined; // dense_resource<…> and other payloads: unknown values
         const t = one();
         const v = denseValues(lit, declared[0]);
-        return [b.emit1('constant', need(0), { shape: t.shape, dtype: t.dtype, ...v })];
+        return [this.b.emit1('constant', need(0), { shape: t.shape, dtype: t.dtype, ...v })];
       }
       case 'reduce':
-        return reduce(s, p, ins(), declared);
+        return this.reduce(s, p, ins(), declared);
       case 'gather':
-        return gather(s, p, ins(), declared);
+        return this.gather(s, p, ins(), declared);
       case 'scatter':
-        return scatter(s, p, ins(), declared);
+        return this.scatter(s, p, ins(), declared);
       case 'convolution': {
-        const dims = convDims(s, p);
-        return dims ? [b.emit1('convolution', need(2), dims)] : undefined;
+        const dims = this.convDims(s, p);
+        return dims ? [this.b.emit1('convolution', need(2), dims)] : undefined;
       }
       // ops outside the IR that are short compositions of IR ops, so propagation still crosses them
       case 'clamp': {
         const [lo, x, hi] = need(3);
-        const t = b.values[x].type;
-        const fit = (v: ValueId) => (b.shape(v).length === 0 && t.shape.length > 0 ? b.broadcast(v, t.shape, []) : v);
-        return [b.emit1('minimum', [b.emit1('maximum', [x, fit(lo)], {}), fit(hi)], {})];
+        const t = this.b.values[x].type;
+        const fit = (v: ValueId) => (this.b.shape(v).length === 0 && t.shape.length > 0 ? this.b.broadcast(v, t.shape, []) : v);
+        return [this.b.emit1('minimum', [this.b.emit1('maximum', [x, fit(lo)], {}), fit(hi)], {})];
       }
       case 'exponential_minus_one': {
         const [x] = need(1);
-        return [b.emit1('subtract', [b.emit1('exp', [x], {}), b.full(x, 1)], {})];
+        return [this.b.emit1('subtract', [this.b.emit1('exp', [x], {}), this.b.full(x, 1)], {})];
       }
       case 'log_plus_one': {
         const [x] = need(1);
-        return [b.emit1('log', [b.emit1('add', [x, b.full(x, 1)], {})], {})];
+        return [this.b.emit1('log', [this.b.emit1('add', [x, this.b.full(x, 1)], {})], {})];
       }
       case 'not': {
         const [x] = need(1);
-        if (b.values[x].type.dtype !== 'bool') return undefined; // bitwise on integers
-        return [b.emit1('compare', [x, b.full(x, 0)], { direction: 'EQ' })];
+        if (this.b.values[x].type.dtype !== 'bool') return undefined; // bitwise on integers
+        return [this.b.emit1('compare', [x, this.b.full(x, 0)], { direction: 'EQ' })];
       }
       case 'and': case 'or': {
         const [x, y] = need(2);
-        if (b.values[x].type.dtype !== 'bool') return undefined;
-        return [op === 'and' ? b.select(x, y, b.full(x, 0)) : b.select(x, b.full(x, 1), y)];
+        if (this.b.values[x].type.dtype !== 'bool') return undefined;
+        return [op === 'and' ? this.b.select(x, y, this.b.full(x, 0)) : this.b.select(x, this.b.full(x, 1), y)];
       }
       case 'pad':
-        return pad(s, p, need(2));
+        return this.pad(s, p, need(2));
       default:
         return undefined;
     }
   }
 
-  function reduce(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
+  private reduce(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
     if (vals.length !== 2 || declared.length !== 1) return undefined; // variadic reduce (argmax): opaque
     const [x, init] = vals;
     const dims = ints(p.kv.get('dimensions'), s, 'dimensions');
@@ -387,92 +409,92 @@ export function convertModule(mod: ModuleAst): Converted {
     const combiner = p.bare.includes('applies') ? applied : regionOp(p.regions[0]);
     const reducer = combiner === 'stablehlo.add' || combiner === 'mhlo.add' ? 'sum' : combiner === 'stablehlo.maximum' || combiner === 'mhlo.maximum' ? 'max' : undefined;
     if (!reducer) return undefined;
-    const r = b.emit1('reduce', [x], { reducer, dims });
+    const r = this.b.emit1('reduce', [x], { reducer, dims });
     // the init value joins the result unless it is the reducer's identity (0 for sum, -inf for max)
-    const k = splatOf(init);
+    const k = this.splatOf(init);
     if (k === (reducer === 'sum' ? 0 : -Infinity)) return [r];
-    const bi = b.broadcast(init, b.shape(r), []);
-    return [b.emit1(reducer === 'sum' ? 'add' : 'maximum', [r, bi], {})];
+    const bi = this.b.broadcast(init, this.b.shape(r), []);
+    return [this.b.emit1(reducer === 'sum' ? 'add' : 'maximum', [r, bi], {})];
   }
 
-  /** Edge padding as slices (negative pads) and concatenations with the pad value; interior padding stays opaque. */
-  function pad(s: StmtAst, p: BodyParts, [x, value]: ValueId[]): ValueId[] | undefined {
+  /** Edge padding as slices (negative pads) and concatenations with the pad value; interior padding stays this.opaque. */
+  private pad(s: StmtAst, p: BodyParts, [x, value]: ValueId[]): ValueId[] | undefined {
     const lowA = p.kv.get('low') ?? p.kv.get('edge_padding_low');
     const highA = p.kv.get('high') ?? p.kv.get('edge_padding_high');
     const interiorA = p.kv.get('interior') ?? p.kv.get('interior_padding');
     const low = ints(lowA, s, 'low'), high = ints(highA, s, 'high');
     if (interiorA && flat(interiorA).some((v) => v !== 0)) return undefined;
-    const shape = b.shape(x);
-    if (low.length !== shape.length || high.length !== shape.length || b.shape(value).length !== 0) return undefined;
+    const shape = this.b.shape(x);
+    if (low.length !== shape.length || high.length !== shape.length || this.b.shape(value).length !== 0) return undefined;
     let cur = x;
     if (low.some((v) => v < 0) || high.some((v) => v < 0)) {
-      cur = b.emit1('slice', [cur], {
+      cur = this.b.emit1('slice', [cur], {
         start: low.map((v) => Math.max(0, -v)), limit: shape.map((d, i) => d - Math.max(0, -high[i])), stride: shape.map(() => 1),
       });
     }
     for (let d = 0; d < shape.length; d++) {
       const parts: ValueId[] = [];
-      const block = (n: number) => b.broadcast(value, b.shape(cur).map((z, i) => (i === d ? n : z)), []);
+      const block = (n: number) => this.b.broadcast(value, this.b.shape(cur).map((z, i) => (i === d ? n : z)), []);
       if (low[d] > 0) parts.push(block(low[d]));
       parts.push(cur);
       if (high[d] > 0) parts.push(block(high[d]));
-      if (parts.length > 1) cur = b.emit1('concatenate', parts, { dim: d });
+      if (parts.length > 1) cur = this.b.emit1('concatenate', parts, { dim: d });
     }
     return [cur];
   }
 
-  function splatOf(v: ValueId): number | undefined {
-    const d = b.values[v].def;
-    const op = d >= 0 ? b.ops[d] : undefined;
+  private splatOf(v: ValueId): number | undefined {
+    const d = this.b.values[v].def;
+    const op = d >= 0 ? this.b.ops[d] : undefined;
     if (op?.kind !== 'constant') return undefined;
     if (op.attrs.value !== undefined) return op.attrs.value;
     const data = op.attrs.data;
     return data && data.length === 1 ? data[0] : undefined;
   }
 
-  /** A take-along-axis gather (`jnp.take`, embedding lookups), or undefined (opaque). */
-  function gather(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
+  /** A take-along-axis gather (`jnp.take`, embedding lookups), or undefined (this.opaque). */
+  private gather(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
     if (vals.length !== 2 || declared.length !== 1) return undefined;
     const dn = fieldsOf(p.kv.get('dimension_numbers'));
     const [x, idx] = vals;
     if (!dn) return undefined;
-    const m = alongAxis(b.shape(x), b.shape(idx), {
+    const m = alongAxis(this.b.shape(x), this.b.shape(idx), {
       window: listOf(dn.get('offset_dims')), inserted: listOf(dn.get('collapsed_slice_dims')), toOperand: listOf(dn.get('start_index_map')),
       batching: listOf(dn.get('operand_batching_dims')), ivd: num(dn.get('index_vector_dim')),
     });
     if (!m) return undefined;
     const sizes = p.kv.has('slice_sizes') ? ints(p.kv.get('slice_sizes'), s, 'slice_sizes') : undefined;
-    if (!sizes || sizes.some((z, i) => z !== (i === m.axis ? 1 : b.shape(x)[i]))) return undefined;
-    return [b.emit1('gather', [x, indexVector(idx, m.indexShape)], { axis: m.axis })];
+    if (!sizes || sizes.some((z, i) => z !== (i === m.axis ? 1 : this.b.shape(x)[i]))) return undefined;
+    return [this.b.emit1('gather', [x, this.indexVector(idx, m.indexShape)], { axis: m.axis })];
   }
 
-  /** A scatter-add along one axis (the gradient of a take), or undefined (opaque). */
-  function scatter(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
+  /** A scatter-add along one axis (the gradient of a take), or undefined (this.opaque). */
+  private scatter(s: StmtAst, p: BodyParts, vals: ValueId[], declared: TypeAst[]): ValueId[] | undefined {
     if (vals.length !== 3 || declared.length !== 1) return undefined;
     const combiner = regionOp(p.regions[0]);
     if (combiner !== 'stablehlo.add' && combiner !== 'mhlo.add') return undefined;
     const dn = fieldsOf(p.kv.get('scatter_dimension_numbers'));
     if (!dn) return undefined;
     const [x, idx, upd] = vals;
-    const m = alongAxis(b.shape(x), b.shape(idx), {
+    const m = alongAxis(this.b.shape(x), this.b.shape(idx), {
       window: listOf(dn.get('update_window_dims')), inserted: listOf(dn.get('inserted_window_dims')), toOperand: listOf(dn.get('scatter_dims_to_operand_dims')),
       batching: listOf(dn.get('input_batching_dims')), ivd: num(dn.get('index_vector_dim')),
     });
     if (!m) return undefined;
     void s;
-    return [b.emit1('scatter', [x, indexVector(idx, m.indexShape), upd], { axis: m.axis })];
+    return [this.b.emit1('scatter', [x, this.indexVector(idx, m.indexShape), upd], { axis: m.axis })];
   }
 
   /** Drops the size-1 index vector dim so the indices have the IR's take-along-axis shape. */
-  function indexVector(idx: ValueId, shape: readonly number[]): ValueId {
-    const cur = b.shape(idx);
-    return cur.length === shape.length ? idx : b.reshape(idx, shape);
+  private indexVector(idx: ValueId, shape: readonly number[]): ValueId {
+    const cur = this.b.shape(idx);
+    return cur.length === shape.length ? idx : this.b.reshape(idx, shape);
   }
 
-  function convDims(s: StmtAst, p: BodyParts): ConvDims | undefined {
+  private convDims(s: StmtAst, p: BodyParts): ConvDims | undefined {
     const raw = p.kv.get('dim_numbers') ?? p.kv.get('dimension_numbers');
     const seq = raw?.kind === 'struct' ? reparse(raw.tokens.slice(2, -1)) : raw;
-    if (seq?.kind !== 'seq' || seq.items.length !== 3) throw err(s, 'convolution needs dim_numbers = [b, 0, f]x[0, i, o]->[b, 0, f]');
+    if (seq?.kind !== 'seq' || seq.items.length !== 3) throw err(s, 'convolution needs dim_numbers = [this.b, 0, f]x[0, i, o]->[this.b, 0, f]');
     const [inp, ker, out] = seq.items.map((l) => (l.kind === 'list' ? l.items.map((a) => (a.kind === 'int' ? a.value : a.kind === 'enum' ? a.value : '?')) : []));
     const spatial = (l: (number | string)[]) => {
       const n = l.filter((x) => typeof x === 'number').length;
