@@ -49,7 +49,7 @@ describe('localExport', () => {
     const trace = localExport('trace', config, report, stem)!;
     expect(trace.filename).toBe('partir-mlp-batch2.trace.json');
     expect(JSON.parse(trace.text).traceEvents.filter((e: { ph: string }) => e.ph === 'X')).toHaveLength(1);
-    expect(localExport('markdown', config, report, stem)!.text).toContain('| MFU | 50.0% |');
+    expect(localExport('markdown', config, report, stem)!.text).toContain('| MFU | 50.0 % |');
     expect(localExport('jax', config, report, stem)).toBeNull();
     expect(localExport('sdy', config, report, stem)).toBeNull();
   });
