@@ -132,7 +132,7 @@ describe('AutomaticPartition for memory on the batch axis', () => {
     expect(peakOf(r)).toBeLessThan(ref().bpmp);
     expect(peakOf(r)).toBeLessThanOrEqual(ref().zero3 * 1.001);
     expect(r.report.shardings['opt_state/mu/layer_0/mlp/w_in'].batch).not.toBe('replicated');
-  }, 40_000);
+  });
 
   it('with a memory limit that BP + Megatron cannot meet, meets it by sharding on "batch"', () => {
     const limit = Math.round((ref().bpmp + ref().zero3) / 2);
@@ -143,7 +143,7 @@ describe('AutomaticPartition for memory on the batch axis', () => {
     expect(peakOf(r)).toBeLessThanOrEqual(limit);
     expect(found?.chosen.some((a) => a.axis === 'batch' && /^(opt_state|params)\//.test(a.glob))).toBe(true);
     expect(r.report.diagnostics.some((d) => d.code === 'auto-over-memory')).toBe(false);
-  }, 40_000);
+  });
 });
 
 describe('the strategies found are correct SPMD programs', () => {
@@ -157,17 +157,17 @@ describe('the strategies found are correct SPMD programs', () => {
     expect(r.report.diagnostics.filter((d) => d.severity !== 'warning')).toEqual([]);
     expect(r.report.stages.at(-1)?.reached).toBeGreaterThan(0);
     expect(verifySpmd(r.spmd).ok).toBe(true);
-  }, 40_000);
+  });
 
   it('memory on "model" after BatchParallel, searched on the tiny model itself', () => {
     const r = runPipeline(config(TINY, lines(BP, 'AUTO = AutomaticPartition(axes=["model"], objective="memory", budget=20, seed=1)', 'schedule = [BP, AUTO]'), [2, 2]));
     expect(r.report.auto?.[0].chosen.length).toBeGreaterThan(0);
     expect(verifySpmd(r.spmd).ok).toBe(true);
-  }, 30_000);
+  });
 
   it('memory on "batch" after BatchParallel and Megatron', () => {
     const r = runPipeline(config(TINY, lines(BP, MP, 'AUTO = AutomaticPartition(axes=["batch"], objective="memory", budget=20, seed=1)', 'schedule = [BP, MP, AUTO]'), [2, 2]));
     expect(r.report.auto?.[0].chosen.length).toBeGreaterThan(0);
     expect(verifySpmd(r.spmd).ok).toBe(true);
-  }, 30_000);
+  });
 });

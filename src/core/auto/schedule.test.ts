@@ -69,5 +69,5 @@ describe('AutomaticPartition over two axes', () => {
     expect(auto.names).toEqual(['batch', 'model'].filter((a) => axesUsed.includes(a)).map((a) => `A_${a}`));
     expect(auto.best.peak).toBeLessThan(auto.baseline.peak);
     expect(verifySpmd(r.spmd).ok).toBe(true);
-  }, 30_000);
+  });
 });
