@@ -12,6 +12,7 @@ import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { readConfigFile, readTextFile } from './io';
 import { fmtBytes, fmtCount, fmtSeconds, table } from './format';
+import { pipelineText } from './pipelineText';
 
 export interface CommandOutput {
   json: unknown;
@@ -164,6 +165,7 @@ function simulateText(r: Report): string {
     m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, fmtBytes(v)])) : '',
     table(['axis', 'communication'], Object.entries(r.time.perAxis).map(([k, v]) => [k, fmtSeconds(v)])),
     stagesText(r),
+    r.pipeline ? pipelineText(r.pipeline) : '',
     collectivesText(r),
   ];
   return lines.filter(Boolean).join('\n\n');
