@@ -14,7 +14,7 @@ describe('the CLI pipeline tables', () => {
     const rows = text.split('\n').filter((l) => /^[01] +[→←]/.test(l));
     expect(rows.length).toBe(r.pipeline.perStage.reduce((n, s) => n + s.boundaries.length, 0));
     // stage 0 sends layer_2/x ([4 sequences, 16, 32] f32: 8 KiB) to stage 1, which receives it
-    expect(rows.find((l) => /^0 +→ 1 +F +layer_2\/x +\[4, 16, 32\] f32 +2\.00 KiB$/.test(l))).toBeDefined();
+    expect(rows.find((l) => /^0 +→ 1 +F +layer_2\/x +\[4, 16, 32\] f32 +8\.00 KiB$/.test(l))).toBeDefined();
     expect(rows.find((l) => /^1 +← 0 +F +layer_2\/x/.test(l))).toBeDefined();
   });
 });
