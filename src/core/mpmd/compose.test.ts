@@ -5,6 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../io/config';
+import { meshOf } from '../pipeline';
+import { partition } from '../partition/schedule';
+import { listCollectives } from '../spmd/collectives';
+import { lower } from '../spmd/lower';
+import { resolveTactics } from '../tactics/resolve';
+import { galleryEntry } from '../models/gallery';
+import { buildMicrobatchProgram, modelBatch } from './program';
 import { PIPELINE_SCHEDULES } from './types';
 import { verifyPipelineConfig } from './verifyConfig';
 
@@ -47,4 +54,23 @@ describe('every schedule composes with ZeRO-3 and with TP + SP', () => {
       `schedule = [BatchParallel(axis="dp"), ZeRO(stage=3, axis="dp"), Megatron(axis="tp"), SequenceParallel(axis="tp"), ${pipeline('1F1B')}]`));
     expect(r.ok, r.worst).toBe(true);
   }, 60_000);
+});
+
+describe('GPT-3 175B PTD-P (the gallery entry, full size): sequence parallelism after Megatron', () => {
+  it('partitions without conflicts; each layer forward all-gathers twice and reduce-scatters twice on tp, no all-reduce', () => {
+    const g = galleryEntry('gpt3-175b-ptdp');
+    if (!g) throw new Error('no gpt3-175b-ptdp example');
+    const config = g.config;
+    const mesh = meshOf(config);
+    const program = buildMicrobatchProgram(config, 64);
+    const resolved = resolveTactics(config.tactics, program, mesh, { globalBatch: modelBatch(config) });
+    expect(resolved.diagnostics.filter((d) => d.severity !== 'warning')).toEqual([]);
+    const result = partition(program, mesh, resolved.tactics);
+    expect(result.stages.map((s) => s.conflicts.length)).toEqual(result.stages.map(() => 0));
+    const fwd = listCollectives(lower(result)).filter((c) => c.phase === 'forward' && c.axes.join() === 'tp');
+    for (const layer of [0, 47, 95]) {
+      const inLayer = fwd.filter((c) => c.scope.startsWith(`layer_${layer}/`)).map((c) => c.kind).sort();
+      expect(inLayer).toEqual(['all-gather', 'all-gather', 'reduce-scatter', 'reduce-scatter']);
+    }
+  }, 120_000);
 });
