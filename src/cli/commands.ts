@@ -14,6 +14,7 @@ import { importCommand } from './importCommand';
 import { readConfigFile, readTextFile } from './io';
 import { formatBytes, formatCount, formatFlops, formatPercent, formatSeconds } from '../core/units';
 import { table } from './format';
+import { pipelineText } from './pipelineText';
 
 export interface CommandOutput {
   json: unknown;
@@ -158,6 +159,7 @@ function simulateText(r: Report): string {
     m ? table(['at peak', 'bytes'], Object.entries(m.atPeak).map(([k, v]) => [k, formatBytes(v)])) : '',
     table(['axis', 'communication'], Object.entries(r.time.perAxis).map(([k, v]) => [k, formatSeconds(v)])),
     stagesText(r),
+    r.pipeline ? pipelineText(r.pipeline) : '',
     collectivesText(r),
   ];
   return lines.filter(Boolean).join('\n\n');

@@ -216,6 +216,24 @@ export interface PipelineStageJson {
   /** The gradient reductions over the other axes, and the optimizer, after the last backward. */
   dataParallelReduction: { start: number; end: number };
   optimizer: { start: number; end: number };
+  /** Added: the values crossing the stage's boundary, sent (`out`) or received (`in`) once per micro-batch. */
+  boundaries: StageBoundaryJson[];
+}
+
+/** Added: one value sent point to point between two pipeline stages, per micro-batch (src/core/mpmd/boundaries.ts). */
+export interface StageBoundaryJson {
+  direction: 'in' | 'out';
+  /** The stage at the other end. */
+  peer: number;
+  /** Its name, else the op and scope that make it. */
+  value: string;
+  /** Per device of the stage (after the other axes' sharding). */
+  shape: number[];
+  dtype: string;
+  bytes: number;
+  /** The model chunk that produces it, and in which pass (F: an activation, B/W: a gradient). */
+  chunk: number;
+  pass: 'F' | 'B' | 'W';
 }
 
 /** Added: a pipelined (or only micro-batched) step: schedule, bubble, per-stage figures and its Gantt chart. */

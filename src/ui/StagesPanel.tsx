@@ -1,6 +1,7 @@
 /** Per tactic: its axis, what it seeded, what propagation reached, and its conflicts, grouped and explained. */
 import { Fragment, useState } from 'react';
 import type { StageJson } from '../core/report';
+import { StageBoundaries } from './panels/StageBoundaries';
 import { useApp } from './store';
 
 /** `259 · all expected`, `25 · 3 need attention`. */
@@ -32,7 +33,7 @@ export function StagesPanel() {
   const [open, setOpen] = useState<number | null>(null);
   if (!stages) return null;
   if (stages.length === 0) return <div className="stages muted pad" data-testid="stages">No tactic applied: every value is replicated.</div>;
-  return (
+  return (<>
     <table className={stale ? 'stages stale' : 'stages'} data-testid="stages">
       <thead>
         <tr><th>#</th><th>tactic</th><th>axis</th><th>seeded</th><th>reached</th><th>conflicts</th></tr>
@@ -62,5 +63,6 @@ export function StagesPanel() {
         })}
       </tbody>
     </table>
-  );
+    <StageBoundaries />
+  </>);
 }

@@ -1,8 +1,8 @@
 /**
  * Published pipelined training runs as gallery examples (ids for `#example=<id>`):
  * - GPT-3 175B with PTD-P as in Korthikanti et al. 2022, Table 5 (Megatron-LM, 64 × A100-80GB): TP8 × PP8
- *   interleaved with 3 chunks per stage, micro-batch 1, global batch 64, selective recompute (the run also used
- *   sequence parallelism, left out here: SequenceParallel after Megatron reports conflicts in this explorer);
+ *   interleaved with 3 chunks per stage, micro-batch 1, global batch 64, sequence parallelism and selective
+ *   recompute;
  * - Llama 3 405B as in the Llama 3 paper (arXiv 2407.21783, §3.3.2, Table 4): 8192 H100s as TP8 × PP16 × DP64,
  *   sequence 8192, 16M tokens per step (2048 sequences), the first and last stages one layer short; full
  *   recompute here, as without sequence parallelism the activations of 16 micro-batches in flight exceed 80 GB.
@@ -27,8 +27,9 @@ export const PIPELINE_GALLERY: readonly PipelineGalleryEntry[] = [
       tactics: [
         'MP = Megatron(axis="tp")',
         'EMB = EmbeddingShard(axis="tp", dim="vocab")',
+        'SP = SequenceParallel(axis="tp")',
         'PP = Pipeline(axis="pp", schedule="interleaved", microbatches=64, virtual=3)',
-        'schedule = [MP, EMB, PP]',
+        'schedule = [MP, EMB, SP, PP]',
         '',
       ].join('\n'),
       options: { overlap: true },

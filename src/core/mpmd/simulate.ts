@@ -19,6 +19,7 @@ import { mfuPeak } from '../sim/simulate';
 import { indexProgram } from '../sim/index_program';
 import { analyzeMemory, CAT_ACTIVATIONS, CAT_GRADIENTS, CAT_OPTIMIZER, CAT_PARAMS } from '../sim/memory';
 import type { SpmdProgram } from '../spmd/types';
+import { stageBoundaries } from './boundaries';
 import { deviceOf, groupKey, type MpmdPlan } from './plan';
 import { idealBubble, pipelineActions, type Action, type Pass } from './schedules';
 import { MICRO, POST, PRE } from './stages';
@@ -166,6 +167,7 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
     }
   }
 
+  const boundaries = stageBoundaries(plan, ix.bytes);
   const stages: PipelineStageJson[] = [];
   const gantt: PipelineJson['gantt'] = [];
   const p2p: PipelineJson['p2p'] = [];
@@ -219,6 +221,7 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       microbatchesInFlight: peakCount,
       dataParallelReduction: { start: reduceFrom, end: reduceFrom + postComm[d] },
       optimizer: { start: lastEnd + exposedDp, end },
+      boundaries: boundaries[d],
     });
   }
   const bubbleFraction = Math.max(...stages.map((s, d) => {

@@ -69,6 +69,8 @@ export class Propagator {
   private axis = 0;
   private tactic = 0;
   private tacticNames: readonly string[] = [];
+  /** Per tactic index: whether its tilings reshard where they meet another's (`ResolvedTactic.reshardsAtMeetings`). */
+  private reshards: readonly boolean[] = [];
   private conflicts: Conflict[] = [];
   private conflictAtOp: Uint8Array;
   private queue: Int32Array;
@@ -108,11 +110,15 @@ export class Propagator {
     this.queued = new Uint8Array(no);
   }
 
-  /** Starts a tactic: which axis it acts on, its index and the names of all tactics (for conflicts). */
-  begin(axis: number, tactic: number, tacticNames: readonly string[]): void {
+  /**
+   * Starts a tactic: which axis it acts on, its index, the names of all tactics (for conflicts) and
+   * which of them reshard at meetings instead of conflicting.
+   */
+  begin(axis: number, tactic: number, tacticNames: readonly string[], reshards: readonly boolean[] = []): void {
     this.axis = axis;
     this.tactic = tactic;
     this.tacticNames = tacticNames;
+    this.reshards = reshards;
     this.conflicts = [];
     this.conflictAtOp.fill(0);
   }
@@ -434,7 +440,11 @@ export class Propagator {
     const nO = this.nOperands[opId];
     // The older decision is the existing one; the conflict is reported on the newer tensor, with
     // the state the older decision would give it at this op.
-    const aFirst = this.origin[ax][this.tensorValue(opId, ka)] <= this.origin[ax][this.tensorValue(opId, kb)];
+    const oa = this.origin[ax][this.tensorValue(opId, ka)], ob = this.origin[ax][this.tensorValue(opId, kb)];
+    // Two tactics' tilings of one axis meeting by design (sequence parallelism at Megatron's matmuls):
+    // propagation stops here as at a conflict, and the lowering reshards from one tiling to the other.
+    if (oa !== ob && (this.reshards[oa] === true || this.reshards[ob] === true)) return;
+    const aFirst = oa <= ob;
     const ke = aFirst ? ka : kb, fe = aFirst ? fa : fb, ki = aFirst ? kb : ka;
     const ve = this.tensorValue(opId, ke), vi = this.tensorValue(opId, ki);
     const de = Propagator.dimOf(this.tensorDims(rule, nO, ki), fe);

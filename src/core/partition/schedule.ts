@@ -16,6 +16,7 @@ import { userRecord } from '../record';
 export function partition(program: Program, mesh: Mesh, tactics: readonly ResolvedTactic[]): PartitionResult {
   const prop = new Propagator(program, mesh);
   const names = tactics.map((t) => t.name);
+  const reshards = tactics.map((t) => t.reshardsAtMeetings === true);
   const interned = new Map<number, Sharding>();
   const scratch = new Int32Array(mesh.axes.length);
   // Before any tactic every value is replicated: one interned sharding per rank.
@@ -29,7 +30,7 @@ export function partition(program: Program, mesh: Mesh, tactics: readonly Resolv
   tactics.forEach((tactic, t) => {
     axisSize(mesh, tactic.axis); // a UserError naming the mesh's axes when unknown
     const axis = prop.axisNames.indexOf(tactic.axis);
-    prop.begin(axis, t, names);
+    prop.begin(axis, t, names, reshards);
     const seeded = seed(prop, program, tactic);
     prop.run();
     const changed = prop.takeDirty();

@@ -41,7 +41,9 @@ describe('transformer step: collective structure', () => {
   });
 
   it('Megatron + SequenceParallel: the all-reduces become all-gather / reduce-scatter pairs', () => {
-    const { collectives } = lowered(schedule(MP, SP));
+    const { collectives, result } = lowered(schedule(MP, SP));
+    // the two tilings of "model" meet at the matmuls by design: resharded there, not conflicts
+    expect(result.stages.flatMap((s) => s.conflicts)).toEqual([]);
     for (let i = 0; i < LAYERS; i++) {
       const fwd = { phase: 'forward', axes: 'model', scope: layerScope(i) };
       expect(pick(collectives, { ...fwd, kind: 'all-gather' }).map((c) => c.value)).toEqual([`layer_${i}/ln1/out`, `layer_${i}/ln2/out`]);
@@ -61,6 +63,18 @@ describe('transformer step: collective structure', () => {
     }
     // outside the layers the forward pass only all-reduces the scalar loss
     for (const c of pick(collectives, { phase: 'forward', kind: 'all-reduce' })) expect(c.bytes).toBe(4);
+  });
+
+  it('the same seeds as a ManualPartition still conflict where the tilings meet: only SequenceParallel reshards there', () => {
+    const manual = 'SPM = ManualPartition(inputs={"layer_*/x": 1, "layer_*/ln1/out": 1, "layer_*/ln2/out": 1}, axis="model")';
+    const { collectives, result } = lowered(schedule(MP, manual));
+    const conflicts = result.stages[1].conflicts;
+    // per layer: q, k, v, the attention and MLP input matmuls and the outputs' matmuls, forward and backward
+    expect(conflicts.length).toBeGreaterThan(0);
+    for (const c of conflicts) expect([c.existing.tactic, c.incoming.tactic].sort()).toEqual(['MP', 'SPM']);
+    // the lowering reshards at the meetings either way: the same collectives as with the preset
+    const preset = lowered(schedule(MP, SP)).collectives;
+    expect(collectives.map((c) => `${c.phase} ${c.kind} ${c.scope}`)).toEqual(preset.map((c) => `${c.phase} ${c.kind} ${c.scope}`));
   });
 
   it('BatchParallel: the forward pass only reduces the loss; every parameter gradient is all-reduced over batch once', () => {

@@ -91,5 +91,8 @@ export function expandPreset(
   // silently apply an empty tactic.
   if (!isPreset(preset)) throw new Error(`"${preset}" is listed as a preset but has no expansion in tactics/presets.ts`);
   const inputs = presetEntries(preset, args, paths).map(([glob, dim]) => ({ glob, dim, range }));
-  return [{ kind: 'manual', name, axis: args.axis, inputs, range, preset: callText }];
+  const ast: ManualTacticAst = { kind: 'manual', name, axis: args.axis, inputs, range, preset: callText };
+  // Sequence parallelism tiles the element-wise regions Megatron leaves whole; where the two tilings
+  // meet (the column- and row-parallel matmuls) the lowering gathers and scatters: not a conflict.
+  return [preset === 'SequenceParallel' ? { ...ast, reshardsAtMeetings: true } : ast];
 }

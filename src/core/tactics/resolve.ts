@@ -338,5 +338,7 @@ function resolveManual(ctx: CheckContext, index: PathIndex, state: SeedState, as
     reused.report(diags, TacticCode.axisReused, `${ast.name}: axis "${ast.axis}" is used twice on one value: `, globRange);
   }
   for (const [v, s] of mine) state.set(v, ast.axis, s.dim, ast.name);
-  return { name: ast.name, axis: ast.axis, seeds, range: ast.range };
+  return ast.reshardsAtMeetings
+    ? { name: ast.name, axis: ast.axis, seeds, range: ast.range, reshardsAtMeetings: true }
+    : { name: ast.name, axis: ast.axis, seeds, range: ast.range };
 }

@@ -30,6 +30,8 @@ export interface ManualTacticAst {
   readonly range: SourceRange;
   /** The preset this came from (`Megatron(axis="model")`), if any. */
   readonly preset?: string;
+  /** See `ResolvedTactic.reshardsAtMeetings`. */
+  readonly reshardsAtMeetings?: boolean;
 }
 
 export interface AutomaticTacticAst {
@@ -79,4 +81,10 @@ export interface ResolvedTactic {
    */
   readonly seeds: readonly { value: ValueId; dim: number | 'replicated'; range: SourceRange; pick?: DimPick }[];
   readonly range: SourceRange;
+  /**
+   * Where this tactic's tiling meets an earlier tactic's different tiling of the same axis at an op,
+   * propagation stops there without a conflict and the lowering reshards between the two (sequence
+   * parallelism: all-gather into Megatron's region, reduce-scatter out of it). See docs/pipelines.md.
+   */
+  readonly reshardsAtMeetings?: boolean;
 }
