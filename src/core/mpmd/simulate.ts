@@ -17,6 +17,7 @@ import type { PipelineJson, PipelineStageJson } from '../report';
 import { collectiveOpSeconds, computeCost, fastFlops, fusedValues, isCommunication } from '../sim/cost';
 import { mfuPeak } from '../sim/simulate';
 import { indexProgram } from '../sim/index_program';
+import { runStreams } from '../sim/schedule';
 import { analyzeMemory, CAT_ACTIVATIONS, CAT_GRADIENTS, CAT_OPTIMIZER, CAT_PARAMS } from '../sim/memory';
 import type { SpmdProgram } from '../spmd/types';
 import { deviceOf, groupKey, type MpmdPlan } from './plan';
@@ -60,22 +61,35 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       dur[op.id] = collectiveOpSeconds(op, p, hw);
     } else dur[op.id] = computeCost(op, p, hw, fused, ix).seconds;
   }
-  const groupTime = new Map<number, number>();
   const groupComm = new Map<number, number>();
   const groupRecompute = new Map<number, number>();
   for (const [g, ops] of plan.groups) {
-    let t = 0, c = 0, r = 0;
+    let c = 0, r = 0;
     for (const o of ops) {
-      t += dur[o];
       if (comm[o]) c += dur[o];
       else if (isRecomputed(p.ops[o])) r += dur[o];
     }
-    groupTime.set(g, t);
     groupComm.set(g, c);
     groupRecompute.set(g, r);
   }
   const keysOf = (a: Action): number[] => (a.pass === 'B' && !splitW ? [groupKey('B', a.chunk), groupKey('W', a.chunk)] : [groupKey(a.pass, a.chunk)]);
   const passOf = (g: number): Pass => (['F', 'B', 'W'] as const)[g % 3];
+  // An action's ops run on the two streams of the SPMD simulator (sim/schedule.ts): a collective its next op
+  // reads (a tensor-parallel all-reduce) sits on the critical path, one nothing in the action waits for (an
+  // FSDP parameter gather issued ahead, a gradient reduce-scatter) overlaps the compute; the action ends when
+  // both streams have drained.
+  const actionTime = new Map<string, number>();
+  const durationOf = (a: Action): number => {
+    const keys = keysOf(a);
+    const id = keys.join(',');
+    let t = actionTime.get(id);
+    if (t === undefined) {
+      const ops = keys.flatMap((g) => [...(plan.groups.get(g) ?? [])]).sort((x, y) => x - y);
+      const streams = runStreams(p, ops, dur, comm, opts.overlap);
+      actionTime.set(id, (t = Math.max(streams.computeFree, streams.commFree)));
+    }
+    return t;
+  };
 
   // p2p: what each group sends to each other device, per micro-batch
   const sendBytes = new Map<number, Map<number, number>>();
@@ -107,7 +121,7 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
   const actions = pipelineActions(schedule, P, m, v);
   const timed = timeActions(actions, {
     stages: P,
-    duration: (a) => keysOf(a).reduce((s, g) => s + (groupTime.get(g) ?? 0), 0),
+    duration: durationOf,
     deps: (a) => {
       const own = keysOf(a);
       const out: { pass: Pass; chunk: number }[] = [];
