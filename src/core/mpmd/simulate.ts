@@ -23,7 +23,7 @@ import type { SpmdProgram } from '../spmd/types';
 import { deviceOf, groupKey, type MpmdPlan } from './plan';
 import { idealBubble, pipelineActions, type Action, type Pass } from './schedules';
 import { MICRO, POST, PRE } from './stages';
-import { timeActions } from './timing';
+import { timeActions, type TimedAction } from './timing';
 import type { PipelineScheduleKind, StepSplit } from './types';
 
 /** At most this many Gantt entries are reported (a 384-micro-batch run has ~10k per stage). */
@@ -107,13 +107,20 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
 
   // once-before and once-after ops, per device (shared ops run on every device)
   const preT = new Array<number>(P).fill(0), postCompute = new Array<number>(P).fill(0), postComm = new Array<number>(P).fill(0);
+  // the data-parallel reductions of each chunk's gradients, and those of ops every stage runs (chunk −1)
+  const postCommOfChunk = new Float64Array(plan.chunks), postCommShared = new Array<number>(P).fill(0);
   const onDevices = (op: number): number[] => (plan.chunkOf[op] < 0 ? Array.from({ length: P }, (_, d) => d) : [deviceOf(plan, plan.chunkOf[op])]);
   for (const op of p.ops) {
     const k = plan.part[op.id];
     if (k === MICRO) continue;
     for (const d of onDevices(op.id)) {
       if (k === PRE) preT[d] += dur[op.id];
-      else if (k === POST && comm[op.id]) postComm[d] += dur[op.id];
+      else if (k === POST && comm[op.id]) {
+        postComm[d] += dur[op.id];
+        const c = plan.chunkOf[op.id];
+        if (c >= 0) postCommOfChunk[c] += dur[op.id];
+        else postCommShared[d] += dur[op.id];
+      }
       else if (k === POST) postCompute[d] += dur[op.id];
     }
   }
@@ -209,11 +216,24 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       }
     }
     const lastEnd = list.length ? list[list.length - 1].end : preT[d];
-    // the last backward of the device: its first layer's gradients are final early in it
-    const lastB = [...list].reverse().find((a) => a.pass !== 'F');
-    const layersOnDevice = plan.layerRanges.reduce((n, r, c) => n + (c % P === d ? r[1] - r[0] : 0), 0);
-    const reduceFrom = opts.overlap && lastB ? lastB.start + (lastB.end - lastB.start) / Math.max(1, layersOnDevice) : lastEnd;
-    const exposedDp = Math.max(0, reduceFrom + postComm[d] - lastEnd);
+    // A chunk's gradients are final once its last backward has run through its first layer: its reduction
+    // starts then, on the communication stream, chunk after chunk. With interleaving a device's later chunks
+    // finish their backward passes early in the cool-down, so their reductions hide behind its other chunks'.
+    const lastB = new Map<number, TimedAction>();
+    for (const a of list) if (a.pass !== 'F') lastB.set(a.chunk, a);
+    let commFree = 0, reduceFrom = Infinity;
+    for (const [c, b] of [...lastB].sort((x, y) => x[1].start - y[1].start)) {
+      const layers = plan.layerRanges[c][1] - plan.layerRanges[c][0];
+      const from = Math.max(commFree, opts.overlap ? b.start + (b.end - b.start) / Math.max(1, layers) : lastEnd);
+      reduceFrom = Math.min(reduceFrom, from);
+      commFree = from + postCommOfChunk[c];
+    }
+    if (postCommShared[d] > 0 || !Number.isFinite(reduceFrom)) {
+      const from = Math.max(commFree, opts.overlap ? Math.min(reduceFrom, lastEnd) : lastEnd);
+      reduceFrom = Math.min(reduceFrom, from);
+      commFree = from + postCommShared[d];
+    }
+    const exposedDp = Math.max(0, commFree - lastEnd);
     const end = lastEnd + exposedDp + postCompute[d];
     exposed = Math.max(exposed, exposedDp);
     step = Math.max(step, end);
@@ -231,7 +251,7 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       busy,
       bubble: Math.max(0, lastEnd - preT[d] - work),
       microbatchesInFlight: peakCount,
-      dataParallelReduction: { start: reduceFrom, end: reduceFrom + postComm[d] },
+      dataParallelReduction: { start: reduceFrom, end: commFree },
       optimizer: { start: lastEnd + exposedDp, end },
     });
   }
