@@ -2,11 +2,11 @@
  * The pipeline simulator: step time, bubble and per-stage memory of a pipelined, micro-batched step.
  *
  * Costs come from the per-device program of one micro-batch (the cost model of src/core/sim): an action's
- * time is the sum of its ops' times (its tensor-parallel collectives included: they sit on its critical
- * path); point-to-point sends cost bytes / bandwidth + latency on the pipeline axis's link; each device runs
- * its schedule (timing.ts). After the last backward, the post ops run once: the gradient reductions over
- * the data-parallel axes start as the last micro-batch's backward produces the first layer's gradients
- * (with `overlap`) and the optimizer runs when they are done.
+ * ops run on the compute and communication streams of sim/schedule.ts (a collective its next op reads, such
+ * as a tensor-parallel all-reduce, sits on its critical path); point-to-point sends cost bytes / bandwidth +
+ * latency on the pipeline axis's link; each device runs its schedule (timing.ts). After the last backward,
+ * the post ops run once: each chunk's gradient reductions over the data-parallel axes start as its last
+ * backward produces its first layer's gradients (with `overlap`), and the optimizer runs when they are done.
  * Memory per stage: its parameters, optimizer state and gradient accumulators, plus the activations every
  * micro-batch in flight keeps from its forward to its backward, plus the largest working set of one op.
  */
