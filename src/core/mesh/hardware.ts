@@ -113,14 +113,16 @@ const GPU_COMMON = {
 // Per-chip large-matmul efficiencies, fitted by `npm run validate -- --fit` on the validation/ rows marked
 // "fit" only (docs/cost-model.md); attention efficiencies are literature figures, not fitted.
 /**
- * A100: fitted 0.85 (least squares, `npm run validate -- --fit`) on Megatron-LM 1.7B and 18.4B (Narayanan et
+ * A100: fitted 0.82 (least squares, `npm run validate -- --fit`) on Megatron-LM 1.7B and 18.4B (Narayanan et
  * al. 2021 Table 1, run as micro-batches of 4) and Korthikanti et al. 2022's 22B with full recomputation;
  * every other A100 row is held out. Calculon's GEMM-only A100 figure is 0.95 (calculon-ai/calculon
  * systems/a100_80g.json); the fitted one also absorbs what the model leaves out (framework overhead, the
  * GEMMs' own shapes), which is why it is lower. An earlier fit gave 0.66 when the Megatron rows ran their
- * whole batch at once, whose 8× larger tensor-parallel all-reduces hid the message-size cost.
+ * whole batch at once, whose 8× larger tensor-parallel all-reduces hid the message-size cost, and 0.85
+ * while each micro-batch's collectives sat on its critical path (before they ran on the two streams that
+ * a single step's do, which lets a backward all-reduce overlap the weight-gradient GEMMs).
  */
-const A100_MATMUL = 0.85;
+const A100_MATMUL = 0.82;
 /** A100: FlashAttention-2 reaches 50–73% of peak forward, less backward (Dao 2023). */
 const A100_ATTENTION = 0.55;
 /**

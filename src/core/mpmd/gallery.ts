@@ -4,7 +4,8 @@
  *   interleaved with 3 chunks per stage, micro-batch 1, global batch 64, sequence parallelism and selective
  *   recompute;
  * - Llama 3 405B as in the Llama 3 paper (arXiv 2407.21783, §3.3.2, Table 4): 8192 H100s as TP8 × PP16 × DP64,
- *   sequence 8192, 16M tokens per step (2048 sequences), the first and last stages one layer short; full
+ *   sequence 8192, 16M tokens per step (2048 sequences), the embedding and the 128K-word head split over the
+ *   vocabulary on tp (as Megatron-style tensor parallelism does), the first and last stages one layer short; full
  *   recompute here, as without sequence parallelism the activations of 16 micro-batches in flight exceed 80 GB.
  */
 import type { Config } from '../io/config';
@@ -47,8 +48,9 @@ export const PIPELINE_GALLERY: readonly PipelineGalleryEntry[] = [
         'BP = BatchParallel(axis="dp")',
         'Z1 = ZeRO(stage=1, axis="dp")',
         'MP = GQAMegatron(axis="tp", dim="kv")',
+        'EMB = EmbeddingShard(axis="tp", dim="vocab")',
         `PP = Pipeline(axis="pp", schedule="1F1B", microbatches=32, layers_per_stage=[7, ${Array(14).fill(8).join(', ')}, 7])`,
-        'schedule = [BP, Z1, MP, PP]',
+        'schedule = [BP, Z1, MP, EMB, PP]',
         '',
       ].join('\n'),
       options: { overlap: true },

@@ -7,6 +7,7 @@
  */
 import type { Program } from '../ir/types';
 import type { SpmdProgram } from '../spmd/types';
+import { fsdpPerMicrobatch } from './fsdp';
 import { deviceOfChunk, type Pass } from './schedules';
 import { MICRO, POST, PRE, splitStep, type StepParts } from './stages';
 
@@ -63,6 +64,7 @@ export function planMpmd(spmd: SpmdProgram, stages: number, chunks: number, micr
     return def >= 0 ? chunkOf[def] : global.inputHome[inputIndex[v]];
   };
   const micro = new Uint8Array(p.values.length);
+  const fsdp = fsdpPerMicrobatch(spmd);
   const perMicrobatch = new Uint8Array(p.inputs.length);
   p.inputs.forEach((v, i) => {
     const name = spmd.global.values[spmd.global.inputs[i]].name ?? '';
@@ -81,22 +83,23 @@ export function planMpmd(spmd: SpmdProgram, stages: number, chunks: number, micr
       chunkOf[op.id] = chunkOfValue(op.operands[0]);
       part[op.id] = POST;
     }
-    // a collective serving a micro op may reshard a value computed once (a parameter gathered for ZeRO-3):
-    // it runs per micro-batch only when its operand does
-    if (part[op.id] === MICRO && !op.operands.some((v) => micro[v])) part[op.id] = PRE;
+    // a collective serving a micro op may reshard a value computed once: it runs per micro-batch only when
+    // its operand does, or when it gathers a parameter stored sharded (FSDP re-gathers per micro-batch, fsdp.ts)
+    if (part[op.id] === MICRO && !fsdp[op.id] && !op.operands.some((v) => micro[v])) part[op.id] = PRE;
     if (part[op.id] === MICRO) for (const r of op.results) micro[r] = 1;
   }
 
   // What only the optimizer reads and is affine in the per-micro-batch values (the reductions of gradients,
   // their reshapes and casts, sums of contributions) runs once, on the accumulated values: averaging commutes
   // with an affine map, so the result is the same, and the data-parallel reduction moves 1/m of the bytes
-  // (what Megatron and DeepSpeed do with gradient accumulation).
+  // (what Megatron and DeepSpeed do with gradient accumulation) — except the reduce-scatter of a gradient whose
+  // parameter is stored sharded, which FSDP runs per micro-batch into a sharded accumulator (fsdp.ts).
   const usersOf: number[][] = Array.from({ length: p.values.length }, () => []);
   for (const op of p.ops) for (const v of op.operands) usersOf[v].push(op.id);
   const postOnly = (op: { results: readonly number[] }): boolean => op.results.every((r) => usersOf[r].every((u) => part[u] === POST));
   for (let i = n - 1; i >= 0; i--) {
     const op = p.ops[i];
-    if (part[i] !== MICRO || !postOnly(op)) continue;
+    if (part[i] !== MICRO || fsdp[i] || !postOnly(op)) continue;
     const microOperands = op.operands.filter((v) => micro[v]).length;
     const affine = AFFINE.has(op.kind) || ((op.kind === 'multiply' || op.kind === 'divide') && microOperands === 1 && (op.kind === 'multiply' || micro[op.operands[0]]));
     if (affine) part[i] = POST;

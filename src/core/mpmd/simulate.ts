@@ -2,11 +2,11 @@
  * The pipeline simulator: step time, bubble and per-stage memory of a pipelined, micro-batched step.
  *
  * Costs come from the per-device program of one micro-batch (the cost model of src/core/sim): an action's
- * time is the sum of its ops' times (its tensor-parallel collectives included: they sit on its critical
- * path); point-to-point sends cost bytes / bandwidth + latency on the pipeline axis's link; each device runs
- * its schedule (timing.ts). After the last backward, the post ops run once: the gradient reductions over
- * the data-parallel axes start as the last micro-batch's backward produces the first layer's gradients
- * (with `overlap`) and the optimizer runs when they are done.
+ * ops run on the compute and communication streams of sim/schedule.ts (a collective its next op reads, such
+ * as a tensor-parallel all-reduce, sits on its critical path); point-to-point sends cost bytes / bandwidth +
+ * latency on the pipeline axis's link; each device runs its schedule (timing.ts). After the last backward,
+ * the post ops run once: each chunk's gradient reductions over the data-parallel axes start as its last
+ * backward produces its first layer's gradients (with `overlap`), and the optimizer runs when they are done.
  * Memory per stage: its parameters, optimizer state and gradient accumulators, plus the activations every
  * micro-batch in flight keeps from its forward to its backward, plus the largest working set of one op.
  */
@@ -17,13 +17,14 @@ import type { PipelineJson, PipelineStageJson } from '../report';
 import { collectiveOpSeconds, computeCost, fastFlops, fusedValues, isCommunication } from '../sim/cost';
 import { mfuPeak } from '../sim/simulate';
 import { indexProgram } from '../sim/index_program';
+import { runStreams } from '../sim/schedule';
 import { analyzeMemory, CAT_ACTIVATIONS, CAT_GRADIENTS, CAT_OPTIMIZER, CAT_PARAMS } from '../sim/memory';
 import type { SpmdProgram } from '../spmd/types';
 import { stageBoundaries } from './boundaries';
 import { deviceOf, groupKey, type MpmdPlan } from './plan';
 import { idealBubble, pipelineActions, type Action, type Pass } from './schedules';
 import { MICRO, POST, PRE } from './stages';
-import { timeActions } from './timing';
+import { timeActions, type TimedAction } from './timing';
 import type { PipelineScheduleKind, StepSplit } from './types';
 
 /** At most this many Gantt entries are reported (a 384-micro-batch run has ~10k per stage). */
@@ -61,22 +62,35 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       dur[op.id] = collectiveOpSeconds(op, p, hw);
     } else dur[op.id] = computeCost(op, p, hw, fused, ix).seconds;
   }
-  const groupTime = new Map<number, number>();
   const groupComm = new Map<number, number>();
   const groupRecompute = new Map<number, number>();
   for (const [g, ops] of plan.groups) {
-    let t = 0, c = 0, r = 0;
+    let c = 0, r = 0;
     for (const o of ops) {
-      t += dur[o];
       if (comm[o]) c += dur[o];
       else if (isRecomputed(p.ops[o])) r += dur[o];
     }
-    groupTime.set(g, t);
     groupComm.set(g, c);
     groupRecompute.set(g, r);
   }
   const keysOf = (a: Action): number[] => (a.pass === 'B' && !splitW ? [groupKey('B', a.chunk), groupKey('W', a.chunk)] : [groupKey(a.pass, a.chunk)]);
   const passOf = (g: number): Pass => (['F', 'B', 'W'] as const)[g % 3];
+  // An action's ops run on the two streams of the SPMD simulator (sim/schedule.ts): a collective its next op
+  // reads (a tensor-parallel all-reduce) sits on the critical path, one nothing in the action waits for (an
+  // FSDP parameter gather issued ahead, a gradient reduce-scatter) overlaps the compute; the action ends when
+  // both streams have drained.
+  const actionTime = new Map<string, number>();
+  const durationOf = (a: Action): number => {
+    const keys = keysOf(a);
+    const id = keys.join(',');
+    let t = actionTime.get(id);
+    if (t === undefined) {
+      const ops = keys.flatMap((g) => [...(plan.groups.get(g) ?? [])]).sort((x, y) => x - y);
+      const streams = runStreams(p, ops, dur, comm, opts.overlap);
+      actionTime.set(id, (t = Math.max(streams.computeFree, streams.commFree)));
+    }
+    return t;
+  };
 
   // p2p: what each group sends to each other device, per micro-batch
   const sendBytes = new Map<number, Map<number, number>>();
@@ -94,13 +108,20 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
 
   // once-before and once-after ops, per device (shared ops run on every device)
   const preT = new Array<number>(P).fill(0), postCompute = new Array<number>(P).fill(0), postComm = new Array<number>(P).fill(0);
+  // the data-parallel reductions of each chunk's gradients, and those of ops every stage runs (chunk −1)
+  const postCommOfChunk = new Float64Array(plan.chunks), postCommShared = new Array<number>(P).fill(0);
   const onDevices = (op: number): number[] => (plan.chunkOf[op] < 0 ? Array.from({ length: P }, (_, d) => d) : [deviceOf(plan, plan.chunkOf[op])]);
   for (const op of p.ops) {
     const k = plan.part[op.id];
     if (k === MICRO) continue;
     for (const d of onDevices(op.id)) {
       if (k === PRE) preT[d] += dur[op.id];
-      else if (k === POST && comm[op.id]) postComm[d] += dur[op.id];
+      else if (k === POST && comm[op.id]) {
+        postComm[d] += dur[op.id];
+        const c = plan.chunkOf[op.id];
+        if (c >= 0) postCommOfChunk[c] += dur[op.id];
+        else postCommShared[d] += dur[op.id];
+      }
       else if (k === POST) postCompute[d] += dur[op.id];
     }
   }
@@ -108,7 +129,7 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
   const actions = pipelineActions(schedule, P, m, v);
   const timed = timeActions(actions, {
     stages: P,
-    duration: (a) => keysOf(a).reduce((s, g) => s + (groupTime.get(g) ?? 0), 0),
+    duration: durationOf,
     deps: (a) => {
       const own = keysOf(a);
       const out: { pass: Pass; chunk: number }[] = [];
@@ -197,11 +218,24 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       }
     }
     const lastEnd = list.length ? list[list.length - 1].end : preT[d];
-    // the last backward of the device: its first layer's gradients are final early in it
-    const lastB = [...list].reverse().find((a) => a.pass !== 'F');
-    const layersOnDevice = plan.layerRanges.reduce((n, r, c) => n + (c % P === d ? r[1] - r[0] : 0), 0);
-    const reduceFrom = opts.overlap && lastB ? lastB.start + (lastB.end - lastB.start) / Math.max(1, layersOnDevice) : lastEnd;
-    const exposedDp = Math.max(0, reduceFrom + postComm[d] - lastEnd);
+    // A chunk's gradients are final once its last backward has run through its first layer: its reduction
+    // starts then, on the communication stream, chunk after chunk. With interleaving a device's later chunks
+    // finish their backward passes early in the cool-down, so their reductions hide behind its other chunks'.
+    const lastB = new Map<number, TimedAction>();
+    for (const a of list) if (a.pass !== 'F') lastB.set(a.chunk, a);
+    let commFree = 0, reduceFrom = Infinity;
+    for (const [c, b] of [...lastB].sort((x, y) => x[1].start - y[1].start)) {
+      const layers = plan.layerRanges[c][1] - plan.layerRanges[c][0];
+      const from = Math.max(commFree, opts.overlap ? b.start + (b.end - b.start) / Math.max(1, layers) : lastEnd);
+      reduceFrom = Math.min(reduceFrom, from);
+      commFree = from + postCommOfChunk[c];
+    }
+    if (postCommShared[d] > 0 || !Number.isFinite(reduceFrom)) {
+      const from = Math.max(commFree, opts.overlap ? Math.min(reduceFrom, lastEnd) : lastEnd);
+      reduceFrom = Math.min(reduceFrom, from);
+      commFree = from + postCommShared[d];
+    }
+    const exposedDp = Math.max(0, commFree - lastEnd);
     const end = lastEnd + exposedDp + postCompute[d];
     exposed = Math.max(exposed, exposedDp);
     step = Math.max(step, end);
@@ -219,7 +253,7 @@ export function simulatePipeline(spmd: SpmdProgram, plan: MpmdPlan, split: StepS
       busy,
       bubble: Math.max(0, lastEnd - preT[d] - work),
       microbatchesInFlight: peakCount,
-      dataParallelReduction: { start: reduceFrom, end: reduceFrom + postComm[d] },
+      dataParallelReduction: { start: reduceFrom, end: commFree },
       optimizer: { start: lastEnd + exposedDp, end },
       boundaries: boundaries[d],
     });

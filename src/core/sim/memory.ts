@@ -158,33 +158,42 @@ export interface MemoryPeak {
 }
 
 /**
- * Peak of live bytes over the program and the bytes live at the peak by category. At op i, its results are
- * allocated while its operands are still live; values are freed after their last use. Two linear passes.
+ * Live bytes at every position t = 0 … ops.length + 1 of the program: t = op index + 1 (t = 0: only the
+ * inputs are live), and a value occupies [start + 1, end + 1] — at op i its results are allocated while its
+ * operands are still live, and a value is freed after its last use. The one sweep of the liveness: the peak
+ * (peakMemory) and the memory curve (memoryProfile.ts) are two views of it.
  */
-export function peakMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramIndex = indexProgram(p)): MemoryPeak {
-  const { start, end, bytes, category: cat } = analyzeMemory(p, opts, ix);
-  const nOps = p.ops.length;
-  // Time t = op index + 1 (t = 0: inputs only). A value occupies t ∈ [start+1, end+1].
+export function liveCurve(nOps: number, a: Pick<MemoryAnalysis, 'start' | 'end' | 'bytes'>): Float64Array {
   const delta = new Float64Array(nOps + 3);
-  for (let v = 0; v < bytes.length; v++) {
-    delta[start[v] + 1] += bytes[v];
-    delta[end[v] + 2] -= bytes[v];
+  for (let v = 0; v < a.bytes.length; v++) {
+    delta[a.start[v] + 1] += a.bytes[v];
+    delta[a.end[v] + 2] -= a.bytes[v];
   }
-  let live = 0;
-  let peak = 0;
-  let peakT = 0;
-  for (let t = 0; t <= nOps + 1; t++) {
-    live += delta[t];
-    if (live > peak) {
-      peak = live;
-      peakT = t;
-    }
-  }
+  const live = new Float64Array(nOps + 2);
+  let acc = 0;
+  for (let t = 0; t <= nOps + 1; t++) live[t] = acc += delta[t];
+  return live;
+}
+
+/** The first position where the curve is highest (0 when nothing is ever live). */
+export function peakPosition(live: Float64Array): number {
+  let at = 0;
+  for (let t = 1; t < live.length; t++) if (live[t] > live[at]) at = t;
+  return at;
+}
+
+/** Peak of live bytes over the program and the bytes live at the peak by category (liveCurve's convention). */
+export function peakMemory(p: Program, opts: MemoryOptions = {}, ix: ProgramIndex = indexProgram(p)): MemoryPeak {
+  const a = analyzeMemory(p, opts, ix);
+  const { start, end, bytes, category: cat } = a;
+  const nOps = p.ops.length;
+  const live = liveCurve(nOps, a);
+  const peakT = peakPosition(live);
   const atPeak: BytesByCategory = { params: 0, optimizer: 0, gradients: 0, activations: 0, temporaries: 0 };
   for (let v = 0; v < bytes.length; v++) {
     if (start[v] + 1 <= peakT && end[v] + 1 >= peakT) atPeak[CATEGORIES[cat[v]]] += bytes[v];
   }
-  return { peak, peakOp: Math.min(peakT, nOps) - 1, atPeak };
+  return { peak: Math.max(0, live[peakT]), peakOp: Math.min(peakT, nOps) - 1, atPeak };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../io/config';
 import { runPipeline } from '../pipeline';
-import { analyzeMemory, peakMemory } from './memory';
-import { CURVE_POINTS, liveCurve, memoryProfile, sampleCurve } from './memoryProfile';
+import { analyzeMemory, liveCurve, peakMemory } from './memory';
+import { CURVE_POINTS, memoryProfile, sampleCurve } from './memoryProfile';
 
 function config(tactics: string, layers = 2): Config {
   return {
@@ -61,7 +61,7 @@ describe('memoryProfile', () => {
   });
 
   it('keeps a one-position spike when sampling', () => {
-    const live = liveCurve(r.spmd.program, a);
+    const live = liveCurve(r.spmd.program.ops.length, a);
     const spike = Float64Array.from(live);
     const at = Math.floor(spike.length / 3) + 1;
     spike[at] = prof.peak * 3;

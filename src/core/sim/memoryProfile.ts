@@ -2,13 +2,13 @@
  * "Why is the peak where it is": from the liveness analysis of a per-device program (memory.ts's
  * MemoryAnalysis, read only), the values live at the peak, largest first, and the curve of live bytes in
  * program order, sampled to a few hundred points with the peak kept and the phases marked.
- * The timing convention is peakMemory's: position t = op index + 1 (t = 0: only the inputs are live), and a
- * value occupies positions [start + 1, end + 1], so the curve's maximum is the peak that the Report states.
+ * The curve is memory.ts's liveCurve, the same sweep peakMemory reads its peak from (position t = op index + 1;
+ * t = 0: only the inputs are live), so the curve's maximum is the peak that the Report states.
  */
 import type { Phase, Program } from '../ir/types';
 import type { MemoryCurveJson, MemoryValueJson } from '../report';
 import type { MemoryAnalysis } from './memory';
-import { CATEGORIES } from './memory';
+import { CATEGORIES, liveCurve, peakPosition } from './memory';
 
 /** At most this many values are listed as the peak's contributors. */
 export const TOP_VALUES = 10;
@@ -23,29 +23,14 @@ export interface MemoryProfile {
   curve: MemoryCurveJson;
 }
 
-/** Live bytes at every position 0 … ops.length + 1 (peakMemory's convention). */
-export function liveCurve(p: Program, a: MemoryAnalysis): Float64Array {
-  const n = p.ops.length;
-  const delta = new Float64Array(n + 3);
-  for (let v = 0; v < a.bytes.length; v++) {
-    delta[a.start[v] + 1] += a.bytes[v];
-    delta[a.end[v] + 2] -= a.bytes[v];
-  }
-  const live = new Float64Array(n + 2);
-  let acc = 0;
-  for (let t = 0; t <= n + 1; t++) live[t] = acc += delta[t];
-  return live;
-}
-
 export function memoryProfile(p: Program, a: MemoryAnalysis, opts: { top?: number; points?: number } = {}): MemoryProfile {
-  const live = liveCurve(p, a);
-  let peakPosition = 0;
-  for (let t = 1; t < live.length; t++) if (live[t] > live[peakPosition]) peakPosition = t;
+  const live = liveCurve(p.ops.length, a);
+  const at = peakPosition(live);
   return {
-    peak: live[peakPosition] ?? 0,
-    peakPosition,
-    topValues: valuesLiveAt(p, a, peakPosition, opts.top ?? TOP_VALUES),
-    curve: sampleCurve(p, live, peakPosition, opts.points ?? CURVE_POINTS),
+    peak: live[at] ?? 0,
+    peakPosition: at,
+    topValues: valuesLiveAt(p, a, at, opts.top ?? TOP_VALUES),
+    curve: sampleCurve(p, live, at, opts.points ?? CURVE_POINTS),
   };
 }
 
