@@ -1,22 +1,44 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../config';
 import { runPipeline } from '../../pipeline';
+import type { PipelineJson } from '../../report';
 import { exportText } from './index';
+import { jaxPipelineProgram } from './jaxPipeline';
 import { STAGE_PID_BASE } from './pipelineTrace';
 import type { ChromeTrace } from './trace';
 
-const config: Config = {
+const config = (tactics: string, axes = [{ name: 'pp', size: 2 }, { name: 'tp', size: 2 }]): Config => ({
   version: 1,
   model: { zoo: 'transformer', params: { layers: 4, dModel: 32, heads: 2, dFF: 64, seq: 8, vocab: 32, batch: 8 } },
-  mesh: { axes: [{ name: 'pp', size: 2 }, { name: 'tp', size: 2 }] },
+  mesh: { axes },
   hardware: { preset: 'a100-80gb' },
-  tactics: 'schedule = [Megatron(axis="tp"), Pipeline(axis="pp", schedule="interleaved", microbatches=4, virtual=2)]',
-};
+  tactics,
+});
+const INTERLEAVED = config('schedule = [Megatron(axis="tp"), Pipeline(axis="pp", schedule="interleaved", microbatches=4, virtual=2)]');
+
+/** Whether `python3` can parse Python here (the tests that parse the export skip without it). */
+const hasPython = ((): boolean => {
+  try {
+    execFileSync('python3', ['-c', 'import ast'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** The names a module defines at top level and its statement count, from Python's own parser. */
+function parsePython(source: string): { names: string[]; statements: number } {
+  const script = 'import ast, json, sys\ntree = ast.parse(sys.stdin.read())\n'
+    + 'names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)] + [t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]\n'
+    + 'print(json.dumps({"names": names, "statements": len(tree.body)}))';
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: source, encoding: 'utf8' })) as { names: string[]; statements: number };
+}
 
 describe('exports of a pipelined step', () => {
-  const result = runPipeline(config);
+  const result = runPipeline(INTERLEAVED);
   it('the Perfetto trace carries one process per stage with its passes and sends', () => {
-    const trace = JSON.parse(exportText('trace', result, config)) as ChromeTrace;
+    const trace = JSON.parse(exportText('trace', result, INTERLEAVED)) as ChromeTrace;
     const stageNames = trace.traceEvents.filter((e) => e.name === 'process_name' && e.pid >= STAGE_PID_BASE).map((e) => e.args?.name);
     expect(stageNames).toEqual(['pipeline stage 0 (pp=0), layers 0-0, 2-2', 'pipeline stage 1 (pp=1), layers 1-1, 3-3']);
     const passes = trace.traceEvents.filter((e) => e.cat === 'pipeline');
@@ -25,11 +47,78 @@ describe('exports of a pipelined step', () => {
     expect(passes.filter((e) => e.pid === STAGE_PID_BASE && e.name.startsWith('forward')).length).toBe(8);
     expect(trace.traceEvents.some((e) => e.cat === 'p2p')).toBe(true);
   });
-  it('the JAX export states the stage assignment and schedule, and what jit cannot express', () => {
-    const py = exportText('jax', result, config);
-    expect(py).toContain('PIPELINE_SCHEDULE = "interleaved"');
+
+  it('the Perfetto trace puts the recomputed forward of each backward as a slice inside it', () => {
+    const c: Config = { ...INTERLEAVED, model: { zoo: 'transformer', params: { ...(INTERLEAVED.model as { params: Record<string, unknown> }).params, remat: 'full' } } } as Config;
+    const r = runPipeline(c);
+    const trace = JSON.parse(exportText('trace', r, c)) as ChromeTrace;
+    const backwards = trace.traceEvents.filter((e) => e.cat === 'pipeline' && e.name.startsWith('backward'));
+    const recomputes = trace.traceEvents.filter((e) => e.cat === 'recompute');
+    expect(recomputes.length).toBe(backwards.length);
+    for (const rc of recomputes) {
+      const b = backwards.find((e) => e.pid === rc.pid && e.tid === rc.tid && e.ts === rc.ts && e.name.endsWith(`mb ${rc.args?.microbatch}`) && e.args?.chunk === rc.args?.chunk);
+      expect(b, rc.name).toBeDefined();
+      expect(rc.dur!).toBeGreaterThan(0);
+      expect(rc.dur!).toBeLessThan(b!.dur!);
+    }
+    // without recomputation there is none
+    expect(JSON.parse(exportText('trace', result, INTERLEAVED)).traceEvents.some((e: { cat?: string }) => e.cat === 'recompute')).toBe(false);
+  });
+
+  it('the JAX export states the stage assignment, falls back to GPipe for interleaved and says why', () => {
+    const py = exportText('jax', result, INTERLEAVED);
+    expect(py).toContain("PIPELINE_SCHEDULE = 'interleaved'");
     expect(py).toContain('STAGE_LAYERS = {0: [(0, 0), (2, 2)], 1: [(1, 1), (3, 3)]}');
-    expect(py).toMatch(/jax\.jit compiles one SPMD program for every device, so it has no way/);
-    expect(py).toContain('def accumulate_gradients(loss_and_grad, params, batch, microbatches=4):');
+    expect(py).toMatch(/# Not expressible: interleaved 1F1B \(2 chunks per stage/);
+    expect(py).toContain('STAGE_LAYER_COUNTS = (2, 2)');
+    expect(py).not.toContain('def accumulate_gradients');
+  });
+
+  for (const schedule of ['GPipe', '1F1B', 'ZB-H1'] as const) {
+    it(`the JAX export of ${schedule} over 4 stages is a shard_map over the pipeline axis with a scan over m + p - 1 steps`, () => {
+      const c = config(`schedule = [Megatron(axis="tp"), Pipeline(axis="stages", schedule="${schedule}", microbatches=8)]`, [{ name: 'stages', size: 4 }, { name: 'tp', size: 2 }]);
+      const r = runPipeline(c);
+      expect(r.report.diagnostics.filter((d) => d.severity !== 'warning')).toEqual([]);
+      const py = exportText('jax', r, c);
+      expect(py).toContain("PIPELINE_AXIS = 'stages'");
+      expect(py).toContain('NUM_STAGES = 4');
+      expect(py).toContain('NUM_MICROBATCHES = 8');
+      expect(py).toContain("mesh = Mesh(devices, ('stages', 'tp'))");
+      expect(py).toContain('STAGE_LAYER_COUNTS = (1, 1, 1, 1)');
+      expect(py).toContain('from jax.experimental.shard_map import shard_map');
+      expect(py).toContain('shard_map(gpipe, mesh=mesh, in_specs=(P(PIPELINE_AXIS), P()), out_specs=P())');
+      expect(py).toContain('jax.lax.ppermute(y, PIPELINE_AXIS, to_next)');
+      expect(py).toContain('jax.lax.scan(tick, init, jnp.arange(NUM_MICROBATCHES + NUM_STAGES - 1))');
+      if (schedule === 'GPipe') expect(py).toContain('# Runnable below: GPipe');
+      else expect(py).toMatch(new RegExp(`# Not expressible: ${schedule}\\.`));
+      // the script entry point comes before the whole mesh is made, so the check runs on NUM_STAGES devices
+      expect(py.indexOf('if __name__ == "__main__":')).toBeLessThan(py.indexOf('devices = mesh_utils.create_device_mesh'));
+    });
+  }
+
+  it.skipIf(!hasPython)('the JAX export of a pipeline parses as Python and defines the pipeline and the sharding dicts', () => {
+    const { names } = parsePython(exportText('jax', result, INTERLEAVED));
+    for (const n of ['PIPELINE_AXIS', 'NUM_STAGES', 'NUM_MICROBATCHES', 'STAGE_LAYERS', 'stage_fn', 'gpipe', 'pipeline_step', 'unpipelined_loss', 'check_pipeline', 'mesh', 'in_shardings', 'step_jit']) {
+      expect(names, n).toContain(n);
+    }
+  });
+
+  it.skipIf(!hasPython)('gradient accumulation without a pipeline exports accumulate_gradients, and parses', () => {
+    const c = config('schedule = [Megatron(axis="tp"), Microbatch(count=2)]', [{ name: 'tp', size: 2 }]);
+    const py = exportText('jax', runPipeline(c), c);
+    expect(py).toContain('def accumulate_gradients(loss_and_grad, params, batch, microbatches=2):');
+    expect(py).not.toContain('def gpipe');
+    expect(parsePython(py).names).toContain('accumulate_gradients');
+  });
+
+  it.skipIf(!hasPython)('names from the text cannot end a comment or a string of the emitted Python', () => {
+    const pl = result.report.pipeline!;
+    const hostile: PipelineJson = { ...pl, tactic: 'PP\nimport os; os.system("x")', axis: "pp'\n__import__('os')#" };
+    const lines = jaxPipelineProgram(hostile);
+    const plain = parsePython(jaxPipelineProgram(pl).join('\n'));
+    const parsed = parsePython(lines.join('\n'));
+    // the same statements: nothing was smuggled in
+    expect(parsed.statements).toBe(plain.statements);
+    expect(lines.join('\n')).not.toMatch(/^import os/m);
   });
 });
