@@ -64,7 +64,7 @@ test('the graph is coloured by pipeline stage, with a legend, and the stage coun
   await openWith(page, PIPELINED);
   const legend = page.getByTestId('legend-stages');
   await expect(legend).toHaveAttribute('data-stages', '2');
-  await expect(legend).toContainText('pipeline stages (pp)');
+  await expect(legend).toContainText("pp stages");
   const stageColours = async () => {
     const rects = page.locator('[data-testid="graph-stage-stripe"] rect');
     const byStage = new Map<string, Set<string>>();

@@ -46,24 +46,27 @@ export function GraphLegend({ layout, colors, highlighted = 0 }: { layout: Graph
   );
 }
 
-/** The pipeline stages' colours (the stripe on each node's left edge), named by position on the pipeline axis. */
+/**
+ * The pipeline stages' colours (the stripe on each node's left edge), each swatch numbered by its position
+ * on the pipeline axis; kept to one short row so that the graph keeps its height on a small screen.
+ */
 function StageLegend({ axis, stages }: { axis: string; stages: number }) {
   const shown = Math.min(stages, STAGE_COLORS);
   return (
-    <div className="graph-legend-stages" data-testid="legend-stages" data-stages={stages}>
-      <span className="graph-muted">pipeline stages ({axis}):</span>
+    <div className="graph-legend-stages" data-testid="legend-stages" data-stages={stages} title="the stripe on each node's left edge: the pipeline stages that run it">
+      <span className="graph-muted">{axis} stages</span>
       {Array.from({ length: shown }, (_, s) => (
-          <span key={s} className="graph-legend-stage" data-testid={`legend-stage-${s}`} data-color={stageColor(s)}>
-            <span className="swatch" style={{ background: stageColor(s) }} />
-            {stages > STAGE_COLORS ? stageNames(s, stages) : `stage ${s}`}
-          </span>
+        <span key={s} className="graph-legend-stage" data-testid={`legend-stage-${s}`} data-color={stageColor(s)} title={sharing(s, stages)}>
+          <span className="swatch" style={{ background: stageColor(s) }} />
+          {stages > STAGE_COLORS ? sharing(s, stages).slice('stage '.length) : s}
+        </span>
       ))}
     </div>
   );
 }
 
-/** `stage 1, 10` : the stages sharing colour `s` when there are more stages than colours. */
-function stageNames(s: number, stages: number): string {
+/** `stage 1, 10`: the stages that share colour `s` (more than one when there are more stages than colours). */
+function sharing(s: number, stages: number): string {
   const all: number[] = [];
   for (let k = s; k < stages; k += STAGE_COLORS) all.push(k);
   return `stage ${all.join(', ')}`;
