@@ -2,7 +2,7 @@
 import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
-import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes } from './colors';
+import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes, stagesLabel } from './colors';
 import { EDGE_PILLS_W, clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
@@ -37,7 +37,7 @@ function StageStripe({ node }: { node: LayoutNode }) {
     <g className="graph-stage-stripe" data-testid="graph-stage-stripe" data-stages={node.pipelineStages!.join(',')}>
       {stripes.map((s) => (
         <rect key={s.stage} x={0} y={s.y} width={STAGE_STRIPE_W} height={s.height} fill={s.color} data-stage={s.stage}>
-          <title>{`pipeline stage ${s.stage}`}</title>
+          <title>{stagesLabel([s.stage])}</title>
         </rect>
       ))}
     </g>
@@ -157,7 +157,7 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
   const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
     <>
-      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}${n.constants ? `\nconstants: ${n.constants.join(', ')}` : ''}`}</title>
+      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}${n.constants ? `\nconstants: ${n.constants.join(', ')}` : ''}${n.pipelineStages?.length ? `\n${stagesLabel(n.pipelineStages)}` : ''}`}</title>
       {outline}
       <rect className="graph-node-box" x={0} y={0} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
       <AxisBands node={n} colors={colors} />

@@ -68,3 +68,9 @@ export function stageStripes(stages: readonly number[] | undefined, height: numb
   const h = height / stages.length;
   return stages.map((stage, i) => ({ stage, color: stageColor(stage), y: i * h, height: h }));
 }
+
+/** `pipeline stage 3`, `pipeline stages 0, 2, 5`: the words beside the stripe (tooltips); '' for a shared node. */
+export function stagesLabel(stages: readonly number[] | undefined): string {
+  if (!stages?.length) return '';
+  return `pipeline stage${stages.length > 1 ? 's' : ''} ${stages.join(', ')}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STAGE_COLORS, stageColor, stageStripes } from './colors';
+import { STAGE_COLORS, stageColor, stageStripes, stagesLabel } from './colors';
 
 describe('pipeline stage colours', () => {
   it('gives each stage of a pipeline up to the palette size its own colour, then repeats in order', () => {
@@ -20,5 +20,11 @@ describe('pipeline stage colours', () => {
   it('draws nothing for a node every stage shares, or a step without a pipeline', () => {
     expect(stageStripes([], 36)).toEqual([]);
     expect(stageStripes(undefined, 36)).toEqual([]);
+  });
+
+  it('names the stages of a node in its tooltip', () => {
+    expect(stagesLabel([3])).toBe('pipeline stage 3');
+    expect(stagesLabel([0, 2, 5])).toBe('pipeline stages 0, 2, 5');
+    expect(stagesLabel([])).toBe('');
   });
 });
