@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../config';
 import { runPipeline } from '../../pipeline';
@@ -33,6 +34,41 @@ function parsePython(source: string): { names: string[]; statements: number } {
     + 'names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)] + [t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]\n'
     + 'print(json.dumps({"names": names, "statements": len(tree.body)}))';
   return JSON.parse(execFileSync('python3', ['-c', script], { input: source, encoding: 'utf8' })) as { names: string[]; statements: number };
+}
+
+/** Whether numpy is there too (the exported GPipe's forward pass runs on it, through testdata/fakejax.py). */
+const hasNumpy = hasPython && ((): boolean => {
+  try {
+    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const FAKE_JAX_DIR = fileURLToPath(new URL('./testdata', import.meta.url));
+
+/**
+ * Runs the exported pipeline's forward pass (shard_map over NUM_STAGES threads) on random stand-in layers and
+ * returns its largest difference from the same layers run one stage after another, and the size of what the
+ * layers change (so a match is not a match of zeros).
+ */
+function runExportedForward(program: string): { diff: number; scale: number } {
+  const driver = [
+    'rng = np.random.default_rng(0)',
+    'w = 0.3 * rng.standard_normal((NUM_STAGES, MAX_STAGE_LAYERS, 4, 4))',
+    'xs = rng.standard_normal((NUM_MICROBATCHES, 2, 4))',
+    'run = shard_map(gpipe, mesh=Mesh(np.arange(NUM_STAGES), (PIPELINE_AXIS,)), in_specs=(P(PIPELINE_AXIS), P()), out_specs=P())',
+    'out = run({"w": w}, xs)',
+    'ref = xs',
+    'for s in range(NUM_STAGES):',
+    '    ref = stage_fn({"w": w[s]}, ref, s)',
+    'print(json.dumps({"diff": float(np.abs(out - ref).max()), "scale": float(np.abs(ref - xs).max())}))',
+  ].join('\n');
+  const source = ['import json', 'import jax', 'from jax.sharding import Mesh, PartitionSpec as P', program, driver].join('\n');
+  // not run as __main__: the export's own check needs real JAX (jit, grad, random)
+  const runner = `import sys\nsys.path.insert(0, ${JSON.stringify(FAKE_JAX_DIR)})\nimport fakejax\nfakejax.install()\nexec(compile(sys.stdin.read(), "export", "exec"), {"__name__": "export"})`;
+  return JSON.parse(execFileSync('python3', ['-c', runner], { input: source, encoding: 'utf8', timeout: 60_000 })) as { diff: number; scale: number };
 }
 
 describe('exports of a pipelined step', () => {
@@ -109,6 +145,37 @@ describe('exports of a pipelined step', () => {
     expect(py).toContain('def accumulate_gradients(loss_and_grad, params, batch, microbatches=2):');
     expect(py).not.toContain('def gpipe');
     expect(parsePython(py).names).toContain('accumulate_gradients');
+  });
+
+  describe.skipIf(!hasNumpy)('the exported GPipe, run on numpy in place of JAX', () => {
+    const c = config('schedule = [Megatron(axis="tp"), Pipeline(axis="pp", schedule="GPipe", microbatches=8)]', [{ name: 'pp', size: 4 }, { name: 'tp', size: 2 }]);
+    const pl = runPipeline(c).report.pipeline!;
+    const program = jaxPipelineProgram(pl).join('\n');
+
+    it('computes what the stages compute one after another, for every micro-batch', () => {
+      const { diff, scale } = runExportedForward(program);
+      expect(scale).toBeGreaterThan(0.1);
+      expect(diff).toBeLessThan(1e-9);
+    });
+
+    it('also with an uneven split (shorter stages skip their padded layers)', () => {
+      const layers: [number, number][][] = [[[0, 2]], [[2, 3]], [[3, 6]], [[6, 7]]];
+      const uneven: PipelineJson = { ...pl, perStage: pl.perStage.map((s, i) => ({ ...s, layers: layers[i] })) };
+      const text = jaxPipelineProgram(uneven).join('\n');
+      expect(text).toContain('STAGE_LAYER_COUNTS = (2, 1, 3, 1)');
+      const { diff, scale } = runExportedForward(text);
+      expect(scale).toBeGreaterThan(0.1);
+      expect(diff).toBeLessThan(1e-9);
+    });
+
+    it('fails the comparison when the fill steps are left out or the sends go backwards', () => {
+      const noFill = program.replace('jnp.arange(NUM_MICROBATCHES + NUM_STAGES - 1)', 'jnp.arange(NUM_MICROBATCHES)');
+      const backwards = program.replace('[(s, s + 1) for s in range(NUM_STAGES - 1)]', '[(s + 1, s) for s in range(NUM_STAGES - 1)]');
+      for (const broken of [noFill, backwards]) {
+        expect(broken).not.toBe(program);
+        expect(runExportedForward(broken).diff).toBeGreaterThan(1e-3);
+      }
+    });
   });
 
   it.skipIf(!hasPython)('names from the text cannot end a comment or a string of the emitted Python', () => {
