@@ -6,11 +6,14 @@
  * micro-batches plus the p−1 fill steps, activations sent to the next stage with `lax.ppermute`. `jax.grad`
  * of it is GPipe's backward: the scan's transpose runs the steps in reverse and ppermute's transpose sends
  * each gradient to the previous stage, and a stage's weight gradients are summed over the micro-batches.
- * The other schedules fall back to that code, and the header says what JAX cannot express about them.
+ * 1F1B also runs as scheduled: `one_f_one_b` steps through the explorer's 1F1B order tick by tick (one
+ * forward or backward per stage per tick), recomputing each stage's forward in its backward with `jax.vjp`.
+ * Interleaved and ZB-H1 fall back to GPipe, and the header says what JAX cannot express about them.
  * A `__main__` check runs it on `stages` devices against the same layers without a pipeline.
  *
  * Gradient accumulation alone (Microbatch): `accumulate_gradients`, a `lax.scan` over micro-batches.
  */
+import { pipelineActions, type Action } from '../../mpmd/schedules';
 import type { PipelineJson } from '../../report';
 import { pyText } from './escape';
 import { pyStr } from './python';
@@ -102,6 +105,7 @@ export function jaxPipelineProgram(pl: PipelineJson): string[] {
     '    """',
     '    run = shard_map(gpipe, mesh=mesh, in_specs=(P(PIPELINE_AXIS), P()), out_specs=P())',
     '    return jax.value_and_grad(lambda p: jnp.mean((run(p, microbatches) - targets) ** 2))(stage_params)',
+    ...(pl.schedule === '1F1B' ? oneFOneBProgram(pl) : []),
     '',
     '',
     'def unpipelined_loss(stage_params, microbatches, targets):',
@@ -119,7 +123,7 @@ export function jaxPipelineProgram(pl: PipelineJson): string[] {
     '    stage_params = {"w": 0.1 * jax.random.normal(k_w, (NUM_STAGES, MAX_STAGE_LAYERS, d_model, d_model))}',
     '    xs = jax.random.normal(k_x, (NUM_MICROBATCHES, micro_batch, d_model))',
     '    ys = jax.random.normal(k_y, (NUM_MICROBATCHES, micro_batch, d_model))',
-    '    loss, grads = jax.jit(partial(pipeline_step, pp_mesh))(stage_params, xs, ys)',
+    `    loss, grads = jax.jit(partial(${pl.schedule === '1F1B' ? 'pipeline_step_1f1b' : 'pipeline_step'}, pp_mesh))(stage_params, xs, ys)`,
     '    ref_loss, ref_grads = jax.value_and_grad(unpipelined_loss)(stage_params, xs, ys)',
     '    assert np.allclose(loss, ref_loss, rtol=1e-4), (loss, ref_loss)',
     '    assert np.allclose(grads["w"], ref_grads["w"], rtol=1e-3, atol=1e-6)',
@@ -142,9 +146,10 @@ function scheduleNote(pl: PipelineJson): string[] {
       return ['# Runnable below: GPipe as the explorer schedules it (all forwards, then all backwards).'];
     case '1F1B':
       return [
-        '# Not expressible: 1F1B. jax.grad of a scan runs every forward before any backward, so the code below runs',
-        '# GPipe: the same gradients, but all NUM_MICROBATCHES micro-batches in flight on a stage rather than at most',
-        '# NUM_STAGES. Interleaving forwards and backwards needs a hand-written schedule of per-step jax.vjp calls.',
+        "# Runnable below: 1F1B in the explorer's order. jax.grad of a scan runs every forward before any backward",
+        '# (gpipe), so one_f_one_b steps through SCHEDULE_1F1B instead: per tick, each stage runs one forward or one',
+        "# backward, and the backward recomputes the stage's forward from its stashed input (jax.vjp). Not expressed:",
+        '# keeping only the activations of the micro-batches in flight: the code keeps a slot per micro-batch.',
       ];
     case 'interleaved':
       return [
@@ -187,5 +192,105 @@ export function jaxAccumulationSection(pl: PipelineJson): string[] {
     '    (loss, grads), _ = jax.lax.scan(one, (jnp.zeros(()), zeros), split)',
     '    return loss / microbatches, jax.tree_util.tree_map(lambda g: g / microbatches, grads)',
     '',
+  ];
+}
+
+const IDLE = 0, FORWARD = 1, BACKWARD = 2;
+
+/**
+ * The schedule's actions placed on unit-time ticks, as the schedules are derived (equal forward and backward
+ * times): each stage runs its actions in order, one per tick, once their inputs arrived on an earlier tick (a
+ * forward after the previous stage's forward of that micro-batch, a backward after the next stage's backward).
+ * Per tick, per stage: [kind, micro-batch] with kind 0 idle, 1 forward, 2 backward. One chunk per stage only.
+ */
+export function unitTimeTicks(actions: readonly (readonly Action[])[]): [number, number][][] {
+  const p = actions.length;
+  const doneAt = new Map<string, number>();
+  const key = (pass: string, stage: number, mb: number) => `${pass}${stage}:${mb}`;
+  const next = new Array<number>(p).fill(0);
+  const total = actions.reduce((n, a) => n + a.length, 0);
+  const ticks: [number, number][][] = [];
+  for (let t = 0, placed = 0; placed < total; t++) {
+    if (t > 4 * total + p) throw new Error('the schedule deadlocks at unit times');
+    const row: [number, number][] = [];
+    for (let s = 0; s < p; s++) {
+      const a = actions[s][next[s]];
+      const dep = !a ? undefined : a.pass === 'F' ? (s > 0 ? key('F', s - 1, a.mb) : undefined) : (s < p - 1 ? key('B', s + 1, a.mb) : key('F', s, a.mb));
+      const ready = a !== undefined && (dep === undefined || (doneAt.get(dep) ?? t) < t);
+      if (!ready) {
+        row.push([IDLE, 0]);
+        continue;
+      }
+      row.push([a.pass === 'F' ? FORWARD : BACKWARD, a.mb]);
+      next[s]++;
+      placed++;
+    }
+    // marked after the row, so that what a stage finishes at tick t is read at t + 1 at the earliest
+    row.forEach(([kind, mb], s) => { if (kind !== IDLE) doneAt.set(key(kind === FORWARD ? 'F' : 'B', s, mb), t); });
+    ticks.push(row);
+  }
+  return ticks;
+}
+
+/** The 1F1B executor: the tick table and `one_f_one_b` (see the module comment). */
+function oneFOneBProgram(pl: PipelineJson): string[] {
+  const ticks = unitTimeTicks(pipelineActions('1F1B', pl.stages, pl.microbatches));
+  return [
+    '',
+    '',
+    `# Per tick, per stage: (kind, micro-batch); kind ${IDLE} waits, ${FORWARD} runs a forward, ${BACKWARD} a backward. The explorer's 1F1B`,
+    '# order at equal forward and backward times.',
+    `IDLE, FORWARD, BACKWARD = ${IDLE}, ${FORWARD}, ${BACKWARD}`,
+    'SCHEDULE_1F1B = (',
+    ...ticks.map((row) => `    (${row.map(([k, mb]) => `(${k}, ${mb})`).join(', ')}${row.length === 1 ? ',' : ''}),`),
+    ')',
+    '',
+    '',
+    'def one_f_one_b(stage_params, microbatches, targets):',
+    '    """1F1B on one device of the pipeline axis (inside shard_map), tick by tick as SCHEDULE_1F1B says.',
+    '',
+    "    A backward recomputes its stage's forward from the stashed input, pulls back the gradient the next stage",
+    "    sent (the loss's, on the last stage) and adds the weight gradients to the stage's running sum.",
+    "    Returns the step's loss and this stage's weight gradients (leading stage axis of size 1).",
+    '    """',
+    '    params = jax.tree_util.tree_map(lambda p: p[0], stage_params)',
+    '    stage = jax.lax.axis_index(PIPELINE_AXIS)',
+    '    last = NUM_STAGES - 1',
+    '    prev, nxt = jnp.maximum(stage - 1, 0), jnp.minimum(stage + 1, last)',
+    '    to_next = [(s, s + 1) for s in range(NUM_STAGES - 1)]',
+    '    to_prev = [(s + 1, s) for s in range(NUM_STAGES - 1)]',
+    '',
+    '    def tick(carry, row):',
+    '        stash, cotangents, grads, loss = carry',
+    '        kind, mb = row[stage, 0], row[stage, 1]',
+    '        x = jnp.where(stage == 0, microbatches[mb], stash[mb])',
+    '        y, pullback = jax.vjp(lambda p, h: stage_fn(p, h, stage), params, x)',
+    '        mb_loss, d_y = jax.value_and_grad(lambda out: jnp.mean((out - targets[mb]) ** 2) / NUM_MICROBATCHES)(y)',
+    '        d_params, d_x = pullback(jnp.where(stage == last, d_y, cotangents[mb]))',
+    '        backward = kind == BACKWARD',
+    '        grads = jax.tree_util.tree_map(lambda g, d: g + jnp.where(backward, d, jnp.zeros_like(d)), grads, d_params)',
+    '        loss = loss + jnp.where(backward & (stage == last), mb_loss, jnp.zeros_like(mb_loss))',
+    "        # every stage sends both ways each tick; a stage keeps what its neighbour's row says it computed",
+    '        y_in = jax.lax.ppermute(y, PIPELINE_AXIS, to_next)',
+    '        d_x_in = jax.lax.ppermute(d_x, PIPELINE_AXIS, to_prev)',
+    '        got_y = (stage > 0) & (row[prev, 0] == FORWARD)',
+    '        got_d_x = (stage < last) & (row[nxt, 0] == BACKWARD)',
+    '        stash = jnp.where(got_y, jax.lax.dynamic_update_index_in_dim(stash, y_in, row[prev, 1], 0), stash)',
+    '        cotangents = jnp.where(got_d_x, jax.lax.dynamic_update_index_in_dim(cotangents, d_x_in, row[nxt, 1], 0), cotangents)',
+    '        return (stash, cotangents, grads, loss), None',
+    '',
+    "    # a stage's output has its input's shape here (residual layers): one slot per micro-batch for each",
+    '    zeros = jax.tree_util.tree_map(lambda p: jnp.zeros(p.shape, p.dtype), params)',
+    '    init = (jnp.zeros_like(microbatches), jnp.zeros_like(microbatches), zeros, jnp.zeros((), microbatches.dtype))',
+    '    if hasattr(jax.lax, "pvary"):',
+    '        init = jax.lax.pvary(init, PIPELINE_AXIS)',
+    '    (_, _, grads, loss), _ = jax.lax.scan(tick, init, jnp.asarray(SCHEDULE_1F1B))',
+    '    return jax.lax.psum(loss, PIPELINE_AXIS), jax.tree_util.tree_map(lambda g: g[None], grads)',
+    '',
+    '',
+    'def pipeline_step_1f1b(mesh, stage_params, microbatches, targets):',
+    "    \"\"\"Loss and gradients of one step run as 1F1B: what pipeline_step computes, in 1F1B's order.\"\"\"",
+    '    run = shard_map(one_f_one_b, mesh=mesh, in_specs=(P(PIPELINE_AXIS), P(), P()), out_specs=(P(), P(PIPELINE_AXIS)))',
+    '    return run(stage_params, microbatches, targets)',
   ];
 }

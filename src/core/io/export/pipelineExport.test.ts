@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import { runPipeline } from '../../pipeline';
 import type { PipelineJson } from '../../report';
 import { exportText } from './index';
-import { jaxPipelineProgram } from './jaxPipeline';
+import { pipelineActions } from '../../mpmd/schedules';
+import { jaxPipelineProgram, unitTimeTicks } from './jaxPipeline';
 import { STAGE_PID_BASE } from './pipelineTrace';
 import type { ChromeTrace } from './trace';
 
@@ -71,6 +72,53 @@ function runExportedForward(program: string): { diff: number; scale: number } {
   return JSON.parse(execFileSync('python3', ['-c', runner], { input: source, encoding: 'utf8', timeout: 60_000 })) as { diff: number; scale: number };
 }
 
+/**
+ * Runs the exported 1F1B (one_f_one_b under shard_map) on stand-in layers and compares its loss and weight
+ * gradients with the unpipelined loss's, both by finite differences in float64 (fakejax.py).
+ */
+function runExported1F1B(program: string): { loss: number; refLoss: number; gradDiff: number; gradScale: number } {
+  const driver = [
+    'rng = np.random.default_rng(1)',
+    'w = 0.4 * rng.standard_normal((NUM_STAGES, MAX_STAGE_LAYERS, 3, 3))',
+    'xs = rng.standard_normal((NUM_MICROBATCHES, 2, 3))',
+    'ys = rng.standard_normal((NUM_MICROBATCHES, 2, 3))',
+    'loss, grads = pipeline_step_1f1b(Mesh(np.arange(NUM_STAGES), (PIPELINE_AXIS,)), {"w": w}, xs, ys)',
+    'ref_loss, pullback = jax.vjp(lambda p: unpipelined_loss(p, xs, ys), {"w": w})',
+    'ref = pullback(np.ones(()))[0]["w"]',
+    'print(json.dumps({"loss": float(loss), "refLoss": float(ref_loss), "gradDiff": float(np.abs(grads["w"] - ref).max()), "gradScale": float(np.abs(ref).max())}))',
+  ].join('\n');
+  const source = ['import json', 'import jax', 'from jax.sharding import Mesh, PartitionSpec as P', program, driver].join('\n');
+  const runner = `import sys\nsys.path.insert(0, ${JSON.stringify(FAKE_JAX_DIR)})\nimport fakejax\nfakejax.install()\nexec(compile(sys.stdin.read(), "export", "exec"), {"__name__": "export"})`;
+  return JSON.parse(execFileSync('python3', ['-c', runner], { input: source, encoding: 'utf8', timeout: 120_000 })) as { loss: number; refLoss: number; gradDiff: number; gradScale: number };
+}
+
+describe('1F1B on unit-time ticks (the JAX export\'s tick table)', () => {
+  const p = 4, m = 8;
+  const ticks = unitTimeTicks(pipelineActions('1F1B', p, m));
+  it('takes (m + p - 1) forward-backward pairs of ticks, the 1F1B makespan at equal forward and backward times', () => {
+    expect(ticks.length).toBe(2 * (m + p - 1));
+  });
+  it('runs each stage\'s actions in the schedule\'s order, after what they read, with at most p - s micro-batches in flight', () => {
+    const at = new Map<string, number>();
+    ticks.forEach((row, t) => row.forEach(([kind, mb], s) => { if (kind) at.set(`${kind === 1 ? 'F' : 'B'}${s}:${mb}`, t); }));
+    const actions = pipelineActions('1F1B', p, m);
+    for (let s = 0; s < p; s++) {
+      const order = actions[s].map((a) => at.get(`${a.pass}${s}:${a.mb}`)!);
+      expect(order.every((t, k) => k === 0 || t > order[k - 1]), `stage ${s} in order`).toBe(true);
+      let inFlight = 0, most = 0;
+      for (const row of ticks) {
+        if (row[s][0] === 1) most = Math.max(most, ++inFlight);
+        if (row[s][0] === 2) inFlight--;
+      }
+      expect(most, `stage ${s}`).toBe(p - s);
+      for (let i = 0; i < m; i++) {
+        if (s > 0) expect(at.get(`F${s}:${i}`)!).toBeGreaterThan(at.get(`F${s - 1}:${i}`)!);
+        expect(at.get(`B${s}:${i}`)!).toBeGreaterThan(s < p - 1 ? at.get(`B${s + 1}:${i}`)! : at.get(`F${s}:${i}`)!);
+      }
+    }
+  });
+});
+
 describe('exports of a pipelined step', () => {
   const result = runPipeline(INTERLEAVED);
   it('the Perfetto trace carries one process per stage with its passes and sends', () => {
@@ -126,6 +174,7 @@ describe('exports of a pipelined step', () => {
       expect(py).toContain('jax.lax.ppermute(y, PIPELINE_AXIS, to_next)');
       expect(py).toContain('jax.lax.scan(tick, init, jnp.arange(NUM_MICROBATCHES + NUM_STAGES - 1))');
       if (schedule === 'GPipe') expect(py).toContain('# Runnable below: GPipe');
+      else if (schedule === '1F1B') expect(py).toContain("# Runnable below: 1F1B in the explorer's order.");
       else expect(py).toMatch(new RegExp(`# Not expressible: ${schedule}\\.`));
       // the script entry point comes before the whole mesh is made, so the check runs on NUM_STAGES devices
       expect(py.indexOf('if __name__ == "__main__":')).toBeLessThan(py.indexOf('devices = mesh_utils.create_device_mesh'));
@@ -175,6 +224,32 @@ describe('exports of a pipelined step', () => {
         expect(broken).not.toBe(program);
         expect(runExportedForward(broken).diff).toBeGreaterThan(1e-3);
       }
+    });
+  });
+
+  describe.skipIf(!hasNumpy)('the exported 1F1B, run on numpy in place of JAX', () => {
+    const c = config('schedule = [Megatron(axis="tp"), Pipeline(axis="pp", schedule="1F1B", microbatches=6)]', [{ name: 'pp', size: 3 }, { name: 'tp', size: 2 }]);
+    const pl = runPipeline({ ...c, model: { zoo: 'transformer', params: { layers: 3, dModel: 32, heads: 2, dFF: 64, seq: 8, vocab: 32, batch: 6 } } }).report.pipeline!;
+    const program = jaxPipelineProgram(pl).join('\n');
+
+    it('emits the tick table and the 1F1B step, and checks that one', () => {
+      expect(program).toContain('SCHEDULE_1F1B = (');
+      expect(program).toContain('def one_f_one_b(stage_params, microbatches, targets):');
+      expect(program).toContain('jax.jit(partial(pipeline_step_1f1b, pp_mesh))');
+      expect(program).toContain("# Runnable below: 1F1B in the explorer's order.");
+    });
+
+    it('gives the loss and weight gradients of the unpipelined layers', () => {
+      const r = runExported1F1B(program);
+      expect(r.gradScale).toBeGreaterThan(1e-3);
+      expect(Math.abs(r.loss - r.refLoss)).toBeLessThan(1e-9 + 1e-9 * r.refLoss);
+      expect(r.gradDiff).toBeLessThan(1e-6 * Math.max(1, r.gradScale));
+    });
+
+    it('fails the comparison when input gradients go to the wrong stage', () => {
+      const broken = program.replace('to_prev = [(s + 1, s) for s in range(NUM_STAGES - 1)]', 'to_prev = [(s, s + 1) for s in range(NUM_STAGES - 1)]');
+      expect(broken).not.toBe(program);
+      expect(runExported1F1B(broken).gradDiff).toBeGreaterThan(1e-4);
     });
   });
 

@@ -1,7 +1,8 @@
 """A stand-in for the few JAX calls the exported GPipe uses, over numpy, to run its forward pass where JAX is
 not installed (pipelineExport.test.ts). shard_map runs one thread per device of the pipeline axis; ppermute
 and psum meet at a barrier. It checks the pipeline's logic (fill steps, masks, direction of the sends), not
-JAX's API: only the names the export calls exist here.
+JAX's API: only the names the export calls exist here. Derivatives (vjp, value_and_grad) are central finite
+differences in float64, so keep the sizes tiny.
 """
 import sys
 import threading
@@ -68,6 +69,56 @@ def tree_map(f, tree, *rest):
     return f(tree, *rest)
 
 
+def _leaves(tree):
+    if isinstance(tree, dict):
+        return [x for k in tree for x in _leaves(tree[k])]
+    if isinstance(tree, (tuple, list)):
+        return [x for v in tree for x in _leaves(v)]
+    return [np.asarray(tree, dtype=np.float64)]
+
+
+def _rebuild(tree, flat):
+    """`tree` with its leaves read in order from the vector `flat`; returns (new tree, what is left of flat)."""
+    if isinstance(tree, dict):
+        out = {}
+        for k in tree:
+            out[k], flat = _rebuild(tree[k], flat)
+        return out, flat
+    if isinstance(tree, (tuple, list)):
+        out = []
+        for v in tree:
+            x, flat = _rebuild(v, flat)
+            out.append(x)
+        return type(tree)(out), flat
+    n = np.asarray(tree).size
+    return flat[:n].reshape(np.shape(tree)), flat[n:]
+
+
+def vjp(f, *primals, eps=1e-6):
+    out = np.asarray(f(*primals), dtype=np.float64)
+    flat = np.concatenate([x.ravel() for x in _leaves(primals)])
+    jac = np.empty((out.size, flat.size))
+    for k in range(flat.size):
+        up, down = flat.copy(), flat.copy()
+        up[k] += eps
+        down[k] -= eps
+        hi = np.asarray(f(*_rebuild(primals, up)[0])).ravel()
+        lo = np.asarray(f(*_rebuild(primals, down)[0])).ravel()
+        jac[:, k] = (hi - lo) / (2 * eps)
+
+    def pullback(ct):
+        return _rebuild(primals, jac.T @ np.asarray(ct, dtype=np.float64).ravel())[0]
+
+    return out, pullback
+
+
+def value_and_grad(f):
+    def run(x):
+        value, pullback = vjp(f, x)
+        return value, pullback(np.ones(()))[0]
+    return run
+
+
 class P(tuple):
     def __new__(cls, *names):
         return super().__new__(cls, names)
@@ -102,10 +153,18 @@ def shard_map(f, mesh, in_specs, out_specs):
             t.join()
         if errors:
             raise errors[0]
-        assert out_specs == P()
-        for r in results[1:]:
-            assert np.allclose(r, results[0]), "an output declared replicated differs between devices"
-        return results[0]
+        def gather(spec, parts):
+            if spec == P():
+                for r in parts[1:]:
+                    for a, b in zip(_leaves(r), _leaves(parts[0])):
+                        assert np.allclose(a, b), "an output declared replicated differs between devices"
+                return parts[0]
+            assert spec == P(name)
+            return tree_map(lambda *xs: np.concatenate(xs, axis=0), *parts)
+
+        if isinstance(out_specs, tuple) and not isinstance(out_specs, P):
+            return tuple(gather(spec, [r[k] for r in results]) for k, spec in enumerate(out_specs))
+        return gather(out_specs, results)
 
     return run
 
@@ -116,6 +175,7 @@ def install():
     jax.lax = types.SimpleNamespace(scan=scan, ppermute=ppermute, psum=psum, axis_index=axis_index,
                                     dynamic_update_index_in_dim=dynamic_update_index_in_dim)
     jax.tree_util = types.SimpleNamespace(tree_map=tree_map)
+    jax.vjp, jax.value_and_grad = vjp, value_and_grad
     jax.numpy = np
     experimental = types.ModuleType("jax.experimental")
     sm = types.ModuleType("jax.experimental.shard_map")
