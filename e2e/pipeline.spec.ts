@@ -119,3 +119,25 @@ test('the graph is coloured by pipeline stage, with a legend, and the stage coun
   await shot(page, 'pipeline-graph-stages.png');
   w.check();
 });
+
+test('the exports of a pipelined step: a runnable 1F1B in the JAX file, one trace process per stage', async ({ page }) => {
+  const w = watch(page);
+  await openWith(page, PIPELINED);
+  const { readFileSync } = await import('node:fs');
+  const download = async (kind: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-menu').selectOption(`text:${kind}`)]);
+    return readFileSync(await file.path(), 'utf8');
+  };
+  const py = await download('jax');
+  expect(py).toContain("PIPELINE_AXIS = 'pp'");
+  expect(py).toContain('NUM_STAGES = 2');
+  expect(py).toContain('NUM_MICROBATCHES = 4');
+  expect(py).toContain('def one_f_one_b(stage_params, microbatches, targets):');
+  expect(py).toContain("mesh = Mesh(devices, ('pp', 'tp'))");
+  const trace = JSON.parse(await download('trace')) as { traceEvents: { name: string; cat?: string; args?: { name?: string } }[] };
+  const stages = trace.traceEvents.filter((e) => e.name === 'process_name' && e.args?.name?.startsWith('pipeline stage'));
+  expect(stages.length).toBe(2);
+  // 2 stages × 4 micro-batches × (forward, backward)
+  expect(trace.traceEvents.filter((e) => e.cat === 'pipeline').length).toBe(16);
+  w.check();
+});
