@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GALLERY } from '../core/models/gallery';
+import { PIPELINE_GALLERY } from '../core/mpmd/gallery';
 import { DEFAULT_CONFIG } from './defaultConfig';
 import { exampleName, modelChoice } from './exampleName';
 
@@ -9,6 +10,11 @@ describe('exampleName', () => {
     expect(exampleName(structuredClone(t32.config))).toEqual({ title: t32.title, edited: false });
     expect(exampleName({ ...t32.config, tactics: 'schedule = []\n' })).toEqual({ title: 'T32', edited: true });
     expect(exampleName(DEFAULT_CONFIG)?.title).toMatch(/default/);
+  });
+  it('names the published pipelined runs of the Examples menu too', () => {
+    const gpt3 = PIPELINE_GALLERY.find((g) => g.id === 'gpt3-175b-ptdp')!;
+    expect(exampleName(structuredClone(gpt3.config))).toEqual({ title: gpt3.title, edited: false });
+    expect(exampleName({ ...gpt3.config, mesh: { axes: [{ name: 'pp', size: 4 }, { name: 'tp', size: 8 }] } })).toEqual({ title: 'GPT-3 175B', edited: true });
   });
   it('knows nothing of a document built by hand', () => {
     expect(exampleName({ ...DEFAULT_CONFIG, model: { zoo: 'mlp', params: { layers: 3 } } })).toBeNull();

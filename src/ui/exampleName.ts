@@ -4,6 +4,7 @@
  */
 import type { Config } from '../core/io/config';
 import { GALLERY } from '../core/models/gallery';
+import { PIPELINE_GALLERY } from '../core/mpmd/gallery';
 import { DEFAULT_CONFIG } from './defaultConfig';
 
 /** Key order does not matter: JSON with sorted keys. */
@@ -19,6 +20,8 @@ function canonical(v: unknown): string {
 const known: { title: string; config: Config }[] = [
   { title: 'Small transformer · BP+MP (default)', config: DEFAULT_CONFIG },
   ...GALLERY.map((g) => ({ title: g.title, config: g.config })),
+  // the published pipelined runs of the Examples menu
+  ...PIPELINE_GALLERY.map((g) => ({ title: g.title, config: g.config })),
 ];
 const byText = new Map(known.map((k) => [canonical(k.config), k.title]));
 // An edited example keeps its model: named by the model part of the title (`T32` of `T32 · BP+MP`).

@@ -3,6 +3,7 @@
  * <title>s), and off-screen buttons that keep every group's expand/collapse reachable from the keyboard.
  */
 import type { GraphLayout, LayoutNode } from '../../worker/layout';
+import { stagesLabel } from './colors';
 import { collectiveTitle } from './GraphSvg';
 
 export function CanvasTooltip({ node, x, y }: { node: LayoutNode; x: number; y: number }) {
@@ -13,6 +14,7 @@ export function CanvasTooltip({ node, x, y }: { node: LayoutNode; x: number; y: 
     <div className="graph-tooltip" style={{ left: x + 14, top: y + 14 }} data-testid="graph-tooltip">
       <b>{node.kind === 'group' ? node.scope : node.label}</b>
       <div className="graph-tooltip-sub">{sub}</div>
+      {stagesLabel(node.pipelineStages) && <div data-testid="graph-tooltip-stages">{stagesLabel(node.pipelineStages)}</div>}
       {node.collectives.map((c) => <div key={`${c.kind}-${c.axes.join('+')}`}>{collectiveTitle(c)}</div>)}
     </div>
   );

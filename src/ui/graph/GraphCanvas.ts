@@ -1,7 +1,7 @@
 /** Canvas drawing of a large layout (thousands of elements), with only the nodes in view drawn in detail. */
 import type { ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutNode } from '../../worker/layout';
-import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
+import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes } from './colors';
 import { EDGE_LABEL_ZOOM, clip, edgePath, toggleBox } from './geometry';
 
 const HIGHLIGHT = '#e11d48';
@@ -138,14 +138,18 @@ export function drawCanvas(
       ctx.fillStyle = markFill(a, opts.colors);
       ctx.fillRect(n.x + 4 + i * w, n.y + 3, Math.max(1, w - 2), 5);
     });
+    for (const s of stageStripes(n.pipelineStages, n.height)) {
+      ctx.fillStyle = s.color;
+      ctx.fillRect(n.x, n.y + s.y, STAGE_STRIPE_W, s.height);
+    }
     if (detail) {
       ctx.fillStyle = '#1f2933';
       ctx.font = n.kind === 'group' ? '600 13px system-ui, sans-serif' : '12px system-ui, sans-serif';
-      ctx.fillText(clip(n.label, n.kind === 'group' ? 22 : 28), n.x + 7, n.y + (n.kind === 'group' ? 23 : 21));
+      ctx.fillText(clip(n.label, n.kind === 'group' ? 22 : 28), n.x + 9, n.y + (n.kind === 'group' ? 23 : 21));
       ctx.fillStyle = '#5b6673';
       ctx.font = '10px ui-monospace, monospace';
       const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
-      ctx.fillText(clip(sub, 32), n.x + 7, n.y + (n.kind === 'group' ? 38 : 35));
+      ctx.fillText(clip(sub, 32), n.x + 9, n.y + (n.kind === 'group' ? 38 : 35));
       if (n.kind === 'group') drawToggle(ctx, n, t.k);
       if (n.collectives.length) drawBadges(ctx, n.collectives, n.x + 4, n.y + n.height - 4);
     }

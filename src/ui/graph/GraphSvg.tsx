@@ -2,7 +2,7 @@
 import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
-import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, markFill } from './colors';
+import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes, stagesLabel } from './colors';
 import { EDGE_PILLS_W, clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
@@ -23,6 +23,21 @@ function AxisBands({ node, colors }: { node: LayoutNode; colors: ReadonlyMap<str
           fill={markFill(a, colors)} opacity={a.fraction === undefined || a.state === 'replicated' ? 1 : 0.35 + 0.65 * a.fraction}
           data-axis={a.axis} data-state={a.state}>
           <title>{`${a.axis}: ${a.state}${a.dim !== undefined ? ` dim ${a.dim}` : ''}${a.fraction !== undefined ? ` (${Math.round(a.fraction * 100)} % of values)` : ''}`}</title>
+        </rect>
+      ))}
+    </g>
+  );
+}
+
+/** The pipeline stages that run the node: a stripe down its left edge, one segment per stage. */
+function StageStripe({ node }: { node: LayoutNode }) {
+  const stripes = stageStripes(node.pipelineStages, node.height);
+  if (!stripes.length) return null;
+  return (
+    <g className="graph-stage-stripe" data-testid="graph-stage-stripe" data-stages={node.pipelineStages!.join(',')}>
+      {stripes.map((s) => (
+        <rect key={s.stage} x={0} y={s.y} width={STAGE_STRIPE_W} height={s.height} fill={s.color} data-stage={s.stage}>
+          <title>{stagesLabel([s.stage])}</title>
         </rect>
       ))}
     </g>
@@ -142,12 +157,13 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
   const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
   return (
     <>
-      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}${n.constants ? `\nconstants: ${n.constants.join(', ')}` : ''}`}</title>
+      <title>{`${n.kind === 'group' ? n.scope : n.label}\n${n.sublabel}${n.phase ? `\n${n.phase} · ${n.scope}` : ''}${n.constants ? `\nconstants: ${n.constants.join(', ')}` : ''}${n.pipelineStages?.length ? `\n${stagesLabel(n.pipelineStages)}` : ''}`}</title>
       {outline}
       <rect className="graph-node-box" x={0} y={0} width={n.width} height={n.height} rx={n.kind === 'group' ? 6 : 4} fill={fill} />
       <AxisBands node={n} colors={colors} />
-      <text className="graph-node-label" x={7} y={n.kind === 'group' ? 23 : 21}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
-      <text className="graph-node-sub" x={7} y={n.kind === 'group' ? 38 : 35}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
+      <StageStripe node={n} />
+      <text className="graph-node-label" x={9} y={n.kind === 'group' ? 23 : 21}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
+      <text className="graph-node-sub" x={9} y={n.kind === 'group' ? 38 : 35}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
       {toggleBtn}
       {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} maxWidth={n.width - 8} />}
     </>

@@ -35,3 +35,42 @@ export const COLLECTIVE_SHORT: Record<CollectiveName, string> = {
 };
 
 export const PHASE_COLOR: Record<string, string> = { forward: '#ffffff', backward: '#f6f1ff', optimizer: '#fff8e6' };
+
+/**
+ * Pipeline stages: Paul Tol's "muted" scheme, nine hues told apart with the common colour-vision
+ * deficiencies; a pipeline with more stages reuses them in order (the legend and tooltips name the stage).
+ */
+const STAGE_PALETTE = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499'];
+
+/** Colour of pipeline stage `stage` (its position on the pipeline axis). */
+export const stageColor = (stage: number): string => STAGE_PALETTE[stage % STAGE_PALETTE.length];
+
+/** Distinct colours the palette holds: more stages than this share colours. */
+export const STAGE_COLORS = STAGE_PALETTE.length;
+
+/** Width of the stage stripe along a node's left edge, in layout units. */
+export const STAGE_STRIPE_W = 6;
+
+export interface StageStripe {
+  readonly stage: number;
+  readonly color: string;
+  /** Offset from the node's top and height, in layout units. */
+  readonly y: number;
+  readonly height: number;
+}
+
+/**
+ * The stripe of a node of `height` run by `stages` (ascending): one equal segment per stage, top to bottom
+ * in stage order, so a group spanning stages 2–3 shows both colours. Empty for a node every stage shares.
+ */
+export function stageStripes(stages: readonly number[] | undefined, height: number): StageStripe[] {
+  if (!stages?.length) return [];
+  const h = height / stages.length;
+  return stages.map((stage, i) => ({ stage, color: stageColor(stage), y: i * h, height: h }));
+}
+
+/** `pipeline stage 3`, `pipeline stages 0, 2, 5`: the words beside the stripe (tooltips); '' for a shared node. */
+export function stagesLabel(stages: readonly number[] | undefined): string {
+  if (!stages?.length) return '';
+  return `pipeline stage${stages.length > 1 ? 's' : ''} ${stages.join(', ')}`;
+}

@@ -124,6 +124,7 @@ export function sameNode(a: LayoutNode, b: LayoutNode, withPosition: boolean): b
   return a.id === b.id && a.kind === b.kind && a.label === b.label && a.sublabel === b.sublabel && a.width === b.width
     && a.height === b.height && a.expanded === b.expanded && a.opCount === b.opCount && a.inputCount === b.inputCount
     && a.phase === b.phase && a.scope === b.scope && a.highlighted === b.highlighted
+    && (a.pipelineStages ?? []).join() === (b.pipelineStages ?? []).join()
     && sameMarks(a.axes, b.axes) && sameCollectives(a.collectives, b.collectives);
 }
 

@@ -19,6 +19,7 @@ import { layoutGroup } from './groups';
 import { groupNodeId, inputNodeId, opNodeId } from './ids';
 import { graphModel, inputGroupOf, type GraphModel, type GroupBox } from './model';
 import { addMark, axisState, formatShardedType, groupStateCounts, type RawCollective } from './overlays';
+import { nodeStages } from './stageOverlay';
 import type { AxisMark, CollectiveMark, GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from './types';
 
 export * from './types';
@@ -27,6 +28,7 @@ export { searchGraph, type SearchHit, type SearchResult } from './search';
 export { FOLD_MIN, graphModel, hiddenLeaves, inputGroupOf, type GraphModel } from './model';
 export { layeredLayout, type LayeredInput } from './layered';
 export { axisState, collectivesOf, formatShardedType } from './overlays';
+export { pipelineStageMap, type PipelineStageMap } from './pipelineStages';
 
 function shardingsFor(opts: LayoutOptions): { shardings?: readonly Sharding[]; stage: number; stages: number } {
   const part = opts.partition;
@@ -203,12 +205,14 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
     }
   }
 
+  const stagesOf = opts.pipeline ? nodeStages(m, opts.pipeline) : undefined;
   const nodes: LayoutNode[] = visible.map((n) => {
     const base = {
       id: idOf(n), x: absX[n], y: absY[n], width: w[n], height: h[n],
       parent: m.parent[n] < 0 ? null : idOf(m.parent[n]), depth: m.depth[n],
       collectives: nodeMarks.get(n) ?? [],
       ...(highlightOf.has(n) ? { highlighted: highlightOf.get(n) } : {}),
+      ...(stagesOf ? { pipelineStages: stagesOf(n) } : {}),
     };
     if (n >= firstGroup) {
       const k = n - firstGroup;
@@ -252,6 +256,8 @@ export function layoutGraph(program: Program, opts: LayoutOptions): GraphLayout 
 
   return {
     nodes, edges, width: root.width, height: root.height, meshAxes: axes, stages, stage, showsCollectives,
-    expanded: [...expanded].map((g) => m.groupScope[g - firstGroup]), millis: performance.now() - t0,
+    expanded: [...expanded].map((g) => m.groupScope[g - firstGroup]),
+    ...(opts.pipeline ? { pipeline: { axis: opts.pipeline.axis, stages: opts.pipeline.stages } } : {}),
+    millis: performance.now() - t0,
   };
 }

@@ -2,6 +2,7 @@
 import type { CollectiveName } from '../../core/report';
 import type { PartitionResult } from '../../core/partition/types';
 import type { SpmdProgram } from '../../core/spmd/types';
+import type { PipelineStageMap } from './pipelineStages';
 
 
 /** How one mesh axis acts on a node's (first) result; for a collapsed group, the most common non-replicated state. */
@@ -57,6 +58,11 @@ export interface LayoutNode {
   readonly folded?: number;
   /** Ops: the scalar constants and splats they use, not drawn as nodes (`0.5 · f32[]`). */
   readonly constants?: readonly string[];
+  /**
+   * Pipelined steps: the pipeline stages that run this op or hold this input, or (groups) the stages of
+   * everything inside, ascending; empty when every stage computes its own copy.
+   */
+  readonly pipelineStages?: readonly number[];
 }
 
 export interface LayoutEdge {
@@ -88,6 +94,8 @@ export interface GraphLayout {
   /** Whether collectives are shown (they belong to the final partitioning only). */
   readonly showsCollectives: boolean;
   readonly expanded: readonly string[];
+  /** Pipelined steps: the pipeline axis and its size (the stage count); nodes carry `pipelineStages`. */
+  readonly pipeline?: { readonly axis: string; readonly stages: number };
   readonly millis: number;
 }
 
@@ -100,6 +108,8 @@ export interface LayoutOptions {
   readonly spmd?: SpmdProgram;
   /** Value ids to mark (e.g. whose sharding differs between two configs in the compare view). */
   readonly highlightValues?: readonly number[];
+  /** Pipelined steps: the stage of every op and input (pipelineStages.ts). */
+  readonly pipeline?: PipelineStageMap;
 }
 
 

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { Program, ValueId } from '../../ir/types';
 import { formatShardedType } from '../../partition/sharding';
 import type { Sharding } from '../../partition/types';
-import { jaxPipelineSection } from './jaxPipeline';
+import { jaxAccumulationSection, jaxPipelineProgram } from './jaxPipeline';
 import type { PipelineResult } from '../../pipeline';
 import { pyText } from './escape';
 import { pathTree, pyDict, pyIdent, pyKey, pyStr, type PathTree } from './python';
@@ -73,6 +73,7 @@ export function exportJax(result: PipelineResult, config: Config): string {
   const groups = [...inTree.keys()];
   const argNames = groups.map((g) => pyIdent(g, taken));
   const stages = partition.stages.map((s) => `${pyText(s.tactic)} on "${pyText(s.axis)}"`).join(', ') || 'none';
+  const pipeline = result.report.pipeline;
   const partialCount = intermediates.filter((e) => e.partial.length > 0).length + inputs.filter((e) => e.partial.length > 0).length;
 
   const out: string[] = [];
@@ -83,9 +84,12 @@ export function exportJax(result: PipelineResult, config: Config): string {
     '# mesh axes is a tuple in the PartitionSpec, major -> minor, in the order the tactics introduced them.',
     '# Partial (unreduced) values cannot be written as a PartitionSpec; the explorer reduces them before',
     `# every output, and marks the ${partialCount === 0 ? 'values (none here)' : 'values'} where one remains "partial over ..." below.`,
+    ...(pipeline?.axis ? [`# Pipelined over "${pyText(pipeline.axis)}": after the imports, runnable GPipe code and what JAX cannot express of the schedule.`] : []),
     'import jax',
     'from jax.experimental import mesh_utils',
     'from jax.sharding import Mesh, NamedSharding, PartitionSpec as P',
+    // a pipeline's program runs on the pipeline axis alone, so it comes before the whole mesh is made
+    ...(pipeline ? jaxPipelineProgram(pipeline) : []),
     '',
     `devices = mesh_utils.create_device_mesh((${mesh.axes.map((a) => a.size).join(', ')}${mesh.axes.length === 1 ? ',' : ''}))`,
     `mesh = Mesh(devices, (${mesh.axes.map((a) => pyStr(a.name)).join(', ')}${mesh.axes.length === 1 ? ',' : ''}))`,
@@ -128,7 +132,7 @@ export function exportJax(result: PipelineResult, config: Config): string {
     ')',
     '',
   );
-  if (result.report.pipeline) out.push(...jaxPipelineSection(result.report.pipeline));
+  if (pipeline) out.push(...jaxAccumulationSection(pipeline));
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
 /**
  * The pipeline timeline in the Chrome/Perfetto trace: one process per pipeline stage with a thread for its
- * forward/backward/weight passes, one for its point-to-point sends and one for the gradient reduction and
- * the optimizer after the last backward.
+ * forward/backward/weight passes (a backward's recomputed forward as a slice inside it), one for its
+ * point-to-point sends and one for the gradient reduction and the optimizer after the last backward.
  */
 import type { PipelineJson } from '../../report';
 import type { TraceEvent } from './trace';
@@ -31,6 +31,11 @@ export function pipelineTraceEvents(pl: PipelineJson): TraceEvent[] {
     const args: Record<string, string | number> = { microbatch: a.microbatch, chunk: a.chunk };
     if (a.recompute > 0) args.recomputeSeconds = a.recompute;
     events.push({ name: `${PASS_NAME[a.pass]} mb ${a.microbatch}`, cat: 'pipeline', ph: 'X', pid: STAGE_PID_BASE + a.stage, tid: ACTIONS_TID, ts: us(a.start), dur: us(a.end) - us(a.start), args });
+    // the recomputed forward opens the backward: a slice inside it, so Perfetto draws it one level down
+    if (a.recompute > 0) {
+      const end = Math.min(a.end, a.start + a.recompute);
+      events.push({ name: `recompute mb ${a.microbatch}`, cat: 'recompute', ph: 'X', pid: STAGE_PID_BASE + a.stage, tid: ACTIONS_TID, ts: us(a.start), dur: us(end) - us(a.start), args: { microbatch: a.microbatch, chunk: a.chunk } });
+    }
   }
   for (const x of pl.p2p) {
     events.push({ name: `send → stage ${x.to} (mb ${x.microbatch})`, cat: 'p2p', ph: 'X', pid: STAGE_PID_BASE + x.from, tid: SENDS_TID, ts: us(x.start), dur: us(x.end) - us(x.start), args: { bytes: x.bytes, to: x.to } });
