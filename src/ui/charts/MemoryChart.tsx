@@ -7,7 +7,8 @@ import { useWidth } from './useWidth';
 import './charts.css';
 
 export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { perDevice: readonly DeviceMemory[]; width?: number; height?: number }) {
-  const [ref, width] = useWidth<HTMLElement>(560, widthProp);
+  // narrow enough for one bar beside the time chart on a laptop (the charts' dense grid)
+  const [ref, width] = useWidth<HTMLElement>(560, widthProp, 150);
   const m = { top: 22, right: 12, bottom: 28, left: 62 };
   const bars = groupDevices(perDevice);
   const { max: top, capacityOnScale } = memoryDomainMax(perDevice);
