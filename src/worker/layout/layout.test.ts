@@ -569,6 +569,10 @@ describe('searchGraph (go to value or op by name or path)', () => {
     const op = r.hits.find((h) => h.kind === 'op')!;
     const lay = layoutGraph(p, { expanded: [...op.reveal] });
     expect(lay.nodes.some((n) => n.id === op.nodeId)).toBe(true);
+    // a hit opens the same groups as "reveal this op" from anywhere else (one home: model.ts groupsAbove)
+    for (const h of searchGraph(p, 'mlp').hits.filter((x) => x.kind === 'op')) {
+      expect(h.reveal).toEqual(groupsToReveal(p, Number(h.nodeId.slice(3))));
+    }
   });
 
   it('lists at most `limit` hits, counts them all, and finds nothing for a blank query or an unknown name', () => {
