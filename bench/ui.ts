@@ -8,6 +8,9 @@
  * - on the 96-layer step: opening the fold of its 96 layers, then a layer in it: click (`group-toggle`) →
  *   graph drawn (`graph-drawn`); and pan/zoom (wheel and drag) frame intervals from requestAnimationFrame.
  *
+ * - in Node, the worker's layout alone: expanding one layer of the 96-layer step (`layoutGraph`, CPU time),
+ *   the figure the unit tests used to assert and now only print here.
+ *
  * Uses the existing `dist/` (run `npx vite build` first, or pass --build). Env: BENCH_UI_RUNS (default 3),
  * BENCH_UI_PORT (default 4183), CHROMIUM (default /usr/bin/chromium when present).
  */
@@ -18,6 +21,8 @@ import type { Page } from 'playwright-core';
 import type { Config } from '../src/core/io/config';
 import { encodeConfig } from '../src/core/io/url';
 import { DEFAULT_CONFIG } from '../src/ui/defaultConfig';
+import { buildZooModel } from '../src/core/models/zoo';
+import { layoutGraph } from '../src/worker/layout';
 import type {} from '../src/ui/testHook';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 3);
@@ -155,6 +160,23 @@ async function panZoom(page: Page): Promise<{ median: number; p95: number; worst
   return { median: gaps[Math.floor(gaps.length / 2)], p95: gaps[Math.floor(gaps.length * 0.95)], worst: gaps[gaps.length - 1], frames: frames.length };
 }
 
+/**
+ * The worker's layout on its own, in this process: expand one layer (and its attention block) of the 96-layer
+ * step, once the all-collapsed layout is cached as on load. CPU time, not wall time: on a shared machine
+ * waiting for a core is not the layout's cost.
+ */
+function layoutExpand(): number[] {
+  // small dims: the op count, which is what the layout pays for, does not depend on them
+  const big = buildZooModel('transformer', { layers: 96, dModel: 64, heads: 4, dFF: 256, seq: 16, vocab: 128, batch: 2 });
+  layoutGraph(big, { expanded: [] });
+  return [47, 12, 80, 3, 60].map((i) => {
+    const c0 = process.cpuUsage();
+    layoutGraph(big, { expanded: [`layer_${i}`, `layer_${i}/attn`] });
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  });
+}
+
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 const line = (label: string, xs: number[], target: number) =>
   console.log(`${label.padEnd(52)} median ${fmt(median(xs)).padStart(8)}  (runs: ${xs.map(fmt).join(', ')})  target < ${fmt(target)} ${median(xs) < target ? 'OK' : 'MISSED'}`);
@@ -164,6 +186,7 @@ async function main() {
     const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
     if (b.status !== 0) throw new Error('vite build failed');
   }
+  line('layout only: expand a layer of 96 (worker layoutGraph, CPU)', layoutExpand(), 100);
   await withPreviewBrowser(PORT, async (browser) => {
     console.log(`bench:ui — ${RUNS} runs each, Chromium ${browser.version()}, vite preview of dist/`);
     const first: number[] = [];

@@ -42,6 +42,21 @@ describe('cli commands', () => {
     expect((out.json as { maxAbsError: number }).maxAbsError).toBeLessThanOrEqual(1e-4);
   });
 
+  it('partition prints each stage\'s conflicts grouped, expected apart from those needing attention', async () => {
+    const zero3 = { ...tiny, tactics: 'BP = BatchParallel(axis="batch")\nZ3 = ZeRO(axis="batch", stage=3)\nschedule = [BP, Z3]\n' };
+    const out = await run('partition', [file('zero3.json', zero3)]);
+    const stages = (out.json as { stages: Report['stages'] }).stages;
+    const z3 = stages[1];
+    expect(z3.conflicts.length).toBeGreaterThan(0);
+    const expected = (z3.conflictGroups ?? []).filter((g) => g.expected).reduce((n, g) => n + g.count, 0);
+    expect(expected).toBeGreaterThan(0);
+    // the table's column, as the UI's stages table says it, and one line per group under it
+    const attention = z3.conflicts.length - expected;
+    expect(out.text).toMatch(new RegExp(`\\b${z3.conflicts.length} · ${attention ? `${attention} need attention` : 'all expected'}\\b`));
+    expect(out.text).toContain('conflicts by kind:');
+    for (const g of z3.conflictGroups ?? []) expect(out.text).toContain(`stage 2 Z3: ${g.count} × ${g.expected ? 'expected' : 'needs attention'} on batch`);
+  });
+
   it('simulate returns every field of the Report', async () => {
     const r = (await run('simulate', [file('tiny.json', tiny)])).json as Report;
     for (const k of ['model', 'stages', 'shardings', 'collectives', 'memory', 'time', 'timeline'] as const) expect(r).toHaveProperty(k);

@@ -8,6 +8,7 @@ import { summarize } from '../core/models/summary';
 import { buildProgram, runPipeline } from '../core/pipeline';
 import { sumCollectives } from '../core/collectiveSums';
 import type { Report } from '../core/report';
+import { conflictGroupLine, conflictSummary } from '../core/conflictSummary';
 import { compareCommand } from './compareCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
@@ -136,9 +137,12 @@ function diagnosticsText(r: Report): string {
   return r.diagnostics.map((d) => `${d.severity ?? 'error'}: tactics ${fmtDiag(d)}`).join('\n');
 }
 
+/** The stages, their conflicts counted as the UI's stages table does, then each stage's groups of conflicts. */
 function stagesText(r: Report): string {
-  return table(['stage', 'tactic', 'axis', 'seeded', 'reached', 'conflicts'],
-    r.stages.map((s, i) => [i + 1, s.tactic, s.axis, s.seeded.length, s.reached, s.conflicts.length]));
+  const rows = table(['stage', 'tactic', 'axis', 'seeded', 'reached', 'conflicts'],
+    r.stages.map((s, i) => [i + 1, s.tactic, s.axis, s.seeded.length, s.reached, conflictSummary(s)]));
+  const groups = r.stages.flatMap((s, i) => (s.conflictGroups ?? []).map((g) => `  stage ${i + 1} ${s.tactic}: ${conflictGroupLine(g)}`));
+  return groups.length ? `${rows}\nconflicts by kind:\n${groups.join('\n')}` : rows;
 }
 
 function collectivesText(r: Report): string {

@@ -22,6 +22,7 @@ import type { AxisShardingJson, CollectiveJson, ConflictJson, Report, StageJson 
 import { simulate } from './sim/simulate';
 import { analyzeMemory } from './sim/memory';
 import { memoryProfile } from './sim/memoryProfile';
+import { stepContributors } from './contributors';
 import { listCollectives } from './spmd/collectives';
 import { lower } from './spmd/lower';
 import type { SpmdProgram } from './spmd/types';
@@ -120,6 +121,10 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
   const collectives = collectivesJson(program, spmd, sim);
   const stages = part.stages.map((s) => stageJson(program, s, part.stages));
   const split = resolved.split;
+  // Under SPMD every device runs the same program: the peak's contributors and the curve are given once, on
+  // the first device. A pipelined step's figures come from the pipeline simulator, which has no such curve.
+  const profileOf = (local: Program) => memoryProfile(local, analyzeMemory(local, { fusion: true, donation: simOptions.donation }));
+  const profile = !split && sim.memory.perDevice[0] ? profileOf(spmd.program) : undefined;
   if (program.ops.length <= STAGE_COST_OPS && !split) {
     step('stage costs', 0.9);
     part.stages.forEach((stage, i) => {
@@ -128,16 +133,19 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
       const lowered = last ? spmd : lower({ ...part, shardings: stage.shardings });
       const r = last ? sim : simulate(lowered, hardware, simOptions);
       const first = r.memory.perDevice[0];
-      stages[i].memory = { peak: first?.peak ?? 0, ...(first ? { atPeak: { ...first.atPeak } } : {}) };
+      // the slider's memory curve, values at the peak and step contributors follow the stage too
+      const stageProfile = last ? profile : first ? profileOf(lowered.program) : undefined;
+      stages[i].memory = {
+        peak: first?.peak ?? 0, ...(first ? { atPeak: { ...first.atPeak } } : {}),
+        ...(stageProfile ? { topValues: stageProfile.topValues, curve: stageProfile.curve } : {}),
+      };
       stages[i].time = r.time;
       stages[i].collectives = last ? collectives : collectivesJson(program, lowered, r);
+      stages[i].contributors = stepContributors(r.timeline);
     });
   }
   const pipelined = split ? pipelineFigures(spmd, split, hardware, overlap, sim) : undefined;
-  // Under SPMD every device runs the same program: the peak's contributors and the curve are given once, on
-  // the first device. A pipelined step's figures come from the pipeline simulator, which has no such curve.
-  if (!pipelined && sim.memory.perDevice[0]) {
-    const profile = memoryProfile(spmd.program, analyzeMemory(spmd.program, { fusion: true, donation: simOptions.donation }));
+  if (profile && !pipelined && sim.memory.perDevice[0]) {
     sim.memory.perDevice[0].topValues = profile.topValues;
     sim.memory.perDevice[0].curve = profile.curve;
   }
@@ -149,7 +157,7 @@ export function runPipeline(config: Config, opts: PipelineOptions = {}): Pipelin
     memory: { ...(pipelined?.memory ?? sim.memory), validation: memoryValidationBand() },
     time: pipelined?.time ?? sim.time,
     timeline: sim.timeline,
-    diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...(scheduled?.diagnostics ?? []), ...conflictDiagnostics(part, resolved.asts)],
+    diagnostics: [...(imported?.diagnostics ?? []), ...resolved.diagnostics, ...(scheduled?.diagnostics ?? []), ...conflictDiagnostics(part, stages, resolved.asts)],
   };
   if (scheduled) report.auto = scheduled.auto;
   if (imported) {
@@ -277,12 +285,12 @@ function shardingsJson(p: Program, mesh: Mesh, shardings: readonly Sharding[]): 
  * partition/conflictGroups.ts (ZeRO-3 after BatchParallel meets BP at every parameter use — thousands of
  * conflicts that say one thing), saying whether the group is the expected one, with a first example.
  */
-function conflictDiagnostics(part: PartitionResult, asts: readonly TacticAst[]): Diagnostic[] {
+function conflictDiagnostics(part: PartitionResult, stages: readonly StageJson[], asts: readonly TacticAst[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const p = part.program;
-  for (const s of part.stages) {
+  part.stages.forEach((s, i) => {
     const ast = asts.find((a) => a.name === s.tactic);
-    for (const g of groupConflicts(p, part.stages, (v) => valueLabel(p, v), [s])) {
+    // the groups stageJson made for the report: grouping classifies every conflict, so it runs once per stage
+    for (const g of stages[i].conflictGroups ?? []) {
       const what = g.count === 1 ? `conflict on ${g.values[0]}` : `${g.count} conflicts on axis "${g.axis}" (${g.values.slice(0, 2).join(', ')}, …)`;
       out.push({
         code: 'conflict',
@@ -291,6 +299,6 @@ function conflictDiagnostics(part: PartitionResult, asts: readonly TacticAst[]):
         range: s.range ?? ast?.range,
       });
     }
-  }
+  });
   return out;
 }

@@ -6,6 +6,7 @@ import type { JaxReportJson } from './io/stablehlo/shardy';
 import type { Diagnostic } from './errors';
 import type { Phase } from './ir/types';
 import type { MemoryValidationJson, ValidationJson } from './sim/validated';
+import type { StepContributor } from './contributors';
 
 export type CollectiveName = 'all-gather' | 'reduce-scatter' | 'all-reduce' | 'all-to-all' | 'collective-permute';
 
@@ -70,9 +71,11 @@ export interface StageJson {
    * The strategy's cost after this tactic (every later tactic left out), when the program is small enough to
    * afford it: the first device's peak and its split by category, the step time, and the collectives.
    */
-  memory?: { peak: number; atPeak?: BytesByCategory };
+  memory?: { peak: number; atPeak?: BytesByCategory; topValues?: MemoryValueJson[]; curve?: MemoryCurveJson };
   time?: { step: number } & Partial<TimeJson>;
   collectives?: CollectiveJson[];
+  /** Added, with the costs above: what costs most of the step on the first device after this tactic (core/contributors.ts). */
+  contributors?: StepContributor[];
 }
 
 export interface CollectiveJson {

@@ -1,5 +1,5 @@
 /** Summary strip and the charts of the report (components from src/ui/charts), in tabs under the graph. */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { figuresAtStage, type StageFigures } from './charts/stageView';
 import { ComparePanel } from './ComparePanel';
 import { PipelinePanel } from './PipelinePanel';
@@ -30,6 +30,54 @@ export function SummaryPane() {
   );
 }
 
+/**
+ * The height of a grid cell, followed with a ResizeObserver: the charts in the dense "memory & time" grid
+ * draw at the height their row has, so the bars are whole without scrolling (a laptop's pane is ~170 px).
+ */
+function useCellHeight(fallback: number): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [h, setH] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const update = () => {
+      if (el.clientHeight > 0) setH(el.clientHeight);
+    };
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    update();
+    return () => ro.disconnect();
+  }, []);
+  return [ref, h];
+}
+
+/** Caption and a line of legend above and below a chart's plot in a grid cell. */
+const CHART_CHROME = 46;
+
+/**
+ * "Will it fit, how fast, and why" on one screen: the memory bar, the time bar and what the peak and the
+ * step are made of side by side in the first row (as tall as the pane), memory over time beside them on a
+ * wide pane and under them on a narrow one. Everything follows the stage slider (`figures`).
+ */
+function WhyGrid({ figures, axes }: { figures: StageFigures; axes: readonly string[] }) {
+  const [cell, height] = useCellHeight(200);
+  const plot = Math.max(96, height - CHART_CHROME);
+  // the device whose peak's contributors and curve the Report gives (the first, under SPMD)
+  const profiled = figures.memory.perDevice.find((d) => d.curve || d.topValues);
+  const device = figures.timeline[0]?.device ?? 0;
+  return (
+    <div className="why-grid" data-testid="why-grid">
+      <div className="why-cell why-memory" ref={cell}><MemoryChart perDevice={figures.memory.perDevice} height={plot} /></div>
+      <div className="why-cell why-time"><TimeBreakdown time={figures.time} axes={axes} /></div>
+      <div className="why-cell why-contributors" data-testid="why-contributors">
+        {profiled?.topValues && <PeakValues memory={profiled} />}
+        <StepContributors rows={figures.contributors} device={device} step={figures.time.step} onSelect={(c) => void selectOpByLabel(c.op)} />
+      </div>
+      {profiled?.curve && <div className="why-cell why-curve"><MemoryCurve curve={profiled.curve} capacity={profiled.capacity} device={profiled.device} height={plot} /></div>}
+    </div>
+  );
+}
+
 const TABS = ['memory & time', 'timeline', 'collectives', 'tactics'] as const;
 type Tab = (typeof TABS)[number] | 'compare' | 'pipeline';
 
@@ -52,13 +100,11 @@ export function ChartsPane() {
   const tabs: Tab[] = comparing ? ['compare', ...TABS] : [...TABS];
   if (report.pipeline) tabs.splice(tabs.indexOf('timeline'), 0, 'pipeline');
   const folded = collapsed && dock === 'below';
-  // the device whose peak's contributors and curve the Report gives (the first, under SPMD)
-  const profiled = figures.stage === null ? report.memory.perDevice.find((d) => d.curve || d.topValues) : undefined;
   const stageName = figures.stage !== null ? stageNames[figures.stage] ?? `tactic ${figures.stage + 1}` : '';
   const stageNote = figures.unavailable
     ? <div className="chart-note stage-note" data-testid="charts-stage-note">Stage slider: {figures.unavailable}.</div>
     : figures.stage !== null
-      ? <div className="chart-note stage-note" data-testid="charts-stage-note" data-stage={figures.stage}>Figures after {stageName} ({figures.stage + 1} of {report.stages.length}): the later tactics are left out. The memory curve, the largest values at the peak and what costs the step are drawn for the whole schedule only, and the timeline is the whole schedule's.</div>
+      ? <div className="chart-note stage-note" data-testid="charts-stage-note" data-stage={figures.stage}>Figures after {stageName} ({figures.stage + 1} of {report.stages.length}): the later tactics are left out (the timeline tab is the whole schedule's).</div>
       : null;
   const cls = ['charts-pane', comparing ? 'comparing' : '', dock === 'right' ? 'docked-right' : '', folded ? 'collapsed' : ''].filter(Boolean).join(' ');
   return (
@@ -85,17 +131,9 @@ export function ChartsPane() {
             onClick={() => setPanes({ chartsCollapsed: !folded })}>{folded ? '▴' : '▾'}</button>
         )}
       </div>
-      {!folded && <div className="tab-body">
+      {!folded && <div className={tab === 'memory & time' ? 'tab-body why' : 'tab-body'}>
         {stageNote}
-        {tab === 'memory & time' && (
-          <div className="chart-row">
-            <div className="chart-card"><MemoryChart perDevice={figures.memory.perDevice} /></div>
-            <div className="chart-card"><TimeBreakdown time={figures.time} axes={axes.map((a) => a.name)} /></div>
-            {profiled?.curve && <div className="chart-card"><MemoryCurve curve={profiled.curve} capacity={profiled.capacity} device={profiled.device} /></div>}
-            {profiled?.topValues && <div className="chart-card"><PeakValues memory={profiled} /></div>}
-            {figures.stage === null && <div className="chart-card"><StepContributors timeline={report.timeline} step={report.time.step} onSelect={(c) => void selectOpByLabel(c.op)} /></div>}
-          </div>
-        )}
+        {tab === 'memory & time' && <WhyGrid figures={figures} axes={axes.map((a) => a.name)} />}
         {tab === 'pipeline' && report.pipeline && <PipelinePanel pipeline={report.pipeline} />}
         {tab === 'timeline' && <Timeline timeline={report.timeline} meshAxes={axes} onSelectInterval={(iv) => void selectOpByLabel(iv.op)} />}
         {tab === 'collectives' && <CollectivesTable collectives={figures.collectives} onSelectOp={(c) => void selectOpByLabel(c.op)} />}

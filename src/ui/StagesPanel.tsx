@@ -2,16 +2,8 @@
 import { Fragment, useState } from 'react';
 import type { StageJson } from '../core/report';
 import { StageBoundaries } from './panels/StageBoundaries';
+import { conflictSummary } from '../core/conflictSummary';
 import { useApp } from './store';
-
-/** `259 · all expected`, `25 · 3 need attention`. */
-function conflictSummary(s: StageJson): string {
-  const groups = s.conflictGroups ?? [];
-  const attention = groups.filter((g) => !g.expected).reduce((n, g) => n + g.count, 0);
-  if (s.conflicts.length === 0) return '0';
-  if (!groups.length) return String(s.conflicts.length);
-  return attention === 0 ? `${s.conflicts.length} · all expected` : `${s.conflicts.length} · ${attention} need attention`;
-}
 
 function ConflictGroups({ stage }: { stage: StageJson }) {
   return (

@@ -7,7 +7,8 @@ import { useWidth } from './useWidth';
 import './charts.css';
 
 export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { perDevice: readonly DeviceMemory[]; width?: number; height?: number }) {
-  const [ref, width] = useWidth<HTMLElement>(560, widthProp);
+  // narrow enough for one bar beside the time chart on a laptop (the charts' dense grid)
+  const [ref, width] = useWidth<HTMLElement>(560, widthProp, 150);
   const m = { top: 22, right: 12, bottom: 28, left: 62 };
   const bars = groupDevices(perDevice);
   const { max: top, capacityOnScale } = memoryDomainMax(perDevice);
@@ -19,6 +20,10 @@ export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { per
   const capacity = perDevice[0]?.capacity ?? 0;
   const sameCapacity = perDevice.every((d) => d.capacity === capacity);
   const labelEvery = Math.ceil(bars.length / Math.max(1, Math.floor((width - m.left) / 36)));
+  // A narrow chart (one bar beside the time chart) has no room for the capacity's words over the bar: they
+  // go to the legend, and the off-scale note shortens to fit.
+  const narrow = width < 260;
+  const peakShare = formatPercent(capacity > 0 ? Math.max(...perDevice.map((d) => d.peak)) / capacity : 0);
   return (
     <figure className="chart" data-testid="memory-chart" ref={ref}>
       <figcaption>Memory per device at its peak</figcaption>
@@ -48,21 +53,27 @@ export function MemoryChart({ perDevice, width: widthProp, height = 220 }: { per
         })}
         {capacity > 0 && !capacityOnScale && (
           <text x={width - m.right} y={m.top - 8} textAnchor="end" className="capacity-label" data-testid="memory-capacity" data-value={capacity}>
-            {`capacity ${formatBytes(capacity)} ↑ (off scale: peak is ${formatPercent(Math.max(...perDevice.map((d) => d.peak)) / capacity)})`}
+            {narrow ? `capacity ${formatBytes(capacity)} ↑` : `capacity ${formatBytes(capacity)} ↑ (off scale: peak is ${peakShare})`}
           </text>
         )}
         {capacity > 0 && sameCapacity && capacityOnScale && (
           <g data-testid="memory-capacity" data-value={capacity}>
             <line x1={m.left} x2={width - m.right} y1={y(capacity)} y2={y(capacity)} className="capacity" />
-            <text x={width - m.right} y={y(capacity) - 4} textAnchor="end" className="capacity-label">capacity {formatBytes(capacity)}</text>
+            {!narrow && <text x={width - m.right} y={y(capacity) - 4} textAnchor="end" className="capacity-label">capacity {formatBytes(capacity)}</text>}
           </g>
         )}
         <text x={(m.left + right) / 2} y={height - 2} textAnchor="middle" className="axis-label">device</text>
       </svg>
-      <Legend items={MEMORY_CATEGORIES.map((c) => [c, MEMORY_COLOR[c]])} />
+      <Legend items={[
+        ...(narrow && capacity > 0 && sameCapacity && capacityOnScale ? [[`capacity ${formatBytes(capacity)} (dashed)`, CAPACITY_COLOR] as const] : []),
+        ...MEMORY_CATEGORIES.map((c) => [c, MEMORY_COLOR[c]] as const),
+      ]} />
     </figure>
   );
 }
+
+/** The capacity line's colour (charts.css `.capacity`). */
+const CAPACITY_COLOR = '#c0392b';
 
 export function Legend({ items }: { items: readonly (readonly [string, string])[] }) {
   return (

@@ -53,7 +53,7 @@ export function MemoryCurve({ curve, capacity, device = 0, width: widthProp, hei
           <circle cx={px} cy={y(peak.bytes)} r={3.5} fill="#c0392b" />
           <text x={px + (anchor === 'start' ? 6 : -6)} y={Math.max(m.top + 8, y(peak.bytes) - 6)} textAnchor={anchor} className="capacity-label">peak {formatBytes(peak.bytes)} at op {peak.position}</text>
         </g>
-        {x.ticks(5).map((t) => <text key={t} x={x(t)} y={height - m.bottom + 13} textAnchor="middle" className="tick">{t}</text>)}
+        {x.ticks(Math.max(2, Math.floor((width - m.left - m.right) / 64))).map((t) => <text key={t} x={x(t)} y={height - m.bottom + 13} textAnchor="middle" className="tick">{t}</text>)}
         <text x={(m.left + width - m.right) / 2} y={height - 2} textAnchor="middle" className="axis-label">op in program order (per-device program)</text>
       </svg>
       <Legend items={[['live bytes', '#4e79a7'], ['peak', '#c0392b'], ...curve.phases.filter((p, i, a) => a.findIndex((q) => q.phase === p.phase) === i).map((p) => [`${p.phase} phase`, PHASE_COLOR[p.phase]] as const)]} />

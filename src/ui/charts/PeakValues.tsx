@@ -12,14 +12,14 @@ export function PeakValues({ memory }: { memory: DeviceMemory }) {
       <figcaption>Largest values at the peak on device {memory.device} ({formatBytes(memory.peak)})</figcaption>
       <div className="table-scroll">
         <table className="chart-table" aria-label={`largest values live at the memory peak of device ${memory.device}`}>
-          <thead><tr><th>value</th><th>op</th><th>scope</th><th>category</th><th className="num">bytes</th><th className="num">of peak</th></tr></thead>
+          <thead><tr><th>value</th><th className="aside">op</th><th className="aside">scope</th><th className="aside">category</th><th className="num">bytes</th><th className="num">of peak</th></tr></thead>
           <tbody>
             {top.map((v, i) => (
-              <tr key={i} data-testid="peak-value-row" data-bytes={v.bytes}>
-                <td><code>{v.value}</code></td>
-                <td>{v.op}</td>
-                <td><code>{v.scope || '—'}</code></td>
-                <td><span className="dot" style={{ background: MEMORY_COLOR[v.category] }} />{v.category}</td>
+              <tr key={i} data-testid="peak-value-row" data-bytes={v.bytes} title={`${v.value} (${v.category}) · ${v.op} @ ${v.scope || '(top)'}`}>
+                <td className="name"><span className="dot narrow-only" style={{ background: MEMORY_COLOR[v.category] }} /><code>{v.value}</code></td>
+                <td className="aside">{v.op}</td>
+                <td className="aside"><code>{v.scope || '—'}</code></td>
+                <td className="aside"><span className="dot" style={{ background: MEMORY_COLOR[v.category] }} />{v.category}</td>
                 <td className="num">{formatBytes(v.bytes)}</td>
                 <td className="num">{memory.peak > 0 ? formatPercent(v.bytes / memory.peak) : '—'}</td>
               </tr>

@@ -1,27 +1,25 @@
 /** The ops and collectives that cost most of a device's step, with their scope; a click selects the op in the graph. */
-import { useMemo } from 'react';
-import type { Report } from '../../core/report';
 import { COLLECTIVE_COLOR } from '../graph/colors';
-import { stepContributors, type StepContributor } from './contributors';
+import type { StepContributor } from '../../core/contributors';
 import { formatPercent, formatSeconds } from './format';
 import { COMPUTE } from './TimeBreakdown';
 import './charts.css';
 
-export function StepContributors({ timeline, step, onSelect }: { timeline: Report['timeline']; step: number; onSelect?: (c: StepContributor) => void }) {
-  const rows = useMemo(() => stepContributors(timeline), [timeline]);
-  const device = timeline[0]?.device ?? 0;
+/** `rows`: core/contributors.ts's list for the figures shown (the slider's stage or the whole schedule). */
+export function StepContributors({ rows, device, step, onSelect }: { rows: readonly StepContributor[]; device: number; step: number; onSelect?: (c: StepContributor) => void }) {
   return (
     <figure className="chart" data-testid="step-contributors">
       <figcaption>What costs most of the step on device {device}</figcaption>
       <div className="table-scroll">
         <table className="chart-table" aria-label={`ops and collectives that cost most of the step on device ${device}`}>
-          <thead><tr><th>op or collective</th><th>scope</th><th className="num">count</th><th className="num">time</th><th className="num">of step</th></tr></thead>
+          <thead><tr><th>op or collective</th><th className="aside">scope</th><th className="num aside">count</th><th className="num">time</th><th className="num">of step</th></tr></thead>
           <tbody>
             {rows.map((r, i) => (
-              <tr key={i} data-testid="step-contributor-row" data-kind={r.kind} className={onSelect ? 'clickable' : ''} onClick={() => onSelect?.(r)}>
-                <td><span className="dot" style={{ background: r.collective ? COLLECTIVE_COLOR[r.collective] : COMPUTE }} />{r.what}{r.axes?.length ? ` over ${r.axes.join('+')}` : ''}</td>
-                <td><code>{r.scope || '—'}</code></td>
-                <td className="num">{r.count}</td>
+              <tr key={i} data-testid="step-contributor-row" data-kind={r.kind} data-what={r.what} data-seconds={r.seconds} className={onSelect ? 'clickable' : ''}
+                title={`${r.what}${r.axes?.length ? ` over ${r.axes.join('+')}` : ''} @ ${r.scope || '(top)'} ×${r.count}`} onClick={() => onSelect?.(r)}>
+                <td className="name"><span className="dot" style={{ background: r.collective ? COLLECTIVE_COLOR[r.collective] : COMPUTE }} />{r.what}{r.axes?.length ? ` over ${r.axes.join('+')}` : ''}</td>
+                <td className="aside"><code>{r.scope || '—'}</code></td>
+                <td className="num aside">{r.count}</td>
                 <td className="num">{formatSeconds(r.seconds)}</td>
                 <td className="num">{step > 0 ? formatPercent(r.seconds / step) : '—'}</td>
               </tr>

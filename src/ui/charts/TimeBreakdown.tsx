@@ -13,9 +13,10 @@ export const COMPUTE = '#a3acb9';
 export const EXPOSED = '#2f3742';
 
 export function TimeBreakdown({ time, axes, width: widthProp }: { time: TimeJson; axes?: readonly string[]; width?: number }) {
-  const [ref, width] = useWidth<HTMLElement>(560, widthProp);
+  const [ref, width] = useWidth<HTMLElement>(560, widthProp, 200);
   const { critical, perAxis, hidden } = splitStepTime(time);
-  const m = { left: 120, right: 70 };
+  // in a narrow card the labels keep their font size and the bars give up the room
+  const m = width < 340 ? { left: 92, right: 52 } : { left: 120, right: 70 };
   const rowH = 18;
   const rows = 1 + perAxis.length;
   const height = 20 + rows * (rowH + 8);

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear, select, zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3';
 import type { Report, TimelineInterval } from '../../core/report';
-import { intervalColor, timelineDevicesLabel, timelineLegend } from './timelineSvg';
+import { mergedLane, timelineDevicesLabel, timelineLegend } from './timelineSvg';
 import { Legend } from './MemoryChart';
 import { deviceCoordsLabel, intervalAt, opIdOfInterval } from './data';
 import { formatSeconds } from './format';
@@ -14,6 +14,7 @@ import './charts.css';
 
 const LABEL_W = 84;
 const LANE_H = 12;
+const LANES = ['compute', 'communication'] as const;
 const ROW_GAP = 6;
 const AXIS_H = 18;
 
@@ -45,6 +46,11 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
     return e || 1;
   }, [timeline]);
   const x = t.rescaleX(scaleLinear().domain([0, end]).range([LABEL_W, width - 8]));
+  // The merged rectangles per device and lane, once per zoom and width (not on every hover's re-render).
+  const lanes = useMemo(() => {
+    const visible = x.domain() as [number, number];
+    return rows.map((d) => LANES.map((kind) => mergedLane(d.intervals, kind, x, LABEL_W, visible)));
+  }, [rows, t, width, end]); // x derives from t, width and end
 
   useEffect(() => {
     const host = hostRef.current;
@@ -89,7 +95,6 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
       ctx.stroke();
       ctx.fillText(formatSeconds(tick), px + 2, 11);
     }
-    const [t0, t1] = x.domain();
     rows.forEach((d, r) => {
       const y = AXIS_H + r * (2 * LANE_H + ROW_GAP);
       ctx.fillStyle = '#2d3748';
@@ -100,35 +105,14 @@ export function Timeline({ timeline, onSelectInterval, maxDevices = 16, meshAxes
         ctx.font = '8.5px system-ui, sans-serif';
         ctx.fillText(deviceCoordsLabel(d.device, meshAxes), 4, y + LANE_H + 9, LABEL_W - 6);
       } else ctx.fillText(`device ${d.device}`, 4, y + LANE_H + 3);
-      // Adjacent sub-pixel intervals of one colour merge into one rectangle: a 96-layer step has
-      // tens of thousands of intervals per device, far more than the canvas has pixels.
-      const pending = [{ x0: 0, x1: -1, color: '' }, { x0: 0, x1: -1, color: '' }];
-      const flush = (lane: number) => {
-        const p = pending[lane];
-        if (p.x1 < p.x0) return;
-        ctx.fillStyle = p.color;
-        ctx.fillRect(p.x0, y + lane * LANE_H, Math.max(0.6, p.x1 - p.x0), LANE_H - 1);
-        p.x1 = p.x0 - 1;
-      };
-      for (const i of d.intervals) {
-        if (i.end < t0 || i.start > t1) continue;
-        const x0 = Math.max(LABEL_W, x(i.start));
-        const x1 = Math.max(x0 + 0.6, x(i.end));
-        const lane = i.kind === 'compute' ? 0 : 1;
-        const color = intervalColor(i);
-        const p = pending[lane];
-        if (p.x1 >= p.x0 && p.color === color && x0 <= p.x1 + 0.5) p.x1 = Math.max(p.x1, x1);
-        else {
-          flush(lane);
-          p.x0 = x0;
-          p.x1 = x1;
-          p.color = color;
+      lanes[r].forEach((rects, lane) => {
+        for (const [x0, x1, color] of rects) {
+          ctx.fillStyle = color;
+          ctx.fillRect(x0, y + lane * LANE_H, Math.max(0.6, x1 - x0), LANE_H - 1);
         }
-      }
-      flush(0);
-      flush(1);
+      });
     });
-  }, [rows, width, height, t, meshAxes]); // x derives from t and width
+  }, [rows, lanes, width, height, meshAxes]); // the ticks' x derives from t and width, as lanes do
 
   const locate = (clientX: number, clientY: number) => {
     const r = canvasRef.current!.getBoundingClientRect();

@@ -12,4 +12,4 @@ export { Gantt, PipelineStages } from './Gantt';
 export { MemoryCurve, PHASE_COLOR } from './MemoryCurve';
 export { PeakValues } from './PeakValues';
 export { StepContributors } from './StepContributors';
-export { stepContributors, type StepContributor } from './contributors';
+export { stepContributors, type StepContributor } from '../../core/contributors';

@@ -16,6 +16,12 @@ describe('mergedLane', () => {
     expect(rects[1][0]).toBe(5);
     expect(rects[1][1]).toBe(6);
   });
+  it('skips intervals outside the visible window (a zoomed canvas draws only what shows)', () => {
+    const xs = [iv('compute', 0, 1), iv('compute', 3, 4, { scope: 'optimizer/w' }), iv('compute', 8, 9)];
+    const rects = mergedLane(xs, 'compute', (t) => t, 0, [2.5, 5]);
+    expect(rects).toEqual([[3, 4, intervalColor(xs[1])]]);
+    expect(mergedLane(xs, 'compute', (t) => t)).toHaveLength(3);
+  });
   it('does not merge across colours or lanes', () => {
     const xs = [iv('compute', 0, 1), iv('compute', 1, 2, { scope: 'optimizer/w' }), iv('communication', 0, 2, { collective: 'all-reduce' })];
     expect(mergedLane(xs, 'compute', (t) => t)).toHaveLength(2);

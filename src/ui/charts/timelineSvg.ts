@@ -44,11 +44,17 @@ export function timelineDevicesLabel(timeline: Report['timeline'], shown: number
   return total !== undefined && total > rows.length ? `${which} of ${total}` : which;
 }
 
-/** Rectangles [x0, x1, colour] of one lane, merged where adjacent intervals of one colour touch within half a pixel. */
-export function mergedLane(intervals: readonly TimelineInterval[], kind: TimelineInterval['kind'], x: (t: number) => number, minX = 0): [number, number, string][] {
+/**
+ * Rectangles [x0, x1, colour] of one lane, merged where adjacent intervals of one colour touch within half a
+ * pixel (a 96-layer step has tens of thousands of intervals per device, far more than there are pixels).
+ * `visible`: the time window drawn (a zoomed canvas); intervals wholly outside it are skipped.
+ */
+export function mergedLane(intervals: readonly TimelineInterval[], kind: TimelineInterval['kind'], x: (t: number) => number, minX = 0,
+  visible?: readonly [number, number]): [number, number, string][] {
   const out: [number, number, string][] = [];
   for (const i of intervals) {
     if (i.kind !== kind) continue;
+    if (visible && (i.end < visible[0] || i.start > visible[1])) continue;
     const x0 = Math.max(minX, x(i.start));
     const x1 = Math.max(x0 + 0.6, x(i.end));
     const color = intervalColor(i);

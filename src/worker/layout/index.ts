@@ -17,7 +17,7 @@ import type { Sharding } from '../../core/partition/types';
 import { addToAggregate, aggregateEdges, collectiveIndex, newAggregate, topIndex, touchedEdges } from './aggregate';
 import { layoutGroup } from './groups';
 import { groupNodeId, inputNodeId, opNodeId } from './ids';
-import { graphModel, inputGroupOf, type GraphModel, type GroupBox } from './model';
+import { graphModel, groupsAbove, inputGroupOf, type GroupBox } from './model';
 import { addMark, axisState, formatShardedType, groupStateCounts, type RawCollective } from './overlays';
 import { nodeStages } from './stageOverlay';
 import type { AxisMark, CollectiveMark, GraphLayout, LayoutEdge, LayoutNode, LayoutOptions } from './types';
@@ -25,7 +25,7 @@ import type { AxisMark, CollectiveMark, GraphLayout, LayoutEdge, LayoutNode, Lay
 export * from './types';
 export { groupNodeId, inputNodeId, opNodeId } from './ids';
 export { searchGraph, type SearchHit, type SearchResult } from './search';
-export { FOLD_MIN, graphModel, hiddenLeaves, inputGroupOf, type GraphModel } from './model';
+export { FOLD_MIN, graphModel, groupsAbove, hiddenLeaves, inputGroupOf, type GraphModel } from './model';
 export { layeredLayout, type LayeredInput } from './layered';
 export { axisState, collectivesOf, formatShardedType } from './overlays';
 export { pipelineStageMap, type PipelineStageMap } from './pipelineStages';
@@ -49,13 +49,6 @@ export function groupsToReveal(program: Program, opId: number, shardings?: reado
   return groupsAbove(graphModel(program, shardings), opId);
 }
 
-/** The scopes of the groups above model node `n`, outermost first. */
-export function groupsAbove(m: GraphModel, n: number): string[] {
-  const firstGroup = m.nOps + m.nInputs;
-  const out: string[] = [];
-  for (let p = m.parent[n]; p >= 0; p = m.parent[p]) out.push(m.groupScope[p - firstGroup]);
-  return out.reverse();
-}
 
 /** What an op node is: its kind and the last part of its value's name, else of its scope (`dot_general · hidden`). */
 export function opNodeLabel(kind: string, valueName: string | undefined, scope: string): string {

@@ -408,3 +408,11 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
   cached.set(fk, model);
   return model;
 }
+
+/** The scopes of the groups above model node `n`, outermost first (what to expand so that `n` shows). */
+export function groupsAbove(m: GraphModel, n: number): string[] {
+  const firstGroup = m.nOps + m.nInputs;
+  const out: string[] = [];
+  for (let p = m.parent[n]; p >= 0; p = m.parent[p]) out.push(m.groupScope[p - firstGroup]);
+  return out.reverse();
+}

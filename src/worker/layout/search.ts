@@ -1,7 +1,7 @@
 /** "Go to value or op by name or path": matches over the graph's groups, inputs and ops (hidden constants left out). */
 import type { Sharding } from '../../core/partition/types';
 import type { Program } from '../../core/ir/types';
-import { graphModel } from './model';
+import { graphModel, groupsAbove } from './model';
 import { groupNodeId, inputNodeId, opNodeId } from './ids';
 
 export interface SearchHit {
@@ -30,11 +30,6 @@ export function searchGraph(program: Program, query: string, limit = 50, shardin
   // the same folds as the layout's (they depend on the shardings), so that the groups to open exist
   const m = graphModel(program, shardings);
   const firstGroup = m.nOps + m.nInputs;
-  const above = (n: number): string[] => {
-    const out: string[] = [];
-    for (let p = m.parent[n]; p >= 0; p = m.parent[p]) out.push(m.groupScope[p - firstGroup]);
-    return out.reverse();
-  };
   const scored: { rank: number; order: number; n: number; kind: SearchHit['kind']; text: string }[] = [];
   const consider = (n: number, kind: SearchHit['kind'], text: string, base: number) => {
     const t = text.toLowerCase();
@@ -53,7 +48,7 @@ export function searchGraph(program: Program, query: string, limit = 50, shardin
   scored.sort((a, b) => a.rank - b.rank || a.order - b.order);
   const hits = scored.slice(0, limit).map((s): SearchHit => ({
     nodeId: s.kind === 'group' ? groupNodeId(m.groupScope[s.n - firstGroup]) : s.kind === 'input' ? inputNodeId(program.inputs[s.n - m.nOps]) : opNodeId(s.n),
-    kind: s.kind, text: s.text, reveal: above(s.n),
+    kind: s.kind, text: s.text, reveal: groupsAbove(m, s.n),
   }));
   return { hits, total: scored.length };
 }

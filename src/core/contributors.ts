@@ -1,5 +1,8 @@
-/** Pure shaping for the "why" charts: what costs most of the step time (from the Report's timeline). */
-import type { CollectiveName, Report } from '../../core/report';
+/**
+ * What costs most of the step time, from a timeline: the pipeline lists it for each stage of the slider,
+ * and the charts for the whole schedule (from the Report's timeline). Pure and light: no simulator here.
+ */
+import type { CollectiveName, Report } from './report';
 
 export interface StepContributor {
   kind: 'compute' | 'communication';
