@@ -42,6 +42,11 @@ test.describe('at 1280×720', () => {
     await expectOnScreen(page, page.getByTestId('peak-value-row').first(), 'largest value at the peak');
     await expectOnScreen(page, page.locator('[data-testid="step-contributors"] figcaption'), 'step contributors caption');
     await expectOnScreen(page, page.getByTestId('step-contributor-row').first(), 'largest step contributor');
+    // the headline figures are whole, not cut to an ellipsis ("16.6 GiB of 16…" hid the capacity)
+    for (const cell of await page.locator('.summary-value, .summary-label').all()) {
+      const cut = await cell.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+      expect(cut, `"${await cell.textContent()}" is cut`).toBe(false);
+    }
     // nothing of the page itself scrolls
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
     await shot(page, 'onescreen-1280x720.png');

@@ -25,6 +25,7 @@ export function MemoryCurve({ curve, capacity, device = 0, width: widthProp, hei
   const area = curve.points.length ? `${line}L${x(curve.points[curve.points.length - 1].position).toFixed(1)},${y(0)}L${x(curve.points[0].position).toFixed(1)},${y(0)}Z` : '';
   const px = x(peak.position);
   const anchor = px > (m.left + width - m.right) / 2 ? 'end' : 'start';
+  const peakLabelY = Math.max(m.top + 8, y(peak.bytes) - 6);
   const title = `Memory over time on device ${device}`;
   return (
     <figure className="chart" data-testid="memory-curve" ref={ref}>
@@ -45,18 +46,31 @@ export function MemoryCurve({ curve, capacity, device = 0, width: widthProp, hei
         {capacityOnScale && (
           <g>
             <line x1={m.left} x2={width - m.right} y1={y(capacity)} y2={y(capacity)} className="capacity" />
-            <text x={width - m.right} y={y(capacity) - 4} textAnchor="end" className="capacity-label">capacity {formatBytes(capacity)}</text>
+            <text x={width - m.right} y={capacityLabelY(y(capacity), peakLabelY)} textAnchor="end" className="capacity-label">capacity {formatBytes(capacity)}</text>
           </g>
         )}
         <g data-testid="memory-curve-peak" data-value={peak.bytes} data-position={peak.position}>
           <line x1={px} x2={px} y1={y(peak.bytes)} y2={height - m.bottom} stroke="#c0392b" strokeDasharray="3 2" />
           <circle cx={px} cy={y(peak.bytes)} r={3.5} fill="#c0392b" />
-          <text x={px + (anchor === 'start' ? 6 : -6)} y={Math.max(m.top + 8, y(peak.bytes) - 6)} textAnchor={anchor} className="capacity-label">peak {formatBytes(peak.bytes)} at op {peak.position}</text>
+          <text x={px + (anchor === 'start' ? 6 : -6)} y={peakLabelY} textAnchor={anchor} className="capacity-label">peak {formatBytes(peak.bytes)} at op {peak.position}</text>
         </g>
         {x.ticks(Math.max(2, Math.floor((width - m.left - m.right) / 64))).map((t) => <text key={t} x={x(t)} y={height - m.bottom + 13} textAnchor="middle" className="tick">{t}</text>)}
-        <text x={(m.left + width - m.right) / 2} y={height - 2} textAnchor="middle" className="axis-label">op in program order (per-device program)</text>
+        <text x={(m.left + width - m.right) / 2} y={height - 2} textAnchor="middle" className="axis-label">op (per-device program order)</text>
       </svg>
       <Legend items={[['live bytes', '#4e79a7'], ['peak', '#c0392b'], ...curve.phases.filter((p, i, a) => a.findIndex((q) => q.phase === p.phase) === i).map((p) => [`${p.phase} phase`, PHASE_COLOR[p.phase]] as const)]} />
     </figure>
   );
+}
+
+/** Label lines are 11 px apart at the charts' 10 px font. */
+const LABEL_LINE = 12;
+
+/**
+ * Where the capacity line's label goes: above its line, unless the peak's label sits on that row (a peak near
+ * capacity); then below the line, or a row higher when the peak's label is just under the line, so the two never
+ * print over each other.
+ */
+export function capacityLabelY(lineY: number, peakLabelY: number): number {
+  const rows = [lineY - 4, lineY + LABEL_LINE, lineY - 4 - LABEL_LINE];
+  return rows.find((r) => Math.abs(r - peakLabelY) >= LABEL_LINE) ?? rows[0];
 }

@@ -9,7 +9,7 @@ export function PeakValues({ memory }: { memory: DeviceMemory }) {
   const listed = top.reduce((s, v) => s + v.bytes, 0);
   return (
     <figure className="chart" data-testid="peak-values">
-      <figcaption>Largest values at the peak on device {memory.device} ({formatBytes(memory.peak)})</figcaption>
+      <figcaption title={`Largest values at the peak on device ${memory.device} (${formatBytes(memory.peak)})`}>Largest values at the peak on device {memory.device} ({formatBytes(memory.peak)})</figcaption>
       <div className="table-scroll">
         <table className="chart-table" aria-label={`largest values live at the memory peak of device ${memory.device}`}>
           <thead><tr><th>value</th><th className="aside">op</th><th className="aside">scope</th><th className="aside">category</th><th className="num">bytes</th><th className="num">of peak</th></tr></thead>

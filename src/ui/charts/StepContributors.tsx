@@ -9,7 +9,7 @@ import './charts.css';
 export function StepContributors({ rows, device, step, onSelect }: { rows: readonly StepContributor[]; device: number; step: number; onSelect?: (c: StepContributor) => void }) {
   return (
     <figure className="chart" data-testid="step-contributors">
-      <figcaption>What costs most of the step on device {device}</figcaption>
+      <figcaption title={`What costs most of the step on device ${device}`}>What costs most of the step on device {device}</figcaption>
       <div className="table-scroll">
         <table className="chart-table" aria-label={`ops and collectives that cost most of the step on device ${device}`}>
           <thead><tr><th>op or collective</th><th className="aside">scope</th><th className="num aside">count</th><th className="num">time</th><th className="num">of step</th></tr></thead>
