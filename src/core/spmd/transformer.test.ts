@@ -72,9 +72,20 @@ describe('transformer step: collective structure', () => {
     // per layer: q, k, v, the attention and MLP input matmuls and the outputs' matmuls, forward and backward
     expect(conflicts.length).toBeGreaterThan(0);
     for (const c of conflicts) expect([c.existing.tactic, c.incoming.tactic].sort()).toEqual(['MP', 'SPM']);
-    // the lowering reshards at the meetings either way: the same collectives as with the preset
+    // the lowering reshards at the meetings either way: the preset's reductions, and its gathers
+    // where they are (same phase and scope)…
     const preset = lowered(schedule(MP, SP)).collectives;
-    expect(collectives.map((c) => `${c.phase} ${c.kind} ${c.scope}`)).toEqual(preset.map((c) => `${c.phase} ${c.kind} ${c.scope}`));
+    const key = (c: { phase: string; kind: string; scope: string }) => `${c.phase} ${c.kind} ${c.scope}`;
+    const reductions = (cs: typeof preset) => cs.filter((c) => c.kind !== 'all-gather').map(key);
+    expect(reductions(collectives)).toEqual(reductions(preset));
+    const gathers = pick(collectives, { kind: 'all-gather' });
+    expect(new Set(gathers.map(key))).toEqual(new Set(pick(preset, { kind: 'all-gather' }).map(key)));
+    // …but one gather per conflict, serving the op where the tilings met (docs/semantics.md, Lowering:
+    // gathers at a conflict), where the preset, which has no conflict, shares one: e.g. q, k and v's
+    // input ln1/out is gathered 3 times per layer and pass, once in the preset
+    const byOp = (a: number, b: number) => a - b;
+    expect(gathers.map((c) => c.op).sort(byOp)).toEqual(conflicts.map((c) => c.op).sort(byOp));
+    expect(gathers.length).toBeGreaterThan(pick(preset, { kind: 'all-gather' }).length);
   });
 
   it('BatchParallel: the forward pass only reduces the loss; every parameter gradient is all-reduced over batch once', () => {

@@ -61,6 +61,8 @@ export class Lowering {
   private readonly inputShardings: Sharding[];
   private readonly inputByName = new Map<string, Sharding>();
   private readonly outputsOf = new Map<ValueId, string[]>();
+  /** (value, op) pairs where propagation reported a conflict, as `value * nOps + op` (see `reshard`). */
+  private readonly conflictedUses = new Set<number>();
 
   constructor(private readonly result: PartitionResult, private readonly opts: LowerOptions = {}) {
     const g = (this.g = result.program);
@@ -76,6 +78,7 @@ export class Lowering {
     // Inputs arrive split by their sharding (never partial).
     this.inputShardings = g.inputs.map((v) => withoutPartial(this.shardings[v]));
     g.inputs.forEach((v, i) => { const n = g.values[v].name; if (n !== undefined) this.inputByName.set(n, this.inputShardings[i]); });
+    for (const stage of result.stages) for (const c of stage.conflicts) if (c.op >= 0) this.conflictedUses.add(c.value * g.ops.length + c.op);
     for (const o of g.outputs) {
       const names = this.outputsOf.get(o.value);
       if (names) names.push(o.name); else this.outputsOf.set(o.value, [o.name]);
@@ -272,8 +275,12 @@ export class Lowering {
     const vs = this.variants.list(v);
     const phase = servingOp >= 0 ? g.ops[servingOp].phase : undefined;
     const scope = servingOp >= 0 ? g.ops[servingOp].scope : undefined;
+    // A value that met a sharding conflict at this op is gathered for this op alone: no other user
+    // reads that gather (docs/semantics.md, Lowering: gathers at a conflict).
+    const conflicted = servingOp >= 0 && this.conflictedUses.has(v * g.ops.length + servingOp);
     let best: Variant | undefined, bestCost = Infinity;
     for (const x of vs) {
+      if (x.owner !== undefined && x.owner !== servingOp) continue;
       if (x.phase !== undefined && (x.phase !== phase || x.scope !== scope)) continue;
       if (sameSharding(x.sharding, target)) return x.local;
       if (!target.partial.every((a) => x.sharding.partial.includes(a))) continue;
@@ -295,7 +302,8 @@ export class Lowering {
       const [local] = this.out.emit(kind, [cur.local], attrs as AttrsOf<OpKind>, [this.localOf(v, next)], serving >= 0 ? g.ops[serving] : undefined);
       if (role !== undefined) this.out.builder.values[local].role = role;
       const gathered = step.kind === 'all_gather' || step.kind === 'all_to_all' || cur.phase !== undefined;
-      cur = { local, sharding: next, phase: gathered ? phase : undefined, scope: gathered ? scope : undefined };
+      const owned = cur.owner !== undefined || (conflicted && gathered);
+      cur = { local, sharding: next, phase: gathered ? phase : undefined, scope: gathered ? scope : undefined, owner: owned ? servingOp : undefined };
       vs.push(cur);
     }
     return cur.local;

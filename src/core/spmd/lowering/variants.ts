@@ -20,6 +20,11 @@ export interface Variant {
    */
   readonly phase?: Phase;
   readonly scope?: string;
+  /**
+   * Set on a layout gathered for the op where the value met a sharding conflict: it serves that op
+   * only (docs/semantics.md, Lowering: gathers at a conflict).
+   */
+  readonly owner?: number;
 }
 
 export class Variants {
