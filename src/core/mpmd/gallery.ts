@@ -8,7 +8,7 @@
  *   vocabulary on tp (as Megatron-style tensor parallelism does), sequence parallelism after GQAMegatron on tp
  *   (the order without conflicts) and ZeRO-1 after both (scheduled first it shards the optimizer state
  *   dp-major), the first and last stages one layer short. Full recompute here, where the run used none: without
- *   it the simulator keeps 16 micro-batches' activations in flight on the first stage (91 GiB; the device has 74.5), not
+ *   it the simulator keeps 16 micro-batches' activations in flight on the first stage (91 GiB; the device has 74.5 GiB), not
  *   modelling how the run frees them; validation/cases/llama3-405b-8192xh100.json is the run without it.
  */
 import type { Config } from '../io/config';
