@@ -15,6 +15,7 @@ import {
   IT32_DECODE_STEPS, PAPER_TABLE2, PAPER_TABLE3, PAPER_TABLE4, type CollectiveCounts, type Table3Row,
 } from '../src/core/models/paperResults';
 import { runPipeline } from '../src/core/pipeline';
+import { impliedMatmulEfficiency } from './impliedMatmulEfficiency';
 import type { Report } from '../src/core/report';
 import { formatChange } from '../src/core/units';
 
@@ -114,6 +115,8 @@ function table2(): string {
     '|---|---|---|---|---|---|---|---|---|',
   ];
   const notes: string[] = [];
+  const gemm: string[] = [];
+  const serial: string[] = [];
   for (const row of PAPER_TABLE2) {
     const r = run(row.gallery);
     if (r instanceof Error) {
@@ -124,6 +127,15 @@ function table2(): string {
     const worst = r.report.memory.perDevice.reduce((a, d) => (d.peak > a.peak ? d : a));
     notes.push(`${row.model} on ${row.mesh}: of the ${hbm.toFixed(2)} GB peak, ${(worst.atPeak.activations / 1e9).toFixed(2)} GB are activations kept for the backward pass, ${((worst.atPeak.params + worst.atPeak.optimizer + worst.atPeak.gradients) / 1e9).toFixed(2)} GB model state, ${(worst.atPeak.temporaries / 1e9).toFixed(2)} GB temporaries`);
     lines.push(`| ${row.mesh} | ${row.model} (${row.size}) | ${row.mfuPercent}% | ${mfu.toFixed(1)}% | ${formatChange(row.mfuPercent, mfu)} | ${row.hbmGB} GB | ${hbm.toFixed(2)} GB${r.peak > r.capacity ? ` (over ${(r.capacity / GiB).toFixed(0)} GiB)` : ''} | ${formatChange(row.hbmGB, hbm)} | ${r.step.toFixed(2)} s |`);
+    // the step with every collective exposed: the most the collectives could lower the MFU
+    const t = r.report.time;
+    serial.push(`${row.mesh} ${(r.mfu * t.step / (t.compute + t.communication) * 100).toFixed(1)}%`);
+    const g = galleryEntry(row.gallery);
+    if (!g) continue;
+    const e = impliedMatmulEfficiency(g.config, row.mfuPercent / 100);
+    gemm.push(e.reachable
+      ? `${row.mesh} ${e.implied.toFixed(2)} (fitted ${e.fitted.toFixed(2)}; at ${e.implied.toFixed(2)} ours reads ${(e.mfuAtImplied * 100).toFixed(1)}%)`
+      : `${row.mesh} none (fitted ${e.fitted.toFixed(2)}; even at 1.00 ours reads ${(e.mfuAtImplied * 100).toFixed(1)}%)`);
   }
   return `${lines.join('\n')}\n\nWhere the memory goes: ${notes.join('; ')}. The memory model keeps what XLA`
     + ' would (src/core/sim/memoryFusion.ts): reshapes are views of their operand, element-wise chains (a GELU, a'
@@ -131,8 +143,24 @@ function table2(): string {
     + ' and no f32 copy of the logits is held. The activations scale with the sequence length, which the paper does not give'
     + ' (ours: 2048). That choice explains the remaining +6–13%: at 1792 tokens the three peaks are 13.69, 14.61 and'
     + ' 27.38 GB (−4.8%, +0.9%, +1.3% against the paper), at 1920 T32 on 16x2 TPU is 14.50 GB (+0.8%). The model state'
-    + ' is what ZeRO-3 leaves per device and matches the 5B/32B sizes.';
+    + ' is what ZeRO-3 leaves per device and matches the 5B/32B sizes.'
+    + `\n\nThe large-matmul efficiency each row would need for our MFU to equal the paper's: ${gemm.join('; ')}.`
+    + ` With no overlap at all (compute and every collective in series) ours would read ${serial.join(', ')}.`
+    + ` ${MFU_GAP}`;
 }
+
+/**
+ * Why the MFU of the 8x2 GPU row stays above the paper's: the links are as the paper states them, so the gap
+ * is the A100 GEMM efficiency (src/core/mesh/hardware.ts), which is fitted on other runs and not refitted here.
+ */
+const MFU_GAP = 'On 8x2 GPU ours stays above the paper\'s MFU; we state the gap rather than refit to hide it. Both axes'
+  + ' are NVLink, as the paper states its A100s are connected (all 16 on NVLink, 600 GB/s); the default\'s'
+  + ' InfiniBand between two 8-GPU nodes reads about the same, and even fully exposed the collectives leave ours'
+  + ' above the paper\'s (the no-overlap figure above), so neither the links nor the collectives explain it. Nor does'
+  + ' the precision: f32 matmuls run at half the bf16 peak (156 vs 312 TFLOP/s), which would put ours far below the'
+  + ' paper\'s, not near it; nor the FLOP count, which is the one the TPU rows use. What is left is the A100 GEMM'
+  + ' efficiency: ours is fitted on Megatron-LM\'s hand-tuned A100 runs (validation/, `npm run -s validate --'
+  + ' --fit`), and the paper\'s JAX/XLA step reaches less, about the efficiency above that matches it.';
 
 /** Ranks of `xs` (1 = smallest), ties sharing the lower rank. */
 const ranks = (xs: readonly number[]): number[] => xs.map((x) => 1 + xs.filter((y) => y < x).length);

@@ -149,7 +149,7 @@ function markdown(rows: Row[], memory: MemoryRow[], micro: ReturnType<typeof mic
     `Step time, mean / max absolute error: fitted rows ${formatPercent(fit.mean)} / ${formatPercent(fit.max)} (${fit.n}); held-out rows ${formatPercent(held.mean)} / ${formatPercent(held.max)} (${held.n}); all ${formatPercent(all.mean)} / ${formatPercent(all.max)} (${all.n}). ` +
       `Published runs predicted out of memory: ${rows.filter((r) => r.outOfMemory && r.memoryComparable).length} of ${rows.filter((r) => r.memoryComparable).length} whose memory is comparable.`,
     '',
-    '† The run\'s activation memory differs from the config\'s by design (the case\'s memoryNote says how: whole batch held at once, or a recompute mode standing in for one the explorer cannot combine).',
+    '† The run\'s activation memory differs from the config\'s by design or the run manages it in ways the simulator does not model (the case\'s memoryNote says how: a micro-batch size the source does not give, or how many micro-batches a pipeline keeps in flight and when it frees them).',
   ];
   lines.push('', '| Table | Runs | Mean / max error | Reference simulator on the same runs |', '|---|---|---|---|');
   for (const g of groupSummaries(rows))

@@ -132,8 +132,10 @@ export const PAPER_MESHES: Readonly<Record<string, PaperMesh>> = {
   '8x4 TPU': { name: '8x4 TPU', batch: 8, model: 4, preset: 'tpu-v3', links: { batch: 'ici', model: 'ici' } },
   '16x2 TPU': { name: '16x2 TPU', batch: 16, model: 2, preset: 'tpu-v3', links: { batch: 'ici', model: 'ici' } },
   '32x4 TPU': { name: '32x4 TPU', batch: 32, model: 4, preset: 'tpu-v3', links: { batch: 'ici', model: 'ici' } },
-  // 16 A100s are two 8-GPU NVLink nodes: the model axis stays in a node, the batch axis crosses nodes.
-  '8x2 GPU': { name: '8x2 GPU', batch: 8, model: 2, preset: 'a100-40gb' },
+  // The paper (§7, its hardware list) says its A100s "are connected using Nvidia's NVLink, capable of
+  // 600GB/s": all 16 on NVLink, so both axes are NVLink, not the default's InfiniBand between two 8-GPU
+  // nodes for the batch axis (src/core/mesh/hardware.ts, defaultLink).
+  '8x2 GPU': { name: '8x2 GPU', batch: 8, model: 2, preset: 'a100-40gb', links: { batch: 'nvlink', model: 'nvlink' } },
   // The successors (not in the paper) on a 32-chip TPU v4 slice.
   '8x4 TPU v4': { name: '8x4 TPU v4', batch: 8, model: 4, preset: 'tpu-v4', links: { batch: 'ici', model: 'ici' } },
 };

@@ -14,7 +14,7 @@ export interface ErrorBand {
 
 export const ERROR_BANDS: Readonly<Partial<Record<ChipFamily, ErrorBand>>> = {
   a100: { runs: 17, meanError: 0.0482, maxError: 0.1216 },
-  h100: { runs: 9, meanError: 0.0847, maxError: 0.4537 },
+  h100: { runs: 9, meanError: 0.0405, maxError: 0.1294 },
 };
 
 /** The validated peak-memory error, on the published memory figures (any chip: memory is counted, not timed). */
