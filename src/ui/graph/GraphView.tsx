@@ -19,6 +19,8 @@ import { graphKeyAction } from './keys';
 import { StageSlider } from './StageSlider';
 import { Minimap, minimapSize } from './Minimap';
 import { useGraphZoom } from './useGraphZoom';
+import { placeEdgeLabels, type LabelSpot } from './labelPlacement';
+import { sizeNodesToBadges } from './nodeSizing';
 import './graph.css';
 
 export const CANVAS_THRESHOLD = 2500;
@@ -53,7 +55,7 @@ export interface GraphViewProps {
 export const TACTIC_MIME = 'application/x-partir-tactic';
 
 export function GraphView(props: GraphViewProps) {
-  const { layout, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight, searchHits, toolbarExtra } = props;
+  const { layout: given, selected, onSelect, onToggleGroup, stages, stage, onStage, stageNames, onDropTactic, highlight, searchHits, toolbarExtra } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -73,6 +75,8 @@ export function GraphView(props: GraphViewProps) {
     onSelectRef.current(id, n);
   }, []);
   const [size, setSize] = useState({ w: 800, h: 600 });
+  // Drawn with nodes grown to hold their badges (the worker places them without, docs/architecture.md).
+  const layout = useMemo(() => (given ? sizeNodesToBadges(given) : null), [given]);
 
   const count = layout ? svgElementEstimate(layout) : 0;
   const highlightCount = useMemo(() => {
@@ -85,13 +89,14 @@ export function GraphView(props: GraphViewProps) {
   const axesKey = (layout?.meshAxes ?? []).map((a) => a.name).join('|');
   const colors = useMemo(() => axisColorMap(axesKey ? axesKey.split('|').map((name) => ({ name })) : []), [axesKey]);
   const byId = useMemo(() => new Map((layout?.nodes ?? []).map((n) => [n.id, n])), [layout]);
+  const labels = useMemo(() => (layout ? placeEdgeLabels(layout, byId) : new Map<string, LabelSpot>()), [layout, byId]);
 
   // Reads the transform at call time (transformRef is useGraphZoom's, below, which calls this after each zoom).
   const redrawCanvas = useCallback(() => {
     const c = canvasRef.current;
     if (!c || !layout || mode !== 'canvas') return;
-    drawCanvas(c, layout, transformRef.current, { selected, colors, byId, highlight });
-  }, [layout, mode, selected, colors, byId, highlight]);
+    drawCanvas(c, layout, transformRef.current, { selected, colors, byId, highlight, labels });
+  }, [layout, mode, selected, colors, byId, highlight, labels]);
 
   const redrawRef = useRef(redrawCanvas);
   redrawRef.current = redrawCanvas;
@@ -231,7 +236,7 @@ export function GraphView(props: GraphViewProps) {
               </marker>
             </defs>
             <g ref={viewportRef} transform={transformRef.current.toString()}>
-              {layout && <GraphScene layout={layout} byId={byId} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight} searchHits={searchHits}
+              {layout && <GraphScene layout={layout} byId={byId} labels={labels} colors={colors} selected={selected} dropTarget={dropTarget} highlight={highlight} searchHits={searchHits}
                 onSelect={selectHere} onToggle={toggle} dnd={onDropTactic ? dnd : undefined} />}
             </g>
           </svg>

@@ -68,6 +68,8 @@ export function useGraphZoom({ hostRef, viewportRef, redrawRef, layout, byId, se
         viewportRef.current?.setAttribute('transform', ev.transform.toString());
         // Edge labels (sharded types) only once zoomed in far enough to read them; a class, not a re-render.
         host.classList.toggle('graph-zoomed-in', ev.transform.k >= EDGE_LABEL_ZOOM);
+        // Below the readable zoom the 10 px labels and pills are specks that only clutter: hover shows them.
+        host.classList.toggle('graph-zoomed-out', ev.transform.k < READABLE_ZOOM);
         requestAnimationFrame(() => redrawRef.current());
         minimapRef.current?.draw(ev.transform, host.clientWidth, host.clientHeight);
         const big = layoutSizeRef.current;
