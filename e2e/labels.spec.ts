@@ -48,7 +48,7 @@ const CASES: Case[] = [
 ];
 
 /** What collides on screen: pairs of labels/badges, labels over a node that is not theirs, badges past their node. */
-async function collisions(page: Page): Promise<{ labels: number; clashes: string[] }> {
+async function collisions(page: Page): Promise<{ labels: number; edgeLabels: number; clashes: string[] }> {
   return page.locator('[data-testid="graph-svg"]').evaluate((svg) => {
     const shown = (el: Element) => {
       const r = el.getBoundingClientRect();
@@ -103,7 +103,7 @@ async function collisions(page: Page): Promise<{ labels: number; clashes: string
       for (const b of items.slice(i + 1)) if (a.owner !== b.owner && hit(a.r, b.r)) clashes.push(`${a.id} × ${b.id}`);
       for (const n of nodes) if (n.owner !== a.owner && hit(a.r, n.r)) clashes.push(`${a.id} over ${n.owner}`);
     });
-    return { labels: items.length, clashes };
+    return { labels: items.length, edgeLabels: items.filter((i) => i.owner.startsWith('graph-edge-')).length, clashes };
   });
 }
 
@@ -123,7 +123,10 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 1600, height: 100
         await testInfo.attach(name, { body: png, contentType: 'image/png' });
         // SHOTS_DIR: also keep the screenshot there (before/after comparisons outside the repository).
         if (process.env.SHOTS_DIR) writeFileSync(join(process.env.SHOTS_DIR, name), png);
-        const { labels, clashes } = await collisions(page);
+        const { labels, edgeLabels, clashes } = await collisions(page);
+        // The figures behind the check, in the report: how much is on screen, and how much of it is edge labels.
+        testInfo.annotations.push({ type: 'on screen', description: `${labels} labels and badges, ${edgeLabels} of them on edges` });
+        console.log(`${c.name} ${viewport.width}x${viewport.height}: ${labels} labels and badges on screen, ${edgeLabels} on edges, ${clashes.length} clashes`);
         expect(labels, 'labels or badges on screen').toBeGreaterThan(0);
         expect(clashes, 'overlapping labels').toEqual([]);
         w.check();
