@@ -129,6 +129,15 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 1600, height: 100
         console.log(`${c.name} ${viewport.width}x${viewport.height}: ${labels} labels and badges on screen, ${edgeLabels} on edges, ${clashes.length} clashes`);
         expect(labels, 'labels or badges on screen').toBeGreaterThan(0);
         expect(clashes, 'overlapping labels').toEqual([]);
+        // The minimap (shown when the graph does not fit) must not cover a node of the fitted view.
+        const minimap = page.getByTestId('graph-minimap');
+        if (await minimap.isVisible()) {
+          const m = (await minimap.boundingBox())!;
+          const covered = await page.locator('.graph-node:not(.expanded) > .graph-node-box').evaluateAll((boxes, r) => boxes
+            .map((b) => b.getBoundingClientRect())
+            .filter((b) => b.left < r.x + r.width && r.x < b.right && b.top < r.y + r.height && r.y < b.bottom).length, m);
+          expect(covered, 'nodes under the minimap').toBe(0);
+        }
         w.check();
       });
     }
