@@ -34,6 +34,8 @@ export function edgeLabelBox(e: Pick<LayoutEdge, 'label' | 'collectives'>, x: nu
   return { x, y: y - 11, width: Math.ceil(Math.max(text, pills)), height: 11 + (pills ? 2 + BADGE_H : 2) };
 }
 
+/** Also true for a zero-width or zero-height box on the edge (a straight vertical or horizontal segment). */
+const overlapsOrTouches = (a: Box, b: Box): boolean => a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /** The point at parameter t of a cubic Bézier. */
@@ -66,41 +68,71 @@ export function segmentHitsBox(p: Point, q: Point, b: Box): boolean {
   return true;
 }
 
-interface Curve {
-  id: string;
-  points: Point[];
-  bounds: Box;
+/**
+ * Boxes bucketed by a square grid, so that "does this label's box hit anything" looks only at what is
+ * near: placing every label of a canvas-size graph (thousands of edges) stays near-linear.
+ */
+class BoxGrid<T extends { box: Box }> {
+  private readonly cells = new Map<number, T[]>();
+  constructor(private readonly cell: number) {}
+
+  /** Cell keys as numbers (column × a large odd factor + row): string keys cost more than the tests. */
+  private keys(b: Box): number[] {
+    const out: number[] = [];
+    for (let i = Math.floor(b.x / this.cell); i <= Math.floor((b.x + b.width) / this.cell); i++)
+      for (let j = Math.floor(b.y / this.cell); j <= Math.floor((b.y + b.height) / this.cell); j++) out.push(i * 1_000_003 + j);
+    return out;
+  }
+
+  add(item: T): void {
+    for (const k of this.keys(item.box)) {
+      const list = this.cells.get(k);
+      if (list) list.push(item);
+      else this.cells.set(k, [item]);
+    }
+  }
+
+  some(b: Box, hit: (item: T) => boolean): boolean {
+    for (const k of this.keys(b)) for (const item of this.cells.get(k) ?? []) if (hit(item)) return true;
+    return false;
+  }
 }
 
-function curveOf(e: LayoutEdge, controls: readonly Point[]): Curve {
+/** A piece of an edge's curve (the curve cut into SEGMENTS straight pieces). */
+interface Segment {
+  edge: string;
+  p: Point;
+  q: Point;
+  box: Box;
+}
+
+function segmentsOf(e: LayoutEdge, controls: readonly Point[]): Segment[] {
   const points = Array.from({ length: SEGMENTS + 1 }, (_, i) => bezierAt(controls, i / SEGMENTS));
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { id: e.id, points, bounds: { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y } };
+  return points.slice(1).map((q, i) => {
+    const p = points[i];
+    const x = Math.min(p[0], q[0]);
+    const y = Math.min(p[1], q[1]);
+    return { edge: e.id, p, q, box: { x, y, width: Math.abs(q[0] - p[0]), height: Math.abs(q[1] - p[1]) } };
+  });
 }
 
-const crosses = (c: Curve, b: Box): boolean => {
-  if (!overlaps(b, { x: c.bounds.x - 1, y: c.bounds.y - 1, width: c.bounds.width + 2, height: c.bounds.height + 2 })) return false;
-  for (let i = 0; i < c.points.length - 1; i++) if (segmentHitsBox(c.points[i], c.points[i + 1], b)) return true;
-  return false;
-};
+/** The grid's cell: a few label heights, about a node's width. */
+const CELL = 160;
 
 export type LabelSpot = readonly [number, number] | null;
 
 /** Each edge's label anchor (the box's left and the text's baseline region, see edgeLabelBox), or null. */
 export function placeEdgeLabels(layout: Pick<GraphLayout, 'nodes' | 'edges'>, byId: ReadonlyMap<string, Box>): Map<string, LabelSpot> {
-  const obstacles: Box[] = [];
+  const blocked = new BoxGrid<{ box: Box }>(CELL);
   for (const n of layout.nodes) {
-    if (n.kind === 'group' && n.expanded) obstacles.push({ x: n.x, y: n.y, width: n.width, height: GROUP_TITLE_H });
-    else obstacles.push(n);
+    if (n.kind === 'group' && n.expanded) blocked.add({ box: { x: n.x, y: n.y, width: n.width, height: GROUP_TITLE_H } });
+    else blocked.add({ box: n });
   }
   const controls = new Map(layout.edges.map((e) => [e.id, edgeControls(e, byId.get(e.source), byId.get(e.target))]));
-  const curves = layout.edges.map((e) => curveOf(e, controls.get(e.id)!));
-  const placed: Box[] = [];
+  const curves = new BoxGrid<Segment>(CELL);
+  for (const e of layout.edges) for (const seg of segmentsOf(e, controls.get(e.id)!)) curves.add(seg);
   const free = (b: Box, own: string): boolean =>
-    !obstacles.some((o) => overlaps(b, o)) && !placed.some((o) => overlaps(b, o)) && !curves.some((c) => c.id !== own && crosses(c, b));
+    !blocked.some(b, (o) => overlaps(b, o.box)) && !curves.some(b, (c) => c.edge !== own && overlapsOrTouches(b, c.box) && segmentHitsBox(c.p, c.q, b));
   const out = new Map<string, LabelSpot>();
   const order = [...layout.edges].sort((a, b) => Number(b.collectives.length > 0) - Number(a.collectives.length > 0) || b.values - a.values);
   for (const e of order) {
@@ -108,15 +140,16 @@ export function placeEdgeLabels(layout: Pick<GraphLayout, 'nodes' | 'edges'>, by
       out.set(e.id, null);
       continue;
     }
-    const width = edgeLabelBox(e, 0, 0).width;
+    const size = edgeLabelBox(e, 0, 0); // measured once; a spot only moves it
+    const width = size.width;
     let at: LabelSpot = null;
     for (const t of ALONG) {
       const [x, y] = bezierAt(controls.get(e.id)!, t);
       for (const left of [x + BESIDE, x - BESIDE - width]) {
-        const b = edgeLabelBox(e, left, y);
+        const b = { ...size, x: left, y: size.y + y };
         if (free(b, e.id)) {
           at = [left, y];
-          placed.push(b);
+          blocked.add({ box: b });
           break;
         }
       }
