@@ -1,9 +1,10 @@
 /**
  * Nodes sized to their collective badges (issue #16: badges hung below their node, over the edges and
  * the labels under it). The worker's layout places nodes without knowing their collectives, so that a
- * stage change never moves the graph (docs/architecture.md); here, before drawing, a node with badges
- * gets a badge row inside its box (taller) and, where its row has room, the width its pills need. Open
- * groups grow to keep their children inside, and edges follow their ends.
+ * stage change never triggers a relayout (src/worker/layout/index.ts); here, before drawing, a node with
+ * badges gets a badge row inside its box (taller) and, where its row has room, the width its pills need.
+ * No node moves: boxes grow in place, into the gap below (40 px between layers, layered.ts), open groups
+ * grow to keep their children inside, and edges follow their ends.
  */
 import type { GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { BADGE_H, badgesWidth } from './badges';
