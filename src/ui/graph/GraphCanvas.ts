@@ -1,30 +1,31 @@
 /** Canvas drawing of a large layout (thousands of elements), with only the nodes in view drawn in detail. */
 import type { ZoomTransform } from 'd3';
 import type { CollectiveMark, GraphLayout, LayoutNode } from '../../worker/layout';
-import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes } from './colors';
-import { EDGE_LABEL_ZOOM, clip, edgePath, toggleBox } from './geometry';
+import { BADGE_H, MORE_W, badgeRow } from './badges';
+import { COLLECTIVE_COLOR, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes } from './colors';
+import { EDGE_LABEL_ZOOM, READABLE_ZOOM, clip, edgePath, toggleBox } from './geometry';
+import { EDGE_PILLS_W, edgeLabelText, type LabelSpot } from './labelPlacement';
+import { BADGE_INSET, badgeRowY } from './nodeSizing';
+import { BADGE_FONT, EDGE_LABEL_FONT } from './textFit';
 
 const HIGHLIGHT = '#e11d48';
 
-/** `AR×4 model`: the text of a collective badge, as on the SVG graph. */
-export function collectiveBadgeText(c: CollectiveMark): string {
-  return `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`;
-}
-
-function drawBadges(ctx: CanvasRenderingContext2D, marks: readonly CollectiveMark[], x: number, y: number): void {
-  ctx.font = '600 10px system-ui, sans-serif';
-  let dx = 0;
-  for (const c of marks) {
-    const text = collectiveBadgeText(c);
-    const w = ctx.measureText(text).width + 10;
-    ctx.fillStyle = COLLECTIVE_COLOR[c.kind];
+/** The collective pills of a node or an edge, as the SVG draws them (badges.ts fits them to `maxWidth`). */
+function drawBadges(ctx: CanvasRenderingContext2D, marks: readonly CollectiveMark[], x: number, y: number, maxWidth: number): void {
+  const row = badgeRow(marks, maxWidth);
+  ctx.font = BADGE_FONT;
+  ctx.textAlign = 'center';
+  const pill = (dx: number, w: number, fill: string, text: string) => {
+    ctx.fillStyle = fill;
     ctx.beginPath();
-    ctx.roundRect(x + dx, y, w, 15, 7.5);
+    ctx.roundRect(x + dx, y, w, BADGE_H, BADGE_H / 2);
     ctx.fill();
     ctx.fillStyle = '#fff';
-    ctx.fillText(text, x + dx + 5, y + 11.2);
-    dx += w + 3;
-  }
+    ctx.fillText(text, x + dx + w / 2, y + 11.2);
+  };
+  for (const b of row.shown) pill(b.x, b.width, COLLECTIVE_COLOR[b.mark.kind], b.text);
+  if (row.hidden.length) pill(row.moreX, MORE_W, '#5b6673', `+${row.hidden.length}`);
+  ctx.textAlign = 'start';
 }
 
 type DrawOptions = Parameters<typeof drawCanvas>[3];
@@ -45,6 +46,8 @@ export function drawCanvas(
     colors: ReadonlyMap<string, string>;
     byId: ReadonlyMap<string, LayoutNode>;
     highlight?: ReadonlySet<string>;
+    /** Edge label spots (labelPlacement.ts); an edge without one shows its label only when an end is selected. */
+    labels?: ReadonlyMap<string, LabelSpot>;
     /** Device pixels per CSS pixel; the screen's by default (1 for an offscreen export). */
     pixelRatio?: number;
     /** Paint this colour first (exports: a PNG with a transparent background reads badly). */
@@ -96,18 +99,22 @@ export function drawCanvas(
     if (s && d && !inView({ x: Math.min(s.x, d.x), y: Math.min(s.y, d.y), width: Math.abs(s.x - d.x) + s.width + 200, height: Math.abs(s.y - d.y) + s.height })) continue;
     ctx.strokeStyle = e.back ? '#c9ced6' : '#8a94a0';
     ctx.stroke(new Path2D(edgePath(e, s, d).d));
-    if ((e.collectives.length || edgeLabels) && detail) {
+    // Labels where placeEdgeLabels found room (or, without room, at the middle of a selected node's edges).
+    const spot = opts.labels?.get(e.id);
+    const selectedEnd = e.source === opts.selected || e.target === opts.selected;
+    if ((e.collectives.length || edgeLabels || selectedEnd) && t.k >= READABLE_ZOOM && (spot || selectedEnd)) {
       const { mid } = edgePath(e, s, d);
-      if (edgeLabels && (!e.back || e.source === opts.selected || e.target === opts.selected)) {
-        ctx.font = '10px ui-monospace, monospace';
+      const [lx, ly] = spot ?? [mid[0] + 4, mid[1]];
+      if (edgeLabels || selectedEnd) {
+        ctx.font = EDGE_LABEL_FONT;
         ctx.lineWidth = 3;
         ctx.strokeStyle = '#fbfcfd';
-        ctx.strokeText(clip(e.label, 40), mid[0] + 4, mid[1] - 2);
+        ctx.strokeText(edgeLabelText(e), lx, ly - 2);
         ctx.fillStyle = '#4a5561';
-        ctx.fillText(clip(e.label, 40), mid[0] + 4, mid[1] - 2);
+        ctx.fillText(edgeLabelText(e), lx, ly - 2);
         ctx.lineWidth = 1 / Math.max(t.k, 0.5);
       }
-      if (e.collectives.length) drawBadges(ctx, e.collectives, mid[0] + 4, mid[1] + 2);
+      if (e.collectives.length) drawBadges(ctx, e.collectives, lx, ly + 2, EDGE_PILLS_W);
     }
   }
   // Titles of open groups go over the edges that cross them, with a halo, so they stay legible.
@@ -151,7 +158,7 @@ export function drawCanvas(
       const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
       ctx.fillText(clip(sub, 32), n.x + 9, n.y + (n.kind === 'group' ? 38 : 35));
       if (n.kind === 'group') drawToggle(ctx, n, t.k);
-      if (n.collectives.length) drawBadges(ctx, n.collectives, n.x + 4, n.y + n.height - 4);
+      if (n.collectives.length) drawBadges(ctx, n.collectives, n.x + BADGE_INSET, n.y + badgeRowY(n), n.width - 2 * BADGE_INSET);
     }
   }
 }

@@ -1,12 +1,14 @@
 /** The SVG scene of a layout: open groups first (they are backgrounds), then edges, then leaves and collapsed groups on top. */
-import { memo, useMemo } from 'react';
+import { memo } from 'react';
 import type { GraphLayout, LayoutEdge, LayoutNode } from '../../worker/layout';
-import { placeEdgeLabels } from './geometry';
+import type { LabelSpot } from './labelPlacement';
 import { GraphEdgeSvg, GraphNodeSvg, GroupHeaderSvg, type NodeDnd } from './GraphSvg';
 
 export interface SceneProps {
   layout: GraphLayout;
   byId: ReadonlyMap<string, LayoutNode>;
+  /** Edge label spots (labelPlacement.ts), null where there is no room. */
+  labels: ReadonlyMap<string, LabelSpot>;
   colors: ReadonlyMap<string, string>;
   selected: string | null;
   dropTarget: string | null;
@@ -17,10 +19,9 @@ export interface SceneProps {
   dnd?: NodeDnd;
 }
 
-export const GraphScene = memo(function GraphScene({ layout, byId, colors, selected, dropTarget, highlight, searchHits, onSelect, onToggle, dnd }: SceneProps) {
+export const GraphScene = memo(function GraphScene({ layout, byId, labels, colors, selected, dropTarget, highlight, searchHits, onSelect, onToggle, dnd }: SceneProps) {
   const groups = layout.nodes.filter((n) => n.kind === 'group' && n.expanded);
   const leaves = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded));
-  const labels = useMemo(() => placeEdgeLabels(layout, byId), [layout, byId]);
   const nodeProps = (n: LayoutNode) => ({
     node: n, colors, selected: n.id === selected, dropping: n.id === dropTarget,
     highlighted: !!n.highlighted || !!highlight?.has(n.id),

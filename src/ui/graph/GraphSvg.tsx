@@ -2,8 +2,11 @@
 import { memo, type DragEvent } from 'react';
 import type { CollectiveMark, LayoutEdge, LayoutNode } from '../../worker/layout';
 import { formatBytes } from '../charts/format';
-import { COLLECTIVE_COLOR, COLLECTIVE_SHORT, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes, stagesLabel } from './colors';
-import { EDGE_PILLS_W, clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
+import { BADGE_H, MORE_W, badgeRow } from './badges';
+import { COLLECTIVE_COLOR, PHASE_COLOR, STAGE_STRIPE_W, markFill, stageStripes, stagesLabel } from './colors';
+import { EDGE_PILLS_W, edgeLabelText, type LabelSpot } from './labelPlacement';
+import { BADGE_INSET, badgeRowY } from './nodeSizing';
+import { clip, edgePath, sameBox, sameEdge, sameNode, toggleBox, type Box } from './geometry';
 
 const BAND_H = 5;
 
@@ -45,43 +48,25 @@ function StageStripe({ node }: { node: LayoutNode }) {
 }
 
 /**
- * Collective pills in a row no wider than `maxWidth`: those that fit, then a `+N` pill standing for the
- * rest (its tooltip lists them), so that badges never run past their node or over a neighbour.
+ * Collective pills in a row no wider than `maxWidth` (badges.ts): those that fit, then a `+N` pill
+ * standing for the rest (its tooltip lists them), so that badges never run past their node.
  */
 function CollectiveBadges({ marks, x, y, maxWidth }: { marks: readonly CollectiveMark[]; x: number; y: number; maxWidth: number }) {
-  const texts = marks.map((c) => `${COLLECTIVE_SHORT[c.kind]}${c.count > 1 ? `×${c.count}` : ''} ${c.axes.join('+')}`);
-  const widths = texts.map((t) => 10 + t.length * 6.2);
-  const MORE_W = 30;
-  let shown = 0;
-  let used = 0;
-  while (shown < marks.length) {
-    const rest = marks.length - shown - 1;
-    const need = used + widths[shown] + (rest > 0 ? 3 + MORE_W : 0);
-    if (need > maxWidth && shown > 0) break;
-    used += widths[shown] + 3;
-    shown++;
-  }
-  let dx = 0;
-  const hidden = marks.slice(shown);
+  const row = badgeRow(marks, maxWidth);
   return (
     <g className="graph-collectives">
-      {marks.slice(0, shown).map((c, i) => {
-        const w = widths[i];
-        const el = (
-          <g key={`${c.kind}-${c.axes.join('+')}`} transform={`translate(${x + dx},${y})`} data-testid="graph-collective" data-kind={c.kind}>
-            <rect width={w} height={15} rx={7.5} fill={COLLECTIVE_COLOR[c.kind]} />
-            <text x={w / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{texts[i]}</text>
-            <title>{collectiveTitle(c)}</title>
-          </g>
-        );
-        dx += w + 3;
-        return el;
-      })}
-      {hidden.length > 0 && (
-        <g transform={`translate(${x + dx},${y})`} data-testid="graph-collective-more" data-count={hidden.length}>
-          <rect width={MORE_W} height={15} rx={7.5} fill="#5b6673" />
-          <text x={MORE_W / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{`+${hidden.length}`}</text>
-          <title>{hidden.map(collectiveTitle).join('\n')}</title>
+      {row.shown.map((b) => (
+        <g key={`${b.mark.kind}-${b.mark.axes.join('+')}`} transform={`translate(${x + b.x},${y})`} data-testid="graph-collective" data-kind={b.mark.kind}>
+          <rect width={b.width} height={BADGE_H} rx={BADGE_H / 2} fill={COLLECTIVE_COLOR[b.mark.kind]} />
+          <text x={b.width / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{b.text}</text>
+          <title>{collectiveTitle(b.mark)}</title>
+        </g>
+      ))}
+      {row.hidden.length > 0 && (
+        <g transform={`translate(${x + row.moreX},${y})`} data-testid="graph-collective-more" data-count={row.hidden.length}>
+          <rect width={MORE_W} height={BADGE_H} rx={BADGE_H / 2} fill="#5b6673" />
+          <text x={MORE_W / 2} y={11.2} textAnchor="middle" className="graph-collective-text">{`+${row.hidden.length}`}</text>
+          <title>{row.hidden.map(collectiveTitle).join('\n')}</title>
         </g>
       )}
     </g>
@@ -165,7 +150,7 @@ const NodeBody = memo(function NodeBody({ node, colors, highlighted, onToggle }:
       <text className="graph-node-label" x={9} y={n.kind === 'group' ? 23 : 21}>{clip(n.label, n.kind === 'group' ? chars - 3 : chars)}</text>
       <text className="graph-node-sub" x={9} y={n.kind === 'group' ? 38 : 35}>{clip(sub, Math.floor((n.width - 12) / 6.1))}</text>
       {toggleBtn}
-      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={4} y={n.height - 4} maxWidth={n.width - 8} />}
+      {n.collectives.length > 0 && <CollectiveBadges marks={n.collectives} x={BADGE_INSET} y={badgeRowY(n)} maxWidth={n.width - 2 * BADGE_INSET} />}
     </>
   );
 }, (a, b) => sameProps(a, b, false));
@@ -202,7 +187,7 @@ interface EdgeProps {
   dst?: Box;
   showLabel: boolean;
   /** Where the label goes (placeEdgeLabels: free of other labels and nodes), or null: no room, shown on hover only. */
-  labelAt?: readonly [number, number] | null;
+  labelAt?: LabelSpot;
 }
 
 export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, showLabel, labelAt }: EdgeProps) {
@@ -215,7 +200,7 @@ export const GraphEdgeSvg = memo(function GraphEdgeSvg({ edge: e, src, dst, show
         <title>{`${e.label}${e.values > 1 ? ` (${formatBytes(e.bytes)})` : ''}`}</title>
       </path>
       <path d={d} className="graph-edge-hit" />
-      <text className="graph-edge-label" x={at[0]} y={at[1] - 2}>{clip(e.label, 40)}</text>
+      <text className="graph-edge-label" x={at[0]} y={at[1] - 2}>{edgeLabelText(e)}</text>
       {e.collectives.length > 0 && <CollectiveBadges marks={e.collectives} x={at[0]} y={at[1] + 2} maxWidth={EDGE_PILLS_W} />}
     </g>
   );

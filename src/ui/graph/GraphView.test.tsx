@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProgramBuilder } from '../../core/ir/builder';
 import type { Program } from '../../core/ir/types';
 import { groupNodeId, layoutGraph, opNodeId } from '../../worker/layout';
-import { GraphView, type GraphViewProps } from './GraphView';
+import { GraphView, TACTIC_MIME, type GraphViewProps } from './GraphView';
 
 const MM = { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] };
 
@@ -53,5 +53,29 @@ describe('GraphView (SVG)', () => {
     expect(screen.getByTestId('stage-label').textContent).toBe('after MP (2/2)');
     fireEvent.change(screen.getByTestId('stage-slider'), { target: { value: '-1' } });
     expect(p.onStage).toHaveBeenCalledWith(-1);
+  });
+
+  it('walks the nodes with the arrow keys, says what is selected, and Escape clears it', () => {
+    const p = view();
+    const host = screen.getByTestId('graph-canvas-host');
+    fireEvent.keyDown(host, { key: 'ArrowDown' });
+    expect(p.onSelect).toHaveBeenCalledTimes(1);
+    const [id, n] = (p.onSelect as ReturnType<typeof vi.fn>).mock.calls[0] as [string, { id: string }];
+    expect(n.id).toBe(id);
+    cleanup();
+    const q = view({ selected: id });
+    expect(screen.getByTestId('graph-kbd-status').textContent).toMatch(/ selected$/);
+    fireEvent.keyDown(screen.getByTestId('graph-canvas-host'), { key: 'Escape' });
+    expect(q.onSelect).toHaveBeenCalledWith(null);
+  });
+
+  it('hands a tactic dropped on a node to the shell', () => {
+    const onDropTactic = vi.fn();
+    const p = view({ onDropTactic });
+    const tanh = p.layout!.nodes.find((n) => n.id === opNodeId(1))!;
+    const dataTransfer = { getData: (t: string) => (t === TACTIC_MIME ? 'BP' : ''), dropEffect: 'none' };
+    fireEvent.dragOver(screen.getByTestId(`graph-node-${tanh.id}`), { dataTransfer });
+    fireEvent.drop(screen.getByTestId(`graph-node-${tanh.id}`), { dataTransfer });
+    expect(onDropTactic).toHaveBeenCalledWith(tanh.id, 'BP');
   });
 });

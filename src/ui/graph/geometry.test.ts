@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { LayoutEdge, LayoutNode } from '../../worker/layout';
-import { boxInView, clip, edgeLabelBox, edgePath, fitTransform, hitTest, placeEdgeLabels, sameBox, sameEdge, sameNode, svgElementEstimate } from './geometry';
+import { boxInView, clip, edgePath, fitTransform, hitTest, sameBox, sameEdge, sameNode, svgElementEstimate } from './geometry';
 
 const node = (id: string, x: number, y: number, w: number, h: number, depth = 0): LayoutNode =>
   ({ id, kind: 'op', label: id, sublabel: '', x, y, width: w, height: h, parent: null, depth, scope: '', axes: [], collectives: [] });
@@ -133,45 +133,5 @@ describe('sameNode / sameEdge (memoised drawing)', () => {
     expect(sameEdge(e, { ...e, label: 'f32[2@batch]' })).toBe(false);
     expect(sameBox({ x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 })).toBe(true);
     expect(sameBox({ x: 0, y: 0, width: 1, height: 1 }, undefined)).toBe(false);
-  });
-});
-
-describe('placeEdgeLabels', () => {
-  const edge = (id: string, a: LayoutNode, b: LayoutNode, label: string, withCollective = false): LayoutEdge => ({
-    id, source: a.id, target: b.id, points: [[a.x + a.width / 2, a.y + a.height], [b.x + b.width / 2, b.y]], label, values: 1, bytes: 4,
-    back: false, collectives: withCollective ? [{ kind: 'all-gather', axes: ['batch'], bytes: 4, count: 24 }] : [],
-  });
-
-  it('gives labels of edges that share a midpoint spots that overlap neither each other nor a node', () => {
-    const a = node('a', 0, 0, 200, 36);
-    const b = node('b', 0, 200, 200, 36);
-    const c = node('c', 300, 0, 200, 36);
-    const d = node('d', -100, 200, 200, 36);
-    // a→b and c→d cross at the same point: their labels would print over each other
-    const edges = [edge('a->b', a, b, 'bf16[64@batch, 2048]', true), edge('c->d', c, d, '16 tensors', true), edge('a->d', a, d, 'f32[8]')];
-    const nodes = [a, b, c, d];
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    const at = placeEdgeLabels({ nodes, edges }, byId);
-    const boxes = edges.map((e) => {
-      const p = at.get(e.id);
-      expect(p, e.id).toBeTruthy();
-      return edgeLabelBox(e, p![0], p![1]);
-    });
-    const hit = (p: { x: number; y: number; width: number; height: number }, q: { x: number; y: number; width: number; height: number }) =>
-      p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height;
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) expect(hit(boxes[i], boxes[j]), `${edges[i].id} / ${edges[j].id}`).toBe(false);
-      for (const n of nodes) expect(hit(boxes[i], n), `${edges[i].id} over ${n.id}`).toBe(false);
-    }
-  });
-
-  it('leaves a label out (null) when there is no free spot near its edge', () => {
-    const a = node('a', 0, 0, 200, 36);
-    const b = node('b', 0, 60, 200, 36);
-    // a wall of nodes around the short edge's midpoint
-    const wall = Array.from({ length: 12 }, (_, i) => node(`w${i}`, -400 + (i % 4) * 300, -80 + Math.floor(i / 4) * 90, 300, 80));
-    const nodes = [a, b, ...wall];
-    const at = placeEdgeLabels({ nodes, edges: [edge('a->b', a, b, 'a long sharded type label here')] }, new Map(nodes.map((n) => [n.id, n])));
-    expect(at.get('a->b')).toBeNull();
   });
 });

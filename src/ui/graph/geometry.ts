@@ -8,8 +8,13 @@ export interface Box {
   height: number;
 }
 
-/** A cubic path from the bottom of the source to the top of the target; back edges loop round the right side. */
-export function edgePath(e: LayoutEdge, src: Box | undefined, dst: Box | undefined): { d: string; mid: [number, number] } {
+export type Point = readonly [number, number];
+
+/**
+ * The four control points of an edge's cubic: from the bottom of the source to the top of the target;
+ * back edges loop round the right side. (labelPlacement.ts walks the same curve.)
+ */
+export function edgeControls(e: LayoutEdge, src: Box | undefined, dst: Box | undefined): [Point, Point, Point, Point] {
   if (e.back && src && dst) {
     const x1 = src.x + src.width;
     const y1 = src.y + src.height / 2;
@@ -17,11 +22,19 @@ export function edgePath(e: LayoutEdge, src: Box | undefined, dst: Box | undefin
     const y2 = dst.y + dst.height / 2;
     const bulge = 40 + Math.min(160, Math.abs(y1 - y2) * 0.08);
     const cx = Math.max(x1, x2) + bulge;
-    return { d: `M${x1},${y1} C${cx},${y1} ${cx},${y2} ${x2},${y2}`, mid: [cx - bulge * 0.25, (y1 + y2) / 2] };
+    return [[x1, y1], [cx, y1], [cx, y2], [x2, y2]];
   }
   const [[x1, y1], [x2, y2]] = [e.points[0], e.points[e.points.length - 1]];
   const dy = Math.max(20, Math.abs(y2 - y1) / 2);
-  return { d: `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`, mid: [(x1 + x2) / 2, (y1 + y2) / 2] };
+  return [[x1, y1], [x1, y1 + dy], [x2, y2 - dy], [x2, y2]];
+}
+
+/** The SVG path of an edge's cubic and a point to hang its label by. */
+export function edgePath(e: LayoutEdge, src: Box | undefined, dst: Box | undefined): { d: string; mid: [number, number] } {
+  const [p0, p1, p2, p3] = edgeControls(e, src, dst);
+  const d = `M${p0[0]},${p0[1]} C${p1[0]},${p1[1]} ${p2[0]},${p2[1]} ${p3[0]},${p3[1]}`;
+  if (e.back && src && dst) return { d, mid: [p1[0] - (p1[0] - Math.max(p0[0], p3[0])) * 0.25, (p0[1] + p3[1]) / 2] };
+  return { d, mid: [(p0[0] + p3[0]) / 2, (p0[1] + p3[1]) / 2] };
 }
 
 /** Below this zoom the node labels (11–12 px) drop under ~8 px on screen: too small to read. */
@@ -166,52 +179,4 @@ export function neighbour(nodes: readonly LayoutNode[], from: LayoutNode | undef
     }
   }
   return best;
-}
-
-/** Edge label sizes in layout units: 10 px monospace type (about 6.1 px a character), 15 px collective pills. */
-const LABEL_CHAR_W = 6.1;
-const LABEL_MAX_CHARS = 40;
-const PILL_H = 15;
-/** Edge pills are capped at this width (GraphSvg's CollectiveBadges shows a `+N` pill past it). */
-export const EDGE_PILLS_W = 110;
-
-/** The box an edge's label takes when anchored at (x, y): the sharded type above, the collective pills below. */
-export function edgeLabelBox(e: LayoutEdge, x: number, y: number): Box {
-  const text = Math.min(LABEL_MAX_CHARS, e.label.length) * LABEL_CHAR_W;
-  const pills = e.collectives.length ? Math.min(EDGE_PILLS_W, e.collectives.reduce((s, c) => s + 13 + (c.kind.length + 6) * 6.2, 0)) : 0;
-  return { x, y: y - 11, width: Math.max(text, pills), height: 11 + (pills ? 2 + PILL_H : 1) };
-}
-
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-
-/**
- * Places edge labels so that none overlaps another or a node: each tries its edge's midpoint, then
- * steps above and below it and to its left; edges with collectives go first, then the heaviest. An
- * edge with no free spot gets null: its label shows on hover or when an end is selected.
- */
-export function placeEdgeLabels(layout: Pick<GraphLayout, 'nodes' | 'edges'>, byId: ReadonlyMap<string, Box>): Map<string, readonly [number, number] | null> {
-  // A node's collective pills hang 11 px below its box (GraphSvg): they are part of the obstacle.
-  const obstacles: Box[] = layout.nodes.filter((n) => !(n.kind === 'group' && n.expanded))
-    .map((n) => (n.collectives.length ? { x: n.x, y: n.y, width: n.width, height: n.height + 12 } : n));
-  const placed: Box[] = [];
-  const out = new Map<string, readonly [number, number] | null>();
-  const order = [...layout.edges].sort((a, b) => (b.collectives.length > 0 ? 1 : 0) - (a.collectives.length > 0 ? 1 : 0) || b.values - a.values);
-  const free = (b: Box) => !obstacles.some((o) => overlaps(b, o)) && !placed.some((o) => overlaps(b, o));
-  for (const e of order) {
-    const { mid } = edgePath(e, byId.get(e.source), byId.get(e.target));
-    let at: readonly [number, number] | null = null;
-    for (const dy of [0, 20, -20, 40, -40, 60]) {
-      for (const dx of [4, -4 - edgeLabelBox(e, 0, 0).width]) {
-        const b = edgeLabelBox(e, mid[0] + dx, mid[1] + dy);
-        if (free(b)) {
-          at = [b.x, mid[1] + dy];
-          placed.push(b);
-          break;
-        }
-      }
-      if (at) break;
-    }
-    out.set(e.id, at);
-  }
-  return out;
 }

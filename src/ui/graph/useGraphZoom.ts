@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } fro
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { GraphLayout, LayoutNode } from '../../worker/layout';
 import { EDGE_LABEL_ZOOM, READABLE_ZOOM, boxInView, fitTransform } from './geometry';
-import type { MinimapHandle } from './Minimap';
+import { minimapSize, type MinimapHandle } from './Minimap';
 
 export interface GraphZoomInput {
   hostRef: RefObject<HTMLDivElement | null>;
@@ -25,6 +25,9 @@ export interface GraphZoomInput {
   /** The group last expanded or collapsed in the view, kept in sight when the graph is refitted. */
   toggledRef: RefObject<string | null>;
 }
+
+/** Room between the fitted graph and the minimap (graph.css puts the minimap 8 px from the edge). */
+const MINIMAP_GAP = 16;
 
 /** Whether a graph of `w`×`h` at zoom `k` overflows a `cw`×`ch` view (then the minimap shows). */
 const overflows = (w: number, h: number, k: number, cw: number, ch: number): boolean => w * k > cw * 1.05 || h * k > ch * 1.05;
@@ -68,6 +71,8 @@ export function useGraphZoom({ hostRef, viewportRef, redrawRef, layout, byId, se
         viewportRef.current?.setAttribute('transform', ev.transform.toString());
         // Edge labels (sharded types) only once zoomed in far enough to read them; a class, not a re-render.
         host.classList.toggle('graph-zoomed-in', ev.transform.k >= EDGE_LABEL_ZOOM);
+        // Below the readable zoom the 10 px labels and pills are specks that only clutter: hover shows them.
+        host.classList.toggle('graph-zoomed-out', ev.transform.k < READABLE_ZOOM);
         requestAnimationFrame(() => redrawRef.current());
         minimapRef.current?.draw(ev.transform, host.clientWidth, host.clientHeight);
         const big = layoutSizeRef.current;
@@ -86,7 +91,12 @@ export function useGraphZoom({ hostRef, viewportRef, redrawRef, layout, byId, se
     const host = hostRef.current;
     if (!host || !layout || !zoomRef.current || host.clientWidth === 0) return;
     const focus = focusId ? byId.get(focusId) : undefined;
-    const t = fitTransform(layout, host.clientWidth, host.clientHeight, { minK: whole ? 0 : READABLE_ZOOM, focus });
+    const w = host.clientWidth;
+    const h = host.clientHeight;
+    const opts = { minK: whole ? 0 : READABLE_ZOOM, focus };
+    let t = fitTransform(layout, w, h, opts);
+    // A cropped fit brings up the minimap in the bottom-right corner: fit beside it, so that it covers no node there.
+    if (overflows(layout.width, layout.height, t.k, w, h)) t = fitTransform(layout, Math.max(w / 2, w - minimapSize(w, h).w - MINIMAP_GAP), h, opts);
     select(host).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
     userMovedRef.current = false;
   }, [hostRef, layout, byId]);

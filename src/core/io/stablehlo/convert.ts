@@ -75,6 +75,15 @@ export function convertModule(mod: ModuleAst): Converted {
   return new ModuleConverter(mod).convert();
 }
 
+/** A statement's operands and result type as the emitters read them (ModuleConverter.reader). */
+interface StmtReader {
+  /** Every operand. */
+  ins: () => ValueId[];
+  /** Exactly n operands, or an error naming the statement. */
+  need: (n: number) => ValueId[];
+  /** The one declared result type, or an error. */
+  one: () => TensorType;
+}
 /**
  * One conversion: the program being built, what it found along the way (opaque ops, warnings, sdy
  * annotations, which ops are backward or unlocated), and a step per statement kind. `convert` binds
@@ -282,25 +291,56 @@ class ModuleConverter {
     return res;
   }
 
-  /** The IR op(s) for a StableHLO op, or undefined when it has no IR form (it becomes this.opaque). */
-  private emitKnown(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] | undefined {
+  /** Reads a statement's operands and its one result type, with errors that name the statement. */
+  private reader(s: StmtAst, p: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): StmtReader {
     const ins = () => p.operands.map((r) => this.lookup(env, r, s));
-    const one = (): TensorType => {
-      if (declared.length !== 1) throw err(s, `"${s.op}" needs one result type`);
-      return irType(declared[0], `result of "${s.op}"`);
+    return {
+      ins,
+      one: () => {
+        if (declared.length !== 1) throw err(s, `"${s.op}" needs one result type`);
+        return irType(declared[0], `result of "${s.op}"`);
+      },
+      need: (n) => {
+        const v = ins();
+        if (v.length !== n) throw err(s, `"${s.op}" takes ${n} operand(s), got ${v.length}`);
+        return v;
+      },
     };
-    const need = (n: number): ValueId[] => {
-      const v = ins();
-      if (v.length !== n) throw err(s, `"${s.op}" takes ${n} operand(s), got ${v.length}`);
-      return v;
-    };
-    if (IDENTITY.has(op)) return ins();
+  }
+
+  /**
+   * The IR op(s) for a StableHLO op, or undefined when it has no IR form (it becomes this.opaque): pass-
+   * throughs first, then element-wise ops, shape ops, the structured ops, and short compositions.
+   */
+  private emitKnown(s: StmtAst, op: string, p: BodyParts, env: Map<string, ValueId>, declared: TypeAst[]): ValueId[] | undefined {
+    const r = this.reader(s, p, env, declared);
+    if (IDENTITY.has(op)) return r.ins();
     if (SDY_IDENTITY.has(op)) {
-      const [x] = need(1);
+      const [x] = r.need(1);
       return [this.b.scoped(op, () => this.b.emit1('convert', [x], { dtype: this.b.values[x].type.dtype }))];
     }
     if (op === 'sdy.sharding_group') return [];
-    if (op === 'custom_call' && IDENTITY_CALLS.has(p.syms[0] ?? '')) return ins().slice(0, Math.max(1, declared.length));
+    if (op === 'custom_call' && IDENTITY_CALLS.has(p.syms[0] ?? '')) return r.ins().slice(0, Math.max(1, declared.length));
+    switch (op) {
+      case 'reduce':
+        return this.reduce(s, p, r.ins(), declared);
+      case 'gather':
+        return this.gather(s, p, r.ins(), declared);
+      case 'scatter':
+        return this.scatter(s, p, r.ins(), declared);
+      case 'convolution': {
+        const dims = this.convDims(s, p);
+        return dims ? [this.b.emit1('convolution', r.need(2), dims)] : undefined;
+      }
+      case 'pad':
+        return this.pad(s, p, r.need(2));
+      default:
+        return this.emitElementwise(s, op, p, r) ?? this.emitShapeOp(s, op, p, r, declared) ?? this.emitComposite(op, r);
+    }
+  }
+
+  /** Unary, binary, convert, compare, select and the dot products. */
+  private emitElementwise(s: StmtAst, op: string, p: BodyParts, { need, one }: StmtReader): ValueId[] | undefined {
     const unary = ownEntry(UNARY, op);
     if (unary) return [this.b.emit1(unary, need(1), {})];
     if (BINARY.has(op)) return [this.b.emit1(op as 'add', need(2), {})];
@@ -326,6 +366,14 @@ class ModuleConverter {
         const lr = this.b.shape(l).length;
         return [this.b.emit1('dot_general', [l, r], { lhsBatch: [], rhsBatch: [], lhsContract: [lr - 1], rhsContract: [0] })];
       }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Ops that move or make data without arithmetic: broadcast, reshape, transpose, concatenate, slices, iota, constants. */
+  private emitShapeOp(s: StmtAst, op: string, p: BodyParts, { ins, need, one }: StmtReader, declared: TypeAst[]): ValueId[] | undefined {
+    switch (op) {
       case 'broadcast_in_dim': {
         const dims = ints(p.kv.get('dims') ?? p.kv.get('broadcast_dimensions'), s, 'broadcast dims');
         return [this.b.emit1('broadcast_in_dim', need(1), { shape: one().shape, dims })];
@@ -359,17 +407,14 @@ class ModuleConverter {
         const v = denseValues(lit, declared[0]);
         return [this.b.emit1('constant', need(0), { shape: t.shape, dtype: t.dtype, ...v })];
       }
-      case 'reduce':
-        return this.reduce(s, p, ins(), declared);
-      case 'gather':
-        return this.gather(s, p, ins(), declared);
-      case 'scatter':
-        return this.scatter(s, p, ins(), declared);
-      case 'convolution': {
-        const dims = this.convDims(s, p);
-        return dims ? [this.b.emit1('convolution', need(2), dims)] : undefined;
-      }
-      // ops outside the IR that are short compositions of IR ops, so propagation still crosses them
+      default:
+        return undefined;
+    }
+  }
+
+  /** Ops outside the IR that are short compositions of IR ops, so that propagation still crosses them. */
+  private emitComposite(op: string, { need }: StmtReader): ValueId[] | undefined {
+    switch (op) {
       case 'clamp': {
         const [lo, x, hi] = need(3);
         const t = this.b.values[x].type;
@@ -394,8 +439,6 @@ class ModuleConverter {
         if (this.b.values[x].type.dtype !== 'bool') return undefined;
         return [op === 'and' ? this.b.select(x, y, this.b.full(x, 0)) : this.b.select(x, this.b.full(x, 1), y)];
       }
-      case 'pad':
-        return this.pad(s, p, need(2));
       default:
         return undefined;
     }

@@ -166,135 +166,151 @@ class Printer {
   }
 }
 
-/** One op's lines, in JAX's pretty form. */
-function printOp(pr: Printer, op: Op): void {
-  const p = pr.p;
-  // JAX indexes with a trailing index-vector dim of size 1
-  let idx = '';
-  if (op.kind === 'gather' || op.kind === 'scatter') {
-    const idxT = p.values[op.operands[1]].type;
-    idx = pr.fresh();
-    pr.emit(`${idx} = stablehlo.reshape ${pr.ref(op.operands[1])} : (${typeText(idxT)}) -> ${typeText({ shape: [...idxT.shape, 1], dtype: idxT.dtype })}`, pr.opLoc(op, 'reshape'));
-  }
+type OpOf<K extends Op['kind']> = Extract<Op, { kind: K }>;
+
+/** What every op's line is made of: its result names, operands, their types, the signature and its location. */
+interface OpText {
+  lhs: string;
+  ins: string[];
+  inTys: string[];
+  outTy: string;
+  sig: string;
+  l: string;
+}
+
+/** JAX indexes gather and scatter with a trailing index-vector dim of size 1: the reshape that adds it, and its name. */
+function indexVector(pr: Printer, op: OpOf<'gather' | 'scatter'>): string {
+  const idxT = pr.p.values[op.operands[1]].type;
+  const idx = pr.fresh();
+  pr.emit(`${idx} = stablehlo.reshape ${pr.ref(op.operands[1])} : (${typeText(idxT)}) -> ${typeText({ shape: [...idxT.shape, 1], dtype: idxT.dtype })}`, pr.opLoc(op, 'reshape'));
+  return idx;
+}
+
+/** Names the op's results (`%cst` for a constant, `%N#k` for several) and gathers the parts of its line. */
+function opText(pr: Printer, op: Op): OpText {
   const out = op.results.length === 1 ? (op.kind === 'constant' ? pr.cst(op.attrs.dtype) : pr.fresh()) : pr.fresh();
   if (op.results.length === 1) pr.names.set(op.results[0], out);
   else op.results.forEach((r, k) => pr.names.set(r, `${out}#${k}`));
-  const lhs = op.results.length === 1 ? out : `${out}:${op.results.length}`;
-  const ins = op.operands.map((v) => pr.ref(v));
   const inTys = op.operands.map((v) => pr.ty(v));
   const outTy = op.results.length > 0 ? pr.ty(op.results[0]) : '';
-  const sig = `(${inTys.join(', ')}) -> ${op.results.length === 1 ? outTy : `(${op.results.map((v) => pr.ty(v)).join(', ')})`}`;
-  const l = pr.opLoc(op, PRIM[op.kind] ?? op.kind);
+  return {
+    lhs: op.results.length === 1 ? out : `${out}:${op.results.length}`,
+    ins: op.operands.map((v) => pr.ref(v)),
+    inTys,
+    outTy,
+    sig: `(${inTys.join(', ')}) -> ${op.results.length === 1 ? outTy : `(${op.results.map((v) => pr.ty(v)).join(', ')})`}`,
+    l: pr.opLoc(op, PRIM[op.kind] ?? op.kind),
+  };
+}
+
+/** One op's lines, in JAX's pretty form. */
+function printOp(pr: Printer, op: Op): void {
+  const idx = op.kind === 'gather' || op.kind === 'scatter' ? indexVector(pr, op) : '';
+  const t = opText(pr, op);
+  const { lhs, ins, inTys, outTy, sig, l } = t;
   const hloUnary = HLO_UNARY[op.kind];
   if (hloUnary) return pr.emit(`${lhs} = stablehlo.${hloUnary} ${ins[0]} : ${outTy}`, l);
   switch (op.kind) {
     case 'add': case 'subtract': case 'multiply': case 'divide': case 'maximum': case 'minimum': case 'power':
-      pr.emit(`${lhs} = stablehlo.${op.kind} ${ins.join(', ')} : ${outTy}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.${op.kind} ${ins.join(', ')} : ${outTy}`, l);
     case 'convert':
-      pr.emit(`${lhs} = stablehlo.convert ${ins[0]} : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.convert ${ins[0]} : ${sig}`, l);
     case 'compare': {
-      const dt = p.values[op.operands[0]].type.dtype;
+      const dt = pr.p.values[op.operands[0]].type.dtype;
       const kind = dt === 'i32' ? 'SIGNED' : dt === 'bool' ? 'UNSIGNED' : 'FLOAT';
-      pr.emit(`${lhs} = stablehlo.compare  ${op.attrs.direction}, ${ins.join(', ')},  ${kind} : ${sig}`, pr.opLoc(op, op.attrs.direction.toLowerCase()));
-      break;
+      return pr.emit(`${lhs} = stablehlo.compare  ${op.attrs.direction}, ${ins.join(', ')},  ${kind} : ${sig}`, pr.opLoc(op, op.attrs.direction.toLowerCase()));
     }
     case 'select':
-      pr.emit(`${lhs} = stablehlo.select ${ins.join(', ')} : ${inTys[0]}, ${outTy}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.select ${ins.join(', ')} : ${inTys[0]}, ${outTy}`, l);
     case 'dot_general': {
       const a = op.attrs;
       const batch = a.lhsBatch.length > 0 ? `batching_dims = [${a.lhsBatch.join(', ')}] x [${a.rhsBatch.join(', ')}], ` : '';
-      pr.emit(`${lhs} = stablehlo.dot_general ${ins.join(', ')}, ${batch}contracting_dims = [${a.lhsContract.join(', ')}] x [${a.rhsContract.join(', ')}], precision = [DEFAULT, DEFAULT] : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.dot_general ${ins.join(', ')}, ${batch}contracting_dims = [${a.lhsContract.join(', ')}] x [${a.rhsContract.join(', ')}], precision = [DEFAULT, DEFAULT] : ${sig}`, l);
     }
     case 'broadcast_in_dim':
-      pr.emit(`${lhs} = stablehlo.broadcast_in_dim ${ins[0]}, dims = [${op.attrs.dims.join(', ')}] : ${sig}`, l);
-      break;
-    case 'reduce': {
-      const dt = p.values[op.operands[0]].type.dtype;
-      const init = pr.cst(dt);
-      const initVal = op.attrs.reducer === 'sum' ? literal(0, dt) : floatText(-Infinity, dt === 'i32' || dt === 'bool' ? 'f32' : dt);
-      pr.lines.push(`    ${init} = stablehlo.constant dense<${initVal}> : tensor<${ELEM[dt]}> loc(#loc)`);
-      const comb = op.attrs.reducer === 'sum' ? 'add' : 'maximum';
-      pr.emit(`${lhs} = stablehlo.reduce(${ins[0]} init: ${init}) applies stablehlo.${comb} across dimensions = [${op.attrs.dims.join(', ')}] : (${inTys[0]}, tensor<${ELEM[dt]}>) -> ${outTy}`,
-        pr.opLoc(op, op.attrs.reducer === 'sum' ? 'reduce_sum' : 'reduce_max'));
-      break;
-    }
+      return pr.emit(`${lhs} = stablehlo.broadcast_in_dim ${ins[0]}, dims = [${op.attrs.dims.join(', ')}] : ${sig}`, l);
+    case 'reduce':
+      return printReduce(pr, op, t);
     case 'transpose':
-      pr.emit(`${lhs} = stablehlo.transpose ${ins[0]}, dims = [${op.attrs.perm.join(', ')}] : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.transpose ${ins[0]}, dims = [${op.attrs.perm.join(', ')}] : ${sig}`, l);
     case 'reshape':
-      pr.emit(`${lhs} = stablehlo.reshape ${ins[0]} : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.reshape ${ins[0]} : ${sig}`, l);
     case 'concatenate':
-      pr.emit(`${lhs} = stablehlo.concatenate ${ins.join(', ')}, dim = ${op.attrs.dim} : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.concatenate ${ins.join(', ')}, dim = ${op.attrs.dim} : ${sig}`, l);
     case 'slice': {
       const a = op.attrs;
       const b = a.start.map((s, i) => `${s}:${a.limit[i]}${a.stride[i] !== 1 ? `:${a.stride[i]}` : ''}`);
-      pr.emit(`${lhs} = stablehlo.slice ${ins[0]} [${b.join(', ')}] : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.slice ${ins[0]} [${b.join(', ')}] : ${sig}`, l);
     }
     case 'dynamic_slice':
-      pr.emit(`${lhs} = stablehlo.dynamic_slice ${ins.join(', ')}, sizes = [${op.attrs.sizes.join(', ')}] : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.dynamic_slice ${ins.join(', ')}, sizes = [${op.attrs.sizes.join(', ')}] : ${sig}`, l);
     case 'dynamic_update_slice':
-      pr.emit(`${lhs} = stablehlo.dynamic_update_slice ${ins.join(', ')} : ${sig}`, l);
-      break;
-    case 'gather': case 'scatter': {
-      const idxT = p.values[op.operands[1]].type;
-      const vecT: TensorType = { shape: [...idxT.shape, 1], dtype: idxT.dtype };
-      const xShape = p.values[op.operands[0]].type.shape;
-      const axis = op.attrs.axis, nI = idxT.shape.length, r = xShape.length;
-      const window = [...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: r - 1 - axis }, (_, i) => axis + nI + i)];
-      if (op.kind === 'gather') {
-        const sizes = xShape.map((d, i) => (i === axis ? 1 : d));
-        pr.emit(`${lhs} = "stablehlo.gather"(${ins[0]}, ${idx}) <{dimension_numbers = #stablehlo.gather<offset_dims = [${window.join(', ')}], collapsed_slice_dims = [${axis}], start_index_map = [${axis}], index_vector_dim = ${nI}>, indices_are_sorted = false, slice_sizes = array<i64: ${sizes.join(', ')}>}> : (${inTys[0]}, ${typeText(vecT)}) -> ${outTy}`, l);
-      } else {
-        const et = `tensor<${ELEM[p.values[op.operands[0]].type.dtype]}>`;
-        pr.lines.push(`    ${lhs} = "stablehlo.scatter"(${ins[0]}, ${idx}, ${ins[2]}) <{indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [${window.join(', ')}], inserted_window_dims = [${axis}], scatter_dims_to_operand_dims = [${axis}], index_vector_dim = ${nI}>, unique_indices = false}> ({`);
-        pr.lines.push(`    ^bb0(%a: ${et}, %b: ${et}):`);
-        pr.lines.push(`      %sum = stablehlo.add %a, %b : ${et} ${l}`);
-        pr.lines.push(`      stablehlo.return %sum : ${et} ${l}`);
-        pr.lines.push(`    }) : (${inTys[0]}, ${typeText(vecT)}, ${inTys[2]}) -> ${outTy} ${l}`);
-      }
-      break;
-    }
-    case 'convolution': {
-      const a = op.attrs;
-      const n = a.inputSpatial.length;
-      const layout = (b: number, f: number, sp: readonly number[], bl: string, fl: string) => {
-        const s: string[] = new Array<string>(n + 2).fill('?');
-        s[b] = bl;
-        s[f] = fl;
-        sp.forEach((d, i) => (s[d] = String(i)));
-        return `[${s.join(', ')}]`;
-      };
-      const dn = `${layout(a.inputBatch, a.inputFeature, a.inputSpatial, 'b', 'f')}x${layout(a.kernelInputFeature, a.kernelOutputFeature, a.kernelSpatial, 'i', 'o')}->${layout(a.outputBatch, a.outputFeature, a.outputSpatial, 'b', 'f')}`;
-      const win = `window = {stride = [${a.strides.join(', ')}], pad = [${a.padding.map((q) => `[${q[0]}, ${q[1]}]`).join(', ')}], lhs_dilate = [${a.lhsDilation.join(', ')}], rhs_dilate = [${a.rhsDilation.join(', ')}]}`;
-      pr.emit(`${lhs} = stablehlo.convolution(${ins.join(', ')}) dim_numbers = ${dn}, ${win} {batch_group_count = ${a.batchGroupCount} : i64, feature_group_count = ${a.featureGroupCount} : i64, precision_config = [#stablehlo<precision DEFAULT>, #stablehlo<precision DEFAULT>]} : ${sig}`, l);
-      break;
-    }
+      return pr.emit(`${lhs} = stablehlo.dynamic_update_slice ${ins.join(', ')} : ${sig}`, l);
+    case 'gather': case 'scatter':
+      return printGatherScatter(pr, op, t, idx);
+    case 'convolution':
+      return pr.emit(`${lhs} = stablehlo.convolution(${ins.join(', ')}) ${convolutionAttrs(op.attrs)} : ${sig}`, l);
     case 'iota':
-      pr.emit(`${lhs} = stablehlo.iota dim = ${op.attrs.dim} : ${outTy}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.iota dim = ${op.attrs.dim} : ${outTy}`, l);
     case 'constant': {
       const a = op.attrs;
       const body = a.data !== undefined ? nested(a.data, a.shape, (v) => literal(v, a.dtype)) : literal(a.value ?? 0, a.dtype);
-      pr.emit(`${lhs} = stablehlo.constant dense<${body}> : ${outTy}`, a.data !== undefined || op.attrs.shape.length === 0 ? 'loc(#loc)' : l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.constant dense<${body}> : ${outTy}`, a.data !== undefined || op.attrs.shape.length === 0 ? 'loc(#loc)' : l);
     }
     case 'custom':
-      pr.emit(`${lhs} = stablehlo.custom_call @${op.attrs.name.replace(/[^\w.]/g, '_')}(${ins.join(', ')}) : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.custom_call @${op.attrs.name.replace(/[^\w.]/g, '_')}(${ins.join(', ')}) : ${sig}`, l);
     case 'attention': case 'attention_grad':
-      pr.emit(`${lhs} = stablehlo.custom_call @partir.${op.kind}(${ins.join(', ')}) {backend_config = "causal=${op.attrs.causal}, scale=${op.attrs.scale}"} : ${sig}`, l);
-      break;
+      return pr.emit(`${lhs} = stablehlo.custom_call @partir.${op.kind}(${ins.join(', ')}) {backend_config = "causal=${op.attrs.causal}, scale=${op.attrs.scale}"} : ${sig}`, l);
     default:
       throw new UserError('stablehlo-print', `cannot print ${op.kind}: collectives exist only in per-device programs`);
   }
+}
+
+/** A reduction: its init constant (0 for a sum, -inf for a max), then the reduce with the combiner JAX names. */
+function printReduce(pr: Printer, op: OpOf<'reduce'>, { lhs, ins, inTys, outTy }: OpText): void {
+  const dt = pr.p.values[op.operands[0]].type.dtype;
+  const init = pr.cst(dt);
+  const initVal = op.attrs.reducer === 'sum' ? literal(0, dt) : floatText(-Infinity, dt === 'i32' || dt === 'bool' ? 'f32' : dt);
+  pr.lines.push(`    ${init} = stablehlo.constant dense<${initVal}> : tensor<${ELEM[dt]}> loc(#loc)`);
+  const comb = op.attrs.reducer === 'sum' ? 'add' : 'maximum';
+  pr.emit(`${lhs} = stablehlo.reduce(${ins[0]} init: ${init}) applies stablehlo.${comb} across dimensions = [${op.attrs.dims.join(', ')}] : (${inTys[0]}, tensor<${ELEM[dt]}>) -> ${outTy}`,
+    pr.opLoc(op, op.attrs.reducer === 'sum' ? 'reduce_sum' : 'reduce_max'));
+}
+
+/** Gather and scatter-add along one axis, in the generic form with their dimension numbers (scatter with its add region). */
+function printGatherScatter(pr: Printer, op: OpOf<'gather' | 'scatter'>, { lhs, ins, inTys, outTy, l }: OpText, idx: string): void {
+  const p = pr.p;
+  const idxT = p.values[op.operands[1]].type;
+  const vecT: TensorType = { shape: [...idxT.shape, 1], dtype: idxT.dtype };
+  const xShape = p.values[op.operands[0]].type.shape;
+  const axis = op.attrs.axis, nI = idxT.shape.length, r = xShape.length;
+  const window = [...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: r - 1 - axis }, (_, i) => axis + nI + i)];
+  if (op.kind === 'gather') {
+    const sizes = xShape.map((d, i) => (i === axis ? 1 : d));
+    pr.emit(`${lhs} = "stablehlo.gather"(${ins[0]}, ${idx}) <{dimension_numbers = #stablehlo.gather<offset_dims = [${window.join(', ')}], collapsed_slice_dims = [${axis}], start_index_map = [${axis}], index_vector_dim = ${nI}>, indices_are_sorted = false, slice_sizes = array<i64: ${sizes.join(', ')}>}> : (${inTys[0]}, ${typeText(vecT)}) -> ${outTy}`, l);
+    return;
+  }
+  const et = `tensor<${ELEM[p.values[op.operands[0]].type.dtype]}>`;
+  pr.lines.push(`    ${lhs} = "stablehlo.scatter"(${ins[0]}, ${idx}, ${ins[2]}) <{indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [${window.join(', ')}], inserted_window_dims = [${axis}], scatter_dims_to_operand_dims = [${axis}], index_vector_dim = ${nI}>, unique_indices = false}> ({`);
+  pr.lines.push(`    ^bb0(%a: ${et}, %b: ${et}):`);
+  pr.lines.push(`      %sum = stablehlo.add %a, %b : ${et} ${l}`);
+  pr.lines.push(`      stablehlo.return %sum : ${et} ${l}`);
+  pr.lines.push(`    }) : (${inTys[0]}, ${typeText(vecT)}, ${inTys[2]}) -> ${outTy} ${l}`);
+}
+
+/** A convolution's `dim_numbers = [b, 0, 1, f]x[…]->[…], window = {…} {…}` in StableHLO's pretty form. */
+function convolutionAttrs(a: OpOf<'convolution'>['attrs']): string {
+  const n = a.inputSpatial.length;
+  const layout = (b: number, f: number, sp: readonly number[], bl: string, fl: string) => {
+    const s: string[] = new Array<string>(n + 2).fill('?');
+    s[b] = bl;
+    s[f] = fl;
+    sp.forEach((d, i) => (s[d] = String(i)));
+    return `[${s.join(', ')}]`;
+  };
+  const dn = `${layout(a.inputBatch, a.inputFeature, a.inputSpatial, 'b', 'f')}x${layout(a.kernelInputFeature, a.kernelOutputFeature, a.kernelSpatial, 'i', 'o')}->${layout(a.outputBatch, a.outputFeature, a.outputSpatial, 'b', 'f')}`;
+  const win = `window = {stride = [${a.strides.join(', ')}], pad = [${a.padding.map((q) => `[${q[0]}, ${q[1]}]`).join(', ')}], lhs_dilate = [${a.lhsDilation.join(', ')}], rhs_dilate = [${a.rhsDilation.join(', ')}]}`;
+  return `dim_numbers = ${dn}, ${win} {batch_group_count = ${a.batchGroupCount} : i64, feature_group_count = ${a.featureGroupCount} : i64, precision_config = [#stablehlo<precision DEFAULT>, #stablehlo<precision DEFAULT>]}`;
 }
 
 function nested(data: readonly number[], shape: readonly number[], f: (v: number) => string): string {
