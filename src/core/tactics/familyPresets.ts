@@ -33,10 +33,27 @@ const KV_HEADS: readonly Entry[] = [
   ['params/layer_*/attn/wk', 1], ['params/layer_*/attn/wv', 1], ['params/layer_*/attn/bk', 0], ['params/layer_*/attn/bv', 0],
 ];
 
-/** Sharding for multi-query decoding: the KV cache over its batch dim, or the query heads. */
+/** The query heads: column-parallel wq/bq, row-parallel wo (Megatron's attention half). */
+const QUERY_HEADS: readonly Entry[] = [['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0]];
+
+/**
+ * Multi-query decoding after Pope et al. (docs/tactics.md, MultiQuery). `dim="heads"`: the query
+ * heads only; the single key/value head and the cache stay whole. `dim="batch"`: the query heads as
+ * well, and the KV cache, the attention over it (scores) and the updated cache on their batch dim.
+ * The queries come out of wq tiled on heads and the scores are tiled on batch: the scores' matmul
+ * moves the (small) queries from heads to batch with an all-to-all, and the wo matmul, which keeps
+ * wo tiled on heads, moves the context back the same way before its all-reduce. The new token's
+ * key and value are pinned replicated: one head, computed whole from the replicated normalised
+ * activations and written into each device's batch slice of the cache, so the cache's batch tile
+ * does not propagate back into them and from there into the residual stream.
+ */
 function multiQuery(dim: string | undefined): Entry[] {
-  if (dim === 'heads') return [['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0]];
-  return [['batch/kv_cache/**', 0]];
+  if (dim === 'heads') return [...QUERY_HEADS];
+  return [
+    ['layer_*/attn/q', 2], ['layer_*/attn/proj', 'REPLICATED'],
+    ['batch/kv_cache/**', 0], ['layer_*/attn/cache_k', 0], ['layer_*/attn/cache_v', 0], ['layer_*/attn/scores', 0],
+    ['layer_*/attn/k', 'REPLICATED'], ['layer_*/attn/v', 'REPLICATED'],
+  ];
 }
 
 /**
