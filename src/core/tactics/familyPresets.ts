@@ -104,9 +104,9 @@ export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
     [AXIS_ARG, enumArg('dim', ['query', 'kv'], 'query', 'query: tile the query heads only (key/value weights stay whole); kv: also the key/value heads (the axis must divide kvHeads).')]),
   presetSpec(
     'MultiQuery',
-    'Multi-query decoding (transformer-decode): tile the KV cache on its batch dim, or the query heads (the single key/value head stays replicated).',
+    'Multi-query decoding after Pope et al. (transformer-decode): the queries on heads and the KV cache and attention scores on batch (all-to-alls between them), or the query heads only. Schedule it before Megatron/GQAMegatron on the same axis.',
     'MultiQuery(axis="model", dim="batch")',
-    [AXIS_ARG, enumArg('dim', ['batch', 'heads'], 'batch', 'batch: batch/kv_cache/** on dim 0; heads: the query heads of wq, bq and wo.')]),
+    [AXIS_ARG, enumArg('dim', ['batch', 'heads'], 'batch', 'batch: layer_*/attn/q on heads, batch/kv_cache/**, the updated caches and layer_*/attn/scores on batch, the new key/value and layer_*/attn/proj pinned replicated; heads: the query heads of wq, bq and wo.')]),
   presetSpec(
     'ExpertParallel',
     'Expert parallelism (moe): tile the expert weights and expert-major activations on the expert dim and the group-major ones on the group dim; tokens reach their experts by all-to-all. Schedule it before BatchParallel on the same axis.',
