@@ -4,7 +4,9 @@
  * same cache position (`position`, an i32 scalar); each layer writes that token's key and value into
  * its cache (`batch/kv_cache/layer_{i}/k|v` [batch, cacheLen, 1, dHead], by dynamic_update_slice) and
  * attends over the cache up to the position. One key/value head serves all query heads, so `attn/wk`
- * and `attn/wv` are [d, 1, dHead]. Outputs: `logits` [batch, 1, vocab] and the updated caches under
+ * and `attn/wv` are [d, 1, dHead]. The attention names its raw scores (`attn/scores` [batch, 1, heads,
+ * cacheLen]) and its output projection before the bias (`attn/proj`), where MultiQuery tiles and pins
+ * (src/core/tactics/familyPresets.ts). Outputs: `logits` [batch, 1, vocab] and the updated caches under
  * their input names. Inference only: no loss, no gradients.
  */
 import { ProgramBuilder } from '../ir/builder';

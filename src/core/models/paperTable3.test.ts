@@ -3,8 +3,8 @@
  * paper's 289-tensor T32) give the published all-gather / all-reduce / reduce-scatter / all-to-all
  * counts for all seven rows (the EMB row read as MP+EMB, see PAPER_TABLE3). The counts depend on the model's structure (32 blocks of 9 tensors + the embedding) and
  * the tactics, not on the widths, so the model runs at the paper's depth with small widths on a 2×2
- * mesh. IT32's data-parallel and Megatron rows are checked per decoding step (the paper counts the
- * whole loop; see IT32_DECODE_STEPS).
+ * mesh. IT32's rows are checked per decoding step (the paper counts the whole loop; see
+ * IT32_DECODE_STEPS); BP+MP+MQ, whose last loop iteration the paper counts differently, on its own.
  */
 import { describe, expect, it } from 'vitest';
 import { partition } from '../partition';
