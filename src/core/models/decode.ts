@@ -4,7 +4,9 @@
  * same cache position (`position`, an i32 scalar); each layer writes that token's key and value into
  * its cache (`batch/kv_cache/layer_{i}/k|v` [batch, cacheLen, 1, dHead], by dynamic_update_slice) and
  * attends over the cache up to the position. One key/value head serves all query heads, so `attn/wk`
- * and `attn/wv` are [d, 1, dHead]. Outputs: `logits` [batch, 1, vocab] and the updated caches under
+ * and `attn/wv` are [d, 1, dHead]. The attention names its raw scores (`attn/scores` [batch, 1, heads,
+ * cacheLen]) and its output projection before the bias (`attn/proj`), where MultiQuery tiles and pins
+ * (src/core/tactics/familyPresets.ts). Outputs: `logits` [batch, 1, vocab] and the updated caches under
  * their input names. Inference only: no loss, no gradients.
  */
 import { ProgramBuilder } from '../ir/builder';
@@ -13,7 +15,7 @@ import { dense, layerNorm, scale, softmax } from './layers';
 import { computeDtype, type Precision } from './optimizer';
 import { declareLayers, stackLayers } from './stepParts';
 import {
-  attentionOutput, declareNormAttention, geluMlp, preNormBlock, unembedLogits, type MlpParams, type NormAttentionParams,
+  declareNormAttention, geluMlp, preNormBlock, unembedLogits, type MlpParams, type NormAttentionParams,
 } from './transformer';
 
 export interface DecodeConfig {
@@ -94,7 +96,11 @@ function decodeBlock(
       const write = (c: ValueId, u: ValueId, name: string) =>
         b.setName(b.emit1('dynamic_update_slice', [c, u, zero, position, zero, zero], {}), `${s}/attn/cache_${name}`);
       newCache = { k: write(cache.k, kNew, 'k'), v: write(cache.v, vNew, 'v') };
-      return attentionOutput(b, s, multiQueryAttention(b, q, newCache.k, newCache.v, position, dh), p);
+      const context = multiQueryAttention(b, s, q, newCache.k, newCache.v, position, dh);
+      // The transformer's attentionOutput, with the projection named before its bias: MultiQuery
+      // pins it replicated (the row-parallel matmul's all-reduce), see src/core/tactics/familyPresets.ts.
+      const proj = b.setName(b.dot(context, p.wo, { lhsBatch: [], rhsBatch: [], lhsContract: [2, 3], rhsContract: [0, 1] }), `${s}/attn/proj`);
+      return b.setName(b.add(proj, b.broadcastTo(p.bo, b.shape(proj))), `${s}/attn/out`);
     },
     norm2: (v) => layerNorm(b, v, p.ln2.scale, p.ln2.bias),
     mlp: (v) => geluMlp(b, s, v, p),
@@ -108,14 +114,15 @@ function decodeBlock(
  * that the scores are one batched matmul [b, 1, h, t] with no head dim on the cache side: sharding the
  * query heads then leaves the cache whole, and sharding the batch splits both.
  */
-function multiQueryAttention(b: ProgramBuilder, q: ValueId, k: ValueId, v: ValueId, position: ValueId, dh: number): ValueId {
-  const [bs, s, h] = b.shape(q);
+function multiQueryAttention(b: ProgramBuilder, s: string, q: ValueId, k: ValueId, v: ValueId, position: ValueId, dh: number): ValueId {
+  const [bs, len, h] = b.shape(q);
   const t = b.shape(k)[1];
   const k3 = b.reshape(k, [bs, t, dh]);
   const v3 = b.reshape(v, [bs, t, dh]);
-  const scores = scale(b, b.dot(q, k3, { lhsBatch: [0], rhsBatch: [0], lhsContract: [3], rhsContract: [2] }), 1 / Math.sqrt(dh));
+  const qk = b.setName(b.dot(q, k3, { lhsBatch: [0], rhsBatch: [0], lhsContract: [3], rhsContract: [2] }), `${s}/attn/scores`);
+  const scores = scale(b, qk, 1 / Math.sqrt(dh));
   const visible = b.compare(b.iota([t], 0), b.broadcast(position, [t], []), 'LE');
-  const masked = b.select(b.broadcast(visible, [bs, s, h, t], [3]), scores, b.full(scores, -1e9));
+  const masked = b.select(b.broadcast(visible, [bs, len, h, t], [3]), scores, b.full(scores, -1e9));
   const probs = softmax(b, masked);
   // [b, 1, h, t] × [b, t, dh] → [b, 1, h, dh]
   return b.dot(probs, v3, { lhsBatch: [0], rhsBatch: [0], lhsContract: [3], rhsContract: [1] });

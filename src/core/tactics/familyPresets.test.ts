@@ -106,6 +106,44 @@ describe('MultiQuery', () => {
     expect(tiledDim(sharding('layer_1/attn/cache_k'), 'model')).toBe(0);
   });
 
+  // Pope et al.'s layout under Megatron (docs/tactics.md, MultiQuery): MQ before MP on the same axis.
+  const popeText = schedule('BP = BatchParallel(axis="batch")', 'MQ = MultiQuery(axis="model", dim="batch")', 'MP = GQAMegatron(axis="model")');
+
+  it('dim="batch" under Megatron: queries on heads, cache and scores on batch, the residual stream whole on the axis', () => {
+    const { sharding } = partitioned('transformer-decode', popeText, m22);
+    expect(tiledDim(sharding('layer_0/attn/q'), 'model')).toBe(2);
+    expect(tiledDim(sharding('layer_0/attn/scores'), 'model')).toBe(0);
+    expect(tiledDim(sharding('layer_0/attn/cache_v'), 'model')).toBe(0);
+    expect(tiledDim(sharding('params/layer_0/attn/wo'), 'model')).toBe(0);
+    // the new token's key and value and the activations they come from are not tiled on `model`
+    for (const name of ['layer_0/attn/k', 'layer_0/ln1/out', 'layer_1/ln2/out', 'layer_0/attn/out']) {
+      expect(tiledDim(sharding(name), 'model'), name).toBe(-1);
+    }
+  });
+
+  it.each([1, 2])('dim="batch" under Megatron, %i layer(s): computes what the original does, with 2 all-to-alls and 2 all-reduces per block', (layers) => {
+    const p = prove('transformer-decode', popeText, m22, { layers });
+    expect(p.diagnostics).toEqual([]);
+    expect(p.verify.ok, p.verify.worst).toBe(true);
+    for (let i = 0; i < layers; i++) {
+      const block = p.collectives.filter((c) => c.scope.startsWith(`layer_${i}/`));
+      const kinds = block.map((c) => `${c.kind}(${c.axes.join()})`).sort();
+      expect(kinds, `layer_${i}`).toEqual(['all-reduce(model)', 'all-reduce(model)', 'all-to-all(model)', 'all-to-all(model)']);
+      // the all-to-alls move the queries into the scores' batch tiling and the context back to wo's heads
+      expect(block.filter((c) => c.kind === 'all-to-all').map((c) => c.scope)).toEqual([`layer_${i}/attn`, `layer_${i}/attn`]);
+    }
+    expect(p.collectives.filter((c) => !c.scope.startsWith('layer_'))).toEqual([]);
+  });
+
+  it('dim="batch" after Megatron loses the attention core to it: the earlier tactic decides', () => {
+    const after = schedule('BP = BatchParallel(axis="batch")', 'MP = GQAMegatron(axis="model")', 'MQ = MultiQuery(axis="model", dim="batch")');
+    const { sharding, result, program } = partitioned('transformer-decode', after, m22);
+    // MP's propagation reached the scores through the queries first: they stay tiled on heads
+    expect(tiledDim(sharding('layer_0/attn/scores'), 'model')).toBe(2);
+    const mq = result.stages.find((st) => st.tactic === 'MQ');
+    expect(mq?.conflicts.some((c) => program.values[c.value].name === 'layer_0/attn/scores')).toBe(true);
+  });
+
   it('dim="heads" tiles the query heads and leaves the cache whole: one all-reduce per attention', () => {
     const text = schedule('MQ = MultiQuery(axis="model", dim="heads")');
     const { sharding } = partitioned('transformer-decode', text, m22);

@@ -33,10 +33,27 @@ const KV_HEADS: readonly Entry[] = [
   ['params/layer_*/attn/wk', 1], ['params/layer_*/attn/wv', 1], ['params/layer_*/attn/bk', 0], ['params/layer_*/attn/bv', 0],
 ];
 
-/** Sharding for multi-query decoding: the KV cache over its batch dim, or the query heads. */
+/** The query heads: column-parallel wq/bq, row-parallel wo (Megatron's attention half). */
+const QUERY_HEADS: readonly Entry[] = [['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0]];
+
+/**
+ * Multi-query decoding after Pope et al. (docs/tactics.md, MultiQuery). `dim="heads"`: the query
+ * heads only; the single key/value head and the cache stay whole. `dim="batch"`: the query heads as
+ * well, and the KV cache, the attention over it (scores) and the updated cache on their batch dim.
+ * The queries come out of wq tiled on heads and the scores are tiled on batch: the scores' matmul
+ * moves the (small) queries from heads to batch with an all-to-all, and the wo matmul, which keeps
+ * wo tiled on heads, moves the context back the same way before its all-reduce. The new token's
+ * key and value are pinned replicated: one head, computed whole from the replicated normalised
+ * activations and written into each device's batch slice of the cache, so the cache's batch tile
+ * does not propagate back into them and from there into the residual stream.
+ */
 function multiQuery(dim: string | undefined): Entry[] {
-  if (dim === 'heads') return [['params/layer_*/attn/wq', 1], ['params/layer_*/attn/bq', 0], ['params/layer_*/attn/wo', 0]];
-  return [['batch/kv_cache/**', 0]];
+  if (dim === 'heads') return [...QUERY_HEADS];
+  return [
+    ['layer_*/attn/q', 2], ['layer_*/attn/proj', 'REPLICATED'],
+    ['batch/kv_cache/**', 0], ['layer_*/attn/cache_k', 0], ['layer_*/attn/cache_v', 0], ['layer_*/attn/scores', 0],
+    ['layer_*/attn/k', 'REPLICATED'], ['layer_*/attn/v', 'REPLICATED'],
+  ];
 }
 
 /**
@@ -87,9 +104,9 @@ export const FAMILY_TACTIC_SPECS: readonly TacticSpec[] = [
     [AXIS_ARG, enumArg('dim', ['query', 'kv'], 'query', 'query: tile the query heads only (key/value weights stay whole); kv: also the key/value heads (the axis must divide kvHeads).')]),
   presetSpec(
     'MultiQuery',
-    'Multi-query decoding (transformer-decode): tile the KV cache on its batch dim, or the query heads (the single key/value head stays replicated).',
+    'Multi-query decoding after Pope et al. (transformer-decode): the queries on heads and the KV cache and attention scores on batch (all-to-alls between them), or the query heads only. Schedule it before Megatron/GQAMegatron on the same axis.',
     'MultiQuery(axis="model", dim="batch")',
-    [AXIS_ARG, enumArg('dim', ['batch', 'heads'], 'batch', 'batch: batch/kv_cache/** on dim 0; heads: the query heads of wq, bq and wo.')]),
+    [AXIS_ARG, enumArg('dim', ['batch', 'heads'], 'batch', 'batch: layer_*/attn/q on heads, batch/kv_cache/**, the updated caches and layer_*/attn/scores on batch, the new key/value and layer_*/attn/proj pinned replicated; heads: the query heads of wq, bq and wo.')]),
   presetSpec(
     'ExpertParallel',
     'Expert parallelism (moe): tile the expert weights and expert-major activations on the expert dim and the group-major ones on the group dim; tokens reach their experts by all-to-all. Schedule it before BatchParallel on the same axis.',
