@@ -138,14 +138,17 @@ export function grad(b: ProgramBuilder, loss: ValueId, wrt: readonly ValueId[], 
   const lossType = b.type(loss);
   if (lossType.shape.length !== 0 || !isFloat(lossType.dtype))
     throw new UserError('autodiff', `the loss must be a float scalar, got ${lossType.dtype}[${lossType.shape.join(',')}]`);
-  const nOps = b.ops.length;
-  const nVals = b.values.length;
+  const sweep = new BackwardSweep(b, activeValues(b, wrt), opts);
+  b.inPhase('backward', () => sweep.run(loss));
+  return b.inPhase('backward', () => wrt.map((w) => namedGradient(b, sweep.ct[w] >= 0 ? sweep.ct[w] : b.full(w, 0), w)));
+}
 
-  // Forward sweep: which values depend on a `wrt` value through differentiable ops.
+/** Forward sweep: which values depend on a `wrt` value through differentiable ops. */
+function activeValues(b: ProgramBuilder, wrt: readonly ValueId[]): Uint8Array {
   const stop = stopped.get(b);
-  const active = new Uint8Array(nVals);
+  const active = new Uint8Array(b.values.length);
   for (const w of wrt) if (isFloat(b.type(w).dtype)) active[w] = 1;
-  for (let i = 0; i < nOps; i++) {
+  for (let i = 0; i < b.ops.length; i++) {
     const op = b.ops[i];
     if (NO_GRADIENT.has(op.kind)) continue;
     let any = false;
@@ -153,26 +156,76 @@ export function grad(b: ProgramBuilder, loss: ValueId, wrt: readonly ValueId[], 
     if (!any) continue;
     for (const r of op.results) if (isFloat(b.values[r].type.dtype) && !stop?.has(r)) active[r] = 1;
   }
+  return active;
+}
 
-  // Backward ops take the scope of the forward op (grad runs at the top scope, so a child scope of the
-  // top is absolute).
-  const withScope = <T>(scope: string, f: () => T): T => (scope === '' ? f() : b.scoped(scope, f));
+/** The gradient of `w` as returned: its own value, named `grads/<path>` for `params/<path>`, role 'gradient'. */
+function namedGradient(b: ProgramBuilder, g: ValueId, w: ValueId): ValueId {
+  const name = b.values[w].name;
+  const gradName = name?.startsWith('params/') ? `grads/${name.slice('params/'.length)}` : undefined;
+  // A cotangent can be shared (an add passes it to both operands): give each gradient its own value.
+  if (b.values[g].name !== undefined || b.values[g].role === 'gradient' || b.values[g].def < 0)
+    g = b.reshape(g, b.shape(g));
+  if (gradName) b.setName(g, gradName);
+  return b.setRole(g, 'gradient');
+}
 
-  const segOf = new Int32Array(nOps).fill(-1);
-  (opts.remat ?? []).forEach((s, k) => { for (let i = s.start; i < s.end && i < nOps; i++) segOf[i] = k; });
-  const units = customUnits.get(b) ?? [];
-  const unitOf = new Int32Array(nOps).fill(-1);
-  units.forEach((u, k) => { for (let i = u.start; i < u.end; i++) unitOf[i] = k; });
-  checkUnitsSealed(b, units, unitOf, nOps);
+/**
+ * The reverse sweep over the forward ops (those emitted before it starts): each value's cotangent (`ct`,
+ * -1: none yet), the remat segment and custom unit of each op, and the recomputed copies of primal values.
+ */
+class BackwardSweep {
+  readonly ct: Int32Array;
+  private readonly nOps: number;
+  private readonly segOf: Int32Array;
+  private readonly units: readonly CustomUnit[];
+  private readonly unitOf: Int32Array;
+  private readonly recomputed = new Map<ValueId, ValueId>();
+  /**
+   * Cheap clones (broadcasts, constants, iotas) made for the op being differentiated, so that a
+   * broadcast parameter or a splat constant is not kept alive at full size from forward to backward.
+   */
+  private readonly cheap = new Map<ValueId, ValueId>();
 
-  const recomputed = new Map<ValueId, ValueId>();
-  // Cheap clones (broadcasts, constants, iotas) made for the op being differentiated, so that a
-  // broadcast parameter or a splat constant is not kept alive at full size from forward to backward.
-  const cheap = new Map<ValueId, ValueId>();
+  constructor(private readonly b: ProgramBuilder, private readonly active: Uint8Array, opts: GradOptions) {
+    const nOps = (this.nOps = b.ops.length);
+    this.ct = new Int32Array(b.values.length).fill(-1);
+    this.segOf = new Int32Array(nOps).fill(-1);
+    (opts.remat ?? []).forEach((s, k) => { for (let i = s.start; i < s.end && i < nOps; i++) this.segOf[i] = k; });
+    this.units = customUnits.get(b) ?? [];
+    this.unitOf = new Int32Array(nOps).fill(-1);
+    this.units.forEach((u, k) => { for (let i = u.start; i < u.end; i++) this.unitOf[i] = k; });
+    checkUnitsSealed(b, this.units, this.unitOf, nOps);
+  }
 
-  const clone = (op: Op, seg: number, memo: Map<ValueId, ValueId>, v: ValueId): ValueId => {
+  /** Seeds d loss / d loss = 1 and runs every forward op's rule, last first, where a cotangent reached it. */
+  run(loss: ValueId): void {
+    const { b, ct, units, unitOf } = this;
+    if (!this.active[loss]) return;
+    const lossDef = b.values[loss].def;
+    this.withScope(lossDef >= 0 ? b.ops[lossDef].scope : '', () => { ct[loss] = b.full(loss, 1); });
+    for (let i = lossDef; i >= 0; i--) {
+      const op = b.ops[i];
+      const k = unitOf[i];
+      // Inside a custom unit only the op defining its output acts, for the whole unit.
+      if (k >= 0 && op.results[0] !== units[k].output) continue;
+      let hasCt = false;
+      for (const r of op.results) if (ct[r] >= 0) { hasCt = true; break; }
+      if (!hasCt) continue;
+      if (this.cheap.size) this.cheap.clear();
+      this.withScope(op.scope, () => (k >= 0 ? this.differentiateUnit(units[k], this.segOf[i]) : this.differentiate(op, this.segOf[i])));
+    }
+  }
+
+  /** Backward ops take the scope of the forward op (grad runs at the top scope, so a child scope of the top is absolute). */
+  private withScope<T>(scope: string, f: () => T): T {
+    return scope === '' ? f() : this.b.scoped(scope, f);
+  }
+
+  private clone(op: Op, seg: number, memo: Map<ValueId, ValueId>, v: ValueId): ValueId {
+    const b = this.b;
     const operands = new Array<ValueId>(op.operands.length);
-    for (let i = 0; i < operands.length; i++) operands[i] = primal(op.operands[i], seg);
+    for (let i = 0; i < operands.length; i++) operands[i] = this.primal(op.operands[i], seg);
     const types = new Array<TensorType>(op.results.length);
     for (let i = 0; i < types.length; i++) types[i] = b.values[op.results[i]].type;
     const results = b.emit(op.kind, operands, op.attrs, types);
@@ -189,80 +242,54 @@ export function grad(b: ProgramBuilder, loss: ValueId, wrt: readonly ValueId[], 
       if (op.results[i] === v) at = i;
     }
     return results[at];
-  };
+  }
 
-  // Primal value as an op of remat segment `seg` sees it in the backward pass: a value defined inside
-  // the same segment is recomputed, one that crosses a segment boundary (a block's input) was kept; a
-  // cheap forward value is re-emitted from its (smaller) operands.
-  const primal = (v: ValueId, seg: number): ValueId => {
-    const d = b.values[v].def;
-    if (d < 0 || d >= nOps) return v;
-    const op = b.ops[d];
-    if (seg >= 0 && segOf[d] === seg) return recomputed.get(v) ?? clone(op, seg, recomputed, v);
-    if (CHEAP_TO_RECOMPUTE.has(op.kind)) return cheap.get(v) ?? clone(op, seg, cheap, v);
+  /**
+   * Primal value as an op of remat segment `seg` sees it in the backward pass: a value defined inside
+   * the same segment is recomputed, one that crosses a segment boundary (a block's input) was kept; a
+   * cheap forward value is re-emitted from its (smaller) operands.
+   */
+  private readonly primal = (v: ValueId, seg: number): ValueId => {
+    const d = this.b.values[v].def;
+    if (d < 0 || d >= this.nOps) return v;
+    const op = this.b.ops[d];
+    if (seg >= 0 && this.segOf[d] === seg) return this.recomputed.get(v) ?? this.clone(op, seg, this.recomputed, v);
+    if (CHEAP_TO_RECOMPUTE.has(op.kind)) return this.cheap.get(v) ?? this.clone(op, seg, this.cheap, v);
     return v;
   };
 
-  const ct = new Int32Array(nVals).fill(-1);
-  const accumulate = (v: ValueId, g: ValueId): void => {
+  private accumulate(v: ValueId, g: ValueId): void {
+    const b = this.b;
     const want = b.values[v].type, got = b.values[g].type;
     if (want.dtype !== got.dtype || want.shape.length !== got.shape.length || want.shape.some((d, i) => d !== got.shape[i]))
       throw new Error(`autodiff: cotangent ${got.dtype}[${got.shape}] does not match value ${v} ${want.dtype}[${want.shape}]`);
-    ct[v] = ct[v] < 0 ? g : b.add(ct[v], g);
-  };
+    this.ct[v] = this.ct[v] < 0 ? g : b.add(this.ct[v], g);
+  }
 
-  const differentiate = (op: Op, seg: number): void => {
+  private differentiate(op: Op, seg: number): void {
     const n = op.operands.length;
     const needs = new Array<boolean>(n);
     let any = false;
-    for (let k = 0; k < n; k++) any = (needs[k] = active[op.operands[k]] === 1) || any;
+    for (let k = 0; k < n; k++) any = (needs[k] = this.active[op.operands[k]] === 1) || any;
     if (!any) return;
     const rule = VJP_RULES[op.kind];
     if (!rule) throw new UserError('autodiff', `cannot differentiate a ${op.kind} op (in "${op.scope || 'top'}"): it has no gradient rule`);
     const g = new Array<ValueId | undefined>(op.results.length);
-    for (let i = 0; i < op.results.length; i++) g[i] = ct[op.results[i]] >= 0 ? ct[op.results[i]] : undefined;
-    const cts = rule(new OpVjpContext(b, op, g, needs, seg, primal));
+    for (let i = 0; i < op.results.length; i++) g[i] = this.ct[op.results[i]] >= 0 ? this.ct[op.results[i]] : undefined;
+    const cts = rule(new OpVjpContext(this.b, op, g, needs, seg, this.primal));
     for (let k = 0; k < n; k++) {
       const c = cts[k];
-      if (needs[k] && c !== undefined) accumulate(op.operands[k], c);
+      if (needs[k] && c !== undefined) this.accumulate(op.operands[k], c);
     }
-  };
+  }
 
-  const differentiateUnit = (u: CustomUnit, seg: number): void => {
-    const needs = u.inputs.map((v) => active[v] === 1);
+  private differentiateUnit(u: CustomUnit, seg: number): void {
+    const needs = u.inputs.map((v) => this.active[v] === 1);
     if (!needs.some(Boolean)) return;
-    const cts = u.rule({ b, x: (k) => primal(u.inputs[k], seg), y: () => primal(u.output, seg), g: ct[u.output], needs });
+    const cts = u.rule({ b: this.b, x: (k) => this.primal(u.inputs[k], seg), y: () => this.primal(u.output, seg), g: this.ct[u.output], needs });
     u.inputs.forEach((v, k) => {
       const c = cts[k];
-      if (needs[k] && c !== undefined) accumulate(v, c);
+      if (needs[k] && c !== undefined) this.accumulate(v, c);
     });
-  };
-
-  b.inPhase('backward', () => {
-    if (!active[loss]) return;
-    const lossDef = b.values[loss].def;
-    withScope(lossDef >= 0 ? b.ops[lossDef].scope : '', () => { ct[loss] = b.full(loss, 1); });
-    for (let i = lossDef; i >= 0; i--) {
-      const op = b.ops[i];
-      const k = unitOf[i];
-      // Inside a custom unit only the op defining its output acts, for the whole unit.
-      if (k >= 0 && op.results[0] !== units[k].output) continue;
-      let hasCt = false;
-      for (const r of op.results) if (ct[r] >= 0) { hasCt = true; break; }
-      if (!hasCt) continue;
-      if (cheap.size) cheap.clear();
-      withScope(op.scope, () => (k >= 0 ? differentiateUnit(units[k], segOf[i]) : differentiate(op, segOf[i])));
-    }
-  });
-
-  return b.inPhase('backward', () => wrt.map((w) => {
-    let g = ct[w] >= 0 ? ct[w] : b.full(w, 0);
-    const name = b.values[w].name;
-    const gradName = name?.startsWith('params/') ? `grads/${name.slice('params/'.length)}` : undefined;
-    // A cotangent can be shared (an add passes it to both operands): give each gradient its own value.
-    if (b.values[g].name !== undefined || b.values[g].role === 'gradient' || b.values[g].def < 0)
-      g = b.reshape(g, b.shape(g));
-    if (gradName) b.setName(g, gradName);
-    return b.setRole(g, 'gradient');
-  }));
+  }
 }

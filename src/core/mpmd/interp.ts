@@ -54,157 +54,210 @@ export function runPipelined(
   micro: SpmdProgram, pipelineAxis: string | undefined, plan: MpmdPlan, actions: readonly (readonly Action[])[],
   inputsPerMb: readonly (readonly Float32Array[])[],
 ): { outputs: Float32Array[]; replicaMismatchScaled: number; worstReplica?: string; stats: PipelineRunStats } {
-  const mesh = stageMesh(micro.mesh, pipelineAxis);
-  const sub = deviceCount(mesh);
-  const local = micro.program;
-  const p = plan.stages;
-  const m = plan.microbatches;
-  const stores: Store[] = Array.from({ length: p }, () => new Map());
-  const p2pBytes = new Map<string, number>();
-  const send = (from: number, to: number, key: string, bufs: Float32Array[], v: number) => {
-    stores[to].set(key, bufs);
+  const run = new PipelineRun(micro, stageMesh(micro.mesh, pipelineAxis), plan);
+  run.loadInputs(inputsPerMb);
+  // 1. Once, before the micro-batches.
+  for (const op of run.local.ops) if (plan.part[op.id] === PRE) run.runOnce(op.id);
+  // 2. The micro-batches, each device following its schedule.
+  const { peakInFlight, ran } = run.runSchedule(actions);
+  run.shareAccumulated();
+  // 3. Once, after: the optimizer on the averaged gradients.
+  for (const op of run.local.ops) if (plan.part[op.id] === POST) run.runOnce(op.id);
+  const out = assembleOutputs({ ...micro, mesh: run.mesh }, run.outputBuffers());
+  return { outputs: out.outputs, replicaMismatchScaled: out.replicaMismatchScaled, worstReplica: out.worstReplica, stats: { peakInFlight, p2pBytes: run.p2pBytes, ran } };
+}
+
+/** The devices of `ops` (by their chunk's stage) that read each value. */
+function readersOf(plan: MpmdPlan, ops: Iterable<{ readonly id: number; readonly operands: readonly number[] }>): Map<number, Set<number>> {
+  const out = new Map<number, Set<number>>();
+  for (const op of ops) {
+    for (const v of op.operands) {
+      let s = out.get(v);
+      if (!s) out.set(v, (s = new Set()));
+      s.add(deviceOf(plan, plan.chunkOf[op.id]));
+    }
+  }
+  return out;
+}
+
+/** One pipelined run: each pipeline device's store of buffers, and the bytes sent between devices. */
+class PipelineRun {
+  readonly local: Program;
+  readonly stores: Store[];
+  readonly p2pBytes = new Map<string, number>();
+  /** The devices of the sub-mesh each stage runs on. */
+  private readonly sub: number;
+  /** Devices whose once-ops read a value: a value computed once goes to every other device that reads it. */
+  private readonly onceUsers: Map<number, Set<number>>;
+  private readonly microUsersOfOnce: Map<number, Set<number>>;
+  /** Values accumulated over the micro-batches (their mean), on the device that computes them. */
+  private readonly acc = new Map<number, Float32Array[]>();
+
+  constructor(private readonly micro: SpmdProgram, readonly mesh: Mesh, private readonly plan: MpmdPlan) {
+    this.local = micro.program;
+    this.sub = deviceCount(mesh);
+    this.stores = Array.from({ length: plan.stages }, () => new Map());
+    this.onceUsers = readersOf(plan, this.local.ops.filter((op) => plan.part[op.id] !== MICRO));
+    this.microUsersOfOnce = readersOf(plan, this.local.ops.filter((op) => plan.part[op.id] === MICRO));
+  }
+
+  private send(from: number, to: number, key: string, bufs: Float32Array[], v: number): void {
+    this.stores[to].set(key, bufs);
     const k = `${from}->${to}`;
-    p2pBytes.set(k, (p2pBytes.get(k) ?? 0) + numel(local.values[v].type.shape) * 4);
-  };
+    this.p2pBytes.set(k, (this.p2pBytes.get(k) ?? 0) + numel(this.local.values[v].type.shape) * 4);
+  }
 
-  // Inputs: every stage loads the parameters and state it reads, and its own slice of each micro-batch.
-  micro.global.inputs.forEach((gv, i) => {
-    const gType = micro.global.values[gv].type;
-    const lv = local.inputs[i];
-    const what = `input ${micro.global.values[gv].name ?? i}`;
-    const pieces = (buf: Float32Array) => Array.from({ length: sub }, (_, d) =>
-      localInput(mesh, d, buf, gType.shape, micro.inputShardings[i], local.values[lv].type.shape, what));
-    if (plan.perMicrobatch[i]) {
-      for (let mb = 0; mb < m; mb++) {
-        const ps = pieces(inputsPerMb[mb][i]);
-        for (const s of stores) s.set(mbKey(mb, lv), ps);
+  /** Inputs: every stage loads the parameters and state it reads, and its own slice of each micro-batch. */
+  loadInputs(inputsPerMb: readonly (readonly Float32Array[])[]): void {
+    const { micro, local, mesh, sub } = this;
+    micro.global.inputs.forEach((gv, i) => {
+      const gType = micro.global.values[gv].type;
+      const lv = local.inputs[i];
+      const what = `input ${micro.global.values[gv].name ?? i}`;
+      const pieces = (buf: Float32Array) => Array.from({ length: sub }, (_, d) =>
+        localInput(mesh, d, buf, gType.shape, micro.inputShardings[i], local.values[lv].type.shape, what));
+      if (this.plan.perMicrobatch[i]) {
+        for (let mb = 0; mb < this.plan.microbatches; mb++) {
+          const ps = pieces(inputsPerMb[mb][i]);
+          for (const s of this.stores) s.set(mbKey(mb, lv), ps);
+        }
+      } else {
+        const ps = pieces(inputsPerMb[0][i]);
+        for (const s of this.stores) s.set(onceKey(lv), ps);
       }
-    } else {
-      const ps = pieces(inputsPerMb[0][i]);
-      for (const s of stores) s.set(onceKey(lv), ps);
-    }
-  });
+    });
+  }
 
-  const read = (d: number, v: number, mb: number, opId: number): Float32Array[] => {
-    const b = stores[d].get(mbKey(mb, v)) ?? stores[d].get(onceKey(v));
-    if (!b) throw new Error(`pipeline device ${d}: op #${opId} (${local.ops[opId].kind}) reads value %${v}${mb >= 0 ? ` of micro-batch ${mb}` : ''}, which the device neither computed nor received`);
+  private read(d: number, v: number, mb: number, opId: number): Float32Array[] {
+    const b = this.stores[d].get(mbKey(mb, v)) ?? this.stores[d].get(onceKey(v));
+    if (!b) throw new Error(`pipeline device ${d}: op #${opId} (${this.local.ops[opId].kind}) reads value %${v}${mb >= 0 ? ` of micro-batch ${mb}` : ''}, which the device neither computed nor received`);
     return b;
-  };
-  const exec = (d: number, opId: number, mb: number): Float32Array[][] => {
-    const op = local.ops[opId];
-    const ins = op.operands.map((v) => read(d, v, mb, opId));
-    const perDev = runOpOnDevices(op, local, mesh, Array.from({ length: sub }, (_, k) => ins.map((x) => x[k])));
+  }
+
+  /** Runs one op on pipeline device d's sub-mesh; per result, its per-device buffers. */
+  private exec(d: number, opId: number, mb: number): Float32Array[][] {
+    const op = this.local.ops[opId];
+    const ins = op.operands.map((v) => this.read(d, v, mb, opId));
+    const perDev = runOpOnDevices(op, this.local, this.mesh, Array.from({ length: this.sub }, (_, k) => ins.map((x) => x[k])));
     return op.results.map((_, r) => perDev.map((outs) => outs[r]));
-  };
-  // A value computed once goes to every other device that reads it (a shared op runs on every device).
-  const onceUsers = new Map<number, Set<number>>();
-  for (const op of local.ops) {
-    if (plan.part[op.id] === MICRO) continue;
-    for (const v of op.operands) {
-      let s = onceUsers.get(v);
-      if (!s) onceUsers.set(v, (s = new Set()));
-      s.add(deviceOf(plan, plan.chunkOf[op.id]));
-    }
   }
-  const microUsersOfOnce = new Map<number, Set<number>>();
-  for (const op of local.ops) {
-    if (plan.part[op.id] !== MICRO) continue;
-    for (const v of op.operands) {
-      let s = microUsersOfOnce.get(v);
-      if (!s) microUsersOfOnce.set(v, (s = new Set()));
-      s.add(deviceOf(plan, plan.chunkOf[op.id]));
-    }
-  }
-  const runOnce = (opId: number) => {
+
+  /** A once-op: on its chunk's device (every device for shared ops); results sent to the devices that read them. */
+  runOnce(opId: number): void {
+    const { plan } = this;
     const c = plan.chunkOf[opId];
-    const devices = c < 0 ? Array.from({ length: p }, (_, d) => d) : [deviceOf(plan, c)];
+    const devices = c < 0 ? Array.from({ length: plan.stages }, (_, d) => d) : [deviceOf(plan, c)];
     for (const d of devices) {
-      const res = exec(d, opId, -1);
-      local.ops[opId].results.forEach((r, k) => {
-        stores[d].set(onceKey(r), res[k]);
+      const res = this.exec(d, opId, -1);
+      this.local.ops[opId].results.forEach((r, k) => {
+        this.stores[d].set(onceKey(r), res[k]);
         if (c < 0) return;
-        const to = new Set([...(onceUsers.get(r) ?? []), ...(microUsersOfOnce.get(r) ?? [])]);
-        for (const t of to) if (t >= 0 && t !== d) send(d, t, onceKey(r), res[k], r);
+        const to = new Set([...(this.onceUsers.get(r) ?? []), ...(this.microUsersOfOnce.get(r) ?? [])]);
+        for (const t of to) if (t >= 0 && t !== d) this.send(d, t, onceKey(r), res[k], r);
       });
     }
-  };
+  }
 
-  // 1. Once, before the micro-batches.
-  for (const op of local.ops) if (plan.part[op.id] === PRE) runOnce(op.id);
-
-  // 2. The micro-batches, each device following its schedule.
-  const splitW = actions.some((l) => l.some((a) => a.pass === 'W'));
-  const done = new Set<string>();
-  const doneKey = (g: number, mb: number) => `${g}@${mb}`;
-  const acc = new Map<number, Float32Array[]>();
-  const next = new Array<number>(p).fill(0);
-  const inFlight = new Array<number>(p).fill(0);
-  const peakInFlight = new Array<number>(p).fill(0);
-  const ran: Action[][] = Array.from({ length: p }, () => []);
-  const groupsOf = (a: Action): number[] => {
-    const keys = [groupKey(a.pass, a.chunk)];
-    if (a.pass === 'B' && !splitW) keys.push(groupKey('W', a.chunk));
-    return keys;
-  };
-  const ready = (a: Action): boolean => groupsOf(a).every((g) =>
-    [...(plan.deps.get(g) ?? [])].every((dep) => groupsOf(a).includes(dep) || done.has(doneKey(dep, a.mb))));
-  let remaining = actions.reduce((n, l) => n + l.length, 0);
-  while (remaining > 0) {
-    let progress = false;
-    for (let d = 0; d < p; d++) {
-      const a = actions[d][next[d]];
-      if (!a || !ready(a)) continue;
-      if (deviceOf(plan, a.chunk) !== d) throw new Error(`schedule gives chunk ${a.chunk} to device ${d}`);
-      const keys = groupsOf(a);
-      const ops = keys.flatMap((g) => [...(plan.groups.get(g) ?? [])]).sort((x, y) => x - y);
-      for (const opId of ops) {
-        const res = exec(d, opId, a.mb);
-        local.ops[opId].results.forEach((r, k) => {
-          stores[d].set(mbKey(a.mb, r), res[k]);
-          for (const t of plan.microSends.get(r) ?? []) send(d, t, mbKey(a.mb, r), res[k], r);
-          if (plan.accumulated.has(r)) {
-            const sum = acc.get(r) ?? res[k].map((x) => new Float32Array(x.length));
-            res[k].forEach((x, j) => { for (let e = 0; e < x.length; e++) sum[j][e] += x[e] / m; });
-            acc.set(r, sum);
-          }
-        });
+  /**
+   * Runs every device's actions in order, each as soon as the values it reads are there; a round where no
+   * device can move is a deadlock. Returns the peak micro-batches in flight and the order actions ran.
+   */
+  runSchedule(actions: readonly (readonly Action[])[]): { peakInFlight: number[]; ran: Action[][] } {
+    const p = this.plan.stages;
+    const sched = new ScheduleState(this.plan, actions.some((l) => l.some((a) => a.pass === 'W')));
+    const next = new Array<number>(p).fill(0);
+    const inFlight = new Array<number>(p).fill(0);
+    const peakInFlight = new Array<number>(p).fill(0);
+    const ran: Action[][] = Array.from({ length: p }, () => []);
+    let remaining = actions.reduce((n, l) => n + l.length, 0);
+    while (remaining > 0) {
+      let progress = false;
+      for (let d = 0; d < p; d++) {
+        const a = actions[d][next[d]];
+        if (!a || !sched.ready(a)) continue;
+        if (deviceOf(this.plan, a.chunk) !== d) throw new Error(`schedule gives chunk ${a.chunk} to device ${d}`);
+        this.runAction(d, a, sched);
+        if (a.pass === 'F') peakInFlight[d] = Math.max(peakInFlight[d], ++inFlight[d]);
+        if (sched.splitW ? a.pass === 'W' : a.pass === 'B') inFlight[d]--;
+        ran[d].push(a);
+        next[d]++;
+        remaining--;
+        progress = true;
       }
-      for (const g of keys) done.add(doneKey(g, a.mb));
-      if (a.pass === 'F') peakInFlight[d] = Math.max(peakInFlight[d], ++inFlight[d]);
-      const finished = splitW ? a.pass === 'W' : a.pass === 'B';
-      if (finished) inFlight[d]--;
-      ran[d].push(a);
-      next[d]++;
-      remaining--;
-      progress = true;
+      if (!progress) {
+        const waiting = actions.map((l, d) => (l[next[d]] ? `device ${d} waits at ${l[next[d]].pass}${l[next[d]].chunk}/mb${l[next[d]].mb}` : '')).filter(Boolean);
+        throw new UserError('pipeline', `the schedule deadlocks: ${waiting.join('; ')}`);
+      }
     }
-    if (!progress) {
-      const waiting = actions.map((l, d) => (l[next[d]] ? `device ${d} waits at ${l[next[d]].pass}${l[next[d]].chunk}/mb${l[next[d]].mb}` : '')).filter(Boolean);
-      throw new UserError('pipeline', `the schedule deadlocks: ${waiting.join('; ')}`);
-    }
-  }
-  // A value accumulated on one device is sent, once, to the devices whose post ops read it.
-  for (const [v, sum] of acc) {
-    const c = plan.chunkOf[local.values[v].def];
-    const d = deviceOf(plan, c);
-    stores[d].set(onceKey(v), sum);
-    for (const t of onceUsers.get(v) ?? []) if (t >= 0 && t !== d) send(d, t, onceKey(v), sum, v);
+    return { peakInFlight, ran };
   }
 
-  // 3. Once, after: the optimizer on the averaged gradients.
-  for (const op of local.ops) if (plan.part[op.id] === POST) runOnce(op.id);
-
-  // Outputs, from the device that holds each.
-  const bufs: Float32Array[][] = Array.from({ length: sub }, () => new Array<Float32Array>(local.values.length));
-  for (const o of local.outputs) {
-    const def = local.values[o.value].def;
-    const d = def >= 0 ? Math.max(0, deviceOf(plan, plan.chunkOf[def])) : 0;
-    const b = stores[d].get(onceKey(o.value));
-    if (!b) throw new Error(`pipeline: output ${o.name} is on no device`);
-    for (let k = 0; k < sub; k++) bufs[k][o.value] = b[k];
+  /** One action's ops on device d: results stored, sent where the plan sends them, accumulated where averaged. */
+  private runAction(d: number, a: Action, sched: ScheduleState): void {
+    const { plan } = this;
+    const m = plan.microbatches;
+    const keys = sched.groupsOf(a);
+    const ops = keys.flatMap((g) => [...(plan.groups.get(g) ?? [])]).sort((x, y) => x - y);
+    for (const opId of ops) {
+      const res = this.exec(d, opId, a.mb);
+      this.local.ops[opId].results.forEach((r, k) => {
+        this.stores[d].set(mbKey(a.mb, r), res[k]);
+        for (const t of plan.microSends.get(r) ?? []) this.send(d, t, mbKey(a.mb, r), res[k], r);
+        if (plan.accumulated.has(r)) {
+          const sum = this.acc.get(r) ?? res[k].map((x) => new Float32Array(x.length));
+          res[k].forEach((x, j) => { for (let e = 0; e < x.length; e++) sum[j][e] += x[e] / m; });
+          this.acc.set(r, sum);
+        }
+      });
+    }
+    sched.finish(keys, a.mb);
   }
-  const run = assembleOutputs({ ...micro, mesh }, bufs);
-  return { outputs: run.outputs, replicaMismatchScaled: run.replicaMismatchScaled, worstReplica: run.worstReplica, stats: { peakInFlight, p2pBytes, ran } };
+
+  /** A value accumulated on one device is sent, once, to the devices whose post ops read it. */
+  shareAccumulated(): void {
+    for (const [v, sum] of this.acc) {
+      const d = deviceOf(this.plan, this.plan.chunkOf[this.local.values[v].def]);
+      this.stores[d].set(onceKey(v), sum);
+      for (const t of this.onceUsers.get(v) ?? []) if (t >= 0 && t !== d) this.send(d, t, onceKey(v), sum, v);
+    }
+  }
+
+  /** Outputs, from the device that holds each: per sub-mesh device, buffers indexed by value. */
+  outputBuffers(): Float32Array[][] {
+    const { local, plan } = this;
+    const bufs: Float32Array[][] = Array.from({ length: this.sub }, () => new Array<Float32Array>(local.values.length));
+    for (const o of local.outputs) {
+      const def = local.values[o.value].def;
+      const d = def >= 0 ? Math.max(0, deviceOf(plan, plan.chunkOf[def])) : 0;
+      const b = this.stores[d].get(onceKey(o.value));
+      if (!b) throw new Error(`pipeline: output ${o.name} is on no device`);
+      for (let k = 0; k < this.sub; k++) bufs[k][o.value] = b[k];
+    }
+    return bufs;
+  }
+}
+
+/** Which (group, micro-batch) pairs have run: an action is ready when the groups it depends on have. */
+class ScheduleState {
+  private readonly done = new Set<string>();
+
+  constructor(private readonly plan: MpmdPlan, readonly splitW: boolean) {}
+
+  /** The op groups an action runs: without a split W pass a backward also computes the weight gradients. */
+  groupsOf(a: Action): number[] {
+    const keys = [groupKey(a.pass, a.chunk)];
+    if (a.pass === 'B' && !this.splitW) keys.push(groupKey('W', a.chunk));
+    return keys;
+  }
+
+  ready(a: Action): boolean {
+    const own = this.groupsOf(a);
+    return own.every((g) => [...(this.plan.deps.get(g) ?? [])].every((dep) => own.includes(dep) || this.done.has(`${dep}@${a.mb}`)));
+  }
+
+  finish(groups: readonly number[], mb: number): void {
+    for (const g of groups) this.done.add(`${g}@${mb}`);
+  }
 }
 
 /** The inputs of each micro-batch: batch/* inputs cut along dim 0, the others shared. */

@@ -5,7 +5,7 @@
  * text stays in the box to fix.
  */
 import { useEffect, useRef, useState } from 'react';
-import { describeError, tacticsForModule, withModule } from './moduleImport';
+import { caretOffset, describeError, tacticsForModule, withModule } from './moduleImport';
 import { pipelineClient } from '../runner';
 import { editDoc, useApp } from '../store';
 
@@ -27,26 +27,9 @@ export function loadModuleExamples(): Promise<ModuleExample[]> {
   return examplesPromise;
 }
 
-export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
-  const current = useApp((s) => ('stablehlo' in s.doc.model ? s.doc.model.stablehlo : ''));
-  const [draft, setDraft] = useState(current);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [over, setOver] = useState(false);
+/** The bundled examples, once fetched (none until then, or when the index cannot be read). */
+function useModuleExamples(): ModuleExample[] {
   const [examples, setExamples] = useState<ModuleExample[]>([]);
-  const fileRef = useRef<HTMLInputElement>(null);
-  const textRef = useRef<HTMLTextAreaElement>(null);
-
-  /** Puts the caret on the error's line and column, so the user sees what to fix. */
-  const showAt = (text: string, line: number, column: number) => {
-    const el = textRef.current;
-    if (!el || line < 1) return;
-    const lines = text.split('\n');
-    const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, column - 1);
-    el.focus();
-    el.setSelectionRange(offset, Math.min(text.length, offset + 1));
-  };
-
   useEffect(() => {
     let live = true;
     void loadModuleExamples().then((e) => live && setExamples(e));
@@ -54,6 +37,28 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
       live = false;
     };
   }, []);
+  return examples;
+}
+
+export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
+  const current = useApp((s) => ('stablehlo' in s.doc.model ? s.doc.model.stablehlo : ''));
+  const [draft, setDraft] = useState(current);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
+  const examples = useModuleExamples();
+  const fileRef = useRef<HTMLInputElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  /** Puts the caret on the error's line and column, so the user sees what to fix. */
+  const showAt = (text: string, line: number, column: number) => {
+    const el = textRef.current;
+    if (!el || line < 1) return;
+    const offset = caretOffset(text, line, column);
+    el.focus();
+    el.setSelectionRange(offset, Math.min(text.length, offset + 1));
+  };
+
   // A module loaded from elsewhere (undo, a link) replaces the box's text.
   useEffect(() => setDraft(current), [current]);
 
@@ -115,15 +120,7 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
         void openFile(file);
       }}
     >
-      {examples.length > 0 && (
-        <div className="import-examples">
-          <span className="muted small">examples</span>
-          {examples.map((e) => (
-            <button key={e.file} className="linkish" data-testid={`module-example-${e.file}`} title={e.title} disabled={busy}
-              onClick={() => void openExample(e)}>{e.file.replace(/\.mlir$/, '')}</button>
-          ))}
-        </div>
-      )}
+      <ExampleButtons examples={examples} busy={busy} onOpen={(e) => void openExample(e)} />
       <textarea
         ref={textRef}
         data-testid="import-text"
@@ -146,6 +143,19 @@ export function ImportPanel({ onLoaded }: { onLoaded?: () => void }) {
           }} />
       </div>
       {error && <div className="import-error" role="alert" data-testid="import-error">{error}</div>}
+    </div>
+  );
+}
+
+function ExampleButtons({ examples, busy, onOpen }: { examples: ModuleExample[]; busy: boolean; onOpen: (e: ModuleExample) => void }) {
+  if (examples.length === 0) return null;
+  return (
+    <div className="import-examples">
+      <span className="muted small">examples</span>
+      {examples.map((e) => (
+        <button key={e.file} className="linkish" data-testid={`module-example-${e.file}`} title={e.title} disabled={busy}
+          onClick={() => onOpen(e)}>{e.file.replace(/\.mlir$/, '')}</button>
+      ))}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { validateConfig } from '../../core/io/validate';
 import { DEFAULT_CONFIG } from '../defaultConfig';
-import { describeError, MODULE_TACTICS, tacticsForModule, withModule } from './moduleImport';
+import { caretOffset, describeError, MODULE_TACTICS, tacticsForModule, withModule } from './moduleImport';
 
 const MODULE = 'module @m {\n  func.func @main(%a: tensor<4xf32>) -> tensor<4xf32> {\n    return %a : tensor<4xf32>\n  }\n}\n';
 
@@ -37,5 +37,20 @@ describe('describeError', () => {
     expect(describeError({ code: 'stablehlo-syntax', message: '8:39: unterminated "<" in a type', range: { line: 8, column: 39, endLine: 8, endColumn: 40 } }))
       .toBe('line 8, column 39: unterminated "<" in a type');
     expect(describeError({ code: 'x', message: 'no module' })).toBe('no module');
+  });
+});
+
+describe('caretOffset', () => {
+  it('points at the character a 1-based line and column name', () => {
+    const text = 'ab\ncdef\n\nxyz';
+    // each offset is checked by the character found there, not by a number written down
+    expect(text[caretOffset(text, 1, 1)]).toBe('a');
+    expect(text[caretOffset(text, 2, 3)]).toBe('e');
+    expect(text[caretOffset(text, 4, 2)]).toBe('y');
+    expect(caretOffset(text, 3, 1)).toBe(text.indexOf('\n\n') + 1);
+  });
+
+  it('reads a column of 0 as the start of the line', () => {
+    expect(caretOffset('ab\ncd', 2, 0)).toBe(caretOffset('ab\ncd', 2, 1));
   });
 });

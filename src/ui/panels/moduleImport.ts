@@ -30,3 +30,8 @@ export function tacticsForModule(doc: Config, mesh: { name: string; size: number
 export const describeError = (e: NonNullable<ModuleInfo['error']>): string =>
   e.range && e.range.line > 0 ? `line ${e.range.line}, column ${e.range.column}: ${e.message.replace(/^\d+:\d+:\s*/, '')}` : e.message;
 
+/** The text offset of a 1-based line and column: where ImportPanel puts the caret on an error. */
+export function caretOffset(text: string, line: number, column: number): number {
+  const lines = text.split('\n');
+  return lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, column - 1);
+}

@@ -10,6 +10,8 @@ import {
   formatShardedType, graphModel, groupsAbove, groupsToReveal, hiddenLeaves, layeredLayout, layoutGraph, opNodeLabel, searchGraph,
   type GraphLayout, type LayoutNode,
 } from './index';
+import { layoutGroup } from './groups';
+import { expandedGroups, placeVisible, representatives } from './visible';
 
 const D = 8;
 const dot = { lhsBatch: [], rhsBatch: [], lhsContract: [1], rhsContract: [0] };
@@ -611,5 +613,36 @@ describe('folds respect the sharding', () => {
     const op = one.program.ops.find((o) => o.scope.startsWith('layer_3/'))!;
     expect(groupsToReveal(one.program, op.id, one.partition.shardings)[0]).toBe('layer_0…layer_4');
     expect(searchGraph(one.program, 'layer_6', 5, one.partition.shardings).hits[0].reveal).not.toContain('layer_0…layer_7');
+  });
+});
+
+describe('visible steps of layoutGraph', () => {
+  const p = syntheticStep(3);
+  const m = graphModel(p);
+
+  it('expands a group only with all its ancestors, and opens the fold around an asked-for layer', () => {
+    const idOf = (s: string) => m.groupIndex.get(s)!;
+    // layer_0/attn without layer_0: not expanded, but the fold it sits in opens by itself
+    expect([...expandedGroups(m, ['layer_0/attn'])]).toEqual([idOf(FOLD3)]);
+    const opened = expandedGroups(m, ['layer_1']);
+    expect(opened.has(idOf('layer_1'))).toBe(true);
+    expect(opened.has(idOf(FOLD3))).toBe(true);
+  });
+
+  it('stands every node for a placed node: itself when its parent is open, else a collapsed ancestor', () => {
+    for (const asked of [[], ['layer_1'], ['layer_1', 'layer_1/mlp'], ['params', 'params/layer_0']]) {
+      const expanded = expandedGroups(m, asked);
+      const rep = representatives(m, expanded);
+      const placed = new Set(placeVisible(m, layoutGroup(m, -1, expanded), expanded).visible);
+      for (let n = 0; n < m.nNodes; n++) {
+        if (n < m.nOps + m.nInputs && m.hidden[n]) continue;
+        expect(placed.has(rep[n])).toBe(true);
+        if (rep[n] !== n) expect(expanded.has(rep[n])).toBe(false);
+        // the representative is n itself or one of its ancestors
+        let a = n;
+        while (a !== rep[n] && a >= 0) a = m.parent[a];
+        expect(a).toBe(rep[n]);
+      }
+    }
   });
 });

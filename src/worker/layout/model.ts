@@ -257,7 +257,7 @@ function foldRuns(tree: ScopeTree, parent: number, kids: readonly number[], shar
 export function graphModel(program: Program, shardings?: readonly Sharding[]): GraphModel {
   const tree = scopeTree(program);
   const shard = shardings ? shardSignatures(program, tree, shardings) : undefined;
-  const { sScope, sKids, sRoot, leafScope, inputOfValue, hidden } = tree;
+  const { sScope, sKids, sRoot, inputOfValue, hidden } = tree;
   const runs = new Map<number, (number | Fold)[]>();
   runs.set(-1, foldRuns(tree, -1, sRoot, shard));
   for (let g = 0; g < sScope.length; g++) if (sKids[g].length) runs.set(g, foldRuns(tree, g, sKids[g], shard));
@@ -267,52 +267,85 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
   let cached = models.get(program);
   const hit = cached?.get(fk);
   if (hit) return hit;
-  const nS = sScope.length;
   const nOps = program.ops.length;
   const nInputs = program.inputs.length;
   const firstGroup = nOps + nInputs;
-  const foldsOf = (parent: number): (number | Fold)[] => runs.get(parent) ?? [];
+  const groups = numberGroups(tree, runs, firstGroup);
+  const { groupScope } = groups;
+  const nNodes = firstGroup + groupScope.length;
+  const { parent, depth } = nodeTree(tree, groups, firstGroup);
+  const { key, opCount, inputCount } = keysAndCounts(parent, nOps, firstGroup, nNodes);
+  const { children, rootChildren } = childLists(parent, key, hidden, firstGroup, groupScope.length);
+  const leaf = leafEdges(program, hidden, inputOfValue);
+  const lifted = liftEdges(leaf, parent, depth, firstGroup, groupScope.length);
+  const val = leaf.val;
+  const model: GraphModel = {
+    program, nOps, nInputs, nNodes, parent, depth, key, groupScope, groupIndex: groups.groupIndex, children, rootChildren,
+    groupEdges: lifted.groupEdges, rootEdges: lifted.rootEdges,
+    edgeSrc: Int32Array.from(leaf.src), edgeDst: Int32Array.from(leaf.dst), edgeValue: Int32Array.from(val),
+    opCount, inputCount, inputOfValue, cache: new Map(), hidden, constantsOf: leaf.constantsOf, foldSize: Int32Array.from(groups.foldSizes),
+    edgesByValue: Int32Array.from(val.keys()).sort((x, y) => val[x] - val[y] || x - y),
+    valueBytes: Float64Array.from(program.values, (v) => typeBytes(v.type)),
+  };
+  if (!cached) models.set(program, (cached = new Map()));
+  if (cached.size >= MODELS_PER_PROGRAM) cached.delete(cached.keys().next().value!);
+  cached.set(fk, model);
+  return model;
+}
 
-  // 4. Final group numbering, parent first (a pre-order walk), folds included.
-  const groupScope: string[] = [];
-  const groupIndex = new Map<string, number>();
-  const groupParent: number[] = [];
-  const foldSizes: number[] = [];
-  const finalOf = new Int32Array(nS);
+interface GroupNumbering {
+  readonly groupScope: string[];
+  readonly groupIndex: Map<string, number>;
+  readonly groupParent: number[];
+  /** Per final group: its fold's member count (0: not a fold). */
+  readonly foldSizes: number[];
+  /** Scope group s → its final node number. */
+  readonly finalOf: Int32Array;
+}
+
+/** 4. Final group numbering, parent first (a pre-order walk), folds included. */
+function numberGroups(tree: ScopeTree, runs: ReadonlyMap<number, (number | Fold)[]>, firstGroup: number): GroupNumbering {
+  const { sScope } = tree;
+  const n: GroupNumbering = { groupScope: [], groupIndex: new Map(), groupParent: [], foldSizes: [], finalOf: new Int32Array(sScope.length) };
+  const add = (scope: string, up: number, fold: number): number => {
+    const id = firstGroup + n.groupScope.length;
+    n.groupScope.push(scope);
+    n.groupIndex.set(scope, id);
+    n.groupParent.push(up);
+    n.foldSizes.push(fold);
+    return id;
+  };
   const visit = (s: number, up: number) => {
-    const id = firstGroup + groupScope.length;
-    finalOf[s] = id;
-    groupScope.push(sScope[s]);
-    groupIndex.set(sScope[s], id);
-    groupParent.push(up);
-    foldSizes.push(0);
-    for (const c of foldsOf(s)) visitItem(c, id, sScope[s]);
+    const id = add(sScope[s], up, 0);
+    n.finalOf[s] = id;
+    for (const c of runs.get(s) ?? []) visitItem(c, id, sScope[s]);
   };
   const visitItem = (c: number | Fold, up: number, upScope: string) => {
     if (typeof c === 'number') return visit(c, up);
     const tail = (x: number) => sScope[x].slice(sScope[x].lastIndexOf('/') + 1);
     const name = `${tail(c.members[0])}…${tail(c.members[c.members.length - 1])}`;
-    const scope = upScope ? `${upScope}/${name}` : name;
-    const id = firstGroup + groupScope.length;
-    groupScope.push(scope);
-    groupIndex.set(scope, id);
-    groupParent.push(up);
-    foldSizes.push(c.members.length);
+    const id = add(upScope ? `${upScope}/${name}` : name, up, c.members.length);
     for (const x of c.members) visit(x, id);
   };
-  for (const c of foldsOf(-1)) visitItem(c, -1, '');
-  const leafParent = new Int32Array(firstGroup);
-  for (let l = 0; l < firstGroup; l++) leafParent[l] = leafScope[l] < 0 ? -1 : finalOf[leafScope[l]];
+  for (const c of runs.get(-1) ?? []) visitItem(c, -1, '');
+  return n;
+}
 
-  const nNodes = firstGroup + groupScope.length;
+/** Every node's parent (-1: the root) and depth. */
+function nodeTree(tree: ScopeTree, groups: GroupNumbering, firstGroup: number): { parent: Int32Array; depth: Int32Array } {
+  const nNodes = firstGroup + groups.groupScope.length;
   const parent = new Int32Array(nNodes);
-  parent.set(leafParent);
-  for (let g = 0; g < groupScope.length; g++) parent[firstGroup + g] = groupParent[g];
+  for (let l = 0; l < firstGroup; l++) parent[l] = tree.leafScope[l] < 0 ? -1 : groups.finalOf[tree.leafScope[l]];
+  for (let g = 0; g < groups.groupScope.length; g++) parent[firstGroup + g] = groups.groupParent[g];
   // Groups are created parent-first, so one forward pass fills depths.
   const depth = new Int32Array(nNodes);
   for (let g = firstGroup; g < nNodes; g++) depth[g] = parent[g] < 0 ? 0 : depth[parent[g]] + 1;
   for (let l = 0; l < firstGroup; l++) depth[l] = parent[l] < 0 ? 0 : depth[parent[l]] + 1;
+  return { parent, depth };
+}
 
+/** Order keys (a group's: its first leaf's) and the ops and inputs under each group. */
+function keysAndCounts(parent: Int32Array, nOps: number, firstGroup: number, nNodes: number): { key: Float64Array; opCount: Int32Array; inputCount: Int32Array } {
   const key = new Float64Array(nNodes).fill(Infinity);
   const opCount = new Int32Array(nNodes);
   const inputCount = new Int32Array(nNodes);
@@ -324,22 +357,29 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
       else inputCount[p]++;
     }
   }
+  return { key, opCount, inputCount };
+}
 
-  const children: number[][] = groupScope.map(() => []);
+/** Each group's visible children (and the root's), in key order. */
+function childLists(parent: Int32Array, key: Float64Array, hidden: Uint8Array, firstGroup: number, nGroups: number): { children: number[][]; rootChildren: number[] } {
+  const children: number[][] = Array.from({ length: nGroups }, () => []);
   const rootChildren: number[] = [];
-  for (let n = 0; n < nNodes; n++) {
+  for (let n = 0; n < parent.length; n++) {
     if (n < firstGroup && hidden[n]) continue;
     (parent[n] < 0 ? rootChildren : children[parent[n] - firstGroup]).push(n);
   }
   const byKey = (a: number, b: number) => key[a] - key[b];
   rootChildren.sort(byKey);
   for (const c of children) c.sort(byKey);
+  return { children, rootChildren };
+}
 
-  // Leaf edges: producer (op or input) → consumer op, once per (value, consumer).
-  const src: number[] = [];
-  const dst: number[] = [];
-  const val: number[] = [];
-  const constantsOf = new Map<number, string[]>();
+interface LeafEdges { src: number[]; dst: number[]; val: number[]; constantsOf: Map<number, string[]> }
+
+/** Leaf edges: producer (op or input) → consumer op, once per (value, consumer); hidden constants become their user's text. */
+function leafEdges(program: Program, hidden: Uint8Array, inputOfValue: ReadonlyMap<ValueId, number>): LeafEdges {
+  const nOps = program.ops.length;
+  const e: LeafEdges = { src: [], dst: [], val: [], constantsOf: new Map() };
   for (const op of program.ops) {
     if (hidden[op.id]) continue;
     const seen = op.operands.length > 1 ? new Set<number>() : undefined;
@@ -351,10 +391,10 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
       const def = program.values[v].def;
       let from: number;
       if (def >= 0 && hidden[def]) {
-        const list = constantsOf.get(op.id);
+        const list = e.constantsOf.get(op.id);
         const text = constantText(program, def);
         if (list) list.push(text);
-        else constantsOf.set(op.id, [text]);
+        else e.constantsOf.set(op.id, [text]);
         continue;
       }
       if (def >= 0) from = def;
@@ -363,18 +403,22 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
         if (i === undefined) continue;
         from = nOps + i;
       }
-      src.push(from);
-      dst.push(op.id);
-      val.push(v);
+      e.src.push(from);
+      e.dst.push(op.id);
+      e.val.push(v);
     }
   }
+  return e;
+}
 
-  // Child-level edges per group: lift both ends to the children of their lowest common group.
-  const edgeSets: Set<number>[] = groupScope.map(() => new Set<number>());
+/** Child-level edges per group: both ends lifted to the children of their lowest common group. */
+function liftEdges(leaf: LeafEdges, parent: Int32Array, depth: Int32Array, firstGroup: number, nGroups: number): { groupEdges: Int32Array[]; rootEdges: Int32Array } {
+  const nNodes = parent.length;
+  const edgeSets: Set<number>[] = Array.from({ length: nGroups }, () => new Set<number>());
   const rootSet = new Set<number>();
-  for (let e = 0; e < src.length; e++) {
-    let a = src[e];
-    let b = dst[e];
+  for (let e = 0; e < leaf.src.length; e++) {
+    let a = leaf.src[e];
+    let b = leaf.dst[e];
     while (depth[a] > depth[b]) a = parent[a];
     while (depth[b] > depth[a]) b = parent[b];
     if (a === b) continue;
@@ -394,19 +438,7 @@ export function graphModel(program: Program, shardings?: readonly Sharding[]): G
     }
     return out;
   };
-
-  const model: GraphModel = {
-    program, nOps, nInputs, nNodes, parent, depth, key, groupScope, groupIndex, children, rootChildren,
-    groupEdges: edgeSets.map(toPairs), rootEdges: toPairs(rootSet),
-    edgeSrc: Int32Array.from(src), edgeDst: Int32Array.from(dst), edgeValue: Int32Array.from(val),
-    opCount, inputCount, inputOfValue, cache: new Map(), hidden, constantsOf, foldSize: Int32Array.from(foldSizes),
-    edgesByValue: Int32Array.from(val.keys()).sort((x, y) => val[x] - val[y] || x - y),
-    valueBytes: Float64Array.from(program.values, (v) => typeBytes(v.type)),
-  };
-  if (!cached) models.set(program, (cached = new Map()));
-  if (cached.size >= MODELS_PER_PROGRAM) cached.delete(cached.keys().next().value!);
-  cached.set(fk, model);
-  return model;
+  return { groupEdges: edgeSets.map(toPairs), rootEdges: toPairs(rootSet) };
 }
 
 /** The scopes of the groups above model node `n`, outermost first (what to expand so that `n` shows). */

@@ -42,12 +42,30 @@ export function jaxPipelineProgram(pl: PipelineJson): string[] {
     '# combining it with the shardings of the other axes below is left to you. Its stage_fn is a stand-in layer',
     '# stack: put your model\'s layers there (the embedding before the pipeline, the loss after it).',
     '',
+    ...pythonImports(),
+    ...stageFnLines(counts),
+    ...gpipeLines(),
+    ...pipelineStepLines(),
+    ...(pl.schedule === '1F1B' ? oneFOneBProgram(pl) : []),
+    ...checkLines(pl),
+  ];
+}
+
+/** The imports the pipeline code needs beyond those of the shardings file. */
+function pythonImports(): string[] {
+  return [
     'from functools import partial',
     '',
     'import jax.numpy as jnp',
     'import numpy as np',
     'from jax.experimental.shard_map import shard_map',
     '',
+  ];
+}
+
+/** The stand-in stage: a residual tanh layer per row, a shorter stage skipping its padded rows. */
+function stageFnLines(counts: readonly number[]): string[] {
+  return [
     `# Layers each stage runs in the code below, in model order (a shorter stage skips its padded rows).`,
     `STAGE_LAYER_COUNTS = (${counts.join(', ')}${counts.length === 1 ? ',' : ''})`,
     'MAX_STAGE_LAYERS = max(STAGE_LAYER_COUNTS)',
@@ -65,6 +83,12 @@ export function jaxPipelineProgram(pl: PipelineJson): string[] {
     '    return h',
     '',
     '',
+  ];
+}
+
+/** GPipe inside shard_map: a scan over the micro-batches plus the fill steps, activations sent on with ppermute. */
+function gpipeLines(): string[] {
+  return [
     'def gpipe(stage_params, microbatches):',
     '    """GPipe on one device of the pipeline axis (inside shard_map).',
     '',
@@ -97,6 +121,12 @@ export function jaxPipelineProgram(pl: PipelineJson): string[] {
     '    return jax.lax.psum(jnp.where(stage == last, outputs, jnp.zeros_like(outputs)), PIPELINE_AXIS)',
     '',
     '',
+  ];
+}
+
+/** Loss and gradients of one pipelined step: jax.grad of the GPipe scan. */
+function pipelineStepLines(): string[] {
+  return [
     'def pipeline_step(mesh, stage_params, microbatches, targets):',
     '    """Loss and gradients of one pipelined step (mean squared error: a stand-in for your loss).',
     '',
@@ -105,7 +135,12 @@ export function jaxPipelineProgram(pl: PipelineJson): string[] {
     '    """',
     '    run = shard_map(gpipe, mesh=mesh, in_specs=(P(PIPELINE_AXIS), P()), out_specs=P())',
     '    return jax.value_and_grad(lambda p: jnp.mean((run(p, microbatches) - targets) ** 2))(stage_params)',
-    ...(pl.schedule === '1F1B' ? oneFOneBProgram(pl) : []),
+  ];
+}
+
+/** The unpipelined reference, the check against it, and the script entry point. */
+function checkLines(pl: PipelineJson): string[] {
+  return [
     '',
     '',
     'def unpipelined_loss(stage_params, microbatches, targets):',

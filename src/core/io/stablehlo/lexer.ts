@@ -50,167 +50,207 @@ export function lex(text: string): Token[] {
   if (text.length > MAX_MODULE_CHARS) {
     throw new UserError('too-large', `the module is ${text.length.toLocaleString('en-US')} characters long; at most ${MAX_MODULE_CHARS.toLocaleString('en-US')} are allowed`, { where: 'model.stablehlo' });
   }
-  const out: Token[] = [];
-  let i = 0, line = 1, col = 1;
-  let nesting = 0;
-  const advance = (n: number) => {
-    for (let k = 0; k < n && i < text.length; k++) {
-      if (text[i] === '\n') { line++; col = 1; } else col++;
-      i++;
-    }
-  };
-  const push = (kind: TokKind, value: string, sl: number, sc: number) => {
-    out.push({ kind, text: value, line: sl, col: sc, endLine: line, endCol: col });
-  };
-  const ID_RUN = /[A-Za-z0-9_$.]*/y;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r') { i++; col++; continue; }
-    if (c === '\n') { i++; line++; col = 1; continue; }
-    // fast path for the bulk of a module: bare identifiers and SSA names (no newlines inside)
-    if (isIdStart(c) || c === '%') {
-      ID_RUN.lastIndex = i + 1;
-      ID_RUN.exec(text);
-      const end = ID_RUN.lastIndex;
-      const word = text.slice(c === '%' ? i + 1 : i, end);
-      if (c === '%' && word === '') throw syntaxError('expected a name after "%"', here(c, line, col));
-      const isType = c !== '%' && (word === 'tensor' || word === 'tuple' || word === 'vector' || word === 'complex' || word === 'memref') && text[end] === '<';
-      const ssaIndex = c === '%' && text[end] === '#' && isDigit(text[end + 1] ?? '');
-      if (!isType && !ssaIndex) {
-        const sc = col;
-        col += end - i;
-        i = end;
-        out.push({ kind: c === '%' ? 'ssa' : 'ident', text: word, line, col: sc, endLine: line, endCol: col });
+  return new Lexer(text).run();
+}
+
+const TYPE_WORDS = new Set(['tensor', 'tuple', 'vector', 'complex', 'memref']);
+const ID_RUN = /[A-Za-z0-9_$.]*/y;
+
+/**
+ * One pass over the text: each step reads the token at the cursor and moves past it, so the whole
+ * lex stays linear in the text's length. `line`/`col` follow the cursor (1-based).
+ */
+class Lexer {
+  private readonly out: Token[] = [];
+  private i = 0;
+  private line = 1;
+  private col = 1;
+  /** Open brackets: bounded, because the parsers recurse per bracket level. */
+  private nesting = 0;
+
+  constructor(private readonly text: string) {}
+
+  run(): Token[] {
+    const text = this.text;
+    while (this.i < text.length) {
+      const c = text[this.i];
+      if (c === ' ' || c === '\t' || c === '\r') { this.i++; this.col++; continue; }
+      if (c === '\n') { this.i++; this.line++; this.col = 1; continue; }
+      if ((isIdStart(c) || c === '%') && this.fastWord(c)) continue;
+      if (c === '/' && text[this.i + 1] === '/') {
+        while (this.i < text.length && text[this.i] !== '\n') this.advance(1);
         continue;
       }
-      // types and `%5#1` take the general path below
+      this.token(c);
     }
-    if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') advance(1);
-      continue;
-    }
-    const sl = line, sc = col;
-    if (c === '"') {
-      let v = '';
-      // `\XX` escapes are bytes: consecutive ones are decoded together as UTF-8, as MLIR writes them
-      let bytes: number[] = [];
-      const flush = () => {
-        if (bytes.length) v += strFromU8(new Uint8Array(bytes));
-        bytes = [];
-      };
-      advance(1);
-      for (;;) {
-        if (i >= text.length || text[i] === '\n') throw syntaxError('unterminated string literal', here(c, sl, sc));
-        const ch = text[i];
-        if (ch === '"') { advance(1); break; }
-        if (isControl(ch)) throw controlError(ch, line, col, 'string literal');
-        if (ch === '\\' && /[0-9A-Fa-f]{2}/.test(text.slice(i + 1, i + 3))) {
-          bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-          advance(3);
-          continue;
-        }
-        flush();
-        if (ch === '\\') {
-          const n = text[i + 1] ?? '';
-          if (n === 'n') v += '\n';
-          else if (n === 't') v += '\t';
-          else v += n;
-          advance(2);
-          continue;
-        }
-        v += ch;
-        advance(1);
-      }
-      flush();
-      push('str', v, sl, sc);
-      continue;
-    }
-    if (c === '%' || c === '@' || c === '#' || c === '^') {
-      advance(1);
-      if (c === '@' && text[i] === '"') {
-        let v = '';
-        advance(1);
-        while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
-          // a name reaches exports (Python comments, Markdown): a carriage return or a line separator
-          // in it would start a new line there, so it is refused here, where the user can see it
-          if (isControl(text[i])) throw controlError(text[i], line, col, 'symbol name');
-          v += text[i];
-          advance(1);
-        }
-        if (text[i] !== '"') throw syntaxError('unterminated symbol name', here(c, sl, sc));
-        advance(1);
-        push('sym', v, sl, sc);
-        continue;
-      }
-      let v = '';
-      while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
-      if (v === '') throw syntaxError(`expected a name after "${c}"`, here(c, sl, sc));
-      if (c === '%' && text[i] === '#' && isDigit(text[i + 1] ?? '')) {
-        v += '#';
-        advance(1);
-        while (i < text.length && isDigit(text[i])) { v += text[i]; advance(1); }
-      }
-      push(c === '%' ? 'ssa' : c === '@' ? 'sym' : c === '#' ? 'hash' : 'block', v, sl, sc);
-      continue;
-    }
-    if (c === '!' && isIdStart(text[i + 1] ?? '')) {
-      // a dialect type such as !stablehlo.token or !sdy.foo<...>
-      advance(1);
-      let v = '!';
-      while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
-      if (text[i] === '<') v += balancedAngle();
-      push('type', v, sl, sc);
-      continue;
-    }
-    if (isDigit(c) || ((c === '-' || c === '+') && isDigit(text[i + 1] ?? ''))) {
+    this.out.push({ kind: 'eof', text: '', line: this.line, col: this.col, endLine: this.line, endCol: this.col });
+    return this.out;
+  }
+
+  /** The general path: one token starting with `c` (not blank, not a comment). */
+  private token(c: string): void {
+    const text = this.text, i = this.i;
+    const sl = this.line, sc = this.col;
+    if (c === '"') this.push('str', this.stringLiteral(), sl, sc);
+    else if (c === '%' || c === '@' || c === '#' || c === '^') this.sigil(c, sl, sc);
+    else if (c === '!' && isIdStart(text[i + 1] ?? '')) this.push('type', this.dialectType(), sl, sc);
+    else if (isDigit(c) || ((c === '-' || c === '+') && isDigit(text[i + 1] ?? ''))) {
       const m = /^[-+]?(0x[0-9A-Fa-f]+|\d+(\.\d*)?([eE][-+]?\d+)?)/.exec(text.slice(i, i + 64));
       const v = m ? m[0] : c;
-      advance(v.length);
-      push('num', v, sl, sc);
-      continue;
+      this.advance(v.length);
+      this.push('num', v, sl, sc);
+    } else if (isIdStart(c)) {
+      const v = this.idRun('');
+      if (TYPE_WORDS.has(v) && text[this.i] === '<') this.push('type', v + this.balancedAngle(), sl, sc);
+      else this.push('ident', v, sl, sc);
+    } else if (c === '-' && text[i + 1] === '>') {
+      this.advance(2);
+      this.push('punct', '->', sl, sc);
+    } else if ('()[]{}<>,:=?*+!|'.includes(c)) this.punct(c, sl, sc);
+    else throw syntaxError(`unexpected character "${c}"`, here(c, sl, sc));
+  }
+
+  private advance(n: number): void {
+    const text = this.text;
+    for (let k = 0; k < n && this.i < text.length; k++) {
+      if (text[this.i] === '\n') { this.line++; this.col = 1; } else this.col++;
+      this.i++;
     }
-    if (isIdStart(c)) {
-      let v = '';
-      while (i < text.length && isIdChar(text[i])) { v += text[i]; advance(1); }
-      if ((v === 'tensor' || v === 'tuple' || v === 'vector' || v === 'complex' || v === 'memref') && text[i] === '<') {
-        v += balancedAngle();
-        push('type', v, sl, sc);
+  }
+
+  private push(kind: TokKind, value: string, sl: number, sc: number): void {
+    this.out.push({ kind, text: value, line: sl, col: sc, endLine: this.line, endCol: this.col });
+  }
+
+  /** `prefix` followed by the identifier characters at the cursor. */
+  private idRun(prefix: string): string {
+    let v = prefix;
+    while (this.i < this.text.length && isIdChar(this.text[this.i])) { v += this.text[this.i]; this.advance(1); }
+    return v;
+  }
+
+  /**
+   * The fast path for the bulk of a module: bare identifiers and SSA names (no newlines inside). Returns
+   * false, consuming nothing, for types and `%5#1`, which take the general path.
+   */
+  private fastWord(c: string): boolean {
+    const text = this.text, i = this.i;
+    ID_RUN.lastIndex = i + 1;
+    ID_RUN.exec(text);
+    const end = ID_RUN.lastIndex;
+    const word = text.slice(c === '%' ? i + 1 : i, end);
+    if (c === '%' && word === '') throw syntaxError('expected a name after "%"', here(c, this.line, this.col));
+    const isType = c !== '%' && TYPE_WORDS.has(word) && text[end] === '<';
+    const ssaIndex = c === '%' && text[end] === '#' && isDigit(text[end + 1] ?? '');
+    if (isType || ssaIndex) return false;
+    const sc = this.col;
+    this.col += end - i;
+    this.i = end;
+    this.out.push({ kind: c === '%' ? 'ssa' : 'ident', text: word, line: this.line, col: sc, endLine: this.line, endCol: this.col });
+    return true;
+  }
+
+  /** A string literal at the cursor, its value unescaped. */
+  private stringLiteral(): string {
+    const text = this.text;
+    const sl = this.line, sc = this.col;
+    let v = '';
+    // `\XX` escapes are bytes: consecutive ones are decoded together as UTF-8, as MLIR writes them
+    let bytes: number[] = [];
+    const flush = () => {
+      if (bytes.length) v += strFromU8(new Uint8Array(bytes));
+      bytes = [];
+    };
+    this.advance(1);
+    for (;;) {
+      if (this.i >= text.length || text[this.i] === '\n') throw syntaxError('unterminated string literal', here('"', sl, sc));
+      const ch = text[this.i];
+      if (ch === '"') { this.advance(1); break; }
+      if (isControl(ch)) throw controlError(ch, this.line, this.col, 'string literal');
+      if (ch === '\\' && /[0-9A-Fa-f]{2}/.test(text.slice(this.i + 1, this.i + 3))) {
+        bytes.push(parseInt(text.slice(this.i + 1, this.i + 3), 16));
+        this.advance(3);
         continue;
       }
-      push('ident', v, sl, sc);
-      continue;
+      flush();
+      if (ch === '\\') {
+        const n = text[this.i + 1] ?? '';
+        v += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+        this.advance(2);
+        continue;
+      }
+      v += ch;
+      this.advance(1);
     }
-    if (c === '-' && text[i + 1] === '>') {
-      advance(2);
-      push('punct', '->', sl, sc);
-      continue;
-    }
-    if ('()[]{}<>,:=?*+!|'.includes(c)) {
-      // the parsers recurse per bracket level: a bound here keeps any module from overflowing the stack
-      if (c === '(' || c === '[' || c === '{' || c === '<') {
-        if (++nesting > MAX_MODULE_NESTING) throw syntaxError(`brackets nest deeper than ${MAX_MODULE_NESTING} levels here`, here(c, sl, sc));
-      } else if (c === ')' || c === ']' || c === '}' || c === '>') nesting = Math.max(0, nesting - 1);
-      advance(1);
-      push('punct', c, sl, sc);
-      continue;
-    }
-    throw syntaxError(`unexpected character "${c}"`, here(c, sl, sc));
+    flush();
+    return v;
   }
-  out.push({ kind: 'eof', text: '', line, col, endLine: line, endCol: col });
-  return out;
+
+  /** `%name`, `%5#1`, `@name`, `@"quoted"`, `#attr`, `^bb0`. */
+  private sigil(c: string, sl: number, sc: number): void {
+    const text = this.text;
+    this.advance(1);
+    if (c === '@' && text[this.i] === '"') {
+      this.push('sym', this.quotedSymbol(sl, sc), sl, sc);
+      return;
+    }
+    let v = this.idRun('');
+    if (v === '') throw syntaxError(`expected a name after "${c}"`, here(c, sl, sc));
+    if (c === '%' && text[this.i] === '#' && isDigit(text[this.i + 1] ?? '')) {
+      v += '#';
+      this.advance(1);
+      while (this.i < text.length && isDigit(text[this.i])) { v += text[this.i]; this.advance(1); }
+    }
+    this.push(c === '%' ? 'ssa' : c === '@' ? 'sym' : c === '#' ? 'hash' : 'block', v, sl, sc);
+  }
+
+  /** The name of `@"..."`, the cursor on its opening quote. */
+  private quotedSymbol(sl: number, sc: number): string {
+    const text = this.text;
+    let v = '';
+    this.advance(1);
+    while (this.i < text.length && text[this.i] !== '"' && text[this.i] !== '\n') {
+      // a name reaches exports (Python comments, Markdown): a carriage return or a line separator
+      // in it would start a new line there, so it is refused here, where the user can see it
+      if (isControl(text[this.i])) throw controlError(text[this.i], this.line, this.col, 'symbol name');
+      v += text[this.i];
+      this.advance(1);
+    }
+    if (text[this.i] !== '"') throw syntaxError('unterminated symbol name', here('@', sl, sc));
+    this.advance(1);
+    return v;
+  }
+
+  /** A dialect type such as !stablehlo.token or !sdy.foo<...>. */
+  private dialectType(): string {
+    this.advance(1);
+    let v = this.idRun('!');
+    if (this.text[this.i] === '<') v += this.balancedAngle();
+    return v;
+  }
+
+  private punct(c: string, sl: number, sc: number): void {
+    // the parsers recurse per bracket level: a bound here keeps any module from overflowing the stack
+    if (c === '(' || c === '[' || c === '{' || c === '<') {
+      if (++this.nesting > MAX_MODULE_NESTING) throw syntaxError(`brackets nest deeper than ${MAX_MODULE_NESTING} levels here`, here(c, sl, sc));
+    } else if (c === ')' || c === ']' || c === '}' || c === '>') this.nesting = Math.max(0, this.nesting - 1);
+    this.advance(1);
+    this.push('punct', c, sl, sc);
+  }
 
   /** Consumes `<...>` with nesting (and `->` inside) and returns it. */
-  function balancedAngle(): string {
-    const sl = line, sc = col;
+  private balancedAngle(): string {
+    const text = this.text;
+    const sl = this.line, sc = this.col;
     let depth = 0, v = '';
     do {
-      if (i >= text.length) throw syntaxError('unterminated "<" in a type', { kind: 'punct', text: '<', line: sl, col: sc, endLine: sl, endCol: sc + 1 });
-      const ch = text[i];
-      if (ch === '-' && text[i + 1] === '>') { v += '->'; advance(2); continue; }
+      if (this.i >= text.length) throw syntaxError('unterminated "<" in a type', { kind: 'punct', text: '<', line: sl, col: sc, endLine: sl, endCol: sc + 1 });
+      const ch = text[this.i];
+      if (ch === '-' && text[this.i + 1] === '>') { v += '->'; this.advance(2); continue; }
       if (ch === '<') depth++;
       else if (ch === '>') depth--;
       v += ch;
-      advance(1);
+      this.advance(1);
     } while (depth > 0);
     return v;
   }
