@@ -28,7 +28,7 @@ function drawBadges(ctx: CanvasRenderingContext2D, marks: readonly CollectiveMar
   ctx.textAlign = 'start';
 }
 
-type DrawOptions = Parameters<typeof drawCanvas>[3];
+type DrawOptions = CanvasDrawOptions;
 
 /** What each on-screen canvas last drew, so that an export can redraw the whole graph, not just the view. */
 const drawn = new WeakMap<HTMLCanvasElement, { layout: GraphLayout; opts: DrawOptions }>();
@@ -37,11 +37,8 @@ export function lastDrawn(canvas: HTMLCanvasElement): { layout: GraphLayout; opt
   return drawn.get(canvas);
 }
 
-export function drawCanvas(
-  canvas: HTMLCanvasElement,
-  layout: GraphLayout,
-  t: ZoomTransform,
-  opts: {
+/** What drawCanvas draws with: the options as given. */
+type CanvasDrawOptions = {
     selected: string | null;
     colors: ReadonlyMap<string, string>;
     byId: ReadonlyMap<string, LayoutNode>;
@@ -52,8 +49,22 @@ export function drawCanvas(
     pixelRatio?: number;
     /** Paint this colour first (exports: a PNG with a transparent background reads badly). */
     background?: string;
-  },
-): void {
+  };
+
+/** One frame's drawing state, shared by the passes of drawCanvas. */
+interface Frame {
+  readonly ctx: CanvasRenderingContext2D;
+  readonly t: ZoomTransform;
+  readonly opts: CanvasDrawOptions;
+  /** Whether a box meets the visible window (in layout coordinates): what is off screen is skipped. */
+  readonly inView: (n: { x: number; y: number; width: number; height: number }) => boolean;
+  /** Zoomed in enough for node text. */
+  readonly detail: boolean;
+  /** Zoomed in enough for edge labels. */
+  readonly edgeLabels: boolean;
+}
+
+export function drawCanvas(canvas: HTMLCanvasElement, layout: GraphLayout, t: ZoomTransform, opts: CanvasDrawOptions): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   drawn.set(canvas, { layout, opts });
@@ -65,38 +76,54 @@ export function drawCanvas(
     ctx.fillRect(0, 0, canvas.width, canvas.height);
   }
   ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-  // the visible window in layout coordinates: skip what is off screen
   const x0 = -t.x / t.k;
   const y0 = -t.y / t.k;
   const x1 = x0 + canvas.width / dpr / t.k;
   const y1 = y0 + canvas.height / dpr / t.k;
-  const inView = (n: { x: number; y: number; width: number; height: number }) => n.x < x1 && n.x + n.width > x0 && n.y < y1 && n.y + n.height > y0;
-  const detail = t.k > 0.35;
-  const edgeLabels = t.k >= EDGE_LABEL_ZOOM;
-  const isHighlighted = (n: LayoutNode) => !!n.highlighted || !!opts.highlight?.has(n.id);
-  const outline = (n: LayoutNode) => {
-    ctx.save();
-    ctx.strokeStyle = HIGHLIGHT;
-    ctx.lineWidth = 3 / Math.min(1, t.k);
-    ctx.setLineDash([7, 3]);
-    ctx.strokeRect(n.x - 4, n.y - 4, n.width + 8, n.height + 8);
-    ctx.restore();
+  const f: Frame = {
+    ctx, t, opts,
+    inView: (n) => n.x < x1 && n.x + n.width > x0 && n.y < y1 && n.y + n.height > y0,
+    detail: t.k > 0.35,
+    edgeLabels: t.k >= EDGE_LABEL_ZOOM,
   };
+  drawOpenGroups(f, layout);
+  drawEdges(f, layout);
+  // Titles of open groups go over the edges that cross them, with a halo, so they stay legible.
+  if (f.detail) drawGroupTitles(f, layout);
+  drawNodes(f, layout);
+}
 
+const isHighlighted = (f: Frame, n: LayoutNode) => !!n.highlighted || !!f.opts.highlight?.has(n.id);
+
+function outline({ ctx, t }: Frame, n: LayoutNode): void {
+  ctx.save();
+  ctx.strokeStyle = HIGHLIGHT;
+  ctx.lineWidth = 3 / Math.min(1, t.k);
+  ctx.setLineDash([7, 3]);
+  ctx.strokeRect(n.x - 4, n.y - 4, n.width + 8, n.height + 8);
+  ctx.restore();
+}
+
+function drawOpenGroups(f: Frame, layout: GraphLayout): void {
+  const { ctx, t } = f;
   for (const n of layout.nodes) {
-    if (n.kind !== 'group' || !n.expanded || !inView(n)) continue;
+    if (n.kind !== 'group' || !n.expanded || !f.inView(n)) continue;
     ctx.fillStyle = '#fafbfc';
     ctx.strokeStyle = '#c5ccd5';
     ctx.lineWidth = 1 / t.k;
     ctx.fillRect(n.x, n.y, n.width, n.height);
     ctx.strokeRect(n.x, n.y, n.width, n.height);
-    if (isHighlighted(n)) outline(n);
+    if (isHighlighted(f, n)) outline(f, n);
   }
+}
+
+function drawEdges(f: Frame, layout: GraphLayout): void {
+  const { ctx, t, opts, edgeLabels } = f;
   ctx.lineWidth = 1 / Math.max(t.k, 0.5);
   for (const e of layout.edges) {
     const s = opts.byId.get(e.source);
     const d = opts.byId.get(e.target);
-    if (s && d && !inView({ x: Math.min(s.x, d.x), y: Math.min(s.y, d.y), width: Math.abs(s.x - d.x) + s.width + 200, height: Math.abs(s.y - d.y) + s.height })) continue;
+    if (s && d && !f.inView({ x: Math.min(s.x, d.x), y: Math.min(s.y, d.y), width: Math.abs(s.x - d.x) + s.width + 200, height: Math.abs(s.y - d.y) + s.height })) continue;
     ctx.strokeStyle = e.back ? '#c9ced6' : '#8a94a0';
     ctx.stroke(new Path2D(edgePath(e, s, d).d));
     // Labels where placeEdgeLabels found room (or, without room, at the middle of a selected node's edges).
@@ -117,29 +144,34 @@ export function drawCanvas(
       if (e.collectives.length) drawBadges(ctx, e.collectives, lx, ly + 2, EDGE_PILLS_W);
     }
   }
-  // Titles of open groups go over the edges that cross them, with a halo, so they stay legible.
-  if (detail) {
-    for (const n of layout.nodes) {
-      if (n.kind !== 'group' || !n.expanded || !inView(n)) continue;
-      const title = `${n.label}  ${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`;
-      ctx.font = '600 13px system-ui, sans-serif';
-      ctx.lineWidth = 4;
-      ctx.lineJoin = 'round';
-      ctx.strokeStyle = '#f3f5f8';
-      ctx.strokeText(title, n.x + 10, n.y + 18);
-      ctx.fillStyle = '#334';
-      ctx.fillText(title, n.x + 10, n.y + 18);
-      drawToggle(ctx, n, t.k);
-    }
-  }
+}
+
+function drawGroupTitles(f: Frame, layout: GraphLayout): void {
+  const { ctx, t } = f;
   for (const n of layout.nodes) {
-    if ((n.kind === 'group' && n.expanded) || !inView(n)) continue;
+    if (n.kind !== 'group' || !n.expanded || !f.inView(n)) continue;
+    const title = `${n.label}  ${n.opCount ? `${n.opCount} ops` : `${n.inputCount} inputs`}`;
+    ctx.font = '600 13px system-ui, sans-serif';
+    ctx.lineWidth = 4;
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = '#f3f5f8';
+    ctx.strokeText(title, n.x + 10, n.y + 18);
+    ctx.fillStyle = '#334';
+    ctx.fillText(title, n.x + 10, n.y + 18);
+    drawToggle(ctx, n, t.k);
+  }
+}
+
+function drawNodes(f: Frame, layout: GraphLayout): void {
+  const { ctx, t, opts } = f;
+  for (const n of layout.nodes) {
+    if ((n.kind === 'group' && n.expanded) || !f.inView(n)) continue;
     ctx.fillStyle = n.kind === 'group' ? '#f1f4f8' : n.kind === 'input' ? '#f2f8f2' : PHASE_COLOR[n.phase ?? 'forward'] ?? '#fff';
     ctx.strokeStyle = n.id === opts.selected ? '#f59e0b' : '#7d8794';
     ctx.lineWidth = (n.id === opts.selected ? 3 : 1) / t.k;
     ctx.fillRect(n.x, n.y, n.width, n.height);
     ctx.strokeRect(n.x, n.y, n.width, n.height);
-    if (isHighlighted(n)) outline(n);
+    if (isHighlighted(f, n)) outline(f, n);
     const w = (n.width - 8) / Math.max(1, n.axes.length);
     n.axes.forEach((a, i) => {
       ctx.fillStyle = markFill(a, opts.colors);
@@ -149,18 +181,20 @@ export function drawCanvas(
       ctx.fillStyle = s.color;
       ctx.fillRect(n.x, n.y + s.y, STAGE_STRIPE_W, s.height);
     }
-    if (detail) {
-      ctx.fillStyle = '#1f2933';
-      ctx.font = n.kind === 'group' ? '600 13px system-ui, sans-serif' : '12px system-ui, sans-serif';
-      ctx.fillText(clip(n.label, n.kind === 'group' ? 22 : 28), n.x + 9, n.y + (n.kind === 'group' ? 23 : 21));
-      ctx.fillStyle = '#5b6673';
-      ctx.font = '10px ui-monospace, monospace';
-      const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
-      ctx.fillText(clip(sub, 32), n.x + 9, n.y + (n.kind === 'group' ? 38 : 35));
-      if (n.kind === 'group') drawToggle(ctx, n, t.k);
-      if (n.collectives.length) drawBadges(ctx, n.collectives, n.x + BADGE_INSET, n.y + badgeRowY(n), n.width - 2 * BADGE_INSET);
-    }
+    if (f.detail) drawNodeText(ctx, n, t.k);
   }
+}
+
+function drawNodeText(ctx: CanvasRenderingContext2D, n: LayoutNode, k: number): void {
+  ctx.fillStyle = '#1f2933';
+  ctx.font = n.kind === 'group' ? '600 13px system-ui, sans-serif' : '12px system-ui, sans-serif';
+  ctx.fillText(clip(n.label, n.kind === 'group' ? 22 : 28), n.x + 9, n.y + (n.kind === 'group' ? 23 : 21));
+  ctx.fillStyle = '#5b6673';
+  ctx.font = '10px ui-monospace, monospace';
+  const sub = n.kind === 'group' ? [n.opCount ? `${n.opCount} ops` : '', n.inputCount ? `${n.inputCount} inputs` : ''].filter(Boolean).join(' · ') : n.sublabel;
+  ctx.fillText(clip(sub, 32), n.x + 9, n.y + (n.kind === 'group' ? 38 : 35));
+  if (n.kind === 'group') drawToggle(ctx, n, k);
+  if (n.collectives.length) drawBadges(ctx, n.collectives, n.x + BADGE_INSET, n.y + badgeRowY(n), n.width - 2 * BADGE_INSET);
 }
 
 function drawToggle(ctx: CanvasRenderingContext2D, n: LayoutNode, k: number): void {
